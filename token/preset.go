@@ -1,0 +1,76 @@
+package token
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Preset fills role and scopes for a common purpose.
+type Preset struct {
+	ID      string
+	Title   string
+	Summary string
+	Name    string
+	Role    Role
+	Scopes  []Scope
+	// ReadOnly purposes get warnings when the user picks write scopes or more role than needed.
+	ReadOnly bool
+}
+
+// Presets lists the purposes the wizard offers, recommended first.
+var Presets = []Preset{
+	{
+		ID: "jira-read", Title: "Jira integration: read commits, branches, merge requests (recommended)",
+		Summary: "read_api, Reporter: Jira reads commits, branches and merge requests",
+		Name:    "Jira integration", Role: RoleReporter, Scopes: []Scope{"read_api"}, ReadOnly: true,
+	},
+	{
+		ID: "jira-write", Title: "Jira integration: also create branches from Jira",
+		Summary: "api, Developer: Jira can also create branches from issues",
+		Name:    "Jira integration", Role: RoleDeveloper, Scopes: []Scope{"api"},
+	},
+	{
+		ID: "custom", Title: "Custom", Summary: "choose the role and scopes yourself",
+	},
+}
+
+// FindPreset returns the preset with the given id.
+func FindPreset(id string) (Preset, error) {
+	for _, p := range Presets {
+		if p.ID == strings.ToLower(strings.TrimSpace(id)) {
+			return p, nil
+		}
+	}
+	return Preset{}, fmt.Errorf("unknown preset %q: use jira-read, jira-write or custom", id)
+}
+
+// Apply fills the request's empty fields from the preset; what is already set wins.
+func (p Preset) Apply(r *Request) {
+	r.Preset = p.ID
+	if r.Name == "" {
+		r.Name = p.Name
+	}
+	if r.Role == RoleNone {
+		r.Role = p.Role
+	}
+	if len(r.Scopes) == 0 {
+		r.Scopes = append([]Scope(nil), p.Scopes...)
+	}
+}
+
+// Advice returns warnings (not errors) about choices that exceed what the preset needs.
+func (p Preset) Advice(r Request) []string {
+	var out []string
+	if p.Role != RoleNone && r.Kind.HasRole() && r.Role > p.Role {
+		out = append(out, fmt.Sprintf("role %s is more than %q needs (%s): the token could do more than Jira requires",
+			r.Role.Title(), p.ID, p.Role.Title()))
+	}
+	if p.ReadOnly {
+		for _, s := range r.Scopes {
+			if i, ok := Lookup(s); ok && i.Broad {
+				out = append(out, fmt.Sprintf("scope %s allows writes, but %q only reads: Jira stores the token unencrypted, prefer read_api", s, p.ID))
+			}
+		}
+	}
+	return out
+}

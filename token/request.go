@@ -1,0 +1,162 @@
+package token
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxTextLen is GitLab's limit for token names and descriptions, in characters.
+const MaxTextLen = 255
+
+// Field names a part of a Request, so that errors can point at the step that fixes them.
+type Field string
+
+// The fields of a Request.
+const (
+	FieldKind        Field = "kind"
+	FieldTarget      Field = "target"
+	FieldName        Field = "name"
+	FieldDescription Field = "description"
+	FieldExpiry      Field = "expiry"
+	FieldRole        Field = "role"
+	FieldScopes      Field = "scopes"
+)
+
+// Request is everything needed to create a token.
+type Request struct {
+	Kind Kind
+	// Target is the project or group (numeric id or full path) the token is for.
+	Target      string
+	Name        string
+	Description string
+	// ExpiresAt is a UTC date at 00:00; zero means "not chosen yet".
+	ExpiresAt time.Time
+	Role      Role
+	Scopes    []Scope
+	// Preset records the purpose the request was filled from, if any.
+	Preset string
+}
+
+// Limits are what the instance and the caller allow.
+type Limits struct {
+	// MaxLifetimeDays is the instance's maximum token lifetime; 0 means GitLab's default, 365.
+	MaxLifetimeDays int
+	// CallerRole is the caller's own role on the target; RoleNone when unknown.
+	CallerRole Role
+	// IsAdmin is true when the caller is an instance administrator.
+	IsAdmin bool
+}
+
+// Problem is one reason a Request cannot be sent.
+type Problem struct {
+	Field   Field
+	Message string
+}
+
+// ValidationError lists every problem found in a Request.
+type ValidationError struct{ Problems []Problem }
+
+// Error joins the problems, one per line.
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = fmt.Sprintf("%s: %s", p.Field, p.Message)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// For returns the message for field f, or "".
+func (e *ValidationError) For(f Field) string {
+	if e == nil {
+		return ""
+	}
+	for _, p := range e.Problems {
+		if p.Field == f {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+// Validate checks every rule that can be checked before anything is sent. It
+// returns nil or a *ValidationError naming each bad field and how to fix it.
+func (r Request) Validate(l Limits, now time.Time) error {
+	var ps []Problem
+	add := func(f Field, err error) {
+		if err != nil {
+			ps = append(ps, Problem{f, err.Error()})
+		}
+	}
+	switch r.Kind {
+	case KindProject, KindGroup:
+		if strings.TrimSpace(r.Target) == "" {
+			add(FieldTarget, fmt.Errorf("choose the %s the token is for (its full path, like group/%s, or its numeric id)", r.Kind, r.Kind))
+		}
+	case KindPersonal:
+	default:
+		add(FieldKind, fmt.Errorf("choose a token kind: project, group or personal"))
+	}
+	add(FieldName, ValidateName(r.Name))
+	add(FieldDescription, ValidateDescription(r.Description))
+	if r.ExpiresAt.IsZero() {
+		add(FieldExpiry, fmt.Errorf("choose an expiry date, on or before %s", LastAllowedExpiry(now, l.MaxLifetimeDays).Format(DateLayout)))
+	} else {
+		add(FieldExpiry, checkExpiry(r.ExpiresAt, now, l.MaxLifetimeDays))
+	}
+	if r.Kind.HasRole() {
+		add(FieldRole, checkRole(r.Role, l.CallerRole))
+	}
+	if r.Kind != "" {
+		add(FieldScopes, checkScopes(r.Scopes, r.Kind, l.IsAdmin))
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: ps}
+}
+
+// ValidateName checks a token name.
+func ValidateName(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("give the token a name, such as \"Jira integration\", so you can find it later")
+	}
+	return checkText(s, "name")
+}
+
+// ValidateDescription checks a token description; it may be empty.
+func ValidateDescription(s string) error { return checkText(s, "description") }
+
+func checkText(s, what string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("the %s is not valid UTF-8: type it again", what)
+	}
+	if n := utf8.RuneCountInString(s); n > MaxTextLen {
+		return fmt.Errorf("the %s has %d characters: shorten it to at most %d", what, n, MaxTextLen)
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) || isBidiControl(c) {
+			return fmt.Errorf("the %s contains a control character (%U): remove it", what, c)
+		}
+	}
+	return nil
+}
+
+func isBidiControl(c rune) bool {
+	return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C
+}
+
+func checkRole(r, caller Role) error {
+	if r == RoleNone {
+		return fmt.Errorf("choose a role: Reporter is enough for Jira to read code")
+	}
+	if !r.Valid() {
+		return fmt.Errorf("role %d does not exist: use 10, 15, 20, 30, 40 or 50", int(r))
+	}
+	if caller != RoleNone && r > caller {
+		return fmt.Errorf("you are %s here and cannot grant %s: pick %s or lower", caller.Title(), r.Title(), caller.Title())
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package token
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+var now = time.Date(2026, 11, 25, 15, 4, 5, 0, time.UTC)
+
+func date(s string) time.Time {
+	d, err := time.Parse(DateLayout, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func TestParseExpiry(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		wantErr string
+	}{
+		{"2027-01-31", "2027-01-31", ""},
+		{" 2027-01-31 ", "2027-01-31", ""},
+		{"30d", "2026-12-25", ""},
+		{"4w", "2026-12-23", ""},
+		{"1y", "2027-11-25", ""},
+		{"365D", "2027-11-25", ""},
+		{"0000-01-01", "0000-01-01", ""},
+		{"2027-02-30", "", "not a valid date"},
+		{"2027-13-01", "", "not a valid date"},
+		{"27-1-1x", "", "not a valid date"},
+		{"0d", "", "at least one day"},
+		{"-1d", "", "whole"},
+		{"1.5d", "", "whole positive number"},
+		{"99999d", "2300-09-09", ""},
+		{"99999999999999999999d", "", "at most 365 days"},
+		{"30", "", "such as 30d"},
+		{"", "", "no expiry given"},
+		{"d", "", "whole positive number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseExpiry(tt.in, now)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ParseExpiry(%q) = %v, %v; want error containing %q", tt.in, got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got.Format(DateLayout) != tt.want {
+				t.Fatalf("ParseExpiry(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDefaultExpiryAndDescribe(t *testing.T) {
+	d := DefaultExpiry(now)
+	if got := d.Format(DateLayout); got != "2026-12-25" {
+		t.Fatalf("DefaultExpiry = %s", got)
+	}
+	if got := DescribeExpiry(d, now); got != "2026-12-25 (Friday, in 30 days; expires at 00:00 UTC)" {
+		t.Fatalf("DescribeExpiry = %q", got)
+	}
+	if got := DescribeExpiry(date("2026-11-26"), now); !strings.Contains(got, "tomorrow") {
+		t.Fatalf("DescribeExpiry tomorrow = %q", got)
+	}
+}
+
+func valid() Request {
+	return Request{Kind: KindProject, Target: "acme/web", Name: "Jira integration",
+		ExpiresAt: date("2026-12-25"), Role: RoleReporter, Scopes: []Scope{"read_api"}}
+}
+
+func TestValidate(t *testing.T) {
+	limits := Limits{CallerRole: RoleMaintainer}
+	tests := []struct {
+		name   string
+		mod    func(r *Request)
+		limits Limits
+		field  Field
+		msg    string
+	}{
+		{"ok", func(r *Request) {}, limits, "", ""},
+		{"missing name", func(r *Request) { r.Name = "  " }, limits, FieldName, "give the token a name"},
+		{"long name", func(r *Request) { r.Name = strings.Repeat("n", 256) }, limits, FieldName, "at most 255"},
+		{"255 chars ok", func(r *Request) { r.Name = strings.Repeat("é", 255) }, limits, "", ""},
+		{"emoji ok", func(r *Request) { r.Name = "Jira 🚀" }, limits, "", ""},
+		{"control char", func(r *Request) { r.Name = "Jira\x1b[31m" }, limits, FieldName, "control character"},
+		{"newline", func(r *Request) { r.Name = "a\nb" }, limits, FieldName, "control character"},
+		{"bidi", func(r *Request) { r.Name = "a\u202eb" }, limits, FieldName, "control character"},
+		{"invalid utf8", func(r *Request) { r.Name = "a\xffb" }, limits, FieldName, "UTF-8"},
+		{"long description", func(r *Request) { r.Description = strings.Repeat("d", 256) }, limits, FieldDescription, "at most 255"},
+		{"no scopes", func(r *Request) { r.Scopes = nil }, limits, FieldScopes, "at least one scope"},
+		{"unknown scope", func(r *Request) { r.Scopes = []Scope{"read_everything"} }, limits, FieldScopes, "unknown scope"},
+		{"read_user on project", func(r *Request) { r.Scopes = []Scope{"read_user"} }, limits, FieldScopes, "not available for project tokens"},
+		{"sudo non-admin", func(r *Request) { r.Kind = KindPersonal; r.Scopes = []Scope{"sudo"} }, limits, FieldScopes, "administrators only"},
+		{"sudo admin personal", func(r *Request) { r.Kind = KindPersonal; r.Scopes = []Scope{"sudo"} }, Limits{IsAdmin: true}, "", ""},
+		{"sudo admin project", func(r *Request) { r.Scopes = []Scope{"sudo"} }, Limits{IsAdmin: true, CallerRole: RoleOwner}, FieldScopes, "not available for project"},
+		{"no role", func(r *Request) { r.Role = RoleNone }, limits, FieldRole, "choose a role"},
+		{"bad role", func(r *Request) { r.Role = 35 }, limits, FieldRole, "does not exist"},
+		{"role above caller", func(r *Request) { r.Role = RoleOwner }, limits, FieldRole, "you are Maintainer here and cannot grant Owner: pick Maintainer or lower"},
+		{"role equal caller", func(r *Request) { r.Role = RoleMaintainer }, limits, "", ""},
+		{"role unknown caller", func(r *Request) { r.Role = RoleOwner }, Limits{}, "", ""},
+		{"personal needs no role", func(r *Request) { r.Kind = KindPersonal; r.Role = RoleNone; r.Target = "" }, limits, "", ""},
+		{"no target", func(r *Request) { r.Target = "" }, limits, FieldTarget, "choose the project"},
+		{"no kind", func(r *Request) { r.Kind = "" }, limits, FieldKind, "choose a token kind"},
+		{"no expiry", func(r *Request) { r.ExpiresAt = time.Time{} }, limits, FieldExpiry, "on or before 2027-11-25"},
+		{"today", func(r *Request) { r.ExpiresAt = date("2026-11-25") }, limits, FieldExpiry, "not in the future"},
+		{"past", func(r *Request) { r.ExpiresAt = date("0000-01-01") }, limits, FieldExpiry, "pick a date from 2026-11-26 to 2027-11-25"},
+		{"tomorrow", func(r *Request) { r.ExpiresAt = date("2026-11-26") }, limits, "", ""},
+		{"today+365", func(r *Request) { r.ExpiresAt = date("2027-11-25") }, limits, "", ""},
+		{"today+366", func(r *Request) { r.ExpiresAt = date("2027-11-26") }, limits, FieldExpiry, "pick a date on or before 2027-11-25"},
+		{"instance max 90", func(r *Request) { r.ExpiresAt = date("2027-03-01") }, Limits{MaxLifetimeDays: 90}, FieldExpiry, "on or before 2027-02-23"},
+		{"far future", func(r *Request) { r.ExpiresAt = date("9999-12-31") }, limits, FieldExpiry, "maximum lifetime of 365 days"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := valid()
+			tt.mod(&r)
+			err := r.Validate(tt.limits, now)
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Validate = %v, want a ValidationError", err)
+			}
+			if got := ve.For(tt.field); !strings.Contains(got, tt.msg) {
+				t.Fatalf("problem for %s = %q, want it to contain %q (all: %v)", tt.field, got, tt.msg, err)
+			}
+		})
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for in, want := range map[string]Role{"reporter": RoleReporter, "Developer": RoleDeveloper, "40": RoleMaintainer, " owner ": RoleOwner, "15": RolePlanner} {
+		if got, err := ParseRole(in); err != nil || got != want {
+			t.Errorf("ParseRole(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "admin", "35", "0"} {
+		if _, err := ParseRole(in); err == nil {
+			t.Errorf("ParseRole(%q) accepted", in)
+		}
+	}
+	if got := GrantableBy(RoleDeveloper); len(got) != 4 || got[3] != RoleDeveloper {
+		t.Errorf("GrantableBy(Developer) = %v", got)
+	}
+}
+
+func TestParseScopes(t *testing.T) {
+	got := ParseScopes("read_api,api", "API read_repository", "read_api")
+	if JoinScopes(got) != "read_api,api,read_repository" {
+		t.Fatalf("ParseScopes = %v", got)
+	}
+	if n := len(ScopesFor(KindProject, false)); n != 13 {
+		t.Fatalf("project scopes = %d, want 13", n)
+	}
+	if n := len(ScopesFor(KindPersonal, true)); n != 17 {
+		t.Fatalf("admin personal scopes = %d, want 17", n)
+	}
+}
+
+func TestPresets(t *testing.T) {
+	p, err := FindPreset("jira-read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Request{Kind: KindProject}
+	p.Apply(&r)
+	if r.Role != RoleReporter || JoinScopes(r.Scopes) != "read_api" || r.Name != "Jira integration" {
+		t.Fatalf("jira-read applied = %+v", r)
+	}
+	explicit := Request{Kind: KindProject, Role: RoleDeveloper, Scopes: []Scope{"api"}, Name: "mine"}
+	p.Apply(&explicit)
+	if explicit.Role != RoleDeveloper || JoinScopes(explicit.Scopes) != "api" || explicit.Name != "mine" {
+		t.Fatalf("explicit values lost: %+v", explicit)
+	}
+	adv := p.Advice(explicit)
+	if len(adv) != 2 || !strings.Contains(adv[0], "more than") || !strings.Contains(adv[1], "scope api allows writes") {
+		t.Fatalf("Advice = %q", adv)
+	}
+	w, _ := FindPreset("jira-write")
+	w.Apply(&Request{})
+	if adv := w.Advice(Request{Kind: KindProject, Role: RoleDeveloper, Scopes: []Scope{"api"}}); len(adv) != 0 {
+		t.Fatalf("jira-write advice = %q", adv)
+	}
+	if _, err := FindPreset("jira"); err == nil {
+		t.Fatal("FindPreset accepted an unknown preset")
+	}
+}
+
+func FuzzParseExpiry(f *testing.F) {
+	for _, s := range []string{"2027-01-31", "30d", "4w", "1y", "-1d", "1.5d", "99999d", "2027-02-30", "0000-01-01", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseExpiry(s, now)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+			return
+		}
+		if d.Hour() != 0 || d.Minute() != 0 || d.Location() != time.UTC {
+			t.Fatalf("ParseExpiry(%q) = %v: not a UTC date", s, d)
+		}
+		if strings.HasSuffix(strings.TrimSpace(s), "d") && !d.After(Today(now)) {
+			t.Fatalf("duration %q gave a date not after today: %v", s, d)
+		}
+	})
+}
+
+func FuzzValidateName(f *testing.F) {
+	for _, s := range []string{"Jira", "a\x1bb", strings.Repeat("x", 300), "🚀", "\u202e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if ValidateName(s) == nil {
+			for _, c := range s {
+				if c < 0x20 || c == 0x7f {
+					t.Fatalf("accepted control character in %q", s)
+				}
+			}
+		}
+	})
+}
