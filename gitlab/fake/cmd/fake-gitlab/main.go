@@ -1,0 +1,79 @@
+// Command fake-gitlab serves the GitLab stand-in on a local address, so that
+// people and end-to-end tests can point gitlab-token-wizard at it:
+//
+//	go run ./gitlab/fake/cmd/fake-gitlab -addr 127.0.0.1:0 -seed demo
+//
+// It prints the URL and the demo credentials, then serves until interrupted.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
+)
+
+type faultList []string
+
+func (f *faultList) String() string     { return strings.Join(*f, ",") }
+func (f *faultList) Set(v string) error { *f = append(*f, v); return nil }
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "address to listen on (loopback only is wise)")
+	seed := flag.String("seed", "demo", "seed data: "+strings.Join(fake.Seeds, ", "))
+	latency := flag.Duration("latency", 0, "delay every response by this much")
+	urlFile := flag.String("url-file", "", "also write the URL to this file (for scripts)")
+	var faults faultList
+	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
+	flag.Parse()
+
+	srv, err := fake.New(*seed)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fake-gitlab:", err)
+		os.Exit(2)
+	}
+	srv.SetLatency(*latency)
+	for _, s := range faults {
+		f, err := fake.ParseFault(s)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fake-gitlab:", err)
+			os.Exit(2)
+		}
+		srv.AddFault(f)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fake-gitlab:", err)
+		os.Exit(1)
+	}
+	url := "http://" + ln.Addr().String()
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, "fake-gitlab:", err)
+			os.Exit(1)
+		}
+	}
+	fmt.Printf("fake GitLab at %s (seed %s)\n", url, *seed)
+	if *seed != "empty" {
+		fmt.Printf("  maintainer (alice): GITLAB_TOKEN=%s\n  owner (olivia):     GITLAB_TOKEN=%s\n  admin (root):       GITLAB_TOKEN=%s\n",
+			fake.MaintainerToken, fake.OwnerToken, fake.AdminToken)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+		_ = hs.Close()
+	}()
+	if err := hs.Serve(ln); err != nil && err != http.ErrServerClosed {
+		fmt.Fprintln(os.Stderr, "fake-gitlab:", err)
+		os.Exit(1)
+	}
+}

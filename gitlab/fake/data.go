@@ -1,0 +1,143 @@
+package fake
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// User is an account on the stand-in; bots are the users behind project and group tokens.
+type User struct {
+	ID       int
+	Username string
+	Name     string
+	Admin    bool
+	Bot      bool
+}
+
+// Token is any access token: personal, or a project or group token of a bot user.
+type Token struct {
+	ID          int
+	Name        string
+	Description string
+	Value       string
+	UserID      int
+	Scopes      []string
+	ExpiresAt   string // YYYY-MM-DD; tokens expire at 00:00 UTC on that date
+	CreatedAt   time.Time
+	LastUsedAt  *time.Time
+	Revoked     bool
+	// Resource is "project:ID" or "group:ID" for resource tokens, "" for personal ones.
+	Resource    string
+	AccessLevel int
+}
+
+// Group is a (possibly nested) group with members.
+type Group struct {
+	ID       int
+	Name     string
+	Path     string
+	ParentID int
+	Members  map[int]int // user id -> access level
+	Plan     string
+}
+
+// Project is a project with members and a commit history.
+type Project struct {
+	ID      int
+	Name    string
+	Path    string
+	GroupID int
+	Members map[int]int
+	Commits []Commit
+	Created time.Time
+}
+
+// Commit is one commit of a project's default branch, newest first in Project.Commits.
+type Commit struct {
+	ID         string
+	Title      string
+	AuthorName string
+	CreatedAt  time.Time
+}
+
+func (s *Server) groupFullPath(id int) string {
+	g := s.groups[id]
+	if g == nil {
+		return ""
+	}
+	if g.ParentID != 0 {
+		return s.groupFullPath(g.ParentID) + "/" + g.Path
+	}
+	return g.Path
+}
+
+func (s *Server) groupFullName(id int) string {
+	g := s.groups[id]
+	if g == nil {
+		return ""
+	}
+	if g.ParentID != 0 {
+		return s.groupFullName(g.ParentID) + " / " + g.Name
+	}
+	return g.Name
+}
+
+func (s *Server) projectPath(p *Project) string { return s.groupFullPath(p.GroupID) + "/" + p.Path }
+
+// groupRole is the user's access level on the group, inherited from ancestors.
+func (s *Server) groupRole(gid, uid int) int {
+	best := 0
+	for g := s.groups[gid]; g != nil; g = s.groups[g.ParentID] {
+		if l := g.Members[uid]; l > best {
+			best = l
+		}
+	}
+	return best
+}
+
+// projectRole is the user's access level on the project, inherited from its groups.
+func (s *Server) projectRole(p *Project, uid int) int {
+	best := p.Members[uid]
+	if l := s.groupRole(p.GroupID, uid); l > best {
+		best = l
+	}
+	return best
+}
+
+func (s *Server) findProject(id string) *Project {
+	for _, p := range s.projects {
+		if fmt.Sprint(p.ID) == id || strings.EqualFold(s.projectPath(p), id) {
+			return p
+		}
+	}
+	return nil
+}
+
+func (s *Server) findGroup(id string) *Group {
+	for _, g := range s.groups {
+		if fmt.Sprint(g.ID) == id || strings.EqualFold(s.groupFullPath(g.ID), id) {
+			return g
+		}
+	}
+	return nil
+}
+
+func (s *Server) sortedProjects() []*Project {
+	out := make([]*Project, 0, len(s.projects))
+	for _, p := range s.projects {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (s *Server) sortedGroups() []*Group {
+	out := make([]*Group, 0, len(s.groups))
+	for _, g := range s.groups {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -1,0 +1,396 @@
+// Package fake is a stand-in for GitLab's REST API, strict about the rules
+// GitLab documents (authentication, scopes, roles, token lifetime, status
+// codes and bodies), with seed data, fault injection and a record of the
+// requests it received. Tests use it through httptest; --demo and end-to-end
+// tests run it in-process or as cmd/fake-gitlab.
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is the stand-in GitLab. Its zero value is not usable; call New.
+type Server struct {
+	mu          sync.Mutex
+	users       map[int]*User
+	tokens      map[int]*Token
+	groups      map[int]*Group
+	projects    map[int]*Project
+	nextUser    int
+	nextToken   int
+	nextProject int
+	version     string
+	requests    []Recorded
+	faults      []*Fault
+	latency     time.Duration
+
+	// Now is the server's clock; tests may replace it before serving.
+	Now func() time.Time
+}
+
+// Recorded is one request the server received, with credentials redacted.
+type Recorded struct {
+	Method string
+	// Path is the escaped path, as sent (e.g. /api/v4/projects/acme%2Fweb/access_tokens).
+	Path  string
+	Query url.Values
+	Body  string
+	// Auth names the credential used ("token 2"), "none" or "invalid"; never its value.
+	Auth   string
+	Status int
+}
+
+// New returns a server loaded with the named seed (see Seeds).
+func New(seed string) (*Server, error) {
+	s := &Server{
+		users: map[int]*User{}, tokens: map[int]*Token{}, groups: map[int]*Group{}, projects: map[int]*Project{},
+		nextUser: 1, nextToken: 1, nextProject: 1, version: "17.11.2-ee", Now: time.Now,
+	}
+	if err := s.seed(seed); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) now() time.Time { return s.Now().UTC() }
+
+// SetVersion sets the version GET /version reports.
+func (s *Server) SetVersion(v string) { s.mu.Lock(); s.version = v; s.mu.Unlock() }
+
+// SetLatency delays every response by d.
+func (s *Server) SetLatency(d time.Duration) { s.mu.Lock(); s.latency = d; s.mu.Unlock() }
+
+// Requests returns a copy of the requests received so far.
+func (s *Server) Requests() []Recorded {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Recorded(nil), s.requests...)
+}
+
+// CountRequests counts received requests with the method whose path ends with suffix.
+func (s *Server) CountRequests(method, suffix string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Method == method && strings.HasSuffix(r.Path, suffix) {
+			n++
+		}
+	}
+	return n
+}
+
+// Tokens returns copies of the tokens of a resource ("project:100"), or of
+// every token when resource is "*".
+func (s *Server) Tokens(resource string) []Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Token
+	for id := 1; id < s.nextToken; id++ {
+		if t := s.tokens[id]; t != nil && (resource == "*" || t.Resource == resource) {
+			out = append(out, *t)
+		}
+	}
+	return out
+}
+
+// AddPersonalToken gives user uid a personal token and returns its value; for tests.
+func (s *Server) AddPersonalToken(uid int, name string, scopes []string, expires string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := newTokenValue()
+	s.addToken(Token{Name: name, Value: v, UserID: uid, Scopes: scopes, ExpiresAt: expires, CreatedAt: s.now()})
+	return v
+}
+
+type ctx struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	seg  []string
+	body []byte
+	user *User
+	tok  *Token
+	rec  *Recorded
+}
+
+func (c *ctx) json(status int, v any) {
+	c.w.Header().Set("Content-Type", "application/json")
+	c.w.WriteHeader(status)
+	c.rec.Status = status
+	_ = json.NewEncoder(c.w).Encode(v)
+}
+
+func (c *ctx) message(status int, msg string) { c.json(status, map[string]string{"message": msg}) }
+func (c *ctx) errorField(msg string)          { c.json(400, map[string]string{"error": msg}) }
+func (c *ctx) notFound(what string)            { c.message(404, "404 "+what+" Not Found") }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	rec := &Recorded{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Body: redactBody(body), Auth: "none"}
+	defer func() {
+		s.mu.Lock()
+		s.requests = append(s.requests, *rec)
+		s.mu.Unlock()
+	}()
+	s.mu.Lock()
+	latency := s.latency
+	fault := s.takeFault(r.Method, rec.Path)
+	s.mu.Unlock()
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if fault != nil && !fault.Kind.commitsFirst() {
+		fault.apply(w, r, rec)
+		return
+	}
+	c := &ctx{w: w, r: r, body: body, rec: rec}
+	if fault != nil {
+		c.w = &discardWriter{header: http.Header{}}
+	}
+	s.route(c)
+	if fault != nil {
+		fault.apply(w, r, rec)
+	}
+}
+
+func (s *Server) route(c *ctx) {
+	p := c.r.URL.EscapedPath()
+	if !strings.HasPrefix(p, "/api/v4/") {
+		c.message(404, "404 Not Found")
+		return
+	}
+	for _, raw := range strings.Split(strings.TrimPrefix(p, "/api/v4/"), "/") {
+		v, err := url.PathUnescape(raw)
+		if err != nil {
+			c.message(400, "400 Bad request - invalid path")
+			return
+		}
+		c.seg = append(c.seg, v)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.authenticate(c) {
+		return
+	}
+	h := s.handler(c)
+	if h == nil {
+		c.message(404, "404 Not Found")
+		return
+	}
+	h(c)
+}
+
+func (s *Server) handler(c *ctx) func(*ctx) {
+	seg, m := c.seg, c.r.Method
+	is := func(method string, pattern ...string) bool {
+		if method != m || len(pattern) != len(seg) {
+			return false
+		}
+		for i, want := range pattern {
+			if want != "*" && want != seg[i] {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case is("GET", "version"):
+		return s.getVersion
+	case is("GET", "user"):
+		return s.getUser
+	case is("GET", "users"):
+		return s.listUsers
+	case is("GET", "personal_access_tokens", "self"):
+		return s.getSelf
+	case is("DELETE", "personal_access_tokens", "self"):
+		return s.revokeSelf
+	case is("GET", "projects"):
+		return s.listProjects
+	case is("GET", "projects", "*"):
+		return s.getProject
+	case is("GET", "projects", "*", "members", "all", "*"):
+		return s.getProjectMember
+	case is("GET", "projects", "*", "repository", "commits"):
+		return s.listCommits
+	case is("GET", "groups"):
+		return s.listGroups
+	case is("GET", "groups", "*"):
+		return s.getGroup
+	case is("GET", "groups", "*", "members", "all", "*"):
+		return s.getGroupMember
+	}
+	if len(seg) >= 3 && (seg[0] == "projects" || seg[0] == "groups") && seg[2] == "access_tokens" {
+		switch {
+		case is("GET", "*", "*", "access_tokens"):
+			return s.listResourceTokens
+		case is("POST", "*", "*", "access_tokens"):
+			return s.createResourceToken
+		case is("GET", "*", "*", "access_tokens", "*"):
+			return s.getResourceToken
+		case is("DELETE", "*", "*", "access_tokens", "*"):
+			return s.revokeResourceToken
+		case is("POST", "*", "*", "access_tokens", "*", "rotate"):
+			return s.rotateResourceToken
+		}
+	}
+	return nil
+}
+
+// authenticate finds the caller. Every endpoint here needs one, as on a
+// private instance; it writes GitLab's 401 bodies and returns false otherwise.
+func (s *Server) authenticate(c *ctx) bool {
+	v := c.r.Header.Get("PRIVATE-TOKEN")
+	if v == "" {
+		if a := c.r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+			v = strings.TrimSpace(a[7:])
+		}
+	}
+	if v == "" {
+		c.message(401, "401 Unauthorized")
+		return false
+	}
+	c.rec.Auth = "invalid"
+	var t *Token
+	for _, tt := range s.tokens {
+		if tt.Value == v {
+			t = tt
+			break
+		}
+	}
+	if t == nil || s.users[t.UserID] == nil {
+		c.message(401, "401 Unauthorized")
+		return false
+	}
+	c.rec.Auth = fmt.Sprintf("token %d", t.ID)
+	if t.Revoked {
+		c.json(401, map[string]string{"error": "invalid_token", "error_description": "Token was revoked. You have to re-authorize from the user."})
+		return false
+	}
+	if s.expired(t) {
+		c.json(401, map[string]string{"error": "invalid_token", "error_description": "Token is expired. You can either do re-authorization or token refresh."})
+		return false
+	}
+	now := s.now()
+	t.LastUsedAt = &now
+	c.tok, c.user = t, s.users[t.UserID]
+	return true
+}
+
+func (s *Server) expired(t *Token) bool {
+	if t.ExpiresAt == "" {
+		return false
+	}
+	return s.now().Format("2006-01-02") >= t.ExpiresAt
+}
+
+// requireScope enforces that the calling token carries one of the scopes.
+func (s *Server) requireScope(c *ctx, scopes ...string) bool {
+	for _, have := range c.tok.Scopes {
+		for _, want := range scopes {
+			if have == want {
+				return true
+			}
+		}
+	}
+	c.json(403, map[string]string{"error": "insufficient_scope",
+		"error_description": "The request requires higher privileges than provided by the access token.",
+		"scope":             strings.Join(scopes, " ")})
+	return false
+}
+
+func (s *Server) canRead(c *ctx) bool  { return s.requireScope(c, "api", "read_api") }
+func (s *Server) canWrite(c *ctx) bool { return s.requireScope(c, "api") }
+
+// paginate writes GitLab's pagination headers and returns the page of items.
+func paginate[T any](c *ctx, items []T) []T {
+	q := c.r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if page < 1 {
+		page = 1
+	}
+	if per < 1 {
+		per = 20
+	}
+	if per > 100 {
+		per = 100
+	}
+	total := len(items)
+	pages := (total + per - 1) / per
+	if pages == 0 {
+		pages = 1
+	}
+	h := c.w.Header()
+	h.Set("X-Total", strconv.Itoa(total))
+	h.Set("X-Total-Pages", strconv.Itoa(pages))
+	h.Set("X-Per-Page", strconv.Itoa(per))
+	h.Set("X-Page", strconv.Itoa(page))
+	h.Set("X-Next-Page", "")
+	h.Set("X-Prev-Page", "")
+	link := func(p int, rel string) string {
+		u := *c.r.URL
+		u.Scheme, u.Host = "http", c.r.Host
+		if c.r.TLS != nil {
+			u.Scheme = "https"
+		}
+		qq := u.Query()
+		qq.Set("page", strconv.Itoa(p))
+		qq.Set("per_page", strconv.Itoa(per))
+		u.RawQuery = qq.Encode()
+		return fmt.Sprintf("<%s>; rel=\"%s\"", u.String(), rel)
+	}
+	links := []string{}
+	if page < pages {
+		h.Set("X-Next-Page", strconv.Itoa(page+1))
+		links = append(links, link(page+1, "next"))
+	}
+	if page > 1 {
+		h.Set("X-Prev-Page", strconv.Itoa(page-1))
+		links = append(links, link(page-1, "prev"))
+	}
+	links = append(links, link(1, "first"), link(pages, "last"))
+	h.Set("Link", strings.Join(links, ", "))
+	start := (page - 1) * per
+	if start >= total {
+		return []T{}
+	}
+	end := start + per
+	if end > total {
+		end = total
+	}
+	return items[start:end]
+}
+
+// redactBody hides any token value a request body carries.
+func redactBody(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) == nil {
+		changed := false
+		for k := range m {
+			if k == "token" || k == "private_token" || k == "access_token" {
+				m[k] = "[REDACTED]"
+				changed = true
+			}
+		}
+		if changed {
+			out, _ := json.Marshal(m)
+			return string(out)
+		}
+	}
+	return string(bytes.TrimSpace(b))
+}
