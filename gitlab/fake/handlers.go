@@ -122,10 +122,10 @@ func (s *Server) projectJSON(p *Project, uid int) map[string]any {
 	return map[string]any{
 		"id": p.ID, "name": p.Name, "path": p.Path, "path_with_namespace": path,
 		"name_with_namespace": s.groupFullName(p.GroupID) + " / " + p.Name,
-		"description": nil, "default_branch": "main", "visibility": "private",
+		"description":         nil, "default_branch": "main", "visibility": "private",
 		"web_url": "https://gitlab.example/" + path, "created_at": p.Created.UTC().Format(time.RFC3339),
 		"last_activity_at": last.UTC().Format(time.RFC3339), "empty_repo": len(p.Commits) == 0,
-		"namespace": map[string]any{"id": g.ID, "name": g.Name, "path": g.Path, "kind": "group", "full_path": s.groupFullPath(g.ID)},
+		"namespace":   map[string]any{"id": g.ID, "name": g.Name, "path": g.Path, "kind": "group", "full_path": s.groupFullPath(g.ID)},
 		"permissions": perm,
 	}
 }

@@ -129,7 +129,7 @@ func (c *ctx) json(status int, v any) {
 
 func (c *ctx) message(status int, msg string) { c.json(status, map[string]string{"message": msg}) }
 func (c *ctx) errorField(msg string)          { c.json(400, map[string]string{"error": msg}) }
-func (c *ctx) notFound(what string)            { c.message(404, "404 "+what+" Not Found") }
+func (c *ctx) notFound(what string)           { c.message(404, "404 "+what+" Not Found") }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
