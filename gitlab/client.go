@@ -1,0 +1,241 @@
+// Package gitlab is the adapter between gitlab-token-wizard and GitLab's REST
+// API, built on client-go v2. Our own types go in and out; no client-go type
+// leaks past this package. Token-creating requests are never retried
+// automatically (DESIGN invariant 1), and every string from the server is
+// sanitized before it leaves this package (invariant 4).
+package gitlab
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+// Options configure a Client.
+type Options struct {
+	// Host is the instance address as the user typed it; see NormalizeHost.
+	Host string
+	// Token is the caller's credential. It is sent as PRIVATE-TOKEN, or as a
+	// Bearer token when OAuth is set.
+	Token     token.Secret
+	OAuth     bool
+	UserAgent string
+	// Timeout bounds each HTTP request (default 30 s).
+	Timeout time.Duration
+	// CAFile adds a PEM bundle of trusted authorities to the system's.
+	CAFile    string
+	AllowHTTP bool
+	// MaxRateLimitWait bounds the wait before the single retry of a
+	// rate-limited create (default 60 s); longer waits are reported instead.
+	MaxRateLimitWait time.Duration
+	// Transport replaces the HTTP transport (tests, debug logging).
+	Transport http.RoundTripper
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Client talks to one GitLab instance as one caller.
+type Client struct {
+	gl      *gl.Client
+	base    string
+	opts    Options
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
+	newAuth func(token.Secret) (*gl.Client, error)
+}
+
+// New builds a Client. It fails on a bad host or CA file, before any request.
+func New(o Options) (*Client, error) {
+	base, err := NormalizeHost(o.Host, o.AllowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxRateLimitWait <= 0 {
+		o.MaxRateLimitWait = 60 * time.Second
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "gitlab-token-wizard/dev"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	rt := o.Transport
+	if rt == nil {
+		rt, err = transport(o.CAFile)
+		if err != nil {
+			return nil, err
+		}
+	}
+	hc := &http.Client{Transport: rt, Timeout: o.Timeout}
+	c := &Client{base: base, opts: o, now: o.Now, sleep: sleepCtx}
+	c.newAuth = func(s token.Secret) (*gl.Client, error) {
+		opts := []gl.ClientOptionFunc{
+			gl.WithBaseURL(base + "/api/v4"),
+			gl.WithHTTPClient(hc),
+			gl.WithUserAgent(o.UserAgent),
+			gl.WithOnlyIdempotentRetries(),
+			gl.WithCustomRetryMax(2),
+			gl.WithURLWarningLogger(slog.New(slog.DiscardHandler)),
+		}
+		if o.OAuth {
+			return gl.NewOAuthClient(s.Reveal(), opts...) //nolint:staticcheck // a static bearer token is all we need
+		}
+		return gl.NewClient(s.Reveal(), opts...)
+	}
+	c.gl, err = c.newAuth(o.Token)
+	if err != nil {
+		return nil, fmt.Errorf("set up the GitLab client: %w", err)
+	}
+	return c, nil
+}
+
+// BaseURL returns the normalized instance address.
+func (c *Client) BaseURL() string { return c.base }
+
+// transport is http.DefaultTransport's settings (proxy from HTTPS_PROXY and
+// NO_PROXY, timeouts) with TLS 1.2+ and, when given, an extra CA bundle.
+func transport(caFile string) (http.RoundTripper, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("read --ca-file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-file %s holds no PEM certificate: pass the CA's certificate in PEM form", caFile)
+		}
+		cfg.RootCAs = pool
+	}
+	t.TLSClientConfig = cfg
+	return t, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// noRetry is the retry policy of token-creating requests: never.
+func noRetry(context.Context, *http.Response, error) (bool, error) { return false, nil }
+
+// withQuery adds query parameters that client-go's option structs lack.
+func withQuery(kv ...string) gl.RequestOptionFunc {
+	return func(r *retryablehttp.Request) error {
+		q := r.URL.Query()
+		for i := 0; i+1 < len(kv); i += 2 {
+			q.Set(kv[i], kv[i+1])
+		}
+		r.URL.RawQuery = q.Encode()
+		return nil
+	}
+}
+
+// User is a GitLab account.
+type User struct {
+	ID       int64
+	Username string
+	Name     string
+	IsAdmin  bool
+	Bot      bool
+}
+
+// TokenInfo describes an access token, without its value.
+type TokenInfo struct {
+	ID          int64
+	Name        string
+	Description string
+	Scopes      []string
+	// ExpiresAt is zero for a token that never expires.
+	ExpiresAt   time.Time
+	CreatedAt   time.Time
+	LastUsedAt  time.Time
+	Active      bool
+	Revoked     bool
+	UserID      int64
+	AccessLevel token.Role
+}
+
+// NewToken is a token just created: its description and its value.
+type NewToken struct {
+	TokenInfo
+	Value token.Secret
+}
+
+// Project is a project the caller can see.
+type Project struct {
+	ID     int64
+	Path   string // full path, group/sub/project
+	Name   string
+	WebURL string
+	// Role is the caller's role on it, when GitLab said.
+	Role token.Role
+}
+
+func fromPAT(t *gl.PersonalAccessToken, level gl.AccessLevelValue) TokenInfo {
+	ti := TokenInfo{
+		ID: t.ID, Name: safe.Line(t.Name, 255), Description: safe.Line(t.Description, 255),
+		Active: t.Active, Revoked: t.Revoked, UserID: t.UserID, AccessLevel: token.Role(level),
+	}
+	for _, s := range t.Scopes {
+		ti.Scopes = append(ti.Scopes, safe.Line(s, 64))
+	}
+	if t.ExpiresAt != nil {
+		ti.ExpiresAt = time.Time(*t.ExpiresAt).UTC()
+	}
+	if t.CreatedAt != nil {
+		ti.CreatedAt = t.CreatedAt.UTC()
+	}
+	if t.LastUsedAt != nil {
+		ti.LastUsedAt = t.LastUsedAt.UTC()
+	}
+	return ti
+}
+
+func fromProject(p *gl.Project) Project {
+	out := Project{ID: p.ID, Path: safe.Line(p.PathWithNamespace, 255), Name: safe.Line(p.Name, 255), WebURL: safe.Line(p.WebURL, 500)}
+	if pm := p.Permissions; pm != nil {
+		if pm.ProjectAccess != nil {
+			out.Role = token.Role(pm.ProjectAccess.AccessLevel)
+		}
+		if pm.GroupAccess != nil && token.Role(pm.GroupAccess.AccessLevel) > out.Role {
+			out.Role = token.Role(pm.GroupAccess.AccessLevel)
+		}
+	}
+	return out
+}
+
+// projectID is what client-go accepts for a project: a numeric id or a full path.
+func projectID(target string) any {
+	t := strings.Trim(strings.TrimSpace(target), "/")
+	var n int64
+	if _, err := fmt.Sscan(t, &n); err == nil && fmt.Sprint(n) == t {
+		return n
+	}
+	return t
+}

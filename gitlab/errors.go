@@ -1,0 +1,309 @@
+package gitlab
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+// Code classifies a failure so that callers can react without parsing text.
+type Code string
+
+// The failure codes.
+const (
+	CodeUnauthorized      Code = "unauthorized"
+	CodeExpired           Code = "credential-expired"
+	CodeRevoked           Code = "credential-revoked"
+	CodeInsufficientScope Code = "insufficient-scope"
+	CodeNoPermission      Code = "no-permission"
+	CodeRoleTooHigh       Code = "role-too-high"
+	CodeExpiryTooFar      Code = "expiry-too-far"
+	CodeLimitReached      Code = "limit-reached"
+	CodeInvalid           Code = "invalid"
+	CodeNotFound          Code = "not-found"
+	CodeRateLimited       Code = "rate-limited"
+	CodeServer            Code = "server-error"
+	CodeNetwork           Code = "network"
+	CodeTLS               Code = "tls"
+	CodeCanceled          Code = "canceled"
+)
+
+// Error is a GitLab or network failure explained for a person: what happened
+// and what to do next. ServerMessage is sanitized and safe to draw.
+type Error struct {
+	Code          Code
+	Status        int
+	ServerMessage string
+	Explanation   string
+	Next          string
+	// Field names the wizard step that can fix the problem, if any.
+	Field token.Field
+	// RetryAfter is how long GitLab asked us to wait (rate limits).
+	RetryAfter time.Duration
+	cause      error
+}
+
+// Error returns the explanation and the next step.
+func (e *Error) Error() string {
+	s := e.Explanation
+	if e.Next != "" {
+		s += ": " + e.Next
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.cause }
+
+// OutcomeUnknownError reports a create whose result never arrived: the token
+// may or may not exist. The orphan check's findings are included.
+type OutcomeUnknownError struct {
+	Cause error
+	// Checked is true when the orphan check ran to completion.
+	Checked bool
+	// Orphan is the token the check found: created by this request, its value lost.
+	Orphan   *TokenInfo
+	CheckErr error
+	// ServerAnswered is true when GitLab (or a proxy) answered with a status, as opposed to a timeout or reset.
+	ServerAnswered bool
+}
+
+// Error says what is known.
+func (e *OutcomeUnknownError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the create request failed (%v)", e.Cause)
+	switch {
+	case e.Orphan != nil:
+		fmt.Fprintf(&b, "; GitLab did create token %d %q (created %s), but its value was lost: revoke it and create a new one",
+			e.Orphan.ID, e.Orphan.Name, e.Orphan.CreatedAt.UTC().Format(time.RFC3339))
+	case e.Checked && e.ServerAnswered:
+		b.WriteString("; checked: no token was created, it is safe to try again")
+	case e.Checked:
+		b.WriteString("; no new token was found yet, but the request may still complete: list the tokens before trying again")
+	default:
+		fmt.Fprintf(&b, "; the check for a half-created token failed too (%v): look at the project's access tokens page before trying again", e.CheckErr)
+	}
+	return b.String()
+}
+
+// NothingCreated reports whether the check proved that no token was made.
+func (e *OutcomeUnknownError) NothingCreated() bool {
+	return e.Checked && e.Orphan == nil && e.ServerAnswered
+}
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Cause }
+
+type errorBody struct {
+	Message          any    `json:"message"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+	Scope            string `json:"scope"`
+}
+
+// classify turns any error from client-go into *Error. what names the action
+// for the message ("create the project token").
+func (c *Client) classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var ge *Error
+	if errors.As(err, &ge) {
+		return ge
+	}
+	host := HostName(c.base)
+	if errors.Is(err, context.Canceled) {
+		return &Error{Code: CodeCanceled, Explanation: "cancelled", cause: err}
+	}
+	if errors.Is(err, gl.ErrNotFound) {
+		return &Error{Code: CodeNotFound, Status: 404, Explanation: fmt.Sprintf("could not %s: not found, or you cannot see it", what),
+			Next: "check the path (group/project) and that your account is a member", Field: token.FieldTarget, cause: err}
+	}
+	var er *gl.ErrorResponse
+	if errors.As(err, &er) {
+		return c.fromResponse(er, what)
+	}
+	return networkError(err, host, what)
+}
+
+func networkError(err error, host, what string) *Error {
+	e := &Error{Code: CodeNetwork, cause: err}
+	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certErr *x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &dns):
+		e.Explanation = fmt.Sprintf("cannot find the host %s", host)
+		e.Next = "check the spelling of the address and your network or VPN"
+	case errors.As(err, &unknownCA), strings.Contains(err.Error(), "certificate signed by unknown authority"):
+		e.Code = CodeTLS
+		e.Explanation = fmt.Sprintf("%s presented a certificate from an authority this machine does not trust", host)
+		e.Next = "if your company uses its own CA, pass its certificate with --ca-file ca.pem (TLS is never skipped)"
+	case errors.As(err, &hostErr), errors.As(err, &certErr), strings.Contains(err.Error(), "x509:"), strings.Contains(err.Error(), "tls:"):
+		e.Code = CodeTLS
+		e.Explanation = fmt.Sprintf("the TLS certificate of %s could not be verified", host)
+		e.Next = "check the address; for a private CA pass --ca-file ca.pem (TLS is never skipped)"
+	case strings.Contains(err.Error(), "connection refused"):
+		e.Explanation = fmt.Sprintf("nothing answered at %s (connection refused)", host)
+		e.Next = "check the address and port, and that GitLab is running"
+	case isTimeout(err):
+		e.Explanation = fmt.Sprintf("%s did not answer in time while trying to %s", host, what)
+		e.Next = "check your network or proxy (HTTPS_PROXY), then try again; --timeout allows longer"
+	default:
+		e.Explanation = fmt.Sprintf("the connection to %s failed while trying to %s (%s)", host, what, safe.Line(rootCause(err), 200))
+		e.Next = "check your network or proxy, then try again"
+	}
+	return e
+}
+
+func rootCause(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
+	var body errorBody
+	_ = json.Unmarshal(er.Body, &body)
+	msg := ""
+	switch m := body.Message.(type) {
+	case string:
+		msg = m
+	case nil:
+	default:
+		b, _ := json.Marshal(m)
+		msg = string(b)
+	}
+	if msg == "" {
+		msg = body.Error
+		if body.ErrorDescription != "" {
+			msg = strings.TrimSpace(msg + " " + body.ErrorDescription)
+		}
+	}
+	if msg == "" && len(er.Body) > 0 && !strings.HasPrefix(strings.TrimSpace(string(er.Body)), "<") {
+		msg = string(er.Body)
+	}
+	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
+	lower := strings.ToLower(msg)
+	switch {
+	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "expired"):
+		e.Code, e.Explanation = CodeExpired, "your GitLab credential has expired"
+		e.Next = "create a new personal access token with the api scope and sign in with it"
+	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "revoked"):
+		e.Code, e.Explanation = CodeRevoked, "your GitLab credential was revoked"
+		e.Next = "create a new personal access token with the api scope and sign in with it"
+	case er.StatusCode == 401:
+		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept your credential"
+		e.Next = "check that GITLAB_TOKEN holds a personal access token for " + HostName(c.base) + " (not another instance's)"
+	case er.StatusCode == 403 && body.Error == "insufficient_scope":
+		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("your credential lacks the %s scope needed to %s", orDefault(body.Scope, "api"), what)
+		e.Next = "sign in with a personal access token that has the api scope"
+	case er.StatusCode == 403:
+		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to %s: your role does not allow it", what)
+		e.Next = "you need Maintainer or Owner on the project (Owner on a group); ask an Owner"
+	case strings.Contains(lower, "does not have permission to create"):
+		e.Code, e.Explanation = CodeNoPermission, "GitLab refused: you may not create access tokens here"
+		e.Next = "you need Maintainer or Owner on the project (Owner on a group), and must sign in with a personal token, not a project token; on GitLab.com project and group tokens need Premium or Ultimate — a personal token is the alternative"
+		e.Field = token.FieldTarget
+	case strings.Contains(lower, "access level of the token contains permissions not held"):
+		e.Code, e.Explanation = CodeRoleTooHigh, "the role you chose is above your own role here"
+		e.Next = "choose your own role or a lower one"
+		e.Field = token.FieldRole
+	case strings.Contains(lower, "expires at must be before"):
+		e.Code, e.Explanation = CodeExpiryTooFar, "the expiry is beyond this instance's maximum token lifetime"
+		if i := strings.Index(lower, "before "); i >= 0 {
+			e.Next = "choose a date before " + strings.TrimSpace(msg[i+len("before "):])
+		} else {
+			e.Next = "choose an earlier date"
+		}
+		e.Field = token.FieldExpiry
+	case strings.Contains(lower, "token limit reached"):
+		e.Code, e.Explanation = CodeLimitReached, "GitLab's limit of access tokens was reached (trial namespaces allow one project token)"
+		e.Next = "revoke an unused token, upgrade the namespace, or use a personal token"
+	case er.StatusCode == 404:
+		e.Code, e.Explanation = CodeNotFound, fmt.Sprintf("could not %s: not found, or you cannot see it", what)
+		e.Next = "check the path and that your account is a member"
+		e.Field = token.FieldTarget
+	case er.StatusCode == 429:
+		e.Code, e.Explanation = CodeRateLimited, "GitLab is rate limiting requests"
+		e.RetryAfter = retryAfter(er.Response, time.Now())
+		e.Next = "wait a minute, then try again"
+		if e.RetryAfter > 0 {
+			e.Next = fmt.Sprintf("wait %s, then try again", e.RetryAfter.Round(time.Second))
+		}
+	case er.StatusCode >= 500:
+		e.Code, e.Explanation = CodeServer, fmt.Sprintf("GitLab answered %d %s", er.StatusCode, http.StatusText(er.StatusCode))
+		e.Next = "GitLab or a proxy in front of it failed; try again shortly"
+	default:
+		e.Code, e.Explanation = CodeInvalid, fmt.Sprintf("GitLab refused to %s", what)
+		if e.ServerMessage != "" {
+			e.Explanation += ": " + e.ServerMessage
+		}
+		e.Next = "change the request and try again"
+		switch {
+		case strings.Contains(lower, "scope"):
+			e.Field = token.FieldScopes
+		case strings.Contains(lower, "access_level"):
+			e.Field = token.FieldRole
+		case strings.Contains(lower, "name"):
+			e.Field = token.FieldName
+		case strings.Contains(lower, "description"):
+			e.Field = token.FieldDescription
+		case strings.Contains(lower, "expires"):
+			e.Field = token.FieldExpiry
+		}
+	}
+	return e
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date), else RateLimit-Reset (epoch seconds).
+func retryAfter(resp *http.Response, now time.Time) time.Duration {
+	if resp == nil {
+		return 0
+	}
+	if v := strings.TrimSpace(resp.Header.Get("Retry-After")); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			return time.Duration(n) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	if v := strings.TrimSpace(resp.Header.Get("RateLimit-Reset")); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return max(time.Unix(n, 0).Sub(now), 0)
+		}
+	}
+	return 0
+}
