@@ -74,6 +74,9 @@ func parseDays(t string) (int, error) {
 		mult = 7
 	case 'y', 'Y':
 		mult = 365
+	case 'h', 'H':
+		// Hours, as glab's --duration takes them; only whole days make sense for a date.
+		mult = -24
 	default:
 		return 0, fmt.Errorf("use a date (YYYY-MM-DD) or whole days, weeks or years such as 30d, 4w or 1y")
 	}
@@ -84,6 +87,12 @@ func parseDays(t string) (int, error) {
 		return 0, fmt.Errorf("too long: tokens last at most %d days", MaxLifetimeDays)
 	}
 	n, _ := strconv.Atoi(num)
+	if mult < 0 {
+		if n%24 != 0 {
+			return 0, fmt.Errorf("tokens expire on a date, so hours must be whole days (24h, 720h)")
+		}
+		n, mult = n/24, 1
+	}
 	if n == 0 {
 		return 0, fmt.Errorf("a token must last at least one day")
 	}

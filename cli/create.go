@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+type createOpts struct {
+	project     string
+	name        string
+	description string
+	accessLevel string
+	scopes      []string
+	duration    string
+	expiresAt   string
+	output      string
+	preset      string
+	dryRun      bool
+	noVerify    bool
+}
+
+func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
+	o := &createOpts{}
+	cmd := &cobra.Command{
+		Use:   "create [NAME]",
+		Short: "Create a project access token from flags (for scripts)",
+		Long: `Create a project access token without questions. Every choice of the wizard has
+a flag; what you leave out comes from --preset (default jira-read: read_api, Reporter)
+and the expiry defaults to 30 days. The token alone goes to stdout, everything
+else to stderr, so T=$(gitlab-token-wizard create ...) works.
+
+The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN) or
+--token-stdin; never from a flag.`,
+		Example: `  GITLAB_TOKEN=... gitlab-token-wizard create --project acme/web "Jira integration"
+  gitlab-token-wizard create -R acme/web --preset jira-write -D 90d -F json
+  gitlab-token-wizard create --demo --project acme/web --dry-run`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				if o.name != "" && o.name != args[0] {
+					return exitf(ExitInvalid, "the name was given twice (%q and --name %q): keep one", args[0], o.name)
+				}
+				o.name = args[0]
+			}
+			return runCreate(ctx, env, g, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.project, "project", "", "project: full path (group/project) or numeric id")
+	f.StringVarP(&o.project, "repo", "R", "", "same as --project (glab's name)")
+	f.StringVar(&o.name, "name", "", "token name (default from the preset: \"Jira integration\")")
+	f.StringVar(&o.description, "description", "", "token description (at most 255 characters)")
+	f.StringVarP(&o.accessLevel, "access-level", "A", "", "role: guest, planner, reporter, developer, maintainer, owner (or 10..50)")
+	f.StringSliceVarP(&o.scopes, "scope", "S", nil, "scope, repeatable or comma-separated (read_api, api, read_repository, ...)")
+	f.StringVarP(&o.duration, "duration", "D", "", "lifetime: 30d, 4w, 1y or 720h (default 30d)")
+	f.StringVarP(&o.expiresAt, "expires-at", "E", "", "expiry date, YYYY-MM-DD (tokens expire at 00:00 UTC)")
+	f.StringVarP(&o.output, "output", "F", "text", "output: text (the token alone on stdout) or json")
+	f.StringVar(&o.preset, "preset", "jira-read", "purpose preset: jira-read, jira-write or custom")
+	f.BoolVar(&o.dryRun, "dry-run", false, "check everything, send nothing that changes state, print the request as curl")
+	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
+	return cmd
+}
+
+// request builds the token.Request from flags; explicit flags win over the preset.
+func (o *createOpts) request(now time.Time) (token.Request, bool, error) {
+	r := token.Request{Kind: token.KindProject, Target: strings.TrimSpace(o.project), Name: o.name, Description: o.description}
+	if o.output != "text" && o.output != "json" {
+		return r, false, fmt.Errorf("--output %q: use text or json", o.output)
+	}
+	if o.accessLevel != "" {
+		role, err := token.ParseRole(o.accessLevel)
+		if err != nil {
+			return r, false, fmt.Errorf("--access-level: %w", err)
+		}
+		r.Role = role
+	}
+	r.Scopes = token.ParseScopes(o.scopes...)
+	p, err := token.FindPreset(o.preset)
+	if err != nil {
+		return r, false, fmt.Errorf("--preset: %w", err)
+	}
+	p.Apply(&r)
+	defaulted := false
+	switch {
+	case o.duration != "" && o.expiresAt != "":
+		return r, false, fmt.Errorf("--duration and --expires-at both given: keep one")
+	case o.expiresAt != "":
+		if r.ExpiresAt, err = token.ParseExpiry(o.expiresAt, now); err != nil {
+			return r, false, fmt.Errorf("--expires-at: %w", err)
+		}
+	case o.duration != "":
+		if r.ExpiresAt, err = token.ParseExpiry(o.duration, now); err != nil {
+			return r, false, fmt.Errorf("--duration: %w", err)
+		}
+	default:
+		r.ExpiresAt, defaulted = token.DefaultExpiry(now), true
+	}
+	return r, defaulted, nil
+}
+
+func invalid(err error) error {
+	var ve *token.ValidationError
+	if errors.As(err, &ve) {
+		lines := []string{"nothing was sent, because:"}
+		for _, p := range ve.Problems {
+			lines = append(lines, fmt.Sprintf("  --%s: %s", flagFor(p.Field), p.Message))
+		}
+		return &ExitError{Code: ExitInvalid, Err: errors.New(strings.Join(lines, "\n"))}
+	}
+	return &ExitError{Code: ExitInvalid, Err: fmt.Errorf("%w (nothing was sent)", err)}
+}
+
+func flagFor(f token.Field) string {
+	switch f {
+	case token.FieldTarget:
+		return "project"
+	case token.FieldExpiry:
+		return "expires-at"
+	case token.FieldRole:
+		return "access-level"
+	case token.FieldScopes:
+		return "scope"
+	}
+	return string(f)
+}
+
+// apiExit maps an adapter error to an exit error.
+func apiExit(ctx context.Context, err error) error {
+	var ou *gitlab.OutcomeUnknownError
+	if errors.As(err, &ou) {
+		if ou.NothingCreated() {
+			return &ExitError{Code: ExitRefused, Err: err}
+		}
+		return &ExitError{Code: ExitUnknown, Err: err}
+	}
+	var ge *gitlab.Error
+	if errors.As(err, &ge) {
+		switch ge.Code {
+		case gitlab.CodeCanceled:
+			return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was created")}
+		case gitlab.CodeNetwork, gitlab.CodeTLS:
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		msg := err.Error()
+		if ge.ServerMessage != "" && !strings.Contains(msg, ge.ServerMessage) {
+			msg += fmt.Sprintf(" (GitLab said: %s)", ge.ServerMessage)
+		}
+		return &ExitError{Code: ExitRefused, Err: errors.New(msg)}
+	}
+	if interrupted(ctx, err) {
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted")}
+	}
+	return &ExitError{Code: ExitFailure, Err: err}
+}
+
+func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) error {
+	now := env.Now()
+	req, defaulted, err := o.request(now)
+	if err != nil {
+		return invalid(err)
+	}
+	if err := req.Validate(token.Limits{}, now); err != nil {
+		return invalid(err)
+	}
+	s, err := g.connect(env, true)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	w := env.Err
+	if s.demo {
+		fmt.Fprintln(w, "DEMO: using the built-in GitLab stand-in, signed in as alice (Maintainer). Nothing real is created.")
+	}
+	limits, err := checkCaller(ctx, s, &req, now)
+	if err != nil {
+		return err
+	}
+	if err := req.Validate(limits, now); err != nil {
+		return invalid(err)
+	}
+	printPlan(w, req, s.host, now, defaulted)
+	if o.dryRun {
+		fmt.Fprintln(w, "Dry run: nothing was created. The request, as curl:")
+		fmt.Fprintln(env.Out, req.Curl(s.host))
+		return nil
+	}
+	nt, err := s.client.CreateProjectToken(ctx, req)
+	if err != nil {
+		return apiExit(ctx, err)
+	}
+	fmt.Fprintf(w, "Created project access token %d %q (%s).\n", nt.ID, nt.Name, nt.Value.Masked())
+	var v *gitlab.Verification
+	if !o.noVerify {
+		vv := s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req)
+		v = &vv
+		printVerification(w, vv)
+	}
+	if o.output == "json" {
+		return writeJSON(env.Out, req, s.host, nt, v)
+	}
+	fmt.Fprintln(env.Out, nt.Value.Reveal())
+	return nil
+}
+
+// checkCaller runs the pre-flight and finds the caller's role on the target,
+// so that a role above the caller's is refused before anything is sent.
+func checkCaller(ctx context.Context, s *session, req *token.Request, now time.Time) (token.Limits, error) {
+	pf, err := s.client.Preflight(ctx)
+	if err != nil {
+		return token.Limits{}, apiExit(ctx, err)
+	}
+	if err := pf.CheckCanCreate(now); err != nil {
+		return token.Limits{}, &ExitError{Code: ExitRefused, Err: fmt.Errorf("%w (nothing was sent)", err)}
+	}
+	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
+	proj, err := s.client.GetProject(ctx, req.Target)
+	if err != nil {
+		return limits, apiExit(ctx, err)
+	}
+	switch {
+	case pf.User.IsAdmin:
+		limits.CallerRole = token.RoleOwner
+	case proj.Role != token.RoleNone:
+		limits.CallerRole = proj.Role
+	default:
+		if limits.CallerRole, err = s.client.ProjectRole(ctx, req.Target, pf.User.ID); err != nil {
+			return limits, apiExit(ctx, err)
+		}
+	}
+	if !pf.User.IsAdmin && limits.CallerRole < token.RoleMaintainer {
+		return limits, exitf(ExitRefused, "you (%s) are %s on %s; creating project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token (nothing was sent)",
+			pf.User.Username, roleOrNone(limits.CallerRole), proj.Path)
+	}
+	return limits, nil
+}
+
+func roleOrNone(r token.Role) string {
+	if r == token.RoleNone {
+		return "not a member"
+	}
+	return r.Title()
+}
+
+func printPlan(w io.Writer, r token.Request, host string, now time.Time, defaulted bool) {
+	fmt.Fprintf(w, "Project access token %q on %s (%s)\n", safe.Text(r.Name), safe.Text(r.Target), host)
+	fmt.Fprintf(w, "  role:    %s — %s\n", r.Role.Title(), r.Role.Meaning())
+	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
+	exp := token.DescribeExpiry(r.ExpiresAt, now)
+	if defaulted {
+		exp += fmt.Sprintf(" — the default of %d days; change it with --duration or --expires-at", token.DefaultLifetimeDays)
+	}
+	fmt.Fprintf(w, "  expires: %s\n", exp)
+	if p, err := token.FindPreset(r.Preset); err == nil {
+		for _, a := range p.Advice(r) {
+			fmt.Fprintf(w, "  warning: %s\n", a)
+		}
+	}
+}
+
+func printVerification(w io.Writer, v gitlab.Verification) {
+	fmt.Fprintln(w, "Verification with the new token:")
+	for _, c := range v.Checks {
+		mark := "PASS"
+		if !c.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  %s  %s: %s\n", mark, c.Name, c.Detail)
+	}
+}
+
+type jsonCheck struct {
+	Check  string `json:"check"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+func writeJSON(out io.Writer, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification) error {
+	obj := map[string]any{
+		"id": nt.ID, "kind": r.Kind, "host": host, "project": r.Target, "name": nt.Name, "description": nt.Description,
+		"access_level": int(nt.AccessLevel), "role": nt.AccessLevel.String(), "scopes": nt.Scopes,
+		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
+		"user_id": nt.UserID, "active": nt.Active, "token": nt.Value.Reveal(),
+	}
+	if v != nil {
+		checks := []jsonCheck{}
+		for _, c := range v.Checks {
+			checks = append(checks, jsonCheck{c.Name, c.OK, c.Detail})
+		}
+		obj["verified"] = v.OK()
+		obj["verification"] = checks
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(obj)
+}

@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
+)
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+func execute(t *testing.T, url, cred, stdin string, args ...string) run {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{In: strings.NewReader(stdin), Out: &out, Err: &errb, Now: time.Now, IsTerminal: func(any) bool { return false },
+		Getenv: func(k string) string {
+			switch k {
+			case "GITLAB_TOKEN":
+				return cred
+			case "GITLAB_HOST":
+				return url
+			}
+			return ""
+		}}
+	code := Execute(context.Background(), env, args)
+	r := run{code, out.String(), errb.String()}
+	if cred != "" && (strings.Contains(r.stdout, cred) || strings.Contains(r.stderr, cred)) {
+		t.Fatalf("the credential appeared in the output:\n%s\n%s", r.stdout, r.stderr)
+	}
+	return r
+}
+
+func server(t *testing.T) (*fake.Server, string) {
+	t.Helper()
+	srv, err := fake.New("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+func TestCreateJiraReadThenReadsCommits(t *testing.T) {
+	srv, url := server(t)
+	r := execute(t, url, fake.MaintainerToken, "", "create", "--project", "acme/web", "--preset", "jira-read", "Jira integration")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	tok := strings.TrimSpace(r.stdout)
+	if !strings.HasPrefix(tok, "glpat-") || strings.Count(r.stdout, "\n") != 1 {
+		t.Fatalf("stdout must be the token alone, got %q", r.stdout)
+	}
+	if strings.Contains(r.stderr, tok) {
+		t.Fatal("token on stderr")
+	}
+	for _, want := range []string{"in 30 days", "the default of 30 days", "PASS  reads the latest commit of acme/web"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	req, _ := http.NewRequest("GET", url+"/api/v4/projects/acme%2Fweb/repository/commits", nil)
+	req.Header.Set("PRIVATE-TOKEN", tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "web: change 5") {
+		t.Fatalf("new token reading commits: %d %s", resp.StatusCode, body)
+	}
+	ts := srv.Tokens("project:100")
+	if len(ts) != 1 || ts[0].AccessLevel != 20 || strings.Join(ts[0].Scopes, ",") != "read_api" {
+		t.Fatalf("server tokens = %+v", ts)
+	}
+}
+
+func TestCreateRefusedBeforeSending(t *testing.T) {
+	last := time.Now().UTC().AddDate(0, 0, 365).Format("2006-01-02")
+	tests := []struct {
+		name string
+		cred string
+		args []string
+		code int
+		want string
+	}{
+		{"owner by maintainer", fake.MaintainerToken, []string{"-R", "acme/web", "-A", "owner"}, ExitInvalid, "you are Maintainer here and cannot grant Owner"},
+		{"366 days", fake.MaintainerToken, []string{"-R", "acme/web", "-D", "366d"}, ExitInvalid, "pick a date on or before " + last},
+		{"past date", fake.MaintainerToken, []string{"-R", "acme/web", "-E", "2020-01-01"}, ExitInvalid, "not in the future"},
+		{"bad date", fake.MaintainerToken, []string{"-R", "acme/web", "-E", "2027-02-30"}, ExitInvalid, "not a valid date"},
+		{"bad duration", fake.MaintainerToken, []string{"-R", "acme/web", "-D", "1.5d"}, ExitInvalid, "whole positive number"},
+		{"unknown scope", fake.MaintainerToken, []string{"-R", "acme/web", "-S", "read_everything"}, ExitInvalid, "unknown scope"},
+		{"no project", fake.MaintainerToken, []string{}, ExitInvalid, "--project"},
+		{"developer", fake.DeveloperToken, []string{"-R", "acme/docs"}, ExitRefused, "needs Maintainer or Owner"},
+		{"read_api credential", fake.ReadOnlyToken, []string{"-R", "acme/web"}, ExitRefused, "needs api"},
+		{"expired credential", fake.ExpiredToken, []string{"-R", "acme/web"}, ExitRefused, "credential has expired"},
+		{"no credential", "", []string{"-R", "acme/web"}, ExitInvalid, "set GITLAB_TOKEN"},
+		{"not found", fake.MaintainerToken, []string{"-R", "acme/nope"}, ExitRefused, "not found"},
+		{"bad output", fake.MaintainerToken, []string{"-R", "acme/web", "-F", "yaml"}, ExitInvalid, "use text or json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := server(t)
+			r := execute(t, url, tt.cred, "", append([]string{"create"}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant exit %d containing %q", r.code, r.stderr, tt.code, tt.want)
+			}
+			if n := srv.CountRequests("POST", "/access_tokens"); n != 0 {
+				t.Fatalf("%d create requests sent", n)
+			}
+			if r.stdout != "" {
+				t.Fatalf("stdout = %q", r.stdout)
+			}
+		})
+	}
+}
+
+func TestCreateCommitThen502(t *testing.T) {
+	srv, url := server(t)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502})
+	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
+	ts := srv.Tokens("project:100")
+	if r.code != ExitUnknown || len(ts) != 1 {
+		t.Fatalf("exit %d, tokens %d:\n%s", r.code, len(ts), r.stderr)
+	}
+	if want := "GitLab did create token " + itoa(ts[0].ID); !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "502") {
+		t.Fatalf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 1 || r.stdout != "" {
+		t.Fatalf("POSTs %d, stdout %q", n, r.stdout)
+	}
+}
+
+func TestCreate503NothingCreated(t *testing.T) {
+	srv, url := server(t)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 503})
+	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
+	if r.code != ExitRefused || !strings.Contains(r.stderr, "no token was created, it is safe to try again") || len(srv.Tokens("project:100")) != 0 {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+func TestCreateJSONAndStdin(t *testing.T) {
+	_, url := server(t)
+	r := execute(t, url, "", "  "+fake.MaintainerToken+"  \n", "create", "--token-stdin", "-R", "acme/platform/api",
+		"--preset", "jira-write", "-E", time.Now().UTC().AddDate(0, 0, 90).Format("2006-01-02"), "-F", "json", "--description", "for Jira")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if got["role"] != "developer" || got["access_level"] != float64(30) || got["verified"] != true ||
+		!strings.HasPrefix(got["token"].(string), "glpat-") || got["description"] != "for Jira" || got["project"] != "acme/platform/api" {
+		t.Fatalf("json = %v", got)
+	}
+	if strings.Contains(r.stdout, fake.MaintainerToken) || strings.Contains(r.stderr, fake.MaintainerToken) {
+		t.Fatal("credential leaked")
+	}
+}
+
+func TestDryRunSendsNothing(t *testing.T) {
+	srv, url := server(t)
+	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web", "--dry-run")
+	if r.code != ExitOK || !strings.Contains(r.stdout, `"PRIVATE-TOKEN: $GITLAB_TOKEN"`) || !strings.Contains(r.stdout, "/api/v4/projects/acme%2Fweb/access_tokens") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, req := range srv.Requests() {
+		if req.Method != "GET" {
+			t.Fatalf("dry run sent %s %s", req.Method, req.Path)
+		}
+	}
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}

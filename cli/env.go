@@ -1,0 +1,96 @@
+// Package cli holds gitlab-token-wizard's commands: the root command (the
+// interactive wizard) and create (the same engine from flags). It turns flags
+// and environment into a token.Request, runs it, and maps outcomes to the
+// documented exit codes. Streams, environment and clock are injected so the
+// commands are testable.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"gitlab-token-wizard/token"
+)
+
+// Exit codes, documented in the README.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitInvalid     = 2
+	ExitRefused     = 3
+	ExitUnknown     = 4
+	ExitInterrupted = 130
+)
+
+// Version is set at build time with -ldflags "-X gitlab-token-wizard/cli.Version=...".
+var Version = "dev"
+
+// Env is what a command may touch of the outside world.
+type Env struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+	// IsTerminal reports whether a stream is a terminal.
+	IsTerminal func(any) bool
+}
+
+// System returns the process's real environment.
+func System() Env {
+	return Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, Now: time.Now,
+		IsTerminal: func(f any) bool {
+			fd, ok := f.(interface{ Fd() uintptr })
+			return ok && term.IsTerminal(int(fd.Fd()))
+		}}
+}
+
+// ExitError carries an exit code with the message shown for it.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func exitf(code int, format string, a ...any) error {
+	return &ExitError{Code: code, Err: fmt.Errorf(format, a...)}
+}
+
+// credentialVars are read in this order, as glab reads them.
+var credentialVars = []string{"GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN"}
+
+// credential finds the caller's credential: --token-stdin, else the environment.
+// It is never a flag value (argv is visible to every user of the machine).
+func credential(env Env, fromStdin bool) (token.Secret, string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(env.In).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", "", fmt.Errorf("read the credential from stdin: %w", err)
+		}
+		v := strings.TrimSpace(line)
+		if v == "" {
+			return "", "", exitf(ExitInvalid, "--token-stdin: stdin was empty; pipe the token in, e.g. `pass gitlab | gitlab-token-wizard create --token-stdin ...`")
+		}
+		return token.Secret(v), "stdin", nil
+	}
+	for _, name := range credentialVars {
+		if v := strings.TrimSpace(env.Getenv(name)); v != "" {
+			return token.Secret(v), name, nil
+		}
+	}
+	return "", "", nil
+}
+
+func interrupted(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) || ctx.Err() != nil
+}

@@ -1,0 +1,23 @@
+package token
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCommands(t *testing.T) {
+	r := valid()
+	r.Name = "Jira's token"
+	curl := r.Curl("https://gitlab.example.com/")
+	for _, want := range []string{`"PRIVATE-TOKEN: $GITLAB_TOKEN"`, `'{"access_level":20,"expires_at":"2026-12-25","name":"Jira'\''s token","scopes":["read_api"]}'`,
+		"https://gitlab.example.com/api/v4/projects/acme%2Fweb/access_tokens"} {
+		if !strings.Contains(curl, want) {
+			t.Errorf("curl lacks %s:\n%s", want, curl)
+		}
+	}
+	cl := r.CommandLine("https://gitlab.com")
+	want := `gitlab-token-wizard create --project acme/web --name 'Jira'\''s token' --access-level reporter --scope read_api --expires-at 2026-12-25`
+	if cl != want {
+		t.Errorf("CommandLine =\n%s\nwant\n%s", cl, want)
+	}
+}
