@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/token"
+	"gitlab-token-wizard/wizard"
+)
+
+func runWizard(ctx context.Context, env Env, g *globalFlags) error {
+	if !env.IsTerminal(env.In) {
+		return exitf(ExitInvalid, "the wizard needs a terminal, and stdin is not one: for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)")
+	}
+	s, err := g.connect(env, false)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	o := wizard.Options{Host: s.host, AllowHTTP: g.allowHTTP, Demo: s.demo, Preset: "jira-read", Now: env.Now,
+		NoColor: env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb"}
+	if s.credSource != "" {
+		o.API = s.client
+	}
+	o.Connect = func(host string, cred token.Secret) (wizard.API, error) {
+		return gitlab.New(gitlab.Options{Host: host, Token: cred, Timeout: g.timeout, CAFile: g.caFile,
+			AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now})
+	}
+	out := env.Err
+	m, err := wizard.Run(ctx, o, env.In, out)
+	nt, kept := m.Result()
+	if m.Summary != "" {
+		fmt.Fprintln(env.Err, m.Summary)
+	}
+	if errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil {
+		if nt != nil && !kept {
+			fmt.Fprintf(env.Err, "warning: token %d was created but not copied or saved; it cannot be shown again — revoke it in GitLab.\n", nt.ID)
+		}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted")}
+	}
+	if err != nil {
+		return err
+	}
+	if nt == nil {
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("cancelled: no token was created")}
+	}
+	return nil
+}

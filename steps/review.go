@@ -1,0 +1,79 @@
+package steps
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/token"
+)
+
+// CreateMsg is the review's "create it" — the only message that sends a create.
+type CreateMsg struct{}
+
+// ReviewKeyMap holds the review's keys.
+type ReviewKeyMap struct {
+	Create, Back, Project, Name, Expiry, Role, Scopes key.Binding
+}
+
+// DefaultReviewKeyMap returns the review's keys.
+func DefaultReviewKeyMap() ReviewKeyMap {
+	return ReviewKeyMap{
+		Create:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
+		Back:    key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Project: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "project")),
+		Name:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "name")),
+		Expiry:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expiry")),
+		Role:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "role")),
+		Scopes:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
+	}
+}
+
+// ReviewStep shows everything on one screen, with the equivalent commands.
+type ReviewStep struct {
+	body   string
+	keys   ReviewKeyMap
+	styles *Styles
+}
+
+// NewReview shows body, prepared by the root from the finished request.
+func NewReview(st *Styles, body string) *ReviewStep {
+	return &ReviewStep{body: body, keys: DefaultReviewKeyMap(), styles: st}
+}
+
+func (s *ReviewStep) ID() ID               { return Review }
+func (s *ReviewStep) Title() string        { return "Review: nothing has been sent yet" }
+func (s *ReviewStep) Init() tea.Cmd        { return nil }
+func (s *ReviewStep) Apply(*token.Request) {}
+func (s *ReviewStep) View() string         { return strings.TrimRight(s.body, "\n") + "\n" }
+
+func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return s, nil
+	}
+	jump := func(id ID) tea.Cmd { return func() tea.Msg { return JumpMsg{To: id} } }
+	switch {
+	case key.Matches(k, s.keys.Create):
+		return s, func() tea.Msg { return CreateMsg{} }
+	case key.Matches(k, s.keys.Back):
+		return s, back(Review)
+	case key.Matches(k, s.keys.Project):
+		return s, jump(Project)
+	case key.Matches(k, s.keys.Name):
+		return s, jump(Name)
+	case key.Matches(k, s.keys.Expiry):
+		return s, jump(Expiry)
+	case key.Matches(k, s.keys.Role):
+		return s, jump(Role)
+	case key.Matches(k, s.keys.Scopes):
+		return s, jump(Scopes)
+	}
+	return s, nil
+}
+
+func (s *ReviewStep) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Create, s.keys.Back, s.keys.Project, s.keys.Name, s.keys.Expiry, s.keys.Role, s.keys.Scopes}
+}
+func (s *ReviewStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -1,0 +1,162 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
+)
+
+// View draws the whole screen in the alternate screen, so nothing of it,
+// the token least of all, stays in the scrollback.
+func (m *Model) View() tea.View {
+	if m.quitting {
+		v := tea.NewView("")
+		v.AltScreen = true
+		return v
+	}
+	var body, title string
+	var bindings []key.Binding
+	switch m.state {
+	case stateBusy, stateCreating:
+		title, body = "Working", m.spin.View()+" "+m.busy
+	case stateResult:
+		title, body, bindings = "Your new token — shown once", m.resultView(), []key.Binding{m.keys.Reveal, m.keys.Copy, m.keys.Save, m.keys.Done}
+	case stateConfirmQuit:
+		title = "Leave without keeping the token?"
+		body = m.styles.Warn.Render("You have not copied or saved the token. GitLab will never show it again;\nyou would have to revoke it and create another.") + "\n\nQuit anyway?"
+		bindings = []key.Binding{m.keys.Yes, m.keys.No}
+	case stateFailed:
+		title, body, bindings = "Something needs your attention", m.failureView(), m.failureBindings()
+	default:
+		s := m.current()
+		title, body = s.Title(), s.View()
+		bindings = append(s.ShortHelp(), m.keys.Quit)
+	}
+	header := m.styles.Title.Render("gitlab-token-wizard")
+	if m.opts.Demo {
+		header += " " + m.styles.Badge.Render("DEMO")
+	}
+	if m.state == stateStep {
+		header += m.styles.Subtle.Render(fmt.Sprintf("  step %d of %d", m.cur+1, len(m.order)))
+	}
+	if m.pf.User.Username != "" {
+		header += m.styles.Subtle.Render("  " + m.pf.User.Username + " @ " + gitlab.HostName(m.api.BaseURL()))
+	}
+	help := m.help.ShortHelpView(bindings)
+	if m.notice != "" && m.state != stateResult {
+		body += "\n\n" + m.styles.Warn.Render(m.notice)
+	}
+	width := max(m.width-2, 20)
+	content := header + "\n\n" + m.styles.Title.Render(title) + "\n\n" + lipgloss.NewStyle().Width(width).Render(body) + "\n\n" + help
+	v := tea.NewView(content)
+	v.AltScreen = true
+	v.WindowTitle = "gitlab-token-wizard"
+	return v
+}
+
+func (m *Model) resultView() string {
+	r := m.result
+	var b strings.Builder
+	val := r.Value.Masked() + m.styles.Subtle.Render("   (press v to reveal)")
+	if m.revealed {
+		val = m.styles.Secret.Render(r.Value.Reveal()) + m.styles.Subtle.Render("   (v hides it)")
+	}
+	b.WriteString(m.styles.Box.Render(val) + "\n")
+	b.WriteString(m.styles.Warn.Render("GitLab shows this token only once. Copy it (c) or save it (s) before you leave.") + "\n")
+	if m.notice != "" {
+		b.WriteString(m.styles.OK.Render(m.notice) + "\n")
+	}
+	b.WriteString("\n" + m.styles.Title.Render("Verification with the new token") + "\n")
+	if m.verification == nil {
+		b.WriteString(m.spin.View() + " using the token as Jira will…\n")
+	} else {
+		for _, c := range m.verification.Checks {
+			mark := m.styles.OK.Render("PASS")
+			if !c.OK {
+				mark = m.styles.Error.Render("FAIL")
+			}
+			fmt.Fprintf(&b, "%s  %s: %s\n", mark, c.Name, safe.Line(c.Detail, 120))
+		}
+	}
+	b.WriteString("\n" + m.styles.Title.Render("Hand-off summary (no secret; paste into the ticket)") + "\n")
+	fmt.Fprintf(&b, "token id %d · %q · project %s · %s · %s · expires %s · %s\n", r.ID, r.Name, safe.Line(m.req.Target, 80),
+		m.req.Role.Title(), token.JoinScopes(m.req.Scopes), m.req.ExpiresAt.Format(token.DateLayout), r.Value.Masked())
+	b.WriteString("\n" + m.styles.Title.Render("Next, in Jira") + "\n")
+	fmt.Fprintf(&b, "1. In your Jira GitLab app (e.g. Jigit), add a connection to %s\n2. Paste the token; repository: %s\n3. Press \"Test connection\". Renew before %s.\n",
+		m.api.BaseURL(), safe.Line(m.req.Target, 80), m.req.ExpiresAt.Format(token.DateLayout))
+	return b.String()
+}
+
+func (m *Model) failureView() string {
+	var b strings.Builder
+	var ve *token.ValidationError
+	var ou *gitlab.OutcomeUnknownError
+	switch {
+	case errors.As(m.failure, &ve):
+		b.WriteString("Nothing was sent. Fix these first:\n")
+		for _, p := range ve.Problems {
+			fmt.Fprintf(&b, "  • %s: %s\n", p.Field, safe.Text(p.Message))
+		}
+	case errors.As(m.failure, &ou):
+		b.WriteString(m.styles.Error.Render("The create request did not finish cleanly.") + "\n\n" + safe.Text(ou.Error()) + "\n")
+		if ou.Orphan != nil && !m.revoked {
+			b.WriteString("\nPress x to revoke the orphaned token, then go back and create a new one.\n")
+		}
+	default:
+		b.WriteString(m.styles.Error.Render(safe.Text(m.failure.Error())) + "\n")
+		var ge *gitlab.Error
+		if errors.As(m.failure, &ge) && ge.ServerMessage != "" {
+			b.WriteString(m.styles.Subtle.Render("GitLab said: "+ge.ServerMessage) + "\n")
+		}
+	}
+	if id := m.failureStep(); id != "" {
+		fmt.Fprintf(&b, "\nPress enter to go back to the %s step; your other answers are kept.\n", id)
+	}
+	return b.String()
+}
+
+func (m *Model) failureBindings() []key.Binding {
+	bs := []key.Binding{m.keys.Retry, key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))}
+	var ou *gitlab.OutcomeUnknownError
+	if errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked {
+		bs = append(bs, m.keys.Revoke)
+	}
+	return bs
+}
+
+func (m *Model) reviewBody() string {
+	r := m.req
+	now := m.opts.Now()
+	base := ""
+	if m.api != nil {
+		base = m.api.BaseURL()
+	}
+	var b strings.Builder
+	row := func(k, v string) { fmt.Fprintf(&b, "  %-12s %s\n", k, v) }
+	row("kind", string(r.Kind)+" access token")
+	row("project", safe.Text(r.Target))
+	row("name", safe.Text(r.Name))
+	if r.Description != "" {
+		row("description", safe.Text(r.Description))
+	}
+	row("role", r.Role.Title()+" — "+r.Role.Meaning())
+	row("scopes", token.JoinScopes(r.Scopes))
+	row("expires", token.DescribeExpiry(r.ExpiresAt, now))
+	for _, a := range m.preset.Advice(r) {
+		b.WriteString(m.styles.Warn.Render("  ! "+a) + "\n")
+	}
+	b.WriteString("\n" + m.styles.Subtle.Render("The same, for a script or a ticket:") + "\n")
+	b.WriteString(r.CommandLine(base) + "\n\n" + r.Curl(base) + "\n")
+	return b.String()
+}
+
+var _ steps.Step = (*steps.ReviewStep)(nil)
