@@ -1,0 +1,201 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/token"
+)
+
+// driver runs the model synchronously: it executes commands and feeds their
+// messages back, leaving out spinner ticks (which would loop forever).
+type driver struct {
+	t *testing.T
+	m *Model
+}
+
+func (d *driver) send(msg tea.Msg) {
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		msg, queue = queue[0], queue[1:]
+		if _, ok := msg.(spinner.TickMsg); ok {
+			continue
+		}
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				if m := run(c); m != nil {
+					queue = append(queue, m)
+				}
+			}
+			continue
+		}
+		if strings.Contains(fmt.Sprintf("%T", msg), "cursor.") {
+			continue // cursor blinks would loop forever
+		}
+		_, cmd := d.m.Update(msg)
+		if m := run(cmd); m != nil {
+			queue = append(queue, m)
+		}
+	}
+}
+
+// run executes a command, giving up on slow ones (cursor blinks, spinner ticks).
+func run(cmd tea.Cmd) tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(400 * time.Millisecond):
+		return nil
+	}
+}
+
+func (d *driver) key(k string) {
+	var msg tea.KeyPressMsg
+	switch k {
+	case "enter":
+		msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "down":
+		msg = tea.KeyPressMsg{Code: tea.KeyDown}
+	case "ctrl+c":
+		msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	default:
+		msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+	}
+	d.send(msg)
+}
+
+func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
+
+func newDriver(t *testing.T, cred string) (*driver, *fake.Server) {
+	t.Helper()
+	srv, _ := fake.New("demo")
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	c, err := gitlab.New(gitlab.Options{Host: ts.URL, Token: token.Secret(cred)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir()})
+	d := &driver{t: t, m: m}
+	d.send(run(m.Init()))
+	return d, srv
+}
+
+func TestRecommendedPathWithDoubleEnter(t *testing.T) {
+	d, srv := newDriver(t, fake.MaintainerToken)
+	if !strings.Contains(d.screen(), "What is the token for?") || !strings.Contains(d.screen(), "DEMO") {
+		t.Fatalf("first screen:\n%s", d.screen())
+	}
+	for i := 0; i < 7; i++ {
+		d.key("enter")
+	}
+	if !strings.Contains(d.screen(), "Review: nothing has been sent yet") || !strings.Contains(d.screen(), "PRIVATE-TOKEN: $GITLAB_TOKEN") {
+		t.Fatalf("review:\n%s", d.screen())
+	}
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 0 {
+		t.Fatalf("%d creates before the review", n)
+	}
+	// Two quick Enters: the second arrives while the model is creating or showing the result.
+	_, c1 := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, c2 := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	d.send(run(c1))
+	d.send(run(c2))
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 1 || len(srv.Tokens("project:100")) != 1 {
+		t.Fatalf("creates = %d", n)
+	}
+	nt, _ := d.m.Result()
+	scr := d.screen()
+	if nt == nil || strings.Contains(scr, nt.Value.Reveal()) || !strings.Contains(scr, "glpat-••••") {
+		t.Fatalf("token not masked:\n%s", scr)
+	}
+	if strings.Count(d.screen(), "PASS") != 4 {
+		t.Fatalf("verification:\n%s", d.screen())
+	}
+	d.key("v")
+	if !strings.Contains(d.screen(), nt.Value.Reveal()) {
+		t.Fatal("reveal did not show the token")
+	}
+	d.key("q")
+	if !strings.Contains(d.screen(), "Leave without keeping the token?") {
+		t.Fatalf("quit without copy did not ask:\n%s", d.screen())
+	}
+	d.key("n")
+	d.key("s")
+	if _, kept := d.m.Result(); !kept || !strings.Contains(d.m.notice, "mode 0600") {
+		t.Fatalf("save: %q", d.m.notice)
+	}
+	if strings.Contains(d.m.Summary, nt.Value.Reveal()) || !strings.Contains(d.m.Summary, "acme/web") {
+		t.Fatalf("summary = %q", d.m.Summary)
+	}
+}
+
+func TestBackKeepsAnswersAndCtrlCSendsNothing(t *testing.T) {
+	d, srv := newDriver(t, fake.MaintainerToken)
+	d.key("down") // jira-write
+	d.key("enter")
+	d.key("enter") // kind
+	d.key("enter") // project acme/web
+	d.key("esc")   // back to project
+	d.key("esc")   // back to kind
+	d.key("esc")   // back to purpose
+	if !strings.Contains(d.screen(), "> Jira integration: also create branches") {
+		t.Fatalf("purpose choice lost:\n%s", d.screen())
+	}
+	d.key("ctrl+c")
+	if !d.m.quitting || !strings.Contains(d.m.Summary, "nothing was sent") {
+		t.Fatalf("ctrl+c: quitting=%v summary=%q", d.m.quitting, d.m.Summary)
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Fatalf("sent %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+func TestRoleStepOffersOnlyGrantableRoles(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	for i := 0; i < 5; i++ {
+		d.key("enter")
+	}
+	scr := d.screen()
+	if !strings.Contains(scr, "Which role") || strings.Contains(scr, "Owner") || !strings.Contains(scr, "You are Maintainer here") {
+		t.Fatalf("role step:\n%s", scr)
+	}
+	d.key("down")
+	d.key("down")
+	if !strings.Contains(d.screen(), "more than \"jira-read\" needs") {
+		t.Fatalf("no warning for Maintainer:\n%s", d.screen())
+	}
+}
+
+func TestCommitThen502OffersRevoke(t *testing.T) {
+	d, srv := newDriver(t, fake.MaintainerToken)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	if !strings.Contains(d.screen(), "GitLab did create token") || !strings.Contains(d.screen(), "x revoke") {
+		t.Fatalf("orphan screen:\n%s", d.screen())
+	}
+	d.key("x")
+	if ts := srv.Tokens("project:100"); len(ts) != 1 || !ts[0].Revoked {
+		t.Fatalf("orphan not revoked: %+v", ts)
+	}
+}
