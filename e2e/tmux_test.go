@@ -1,0 +1,107 @@
+// Package e2e drives the real binary in tmux, as a person would: keys by
+// send-keys, the screen read by capture-pane. It needs tmux (.ci/run installs it).
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func tmux(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("tmux", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+var tokenRE = regexp.MustCompile(`glpat-[A-Za-z0-9_-]{20}`)
+
+func TestWizardInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is required for the end-to-end test: apt-get install -y tmux (.ci/run does this)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "gitlab-token-wizard")
+	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	socket := filepath.Join(dir, "tmux.sock")
+	session := "e2e"
+	tm := func(args ...string) string { return tmux(t, append([]string{"-S", socket}, args...)...) }
+	tm("new-session", "-d", "-s", session, "-x", "100", "-y", "34", "-c", dir,
+		"env NO_COLOR=1 "+bin+" --demo; echo EXIT=$?; sleep 30")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", socket, "kill-server").Run() })
+	wait := func(want string) string { return waitForS(t, socket, session, want) }
+
+	wait("What is the token for?")
+	steps := []string{"Which kind of token?", "Which project?", "Name the token", "When should it expire?", "Which role", "Which scopes?", "Review: nothing has been sent yet"}
+	for _, next := range steps {
+		tm("send-keys", "-t", session, "Enter")
+		if next == "Name the token" {
+			wait("acme/web")
+		}
+		wait(next)
+	}
+	tm("send-keys", "-t", session, "Enter")
+	screen := wait("reads the latest commit of acme/web")
+	if tokenRE.MatchString(screen) || !strings.Contains(screen, "glpat-••••") {
+		t.Fatalf("token visible before reveal:\n%s", screen)
+	}
+	tm("send-keys", "-t", session, "v")
+	screen = wait("v hides it")
+	tok := tokenRE.FindString(screen)
+	if tok == "" {
+		t.Fatalf("reveal showed no token:\n%s", screen)
+	}
+	tm("send-keys", "-t", session, "s")
+	wait("mode 0600")
+	tm("send-keys", "-t", session, "q")
+	wait("EXIT=0")
+	all := tm("capture-pane", "-p", "-S", "-1000", "-t", session)
+	if strings.Contains(all, tok) {
+		t.Fatalf("the token is in the scrollback after exit:\n%s", all)
+	}
+	if !strings.Contains(all, "Created project access token") {
+		t.Fatalf("no summary line after exit:\n%s", all)
+	}
+	saved, err := filepath.Glob(filepath.Join(dir, "gitlab-token-*.txt"))
+	if err != nil || len(saved) != 1 {
+		t.Fatalf("saved files: %v %v", saved, err)
+	}
+	st, _ := os.Stat(saved[0])
+	b, _ := os.ReadFile(saved[0])
+	if st.Mode().Perm() != 0o600 || strings.TrimSpace(string(b)) != tok {
+		t.Fatalf("saved file mode %v content %q", st.Mode(), b)
+	}
+}
+
+func waitForS(t *testing.T, socket, session, want string) string {
+	t.Helper()
+	var screen string
+	for i := 0; i < 100; i++ {
+		out, _ := exec.Command("tmux", "-S", socket, "capture-pane", "-p", "-t", session).CombinedOutput()
+		screen = string(out)
+		if strings.Contains(screen, want) {
+			return screen
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("screen never showed %q:\n%s", want, screen)
+	return ""
+}
+
+func TestNoTTYPointsAtCreate(t *testing.T) {
+	cmd := exec.Command("go", "run", "..", "--demo")
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "create --project") {
+		t.Fatalf("no-TTY run: %v\n%s", err, out)
+	}
+}
