@@ -135,9 +135,15 @@ func (c *ctx) notFound(what string)           { c.message(404, "404 "+what+" Not
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	rec := &Recorded{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Body: redactBody(body), Auth: "none"}
+	// The request is on record before any fault acts, so a client that sees a
+	// reset can already count it; the final status and caller are filled in after.
+	s.mu.Lock()
+	idx := len(s.requests)
+	s.requests = append(s.requests, *rec)
+	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.requests = append(s.requests, *rec)
+		s.requests[idx] = *rec
 		s.mu.Unlock()
 	}()
 	s.mu.Lock()
