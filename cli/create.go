@@ -228,15 +228,8 @@ func checkCaller(ctx context.Context, s *session, req *token.Request, now time.T
 	if err != nil {
 		return limits, apiExit(ctx, err)
 	}
-	switch {
-	case pf.User.IsAdmin:
-		limits.CallerRole = token.RoleOwner
-	case proj.Role != token.RoleNone:
-		limits.CallerRole = proj.Role
-	default:
-		if limits.CallerRole, err = s.client.ProjectRole(ctx, req.Target, pf.User.ID); err != nil {
-			return limits, apiExit(ctx, err)
-		}
+	if limits.CallerRole, err = s.client.CallerRole(ctx, pf, proj); err != nil {
+		return limits, apiExit(ctx, err)
 	}
 	if !pf.User.IsAdmin && limits.CallerRole < token.RoleMaintainer {
 		return limits, exitf(ExitRefused, "you (%s) are %s on %s; creating project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token (nothing was sent)",

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,11 +42,10 @@ func execute(t *testing.T, url, cred, stdin string, args ...string) run {
 
 func server(t *testing.T) (*fake.Server, string) {
 	t.Helper()
-	srv, err := fake.New("demo")
+	srv, ts, err := fake.Start("demo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return srv, ts.URL
 }
@@ -184,7 +183,4 @@ func TestDryRunSendsNothing(t *testing.T) {
 	}
 }
 
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
-}
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -41,9 +40,7 @@ type session struct {
 	client *gitlab.Client
 	host   string
 	demo   bool
-	// credSource names where the credential came from ("GITLAB_TOKEN"), never its value.
-	credSource string
-	stop       func()
+	stop   func()
 }
 
 // connect builds a client from flags and environment. With --demo it starts
@@ -52,15 +49,14 @@ func (g *globalFlags) connect(env Env, requireCred bool) (*session, error) {
 	s := &session{stop: func() {}}
 	var cred token.Secret
 	if g.demo {
-		srv, err := fake.New("demo")
+		_, ts, err := fake.Start("demo")
 		if err != nil {
 			return nil, err
 		}
-		ts := httptest.NewServer(srv)
-		s.stop, s.demo, s.host, cred, s.credSource = ts.Close, true, ts.URL, fake.MaintainerToken, "demo"
+		s.stop, s.demo, s.host, cred = ts.Close, true, ts.URL, fake.MaintainerToken
 	} else {
 		var err error
-		cred, s.credSource, err = credential(env, g.tokenStdin)
+		cred, err = credential(env, g.tokenStdin)
 		if err != nil {
 			return nil, err
 		}
@@ -71,18 +67,26 @@ func (g *globalFlags) connect(env Env, requireCred bool) (*session, error) {
 		if s.host == "" {
 			s.host = "https://gitlab.com"
 		}
-		if cred == "" && requireCred {
-			return nil, exitf(ExitInvalid, "no credential: set GITLAB_TOKEN to a personal access token with the api scope, or pipe one to --token-stdin (never pass it as a flag); try --demo to see the tool without one")
+		if cred == "" {
+			if requireCred {
+				return nil, exitf(ExitInvalid, "no credential: set GITLAB_TOKEN to a personal access token with the api scope, or pipe one to --token-stdin (never pass it as a flag); try --demo to see the tool without one")
+			}
+			return s, nil // the wizard asks on its sign-in step, where a bad host can be fixed too
 		}
 	}
-	c, err := gitlab.New(gitlab.Options{Host: s.host, Token: cred, Timeout: g.timeout, CAFile: g.caFile,
-		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now})
+	c, err := g.newClient(env, s.host, cred)
 	if err != nil {
 		s.stop()
 		return nil, exitf(ExitInvalid, "%v", err)
 	}
 	s.client, s.host = c, c.BaseURL()
 	return s, nil
+}
+
+// newClient builds a GitLab client with the flags' transport settings.
+func (g *globalFlags) newClient(env Env, host string, cred token.Secret) (*gitlab.Client, error) {
+	return gitlab.New(gitlab.Options{Host: host, Token: cred, Timeout: g.timeout, CAFile: g.caFile,
+		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now})
 }
 
 // NewRootCommand builds the command tree.

@@ -7,7 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/token"
 	"gitlab-token-wizard/wizard"
 )
@@ -23,15 +22,11 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	defer s.stop()
 	o := wizard.Options{Host: s.host, AllowHTTP: g.allowHTTP, Demo: s.demo, Preset: "jira-read", Now: env.Now,
 		NoColor: env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb"}
-	if s.credSource != "" {
+	if s.client != nil {
 		o.API = s.client
 	}
-	o.Connect = func(host string, cred token.Secret) (wizard.API, error) {
-		return gitlab.New(gitlab.Options{Host: host, Token: cred, Timeout: g.timeout, CAFile: g.caFile,
-			AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now})
-	}
-	out := env.Err
-	m, err := wizard.Run(ctx, o, env.In, out)
+	o.Connect = func(host string, cred token.Secret) (wizard.API, error) { return g.newClient(env, host, cred) }
+	m, err := wizard.Run(ctx, o, env.In, env.Err)
 	nt, kept := m.Result()
 	if m.Summary != "" {
 		fmt.Fprintln(env.Err, m.Summary)

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -233,8 +234,7 @@ func fromProject(p *gl.Project) Project {
 // projectID is what client-go accepts for a project: a numeric id or a full path.
 func projectID(target string) any {
 	t := strings.Trim(strings.TrimSpace(target), "/")
-	var n int64
-	if _, err := fmt.Sscan(t, &n); err == nil && fmt.Sprint(n) == t {
+	if n, err := strconv.ParseInt(t, 10, 64); err == nil && n > 0 && strconv.FormatInt(n, 10) == t {
 		return n
 	}
 	return t

@@ -18,11 +18,10 @@ import (
 
 func setup(t *testing.T, cred string) (*fake.Server, *Client) {
 	t.Helper()
-	srv, err := fake.New("demo")
+	srv, ts, err := fake.Start("demo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	c, err := New(Options{Host: ts.URL, Token: token.Secret(cred), Timeout: 5 * time.Second})
 	if err != nil {

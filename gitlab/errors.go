@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -139,25 +141,41 @@ func (c *Client) classify(err error, what string) error {
 	return networkError(err, host, what)
 }
 
+// notSent reports failures that happen before a request leaves this machine —
+// name resolution, connecting, the TLS handshake — so GitLab cannot have acted on it.
+func notSent(err error) bool {
+	var dns *net.DNSError
+	var op *net.OpError
+	return errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial") || isTLS(err)
+}
+
+func isTLS(err error) bool {
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certErr x509.CertificateInvalidError
+	var verifyErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &certErr) ||
+		errors.As(err, &verifyErr) || errors.As(err, &recordErr)
+}
+
 func networkError(err error, host, what string) *Error {
 	e := &Error{Code: CodeNetwork, cause: err}
 	var dns *net.DNSError
 	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var certErr *x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &dns):
 		e.Explanation = fmt.Sprintf("cannot find the host %s", host)
 		e.Next = "check the spelling of the address and your network or VPN"
-	case errors.As(err, &unknownCA), strings.Contains(err.Error(), "certificate signed by unknown authority"):
+	case errors.As(err, &unknownCA):
 		e.Code = CodeTLS
 		e.Explanation = fmt.Sprintf("%s presented a certificate from an authority this machine does not trust", host)
 		e.Next = "if your company uses its own CA, pass its certificate with --ca-file ca.pem (TLS is never skipped)"
-	case errors.As(err, &hostErr), errors.As(err, &certErr), strings.Contains(err.Error(), "x509:"), strings.Contains(err.Error(), "tls:"):
+	case isTLS(err):
 		e.Code = CodeTLS
 		e.Explanation = fmt.Sprintf("the TLS certificate of %s could not be verified", host)
 		e.Next = "check the address; for a private CA pass --ca-file ca.pem (TLS is never skipped)"
-	case strings.Contains(err.Error(), "connection refused"):
+	case errors.Is(err, syscall.ECONNREFUSED):
 		e.Explanation = fmt.Sprintf("nothing answered at %s (connection refused)", host)
 		e.Next = "check the address and port, and that GitLab is running"
 	case isTimeout(err):

@@ -130,6 +130,19 @@ func (c *Client) ProjectRole(ctx context.Context, target string, userID int64) (
 	return token.Role(m.AccessLevel), nil
 }
 
+// CallerRole is the caller's role on project p, which decides the roles they may
+// grant: Owner for an administrator, the role the project listing reported, or
+// else one look-up of the caller's (inherited) membership.
+func (c *Client) CallerRole(ctx context.Context, pf Preflight, p Project) (token.Role, error) {
+	switch {
+	case pf.User.IsAdmin:
+		return token.RoleOwner, nil
+	case p.Role != token.RoleNone:
+		return p.Role, nil
+	}
+	return c.ProjectRole(ctx, p.Path, pf.User.ID)
+}
+
 // ListProjectTokens lists a project's access tokens whose name contains search.
 func (c *Client) ListProjectTokens(ctx context.Context, target, search string) ([]TokenInfo, error) {
 	var out []TokenInfo
@@ -216,14 +229,7 @@ func ambiguous(err error) bool {
 	if errors.As(err, &er) {
 		return er.StatusCode >= 500 || er.StatusCode == 0
 	}
-	if errors.Is(err, context.Canceled) {
-		return true
-	}
-	n := networkError(err, "", "")
-	if n.Code == CodeTLS || strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host") {
-		return false
-	}
-	return true
+	return !notSent(err)
 }
 
 func (c *Client) tokenIDsNamed(ctx context.Context, target, name string) (map[int64]bool, error) {

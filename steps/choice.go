@@ -69,7 +69,7 @@ func (c *Choice) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return c, nil
 		}
 		return c, done(c.id)
-	case key.Matches(k, c.keys.Back) && c.canBack:
+	case key.Matches(k, c.keys.Back):
 		return c, back(c.id)
 	}
 	return c, nil

@@ -27,11 +27,8 @@ type ExpiryStep struct {
 
 // NewExpiry selects the current date if it is a quick pick, else shows it as custom.
 func NewExpiry(st *Styles, now time.Time, maxDays int, current time.Time) *ExpiryStep {
-	in := textinput.New()
-	in.Prompt = "Date or duration: "
-	in.Placeholder = "YYYY-MM-DD, 45d, 8w"
-	in.CharLimit = 20
-	s := &ExpiryStep{now: now, maxDays: maxDays, custom: in, keys: DefaultNavKeyMap(), styles: st}
+	s := &ExpiryStep{now: now, maxDays: maxDays, keys: DefaultNavKeyMap(), styles: st,
+		custom: newInput("Date or duration: ", "YYYY-MM-DD, 45d, 8w", 20, "")}
 	if !current.IsZero() {
 		s.cursor = len(quickDays)
 		for i, d := range quickDays {
@@ -60,20 +57,14 @@ func (s *ExpiryStep) syncFocus() tea.Cmd {
 
 // Date returns the chosen date or an error saying how to fix it.
 func (s *ExpiryStep) Date() (time.Time, error) {
-	var d time.Time
 	if s.cursor < len(quickDays) {
-		d = token.Today(s.now).AddDate(0, 0, quickDays[s.cursor])
-	} else {
-		var err error
-		if d, err = token.ParseExpiry(s.custom.Value(), s.now); err != nil {
-			return d, err
-		}
+		return token.Today(s.now).AddDate(0, 0, quickDays[s.cursor]), nil
 	}
-	r := token.Request{Kind: token.KindPersonal, Name: "x", Scopes: []token.Scope{"read_api"}, ExpiresAt: d}
-	if err := r.Validate(token.Limits{MaxLifetimeDays: s.maxDays}, s.now); err != nil {
-		return d, fmt.Errorf("%s", err.(*token.ValidationError).For(token.FieldExpiry))
+	d, err := token.ParseExpiry(s.custom.Value(), s.now)
+	if err != nil {
+		return d, err
 	}
-	return d, nil
+	return d, token.ValidateExpiry(d, s.now, s.maxDays)
 }
 
 func (s *ExpiryStep) Apply(r *token.Request) {
@@ -114,12 +105,8 @@ func (s *ExpiryStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 
 func (s *ExpiryStep) View() string {
 	var b strings.Builder
-	days := s.maxDays
-	if days <= 0 {
-		days = token.MaxLifetimeDays
-	}
 	b.WriteString(s.styles.Subtle.Render(fmt.Sprintf("Tokens expire at 00:00 UTC on the date. At most %d days: the last date is %s.",
-		days, token.LastAllowedExpiry(s.now, s.maxDays).Format(token.DateLayout))) + "\n\n")
+		token.MaxDays(s.maxDays), token.LastAllowedExpiry(s.now, s.maxDays).Format(token.DateLayout))) + "\n\n")
 	for i, d := range quickDays {
 		label := fmt.Sprintf("%d days — %s", d, token.DescribeExpiry(token.Today(s.now).AddDate(0, 0, d), s.now))
 		b.WriteString(s.line(i, label))

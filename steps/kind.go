@@ -4,7 +4,7 @@ import "gitlab-token-wizard/token"
 
 // NewKind offers the token kinds. Group and personal tokens are shown as coming.
 func NewKind(st *Styles) *Choice {
-	c := &Choice{id: Kind, title: "Which kind of token?", keys: DefaultNavKeyMap(), styles: st, canBack: true}
+	c := &Choice{id: Kind, title: "Which kind of token?", keys: DefaultNavKeyMap(), styles: st}
 	for _, k := range token.Kinds {
 		o := Option{Label: string(k), Detail: k.Describe(), Value: k}
 		if k != token.KindProject {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/token"
@@ -12,74 +11,45 @@ import (
 
 // NameStep asks for the token's name and an optional description.
 type NameStep struct {
-	name, desc  textinput.Model
-	focus       int
-	keys        NavKeyMap
-	switchFocus key.Binding
-	styles      *Styles
-	nameErr     string
-	descErr     string
+	fields
+	keys             NavKeyMap
+	styles           *Styles
+	nameErr, descErr string
 }
 
 // NewName starts with the name from the request (the purpose's default).
 func NewName(st *Styles, name, desc string) *NameStep {
-	n := textinput.New()
-	n.Prompt = "Name:        "
-	n.CharLimit = 300
-	n.SetValue(name)
-	d := textinput.New()
-	d.Prompt = "Description: "
-	d.Placeholder = "optional, e.g. who uses it and the ticket number"
-	d.CharLimit = 300
-	d.SetValue(desc)
-	return &NameStep{name: n, desc: d, keys: DefaultNavKeyMap(), styles: st,
-		switchFocus: key.NewBinding(key.WithKeys("tab", "down", "up"), key.WithHelp("tab", "next field"))}
+	return &NameStep{styles: st, keys: DefaultNavKeyMap(), fields: newFields(0,
+		newInput("Name:        ", "", 300, name),
+		newInput("Description: ", "optional: who uses it, the ticket number", 300, desc))}
 }
 
 func (s *NameStep) ID() ID        { return Name }
 func (s *NameStep) Title() string { return "Name the token" }
-func (s *NameStep) Init() tea.Cmd { return s.focusField(s.focus) }
+func (s *NameStep) Init() tea.Cmd { return s.focusOn(s.focus) }
 
-func (s *NameStep) focusField(i int) tea.Cmd {
-	s.focus = i
-	if i == 0 {
-		s.desc.Blur()
-		return s.name.Focus()
-	}
-	s.name.Blur()
-	return s.desc.Focus()
-}
+func (s *NameStep) name() string { return strings.TrimSpace(s.value(0)) }
+func (s *NameStep) desc() string { return strings.TrimSpace(s.value(1)) }
 
-func (s *NameStep) Apply(r *token.Request) {
-	r.Name = strings.TrimSpace(s.name.Value())
-	r.Description = strings.TrimSpace(s.desc.Value())
-}
+func (s *NameStep) Apply(r *token.Request) { r.Name, r.Description = s.name(), s.desc() }
 
 func (s *NameStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, s.switchFocus):
-			return s, s.focusField(1 - s.focus)
 		case key.Matches(k, s.keys.Back):
 			return s, back(Name)
 		case key.Matches(k, s.keys.Next):
-			s.nameErr, s.descErr = errText(token.ValidateName(strings.TrimSpace(s.name.Value()))), errText(token.ValidateDescription(strings.TrimSpace(s.desc.Value())))
+			s.nameErr, s.descErr = errText(token.ValidateName(s.name())), errText(token.ValidateDescription(s.desc()))
 			if s.nameErr != "" {
-				return s, s.focusField(0)
+				return s, s.focusOn(0)
 			}
 			if s.descErr != "" {
-				return s, s.focusField(1)
+				return s, s.focusOn(1)
 			}
 			return s, done(Name)
 		}
 	}
-	var cmd tea.Cmd
-	if s.focus == 0 {
-		s.name, cmd = s.name.Update(msg)
-	} else {
-		s.desc, cmd = s.desc.Update(msg)
-	}
-	return s, cmd
+	return s, s.update(msg)
 }
 
 func errText(err error) string {
@@ -92,18 +62,14 @@ func errText(err error) string {
 func (s *NameStep) View() string {
 	var b strings.Builder
 	b.WriteString(s.styles.Subtle.Render("A clear name lets you find and revoke the token later.") + "\n\n")
-	b.WriteString(s.name.View() + "\n")
-	if s.nameErr != "" {
-		b.WriteString(s.styles.Error.Render("  "+s.nameErr) + "\n")
-	}
-	b.WriteString(s.desc.View() + "\n")
-	if s.descErr != "" {
-		b.WriteString(s.styles.Error.Render("  "+s.descErr) + "\n")
+	for i, msg := range []string{s.nameErr, s.descErr} {
+		b.WriteString(s.in[i].View() + "\n")
+		if msg != "" {
+			b.WriteString(s.styles.Error.Render("  "+msg) + "\n")
+		}
 	}
 	return b.String()
 }
 
-func (s *NameStep) ShortHelp() []key.Binding {
-	return []key.Binding{s.switchFocus, s.keys.Next, s.keys.Back}
-}
+func (s *NameStep) ShortHelp() []key.Binding  { return []key.Binding{s.next, s.keys.Next, s.keys.Back} }
 func (s *NameStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -47,19 +47,20 @@ type ProjectStep struct {
 
 // NewProject starts with the current target (if any) as the query.
 func NewProject(st *Styles, current string) *ProjectStep {
-	in := textinput.New()
-	in.Prompt = "Search: "
-	in.Placeholder = "project name or group/path"
-	in.CharLimit = 255
-	in.SetValue(current)
-	return &ProjectStep{input: in, keys: DefaultNavKeyMap(), styles: st}
+	return &ProjectStep{input: newInput("Search: ", "project name or group/path", 255, current), keys: DefaultNavKeyMap(), styles: st}
 }
 
 func (s *ProjectStep) ID() ID        { return Project }
 func (s *ProjectStep) Title() string { return "Which project?" }
 
-// Init focuses the input and runs the first search right away.
-func (s *ProjectStep) Init() tea.Cmd { return tea.Batch(s.input.Focus(), s.search()) }
+// Init focuses the input and, the first time only, searches right away;
+// coming back keeps the results instead of asking GitLab again.
+func (s *ProjectStep) Init() tea.Cmd {
+	if s.seq > 0 && s.err == "" {
+		return s.input.Focus()
+	}
+	return tea.Batch(s.input.Focus(), s.search())
+}
 
 func (s *ProjectStep) search() tea.Cmd {
 	s.seq++
@@ -152,12 +153,11 @@ func (s *ProjectStep) View() string {
 			b.WriteString(s.styles.Subtle.Render(fmt.Sprintf("  … %d more: refine the search", len(s.results)-8)) + "\n")
 			break
 		}
-		line := fmt.Sprintf("%-40s %s", safe.Line(p.Path, 60), s.styles.Subtle.Render(roleLabel(p.Role)))
+		cur, path := "  ", fmt.Sprintf("%-40s", safe.Line(p.Path, 60))
 		if i == s.cursor {
-			b.WriteString(s.styles.Cursor.Render("> ") + s.styles.Selected.Render(safe.Line(p.Path, 60)) + " " + s.styles.Subtle.Render(roleLabel(p.Role)) + "\n")
-			continue
+			cur, path = s.styles.Cursor.Render("> "), s.styles.Selected.Render(path)
 		}
-		b.WriteString("  " + line + "\n")
+		b.WriteString(cur + path + " " + s.styles.Subtle.Render(roleLabel(p.Role)) + "\n")
 	}
 	return b.String()
 }

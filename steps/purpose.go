@@ -4,7 +4,7 @@ import "gitlab-token-wizard/token"
 
 // NewPurpose offers the presets; the recommended one first.
 func NewPurpose(st *Styles, preset string) *Choice {
-	c := &Choice{id: Purpose, title: "What is the token for?", keys: DefaultNavKeyMap(), styles: st, canBack: true,
+	c := &Choice{id: Purpose, title: "What is the token for?", keys: DefaultNavKeyMap(), styles: st,
 		intro: "The purpose fills in the role and scopes; every later step can still change them."}
 	for _, p := range token.Presets {
 		c.options = append(c.options, Option{Label: p.Title, Detail: p.Summary, Value: p.ID})

@@ -8,7 +8,7 @@ import (
 
 // NewRole lists only the roles the caller may grant, with the current choice selected.
 func NewRole(st *Styles, caller, current token.Role, preset token.Preset) *Choice {
-	c := &Choice{id: Role, title: "Which role does the token get?", keys: DefaultNavKeyMap(), styles: st, canBack: true}
+	c := &Choice{id: Role, title: "Which role does the token get?", keys: DefaultNavKeyMap(), styles: st}
 	if caller != token.RoleNone {
 		c.intro = fmt.Sprintf("You are %s here, so roles above %s are not offered.", caller.Title(), caller.Title())
 	}

@@ -12,6 +12,7 @@ import (
 
 // ScopesStep is a multi-select of the scopes valid for the kind.
 type ScopesStep struct {
+	kind     token.Kind
 	infos    []token.ScopeInfo
 	selected map[token.Scope]bool
 	cursor   int
@@ -23,7 +24,7 @@ type ScopesStep struct {
 
 // NewScopes lists the scopes kind k may carry, with current ones ticked.
 func NewScopes(st *Styles, k token.Kind, admin bool, current []token.Scope, preset token.Preset) *ScopesStep {
-	s := &ScopesStep{infos: token.ScopesFor(k, admin), selected: map[token.Scope]bool{}, preset: preset, keys: DefaultNavKeyMap(), styles: st}
+	s := &ScopesStep{kind: k, infos: token.ScopesFor(k, admin), selected: map[token.Scope]bool{}, preset: preset, keys: DefaultNavKeyMap(), styles: st}
 	for _, c := range current {
 		s.selected[c] = true
 	}
@@ -86,7 +87,7 @@ func (s *ScopesStep) View() string {
 		}
 		fmt.Fprintf(&b, "%s%s %s\n", cur, name, s.styles.Subtle.Render(info.Meaning))
 	}
-	for _, a := range s.preset.Advice(token.Request{Kind: token.KindProject, Scopes: s.Chosen()}) {
+	for _, a := range s.preset.Advice(token.Request{Kind: s.kind, Scopes: s.Chosen()}) {
 		b.WriteString(s.styles.Warn.Render("! "+a) + "\n")
 	}
 	if s.err != "" {

@@ -14,50 +14,32 @@ import (
 
 // SignInStep asks for the host and, masked, a credential.
 type SignInStep struct {
-	host, cred  textinput.Model
-	focus       int
-	keys        NavKeyMap
-	switchFocus key.Binding
-	styles      *Styles
-	err         string
-	allowHTTP   bool
+	fields
+	keys      NavKeyMap
+	styles    *Styles
+	err       string
+	allowHTTP bool
 }
 
-// NewSignIn starts with the given host.
+// NewSignIn starts with the given host, the focus on the credential.
 func NewSignIn(st *Styles, host string, allowHTTP bool) *SignInStep {
-	h := textinput.New()
-	h.Prompt = "GitLab host:  "
-	h.Placeholder = "gitlab.com or https://gitlab.example.com"
-	h.SetValue(host)
-	c := textinput.New()
-	c.Prompt = "Access token: "
-	c.Placeholder = "a personal access token with the api scope"
+	c := newInput("Access token: ", "a personal access token with the api scope", 0, "")
 	c.EchoMode = textinput.EchoPassword
 	c.EchoCharacter = '•'
-	return &SignInStep{host: h, cred: c, keys: DefaultNavKeyMap(), styles: st, allowHTTP: allowHTTP, focus: 1,
-		switchFocus: key.NewBinding(key.WithKeys("tab", "down", "up"), key.WithHelp("tab", "next field"))}
+	return &SignInStep{keys: DefaultNavKeyMap(), styles: st, allowHTTP: allowHTTP,
+		fields: newFields(1, newInput("GitLab host:  ", "gitlab.com or https://gitlab.example.com", 0, host), c)}
 }
 
 func (s *SignInStep) ID() ID        { return SignIn }
 func (s *SignInStep) Title() string { return "Sign in to GitLab" }
-func (s *SignInStep) Init() tea.Cmd { return s.focusField(s.focus) }
-
-func (s *SignInStep) focusField(i int) tea.Cmd {
-	s.focus = i
-	if i == 0 {
-		s.cred.Blur()
-		return s.host.Focus()
-	}
-	s.host.Blur()
-	return s.cred.Focus()
-}
+func (s *SignInStep) Init() tea.Cmd { return s.focusOn(s.focus) }
 
 // Host returns the normalized host, or an error that says how to fix it.
-func (s *SignInStep) Host() (string, error) { return gitlab.NormalizeHost(s.host.Value(), s.allowHTTP) }
+func (s *SignInStep) Host() (string, error) { return gitlab.NormalizeHost(s.value(0), s.allowHTTP) }
 
 // Credential returns the pasted credential, trimmed of whitespace and newlines.
 func (s *SignInStep) Credential() token.Secret {
-	return token.Secret(strings.TrimSpace(s.cred.Value()))
+	return token.Secret(strings.TrimSpace(s.value(1)))
 }
 
 // SetError shows a sign-in problem found by the pre-flight.
@@ -67,29 +49,20 @@ func (s *SignInStep) Apply(*token.Request) {}
 
 func (s *SignInStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, s.switchFocus):
-			return s, s.focusField(1 - s.focus)
-		case key.Matches(k, s.keys.Next):
+		if key.Matches(k, s.keys.Next) {
 			if _, err := s.Host(); err != nil {
 				s.err = err.Error()
-				return s, s.focusField(0)
+				return s, s.focusOn(0)
 			}
 			if s.Credential() == "" {
 				s.err = "Paste a personal access token with the api scope (the link above opens GitLab's form)."
-				return s, s.focusField(1)
+				return s, s.focusOn(1)
 			}
 			s.err = ""
 			return s, done(SignIn)
 		}
 	}
-	var cmd tea.Cmd
-	if s.focus == 0 {
-		s.host, cmd = s.host.Update(msg)
-	} else {
-		s.cred, cmd = s.cred.Update(msg)
-	}
-	return s, cmd
+	return s, s.update(msg)
 }
 
 // TokenFormURL is GitLab's personal token form, prefilled for the api scope.
@@ -101,7 +74,7 @@ func TokenFormURL(base string) string {
 func (s *SignInStep) View() string {
 	var b strings.Builder
 	b.WriteString(s.styles.Subtle.Render("Sign in with a personal access token that has the api scope. It is used for this run only.") + "\n\n")
-	b.WriteString(s.host.View() + "\n" + s.cred.View() + "\n\n")
+	b.WriteString(s.in[0].View() + "\n" + s.in[1].View() + "\n\n")
 	if h, err := s.Host(); err == nil {
 		b.WriteString(s.styles.Subtle.Render("No token yet? Create one (expiry: tomorrow is enough) at:") + "\n  " + TokenFormURL(h) + "\n")
 	}
@@ -111,5 +84,5 @@ func (s *SignInStep) View() string {
 	return b.String()
 }
 
-func (s *SignInStep) ShortHelp() []key.Binding  { return []key.Binding{s.switchFocus, s.keys.Next} }
+func (s *SignInStep) ShortHelp() []key.Binding  { return []key.Binding{s.next, s.keys.Next} }
 func (s *SignInStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

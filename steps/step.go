@@ -67,3 +67,14 @@ func DefaultNavKeyMap() NavKeyMap {
 		Back:   key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
 	}
 }
+
+// Every step satisfies Step.
+var (
+	_ Step = (*Choice)(nil)
+	_ Step = (*SignInStep)(nil)
+	_ Step = (*ProjectStep)(nil)
+	_ Step = (*NameStep)(nil)
+	_ Step = (*ExpiryStep)(nil)
+	_ Step = (*ScopesStep)(nil)
+	_ Step = (*ReviewStep)(nil)
+)

@@ -31,12 +31,17 @@ func DefaultExpiry(now time.Time) time.Time {
 	return Today(now).AddDate(0, 0, DefaultLifetimeDays)
 }
 
+// MaxDays returns the instance maximum lifetime, GitLab's default when n is not set.
+func MaxDays(n int) int {
+	if n <= 0 {
+		return MaxLifetimeDays
+	}
+	return n
+}
+
 // LastAllowedExpiry returns the latest expiry the instance accepts.
 func LastAllowedExpiry(now time.Time, maxDays int) time.Time {
-	if maxDays <= 0 {
-		maxDays = MaxLifetimeDays
-	}
-	return Today(now).AddDate(0, 0, maxDays)
+	return Today(now).AddDate(0, 0, MaxDays(maxDays))
 }
 
 // ParseExpiry reads an absolute date (2027-01-31) or a duration in whole days,
@@ -122,7 +127,9 @@ func DescribeExpiry(d, now time.Time) string {
 	return fmt.Sprintf("%s (%s, %s; expires at 00:00 UTC)", d.Format(DateLayout), d.Weekday(), when)
 }
 
-func checkExpiry(d time.Time, now time.Time, maxDays int) error {
+// ValidateExpiry checks that d is after today (UTC) and not after the
+// instance maximum (maxDays, 0 for GitLab's default of 365).
+func ValidateExpiry(d time.Time, now time.Time, maxDays int) error {
 	today := Today(now)
 	last := LastAllowedExpiry(now, maxDays)
 	if !d.After(today) {
@@ -130,11 +137,8 @@ func checkExpiry(d time.Time, now time.Time, maxDays int) error {
 			d.Format(DateLayout), today.AddDate(0, 0, 1).Format(DateLayout), last.Format(DateLayout))
 	}
 	if d.After(last) {
-		if maxDays <= 0 {
-			maxDays = MaxLifetimeDays
-		}
 		return fmt.Errorf("%s is beyond the maximum lifetime of %d days: pick a date on or before %s",
-			d.Format(DateLayout), maxDays, last.Format(DateLayout))
+			d.Format(DateLayout), MaxDays(maxDays), last.Format(DateLayout))
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"gitlab-token-wizard/internal/safe"
 )
 
 // MaxTextLen is GitLab's limit for token names and descriptions, in characters.
@@ -104,7 +106,7 @@ func (r Request) Validate(l Limits, now time.Time) error {
 	if r.ExpiresAt.IsZero() {
 		add(FieldExpiry, fmt.Errorf("choose an expiry date, on or before %s", LastAllowedExpiry(now, l.MaxLifetimeDays).Format(DateLayout)))
 	} else {
-		add(FieldExpiry, checkExpiry(r.ExpiresAt, now, l.MaxLifetimeDays))
+		add(FieldExpiry, ValidateExpiry(r.ExpiresAt, now, l.MaxLifetimeDays))
 	}
 	if r.Kind.HasRole() {
 		add(FieldRole, checkRole(r.Role, l.CallerRole))
@@ -137,15 +139,11 @@ func checkText(s, what string) error {
 		return fmt.Errorf("the %s has %d characters: shorten it to at most %d", what, n, MaxTextLen)
 	}
 	for _, c := range s {
-		if unicode.IsControl(c) || isBidiControl(c) {
+		if unicode.IsControl(c) || safe.IsBidi(c) {
 			return fmt.Errorf("the %s contains a control character (%U): remove it", what, c)
 		}
 	}
 	return nil
-}
-
-func isBidiControl(c rune) bool {
-	return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C
 }
 
 func checkRole(r, caller Role) error {

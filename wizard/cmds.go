@@ -19,7 +19,7 @@ type API interface {
 	BaseURL() string
 	Preflight(ctx context.Context) (gitlab.Preflight, error)
 	SearchProjects(ctx context.Context, query string, limit int) ([]gitlab.Project, error)
-	ProjectRole(ctx context.Context, target string, userID int64) (token.Role, error)
+	CallerRole(ctx context.Context, pf gitlab.Preflight, p gitlab.Project) (token.Role, error)
 	CreateProjectToken(ctx context.Context, r token.Request) (*gitlab.NewToken, error)
 	VerifyToken(ctx context.Context, value token.Secret, want token.Request) gitlab.Verification
 	RevokeProjectToken(ctx context.Context, target string, id int64) error
@@ -47,12 +47,14 @@ type revokedMsg struct{ err error }
 
 // Every command below captures what it needs and never touches the model.
 
+func preflight(ctx context.Context, api API) tea.Msg {
+	pf, err := api.Preflight(ctx)
+	return preflightMsg{api: api, pf: pf, err: err}
+}
+
 func (m *Model) preflightCmd(api API) tea.Cmd {
 	ctx := m.ctx
-	return func() tea.Msg {
-		pf, err := api.Preflight(ctx)
-		return preflightMsg{api: api, pf: pf, err: err}
-	}
+	return func() tea.Msg { return preflight(ctx, api) }
 }
 
 func (m *Model) connectCmd(host string, cred token.Secret) tea.Cmd {
@@ -62,8 +64,7 @@ func (m *Model) connectCmd(host string, cred token.Secret) tea.Cmd {
 		if err != nil {
 			return preflightMsg{err: err}
 		}
-		pf, err := api.Preflight(ctx)
-		return preflightMsg{api: api, pf: pf, err: err}
+		return preflight(ctx, api)
 	}
 }
 
@@ -75,10 +76,10 @@ func (m *Model) searchCmd(r steps.SearchRequestMsg) tea.Cmd {
 	}
 }
 
-func (m *Model) roleCmd(target string, uid int64) tea.Cmd {
-	api, ctx := m.api, m.ctx
+func (m *Model) roleCmd(p gitlab.Project) tea.Cmd {
+	api, ctx, pf := m.api, m.ctx, m.pf
 	return func() tea.Msg {
-		r, err := api.ProjectRole(ctx, target, uid)
+		r, err := api.CallerRole(ctx, pf, p)
 		return roleMsg{role: r, err: err}
 	}
 }

@@ -7,11 +7,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
-	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
@@ -56,7 +55,7 @@ func (m *Model) View() tea.View {
 		body += "\n\n" + m.styles.Warn.Render(m.notice)
 	}
 	width := max(m.width-2, 20)
-	content := header + "\n\n" + m.styles.Title.Render(title) + "\n\n" + lipgloss.NewStyle().Width(width).Render(body) + "\n\n" + help
+	content := header + "\n\n" + m.styles.Title.Render(title) + "\n\n" + ansi.Wrap(body, width, "") + "\n\n" + help
 	v := tea.NewView(content)
 	v.AltScreen = true
 	v.WindowTitle = "gitlab-token-wizard"
@@ -158,5 +157,3 @@ func (m *Model) reviewBody() string {
 	b.WriteString(r.CommandLine(base) + "\n\n" + r.Curl(base) + "\n")
 	return b.String()
 }
-
-var _ steps.Step = (*steps.ReviewStep)(nil)

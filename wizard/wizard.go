@@ -75,7 +75,9 @@ type Model struct {
 	notice       string
 	revoked      bool
 
-	width, height int
+	width int
+	// resume sends the user back to the review after a step they jumped to from it.
+	resume bool
 	// Summary is a one-line, non-secret account of the run, printed after exit.
 	Summary  string
 	quitting bool
@@ -113,7 +115,7 @@ func New(ctx context.Context, o Options) *Model {
 	}
 	m := &Model{opts: o, ctx: ctx, api: o.API, preset: p, styles: steps.NewStyles(true, o.NoColor),
 		help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot)), keys: defaultRootKeys(),
-		steps: map[steps.ID]steps.Step{}, width: 80, height: 24}
+		steps: map[steps.ID]steps.Step{}, width: 80}
 	m.req = token.Request{Kind: token.KindProject, ExpiresAt: token.DefaultExpiry(o.Now())}
 	p.Apply(&m.req)
 	m.order = []steps.ID{steps.Purpose, steps.Kind, steps.Project, steps.Name, steps.Expiry, steps.Role, steps.Scopes, steps.Review}
@@ -169,9 +171,27 @@ func (m *Model) step(id steps.ID) steps.Step {
 func (m *Model) enter(i int) tea.Cmd {
 	m.cur, m.state = i, stateStep
 	if m.order[i] == steps.Review {
+		m.resume = false
 		delete(m.steps, steps.Review) // always rebuilt from the latest answers
 	}
 	return m.current().Init()
+}
+
+// advance leaves the current step: to the next one, or straight back to the
+// review when the user came from it. The review is reached only with a
+// request that passes validation; otherwise the failure names the step to fix.
+func (m *Model) advance() tea.Cmd {
+	next := m.cur + 1
+	if m.resume {
+		next = m.indexOf(steps.Review)
+	}
+	if m.order[next] == steps.Review {
+		if err := m.req.Validate(m.limits(), m.opts.Now()); err != nil {
+			m.state, m.failure = stateFailed, err
+			return nil
+		}
+	}
+	return m.enter(next)
 }
 
 func (m *Model) indexOf(id steps.ID) int {
@@ -187,7 +207,7 @@ func (m *Model) indexOf(id steps.ID) int {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.width = msg.Width
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
@@ -212,6 +232,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case steps.JumpMsg:
 		if m.state == stateStep && m.order[m.cur] == steps.Review {
 			if i := m.indexOf(msg.To); i >= 0 {
+				m.resume = true
 				return m, m.enter(i)
 			}
 		}
@@ -300,9 +321,6 @@ func (m *Model) onPreflight(msg preflightMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.api, m.pf = msg.api, msg.pf
-	if m.api == nil {
-		m.api = m.opts.API
-	}
 	return m, m.enter(m.indexOf(steps.Purpose))
 }
 
@@ -323,42 +341,26 @@ func (m *Model) onDone(msg steps.DoneMsg) (tea.Model, tea.Cmd) {
 		delete(m.steps, steps.Role)
 		delete(m.steps, steps.Scopes)
 	case steps.Project:
+		// The caller's role bounds the roles offered; the adapter knows it
+		// without a request when the search results said.
 		p := s.(*steps.ProjectStep).Chosen()
 		delete(m.steps, steps.Role)
-		switch {
-		case m.pf.User.IsAdmin:
-			m.caller = token.RoleOwner
-		case p.Role != token.RoleNone:
-			m.caller = p.Role
-		default:
-			m.state, m.busy = stateBusy, "Reading your role on "+p.Path+"…"
-			return m, tea.Batch(m.spin.Tick, m.roleCmd(p.Path, m.pf.User.ID))
-		}
-	case steps.Role:
-		if m.cur+1 < len(m.order) {
-			delete(m.steps, steps.Scopes)
-			m.steps[steps.Scopes] = steps.NewScopes(&m.styles, m.req.Kind, m.pf.User.IsAdmin, m.req.Scopes, m.preset)
-		}
+		m.state, m.busy = stateBusy, "Reading your role on "+p.Path+"…"
+		return m, tea.Batch(m.spin.Tick, m.roleCmd(p))
 	}
-	if msg.Step == steps.Scopes || m.order[m.cur+1] == steps.Review {
-		if err := m.req.Validate(m.limits(), m.opts.Now()); err != nil {
-			var ve *token.ValidationError
-			if errors.As(err, &ve) && len(ve.Problems) > 0 {
-				m.state, m.failure = stateFailed, err
-				return m, nil
-			}
-		}
-	}
-	return m, m.enter(m.cur + 1)
+	return m, m.advance()
 }
 
 func (m *Model) onRole(msg roleMsg) (tea.Model, tea.Cmd) {
+	if m.state != stateBusy {
+		return m, nil
+	}
 	if msg.err != nil {
 		m.state, m.failure = stateFailed, msg.err
 		return m, nil
 	}
 	m.caller = msg.role
-	return m, m.enter(m.indexOf(steps.Name))
+	return m, m.advance()
 }
 
 func (m *Model) limits() token.Limits {
@@ -419,6 +421,7 @@ func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Retry):
 		m.failure, m.notice = nil, ""
 		if i := m.indexOf(m.failureStep()); i >= 0 {
+			m.resume = true // the other answers stand: come back to the review
 			return m, m.enter(i)
 		}
 		if m.api == nil || m.pf.User.ID == 0 {

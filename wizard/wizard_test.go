@@ -3,7 +3,6 @@ package wizard
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -85,8 +84,10 @@ func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
 
 func newDriver(t *testing.T, cred string) (*driver, *fake.Server) {
 	t.Helper()
-	srv, _ := fake.New("demo")
-	ts := httptest.NewServer(srv)
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(ts.Close)
 	c, err := gitlab.New(gitlab.Options{Host: ts.URL, Token: token.Secret(cred)})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -399,4 +400,14 @@ func redactBody(b []byte) string {
 		}
 	}
 	return string(bytes.TrimSpace(b))
+}
+
+// Start serves a new stand-in with the named seed on a loopback port. Close
+// the returned server when done; its URL is the instance address.
+func Start(seed string) (*Server, *httptest.Server, error) {
+	s, err := New(seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, httptest.NewServer(s), nil
 }

@@ -65,16 +65,36 @@ func (r *resource) mayManage(u *User) bool {
 	return r.role >= 40
 }
 
-func (s *Server) listResourceTokens(c *ctx) {
-	if !s.canRead(c) {
-		return
+// managedResource checks the calling token's scope (read_api for reads, api
+// when verb names a change), finds the project or group and the caller's right
+// to manage its tokens. On failure it answers as GitLab does — 403 for reads,
+// 400 with the permission message for changes — and returns nil.
+func (s *Server) managedResource(c *ctx, verb string) *resource {
+	scoped := s.canRead
+	if verb != "" {
+		scoped = s.canWrite
+	}
+	if !scoped(c) {
+		return nil
 	}
 	res := s.resolveResource(c)
 	if res == nil {
-		return
+		return nil
 	}
 	if !res.mayManage(c.user) {
-		c.message(403, "403 Forbidden")
+		if verb == "" {
+			c.message(403, "403 Forbidden")
+		} else {
+			c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to %s %s access token", verb, res.kind))
+		}
+		return nil
+	}
+	return res
+}
+
+func (s *Server) listResourceTokens(c *ctx) {
+	res := s.managedResource(c, "")
+	if res == nil {
 		return
 	}
 	q := c.r.URL.Query()
@@ -135,15 +155,8 @@ func (s *Server) resourceToken(c *ctx, res *resource) *Token {
 }
 
 func (s *Server) getResourceToken(c *ctx) {
-	if !s.canRead(c) {
-		return
-	}
-	res := s.resolveResource(c)
+	res := s.managedResource(c, "")
 	if res == nil {
-		return
-	}
-	if !res.mayManage(c.user) {
-		c.message(403, "403 Forbidden")
 		return
 	}
 	if t := s.resourceToken(c, res); t != nil {
@@ -152,15 +165,8 @@ func (s *Server) getResourceToken(c *ctx) {
 }
 
 func (s *Server) revokeResourceToken(c *ctx) {
-	if !s.canWrite(c) {
-		return
-	}
-	res := s.resolveResource(c)
+	res := s.managedResource(c, "delete")
 	if res == nil {
-		return
-	}
-	if !res.mayManage(c.user) {
-		c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to delete %s access token", res.kind))
 		return
 	}
 	if t := s.resourceToken(c, res); t != nil {
@@ -323,15 +329,8 @@ func (s *Server) addMember(res *resource, uid, level int) {
 }
 
 func (s *Server) rotateResourceToken(c *ctx) {
-	if !s.canWrite(c) {
-		return
-	}
-	res := s.resolveResource(c)
+	res := s.managedResource(c, "rotate")
 	if res == nil {
-		return
-	}
-	if !res.mayManage(c.user) {
-		c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to rotate %s access token", res.kind))
 		return
 	}
 	t := s.resourceToken(c, res)

@@ -30,7 +30,7 @@ func Text(s string) string {
 		switch {
 		case c == '\n' || c == '\t' || c == '\r':
 			b.WriteByte(' ')
-		case unicode.IsControl(c), isBidi(c), c == '\uFEFF':
+		case unicode.IsControl(c), IsBidi(c), c == '\uFEFF':
 		default:
 			b.WriteRune(c)
 		}
@@ -62,6 +62,7 @@ func isPlain(s string) bool {
 	return true
 }
 
-func isBidi(c rune) bool {
+// IsBidi reports whether c is a bidirectional control, which can reorder what a reader sees.
+func IsBidi(c rune) bool {
 	return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C
 }

@@ -49,7 +49,7 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("invalid UTF-8 out of %q", s)
 		}
 		for _, c := range out {
-			if c < 0x20 || (c >= 0x7f && c < 0xa0) || isBidi(c) {
+			if c < 0x20 || (c >= 0x7f && c < 0xa0) || IsBidi(c) {
 				t.Fatalf("Text(%q) kept control %U", s, c)
 			}
 		}
