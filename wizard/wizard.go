@@ -419,8 +419,9 @@ func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Revoke) && errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked:
 		return m, m.revokeCmd(m.req.Target, ou.Orphan.ID)
 	case key.Matches(k, m.keys.Retry):
+		fix := m.failureStep() // read before the failure is cleared
 		m.failure, m.notice = nil, ""
-		if i := m.indexOf(m.failureStep()); i >= 0 {
+		if i := m.indexOf(fix); i >= 0 {
 			m.resume = true // the other answers stand: come back to the review
 			return m, m.enter(i)
 		}

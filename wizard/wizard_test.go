@@ -200,3 +200,46 @@ func TestCommitThen502OffersRevoke(t *testing.T) {
 		t.Fatalf("orphan not revoked: %+v", ts)
 	}
 }
+
+func TestJumpFromReviewComesBackToReview(t *testing.T) {
+	d, srv := newDriver(t, fake.MaintainerToken)
+	for i := 0; i < 7; i++ {
+		d.key("enter")
+	}
+	d.key("e") // expiry
+	if !strings.Contains(d.screen(), "When should it expire?") {
+		t.Fatalf("jump to expiry:\n%s", d.screen())
+	}
+	d.key("down") // 90 days
+	d.key("enter")
+	scr := d.screen()
+	if !strings.Contains(scr, "Review: nothing has been sent yet") || !strings.Contains(scr, "in 90 days") {
+		t.Fatalf("after changing the expiry, want the review again with 90 days:\n%s", scr)
+	}
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 0 {
+		t.Fatalf("%d creates", n)
+	}
+}
+
+func TestInvalidRequestIsSentBackToTheStepThatFixesIt(t *testing.T) {
+	d, srv := newDriver(t, fake.MaintainerToken)
+	for i := 0; i < 6; i++ { // purpose, kind, project, name, expiry, role
+		d.key("enter")
+	}
+	d.m.req.Role = token.RoleOwner // as if the caller's role had dropped since the role step
+	d.key("enter")                 // scopes: the request is checked before the review
+	if !strings.Contains(d.screen(), "cannot grant Owner") || !strings.Contains(d.screen(), "back to the role step") {
+		t.Fatalf("want a refusal naming the role step:\n%s", d.screen())
+	}
+	d.key("enter")
+	if !strings.Contains(d.screen(), "Which role") {
+		t.Fatalf("enter should open the role step:\n%s", d.screen())
+	}
+	d.key("enter")
+	if !strings.Contains(d.screen(), "Review: nothing has been sent yet") || !strings.Contains(d.screen(), "Reporter") {
+		t.Fatalf("after fixing the role, want the review:\n%s", d.screen())
+	}
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 0 {
+		t.Fatalf("%d creates", n)
+	}
+}

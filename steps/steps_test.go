@@ -1,0 +1,239 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/token"
+)
+
+var (
+	now    = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	styles = NewStyles(true, true)
+)
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// press sends keys (a word is typed letter by letter) and returns the last command's message.
+func press(t *testing.T, s Step, keys ...string) tea.Msg {
+	t.Helper()
+	var last tea.Cmd
+	for _, k := range keys {
+		if strings.HasPrefix(k, "type:") {
+			for _, r := range strings.TrimPrefix(k, "type:") {
+				_, last = s.Update(keyMsg(string(r)))
+			}
+			continue
+		}
+		_, last = s.Update(keyMsg(k))
+	}
+	if last == nil {
+		return nil
+	}
+	return last()
+}
+
+func isDone(msg tea.Msg, id ID) bool { d, ok := msg.(DoneMsg); return ok && d.Step == id }
+
+func view(s Step) string { return ansi.Strip(s.View()) }
+
+func TestPurpose(t *testing.T) {
+	s := NewPurpose(&styles, "jira-read")
+	golden.RequireEqual(t, view(s))
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Purpose) {
+		t.Fatalf("enter gave %#v", msg)
+	}
+	r := token.Request{}
+	s.Apply(&r)
+	if r.Preset != "jira-write" || r.Role != token.RoleDeveloper || token.JoinScopes(r.Scopes) != "api" || r.Name != "Jira integration" {
+		t.Fatalf("applied %+v", r)
+	}
+	if msg := press(t, s, "esc"); msg != (BackMsg{Step: Purpose}) {
+		t.Fatalf("esc gave %#v", msg)
+	}
+}
+
+func TestKindRefusesComingKinds(t *testing.T) {
+	s := NewKind(&styles)
+	if msg := press(t, s, "down", "enter"); msg != nil {
+		t.Fatalf("group accepted: %#v", msg)
+	}
+	if !strings.Contains(view(s), "group tokens are coming") {
+		t.Fatalf("no reason shown:\n%s", view(s))
+	}
+	if msg := press(t, s, "up", "enter"); !isDone(msg, Kind) {
+		t.Fatalf("project refused: %#v", msg)
+	}
+}
+
+func TestRoleOffersOnlyGrantable(t *testing.T) {
+	jr, _ := token.FindPreset("jira-read")
+	s := NewRole(&styles, token.RoleDeveloper, token.RoleOwner, jr)
+	golden.RequireEqual(t, view(s))
+	if v := view(s); strings.Contains(v, "Maintainer") || strings.Contains(v, "Owner") {
+		t.Fatalf("offers roles above Developer:\n%s", v)
+	}
+	r := token.Request{}
+	s.Apply(&r)
+	if r.Role != token.RoleReporter {
+		t.Fatalf("an out-of-reach current role should fall back to the preset's, got %v", r.Role)
+	}
+	press(t, s, "down")
+	if !strings.Contains(view(s), `Developer is more than "jira-read" needs (Reporter)`) {
+		t.Fatalf("no warning:\n%s", view(s))
+	}
+}
+
+func TestScopes(t *testing.T) {
+	jr, _ := token.FindPreset("jira-read")
+	s := NewScopes(&styles, token.KindProject, false, nil, jr)
+	if msg := press(t, s, "enter"); msg != nil || !strings.Contains(view(s), "Pick at least one scope") {
+		t.Fatalf("empty selection accepted: %#v\n%s", msg, view(s))
+	}
+	press(t, s, "space", "down", "space")
+	if got := token.JoinScopes(s.Chosen()); got != "read_api,api" {
+		t.Fatalf("chosen = %s", got)
+	}
+	golden.RequireEqual(t, view(s))
+	if !strings.Contains(view(s), "scope api allows writes") || strings.Contains(view(s), "read_user") {
+		t.Fatalf("view:\n%s", view(s))
+	}
+	if msg := press(t, s, "enter"); !isDone(msg, Scopes) {
+		t.Fatalf("enter gave %#v", msg)
+	}
+}
+
+func TestNameValidatesInline(t *testing.T) {
+	s := NewName(&styles, "Jira integration", "")
+	s.Init()
+	golden.RequireEqual(t, view(s))
+	press(t, s, strings.Split(strings.Repeat("backspace ", 16), " ")[:16]...)
+	if msg := press(t, s, "enter"); isDone(msg, Name) || !strings.Contains(view(s), "give the token a name") {
+		t.Fatalf("empty name accepted: %#v\n%s", msg, view(s))
+	}
+	if msg := press(t, s, "type:Jira 🚀", "tab", "type:PROJ-12", "enter"); !isDone(msg, Name) {
+		t.Fatalf("valid name refused: %#v\n%s", msg, view(s))
+	}
+	r := token.Request{}
+	s.Apply(&r)
+	if r.Name != "Jira 🚀" || r.Description != "PROJ-12" {
+		t.Fatalf("applied %+v", r)
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	s := NewExpiry(&styles, now, 0, token.DefaultExpiry(now))
+	s.Init()
+	golden.RequireEqual(t, view(s))
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Expiry) {
+		t.Fatalf("90 days refused: %#v", msg)
+	}
+	r := token.Request{}
+	s.Apply(&r)
+	if r.ExpiresAt.Format(token.DateLayout) != "2027-02-23" {
+		t.Fatalf("90 days = %v", r.ExpiresAt)
+	}
+	tests := []struct{ typed, want string }{
+		{"2027-11-26", "pick a date on or before 2027-11-25"},
+		{"2026-11-25", "not in the future"},
+		{"2027-02-30", "not a valid date"},
+		{"1.5d", "whole positive number"},
+	}
+	for _, tt := range tests {
+		c := NewExpiry(&styles, now, 0, time.Time{})
+		c.Init()
+		if msg := press(t, c, "down", "down", "down", "down", "type:"+tt.typed, "enter"); isDone(msg, Expiry) || !strings.Contains(view(c), tt.want) {
+			t.Errorf("%s: %#v\n%s", tt.typed, msg, view(c))
+		}
+	}
+	c := NewExpiry(&styles, now, 0, time.Time{})
+	if msg := press(t, c, "up", "type:2027-11-25", "enter"); !isDone(msg, Expiry) || !strings.Contains(view(c), "Thursday, in 365 days") {
+		t.Fatalf("today+365 refused: %#v\n%s", msg, view(c))
+	}
+}
+
+func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
+	s := NewProject(&styles, "")
+	first := s.Init()
+	if first == nil {
+		t.Fatal("no first search")
+	}
+	// Typing schedules a debounced search instead of sending one per key.
+	_, cmd := s.Update(keyMsg("w"))
+	_, cmd = s.Update(keyMsg("e"))
+	if cmd == nil {
+		t.Fatal("typing scheduled nothing")
+	}
+	stale := ProjectsMsg{Seq: 1, Projects: []gitlab.Project{{Path: "old/answer"}}}
+	s.Update(stale)
+	if strings.Contains(view(s), "old/answer") {
+		t.Fatal("a stale answer was shown")
+	}
+	// The debounce for the latest keystroke asks the root to search "we".
+	_, cmd = s.Update(debounceMsg{seq: s.seq})
+	req, ok := cmd().(SearchRequestMsg)
+	if !ok || req.Query != "we" {
+		t.Fatalf("search request = %#v", req)
+	}
+	s.Update(ProjectsMsg{Seq: req.Seq, Projects: []gitlab.Project{{Path: "acme/web", Role: token.RoleMaintainer}, {Path: "acme/website", Role: token.RoleOwner}}})
+	golden.RequireEqual(t, view(s))
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Project) || s.Chosen().Path != "acme/website" {
+		t.Fatalf("choice: %#v %+v", msg, s.Chosen())
+	}
+	if s.Init() == nil {
+		t.Fatal("coming back should still focus the input")
+	}
+	if s.seq != req.Seq {
+		t.Fatal("coming back searched again")
+	}
+}
+
+func TestSignIn(t *testing.T) {
+	s := NewSignIn(&styles, "gitlab.example.com/", false)
+	s.Init()
+	golden.RequireEqual(t, view(s))
+	if msg := press(t, s, "enter"); isDone(msg, SignIn) || !strings.Contains(view(s), "Paste a personal access token") {
+		t.Fatalf("empty credential accepted: %#v", msg)
+	}
+	s.Update(tea.PasteMsg{Content: "  glpat-secret-value-123  \n"})
+	if strings.Contains(view(s), "glpat-secret") {
+		t.Fatal("credential drawn in clear")
+	}
+	if msg := press(t, s, "enter"); !isDone(msg, SignIn) || s.Credential().Reveal() != "glpat-secret-value-123" {
+		t.Fatalf("paste: %#v %q", msg, s.Credential().Reveal())
+	}
+	if h, _ := s.Host(); h != "https://gitlab.example.com" {
+		t.Fatalf("host = %s", h)
+	}
+	bad := NewSignIn(&styles, "http://gitlab.example.com", false)
+	bad.Init()
+	bad.Update(tea.PasteMsg{Content: "glpat-x"})
+	if msg := press(t, bad, "enter"); isDone(msg, SignIn) || !strings.Contains(view(bad), "--allow-http") {
+		t.Fatalf("plain http accepted: %#v\n%s", msg, view(bad))
+	}
+}
