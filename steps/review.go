@@ -53,27 +53,36 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if !ok {
 		return s, nil
 	}
-	jump := func(id ID) tea.Cmd { return func() tea.Msg { return JumpMsg{To: id} } }
 	switch {
 	case key.Matches(k, s.keys.Create):
 		return s, func() tea.Msg { return CreateMsg{} }
 	case key.Matches(k, s.keys.Back):
 		return s, back(Review)
-	case key.Matches(k, s.keys.Project):
-		return s, jump(Project)
-	case key.Matches(k, s.keys.Name):
-		return s, jump(Name)
-	case key.Matches(k, s.keys.Expiry):
-		return s, jump(Expiry)
-	case key.Matches(k, s.keys.Role):
-		return s, jump(Role)
-	case key.Matches(k, s.keys.Scopes):
-		return s, jump(Scopes)
+	}
+	for _, j := range s.keys.jumps() {
+		if key.Matches(k, j.key) {
+			to := j.to
+			return s, func() tea.Msg { return JumpMsg{To: to} }
+		}
 	}
 	return s, nil
 }
 
+type jump struct {
+	key key.Binding
+	to  ID
+}
+
+// jumps pairs each "change this" key with its step.
+func (k ReviewKeyMap) jumps() []jump {
+	return []jump{{k.Project, Project}, {k.Name, Name}, {k.Expiry, Expiry}, {k.Role, Role}, {k.Scopes, Scopes}}
+}
+
 func (s *ReviewStep) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Create, s.keys.Back, s.keys.Project, s.keys.Name, s.keys.Expiry, s.keys.Role, s.keys.Scopes}
+	bs := []key.Binding{s.keys.Create, s.keys.Back}
+	for _, j := range s.keys.jumps() {
+		bs = append(bs, j.key)
+	}
+	return bs
 }
 func (s *ReviewStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
