@@ -18,6 +18,9 @@ import (
 
 type createOpts struct {
 	project     string
+	group       string
+	user        string
+	revokeCred  bool
 	name        string
 	description string
 	accessLevel string
@@ -34,15 +37,19 @@ func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Comma
 	o := &createOpts{}
 	cmd := &cobra.Command{
 		Use:   "create [NAME]",
-		Short: "Create a project access token from flags (for scripts)",
-		Long: `Create a project access token without questions. Every choice of the wizard has
-a flag; what you leave out comes from --preset (default jira-read: read_api, Reporter)
+		Short: "Create a project, group or personal access token from flags (for scripts)",
+		Long: `Create an access token without questions: a project token (--project), a group
+token (--group, needs Owner) or, for administrators, a personal token for a user
+(--user USERNAME or --user @me; --project then names a project to verify it on).
+Every choice of the wizard has a flag; what you leave out comes from --preset (default jira-read: read_api, Reporter)
 and the expiry defaults to 30 days. The token alone goes to stdout, everything
 else to stderr, so T=$(gitlab-token-wizard create ...) works.
 
 The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN) or
 --token-stdin; never from a flag.`,
 		Example: `  GITLAB_TOKEN=... gitlab-token-wizard create --project acme/web "Jira integration"
+  gitlab-token-wizard create --group acme --preset jira-read
+  gitlab-token-wizard create --user jira-bot --project acme/web --duration 90d
   gitlab-token-wizard create -R acme/web --preset jira-write -D 90d -F json
   gitlab-token-wizard create --demo --project acme/web --dry-run`,
 		Args: cobra.MaximumNArgs(1),
@@ -59,6 +66,9 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN) or
 	f := cmd.Flags()
 	f.StringVar(&o.project, "project", "", "project: full path (group/project) or numeric id")
 	f.StringVarP(&o.project, "repo", "R", "", "same as --project (glab's name)")
+	f.StringVarP(&o.group, "group", "g", "", "group: full path or numeric id (a group access token; you need Owner)")
+	f.StringVarP(&o.user, "user", "U", "", "USERNAME or @me: a personal access token (administrators only, self-managed)")
+	f.BoolVar(&o.revokeCred, "revoke-credential", false, "after success, revoke the personal token you signed in with (one made just for this)")
 	f.StringVar(&o.name, "name", "", "token name (default from the preset: \"Jira integration\")")
 	f.StringVar(&o.description, "description", "", "token description (at most 255 characters)")
 	f.StringVarP(&o.accessLevel, "access-level", "A", "", "role: guest, planner, reporter, developer, maintainer, owner (or 10..50)")
@@ -75,8 +85,21 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN) or
 // request builds the token.Request from flags; explicit flags win over the preset.
 func (o *createOpts) request(now time.Time) (token.Request, bool, error) {
 	r := token.Request{Kind: token.KindProject, Target: strings.TrimSpace(o.project), Name: o.name, Description: o.description}
+	switch {
+	case o.group != "" && o.user != "":
+		return r, false, fmt.Errorf("--group and --user both given: a token is for a group or for a user, pick one")
+	case o.group != "" && o.project != "":
+		return r, false, fmt.Errorf("--group and --project both given: a group token reaches every project of the group; drop --project")
+	case o.group != "":
+		r.Kind, r.Target = token.KindGroup, strings.TrimSpace(o.group)
+	case o.user != "":
+		r.Kind, r.Target, r.Repo = token.KindPersonal, strings.TrimSpace(o.user), strings.TrimSpace(o.project)
+	}
 	if o.output != "text" && o.output != "json" {
 		return r, false, fmt.Errorf("--output %q: use text or json", o.output)
+	}
+	if o.accessLevel != "" && !r.Kind.HasRole() {
+		return r, false, fmt.Errorf("--access-level: personal tokens have no role of their own (they act as their user): drop it")
 	}
 	if o.accessLevel != "" {
 		role, err := token.ParseRole(o.accessLevel)
@@ -124,7 +147,7 @@ func invalid(err error) error {
 func flagFor(f token.Field) string {
 	switch f {
 	case token.FieldTarget:
-		return "project"
+		return "project, --group or --user"
 	case token.FieldExpiry:
 		return "expires-at"
 	case token.FieldRole:
@@ -173,7 +196,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if err := req.Validate(token.Limits{}, now); err != nil {
 		return invalid(err)
 	}
-	s, err := g.connect(env, true)
+	s, err := g.connect(ctx, env, true)
 	if err != nil {
 		return err
 	}
@@ -182,7 +205,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if s.demo {
 		fmt.Fprintln(w, "DEMO: using the built-in GitLab stand-in, signed in as alice (Maintainer). Nothing real is created.")
 	}
-	limits, err := checkCaller(ctx, s, &req, now)
+	pf, limits, err := checkCaller(ctx, s, &req, now)
 	if err != nil {
 		return err
 	}
@@ -195,11 +218,11 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		fmt.Fprintln(env.Out, req.Curl(s.host))
 		return nil
 	}
-	nt, err := s.client.CreateProjectToken(ctx, req)
+	nt, err := s.client.CreateToken(ctx, req)
 	if err != nil {
 		return apiExit(ctx, err)
 	}
-	fmt.Fprintf(w, "Created project access token %d %q (%s).\n", nt.ID, nt.Name, nt.Value.Masked())
+	fmt.Fprintf(w, "Created %s access token %d %q (%s).\n", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
 	var v *gitlab.Verification
 	if !o.noVerify {
 		vv := s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req)
@@ -207,35 +230,97 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		printVerification(w, vv)
 	}
 	if o.output == "json" {
-		return writeJSON(env.Out, req, s.host, nt, v)
+		err = writeJSON(env.Out, req, s.host, nt, v)
+	} else {
+		fmt.Fprintln(env.Out, nt.Value.Reveal())
 	}
-	fmt.Fprintln(env.Out, nt.Value.Reveal())
-	return nil
+	afterCreate(ctx, w, s, pf, o.revokeCred, now)
+	return err
 }
 
-// checkCaller runs the pre-flight and finds the caller's role on the target,
-// so that a role above the caller's is refused before anything is sent.
-func checkCaller(ctx context.Context, s *session, req *token.Request, now time.Time) (token.Limits, error) {
+// afterCreate deals with the credential used to sign in: revoked when asked,
+// else a reminder when it is a short-lived token made just for this.
+func afterCreate(ctx context.Context, w io.Writer, s *session, pf gitlab.Preflight, revoke bool, now time.Time) {
+	switch {
+	case revoke && pf.OAuth:
+		fmt.Fprintln(w, "note: you signed in with OAuth; that token lapses by itself within two hours, nothing to revoke.")
+	case revoke:
+		if err := s.client.RevokeSelf(context.WithoutCancel(ctx)); err != nil {
+			fmt.Fprintf(w, "warning: could not revoke the token you signed in with: %v\n", err)
+		} else {
+			fmt.Fprintf(w, "Revoked the token you signed in with (%s, id %d).\n", safe.Line(pf.Self.Name, 80), pf.Self.ID)
+		}
+	case pf.ShortLived(now, shortLivedDays) && !s.demo:
+		fmt.Fprintf(w, "note: the token you signed in with (%s) expires in %d days; if you made it just for this, revoke it (--revoke-credential does so).\n",
+			safe.Line(pf.Self.Name, 80), token.DaysUntil(pf.Self.ExpiresAt, now))
+	}
+}
+
+// shortLivedDays is the remaining lifetime below which a sign-in token looks made for the occasion.
+const shortLivedDays = 7
+
+// checkCaller runs the pre-flight and the checks GitLab would make, so that a
+// refusal comes before anything is sent: the caller's role on the target (a
+// role above it is refused), Owner for group tokens, the namespace's plan on
+// GitLab.com, and administrator rights for personal tokens of other users.
+func checkCaller(ctx context.Context, s *session, req *token.Request, now time.Time) (gitlab.Preflight, token.Limits, error) {
 	pf, err := s.client.Preflight(ctx)
 	if err != nil {
-		return token.Limits{}, apiExit(ctx, err)
+		return pf, token.Limits{}, apiExit(ctx, err)
 	}
 	if err := pf.CheckCanCreate(now); err != nil {
-		return token.Limits{}, &ExitError{Code: ExitRefused, Err: fmt.Errorf("%w (nothing was sent)", err)}
+		return pf, token.Limits{}, &ExitError{Code: ExitRefused, Err: fmt.Errorf("%w (nothing was sent)", err)}
 	}
 	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
-	proj, err := s.client.GetProject(ctx, req.Target)
+	if req.Kind == token.KindPersonal {
+		if !pf.User.IsAdmin {
+			link := gitlab.PATFormURL(s.host, pf.Version, req.Name, req.Description, req.Scopes)
+			return pf, limits, exitf(ExitRefused, "GitLab lets only administrators create personal access tokens through the API, and %s is not one (nothing was sent).\n"+
+				"  Create it in GitLab's form, prefilled: %s\n  then check it with: gitlab-token-wizard check --project GROUP/PROJECT < token-file\n"+
+				"  or use a project token instead: --project GROUP/PROJECT", pf.User.Username, link)
+		}
+		if req.PersonalUser() == token.Me {
+			req.UserID = pf.User.ID
+		} else {
+			u, err := s.client.FindUser(ctx, req.PersonalUser())
+			if err != nil {
+				return pf, limits, apiExit(ctx, err)
+			}
+			if u.Bot {
+				return pf, limits, exitf(ExitInvalid, "@%s is a bot user (behind a project or group token): choose a person or a service account (nothing was sent)", u.Username)
+			}
+			req.UserID = u.ID
+			fmt.Fprintf(s.errw(), "Personal token for @%s (%s), user id %d.\n", u.Username, u.Name, u.ID)
+		}
+		return pf, limits, nil
+	}
+	target, err := s.client.GetTarget(ctx, req.Kind, req.Target)
 	if err != nil {
-		return limits, apiExit(ctx, err)
+		return pf, limits, apiExit(ctx, err)
 	}
-	if limits.CallerRole, err = s.client.CallerRole(ctx, pf, proj); err != nil {
-		return limits, apiExit(ctx, err)
+	if limits.CallerRole, err = s.client.CallerRole(ctx, pf, req.Kind, target); err != nil {
+		return pf, limits, apiExit(ctx, err)
 	}
-	if !pf.User.IsAdmin && limits.CallerRole < token.RoleMaintainer {
-		return limits, exitf(ExitRefused, "you (%s) are %s on %s; creating project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token (nothing was sent)",
-			pf.User.Username, roleOrNone(limits.CallerRole), proj.Path)
+	need := token.RoleMaintainer
+	if req.Kind == token.KindGroup {
+		need = token.RoleOwner
 	}
-	return limits, nil
+	if !pf.User.IsAdmin && limits.CallerRole < need {
+		if req.Kind == token.KindGroup {
+			return pf, limits, exitf(ExitRefused, "you (%s) are %s on group %s; group access tokens need Owner (nothing was sent): ask an Owner of %s, or make a project token for each project (--project)",
+				pf.User.Username, roleOrNone(limits.CallerRole), target.Path, target.Path)
+		}
+		return pf, limits, exitf(ExitRefused, "you (%s) are %s on %s; creating project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token (nothing was sent)",
+			pf.User.Username, roleOrNone(limits.CallerRole), target.Path)
+	}
+	plan, err := s.client.NamespacePlan(ctx, target.Path)
+	if err != nil {
+		return pf, limits, apiExit(ctx, err)
+	}
+	if err := token.CheckPlan(req.Kind, plan.Name, plan.Trial); err != nil {
+		return pf, limits, exitf(ExitRefused, "%s is on GitLab.com's %s plan: %v (nothing was sent)", target.Path, plan.Name, err)
+	}
+	return pf, limits, nil
 }
 
 func roleOrNone(r token.Role) string {
@@ -246,8 +331,14 @@ func roleOrNone(r token.Role) string {
 }
 
 func printPlan(w io.Writer, r token.Request, host string, now time.Time, defaulted bool) {
-	fmt.Fprintf(w, "Project access token %q on %s (%s)\n", safe.Text(r.Name), safe.Text(r.Target), host)
-	fmt.Fprintf(w, "  role:    %s — %s\n", r.Role.Title(), r.Role.Meaning())
+	switch r.Kind {
+	case token.KindPersonal:
+		fmt.Fprintf(w, "Personal access token %q for %s (%s)\n", safe.Text(r.Name), safe.Text(r.PersonalUser()), host)
+		fmt.Fprintf(w, "  acts as: that user, with the scopes below, everywhere they have access\n")
+	default:
+		fmt.Fprintf(w, "%s access token %q on %s (%s)\n", strings.ToUpper(string(r.Kind[:1]))+string(r.Kind[1:]), safe.Text(r.Name), safe.Text(r.Target), host)
+		fmt.Fprintf(w, "  role:    %s — %s\n", r.Role.Title(), r.Role.Meaning())
+	}
 	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
 	exp := token.DescribeExpiry(r.ExpiresAt, now)
 	if defaulted {
@@ -280,10 +371,18 @@ type jsonCheck struct {
 
 func writeJSON(out io.Writer, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification) error {
 	obj := map[string]any{
-		"id": nt.ID, "kind": r.Kind, "host": host, "project": r.Target, "name": nt.Name, "description": nt.Description,
-		"access_level": int(nt.AccessLevel), "role": nt.AccessLevel.String(), "scopes": nt.Scopes,
+		"id": nt.ID, "kind": r.Kind, "host": host, "target": r.Target, "name": nt.Name, "description": nt.Description, "scopes": nt.Scopes,
 		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
 		"user_id": nt.UserID, "active": nt.Active, "token": nt.Value.Reveal(),
+	}
+	switch r.Kind {
+	case token.KindProject:
+		obj["project"] = r.Target
+	case token.KindGroup:
+		obj["group"] = r.Target
+	}
+	if r.Kind.HasRole() {
+		obj["access_level"], obj["role"] = int(nt.AccessLevel), nt.AccessLevel.String()
 	}
 	if v != nil {
 		checks := []jsonCheck{}

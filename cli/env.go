@@ -71,24 +71,24 @@ var credentialVars = []string{"GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKE
 
 // credential finds the caller's credential: --token-stdin, else the environment.
 // It is never a flag value (argv is visible to every user of the machine).
-func credential(env Env, fromStdin bool) (token.Secret, error) {
+func credential(env Env, fromStdin bool) (token.Secret, string, error) {
 	if fromStdin {
 		line, err := bufio.NewReader(env.In).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("read the credential from stdin: %w", err)
+			return "", "", fmt.Errorf("read the credential from stdin: %w", err)
 		}
 		v := strings.TrimSpace(line)
 		if v == "" {
-			return "", exitf(ExitInvalid, "--token-stdin: stdin was empty; pipe the token in, e.g. `pass gitlab | gitlab-token-wizard create --token-stdin ...`")
+			return "", "", exitf(ExitInvalid, "--token-stdin: stdin was empty; pipe the token in, e.g. `pass gitlab | gitlab-token-wizard create --token-stdin ...`")
 		}
-		return token.Secret(v), nil
+		return token.Secret(v), "--token-stdin", nil
 	}
 	for _, name := range credentialVars {
 		if v := strings.TrimSpace(env.Getenv(name)); v != "" {
-			return token.Secret(v), nil
+			return token.Secret(v), name, nil
 		}
 	}
-	return "", nil
+	return "", "", nil
 }
 
 func interrupted(ctx context.Context, err error) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type globalFlags struct {
 	caFile     string
 	allowHTTP  bool
 	timeout    time.Duration
+	oauthID    string
 }
 
 func (g *globalFlags) register(cmd *cobra.Command) {
@@ -33,6 +35,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
+	f.StringVar(&g.oauthID, "oauth-client-id", "", "sign in in the browser with OAuth (device flow) using this application id (env GITLAB_OAUTH_CLIENT_ID)")
 }
 
 // session is a connected caller: the client plus how it was made.
@@ -40,23 +43,30 @@ type session struct {
 	client *gitlab.Client
 	host   string
 	demo   bool
+	oauth  bool
+	// source says where the credential came from, for messages.
+	source string
 	stop   func()
+	w      io.Writer
 }
 
-// connect builds a client from flags and environment. With --demo it starts
-// the stand-in on loopback and signs in as its maintainer.
-func (g *globalFlags) connect(env Env, requireCred bool) (*session, error) {
-	s := &session{stop: func() {}}
+// connect builds a client from flags and environment. The credential comes
+// from --token-stdin, else GITLAB_TOKEN (GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
+// else an existing glab login for the host, else an OAuth device sign-in when
+// a client id is set; never from a flag. With --demo it starts the stand-in on
+// loopback and signs in as its maintainer.
+func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*session, error) {
+	s := &session{stop: func() {}, w: env.Err}
 	var cred token.Secret
 	if g.demo {
 		_, ts, err := fake.Start("demo")
 		if err != nil {
 			return nil, err
 		}
-		s.stop, s.demo, s.host, cred = ts.Close, true, ts.URL, fake.MaintainerToken
+		s.stop, s.demo, s.host, cred, s.source = ts.Close, true, ts.URL, fake.MaintainerToken, "the demo"
 	} else {
 		var err error
-		cred, err = credential(env, g.tokenStdin)
+		cred, s.source, err = credential(env, g.tokenStdin)
 		if err != nil {
 			return nil, err
 		}
@@ -64,17 +74,33 @@ func (g *globalFlags) connect(env Env, requireCred bool) (*session, error) {
 		if s.host == "" {
 			s.host = env.Getenv("GITLAB_HOST")
 		}
+		if cred == "" {
+			login, why := glabCredential(env, s.host)
+			if why != "" {
+				fmt.Fprintln(env.Err, "note:", why)
+			}
+			if login != nil {
+				cred, s.oauth, s.host, s.source = login.cred, login.oauth, login.host, "glab's login ("+login.path+")"
+			}
+		}
 		if s.host == "" {
 			s.host = "https://gitlab.com"
 		}
+		if id := firstNonEmpty(g.oauthID, env.Getenv("GITLAB_OAUTH_CLIENT_ID")); cred == "" && id != "" {
+			cred, err = g.deviceLogin(ctx, env, s.host, id)
+			if err != nil {
+				return nil, apiExit(ctx, err)
+			}
+			s.oauth, s.source = true, "OAuth sign-in (this run only)"
+		}
 		if cred == "" {
 			if requireCred {
-				return nil, exitf(ExitInvalid, "no credential: set GITLAB_TOKEN to a personal access token with the api scope, or pipe one to --token-stdin (never pass it as a flag); try --demo to see the tool without one")
+				return nil, exitf(ExitInvalid, "no credential: set GITLAB_TOKEN to a personal access token with the api scope, pipe one to --token-stdin, log in with glab, or use --oauth-client-id (never pass a token as a flag); try --demo to see the tool without one")
 			}
 			return s, nil // the wizard asks on its sign-in step, where a bad host can be fixed too
 		}
 	}
-	c, err := g.newClient(env, s.host, cred)
+	c, err := g.newClientAuth(env, s.host, cred, s.oauth)
 	if err != nil {
 		s.stop()
 		return nil, exitf(ExitInvalid, "%v", err)
@@ -83,9 +109,50 @@ func (g *globalFlags) connect(env Env, requireCred bool) (*session, error) {
 	return s, nil
 }
 
+// deviceLogin runs the OAuth device flow: it prints the code and the address,
+// opens the browser when there is one, and waits for the approval.
+func (g *globalFlags) deviceLogin(ctx context.Context, env Env, host, clientID string) (token.Secret, error) {
+	return gitlab.DeviceLogin(ctx, gitlab.DeviceOptions{Host: host, ClientID: clientID, Scopes: []string{"api"},
+		CAFile: g.caFile, AllowHTTP: g.allowHTTP, Timeout: g.timeout,
+		Prompt: func(d gitlab.DeviceCode) {
+			fmt.Fprintf(env.Err, "Sign in to %s: open %s and enter the code %s (it expires at %s).\n",
+				gitlab.HostName(host), d.VerificationURI, d.UserCode, d.Expires.Local().Format("15:04"))
+			u := d.VerificationURIComplete
+			if u == "" {
+				u = d.VerificationURI
+			}
+			if openBrowser(env, u) {
+				fmt.Fprintln(env.Err, "Opened your browser. Waiting for you to approve…")
+			} else {
+				fmt.Fprintln(env.Err, "Waiting for you to approve… (ctrl+c to stop)")
+			}
+		}})
+}
+
+// errw is where a session's messages go (set by the command).
+func (s *session) errw() io.Writer {
+	if s.w == nil {
+		return io.Discard
+	}
+	return s.w
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // newClient builds a GitLab client with the flags' transport settings.
 func (g *globalFlags) newClient(env Env, host string, cred token.Secret) (*gitlab.Client, error) {
-	return gitlab.New(gitlab.Options{Host: host, Token: cred, Timeout: g.timeout, CAFile: g.caFile,
+	return g.newClientAuth(env, host, cred, false)
+}
+
+func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool) (*gitlab.Client, error) {
+	return gitlab.New(gitlab.Options{Host: host, Token: cred, OAuth: oauth, Timeout: g.timeout, CAFile: g.caFile,
 		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now})
 }
 
@@ -109,7 +176,7 @@ Run it with no arguments for the interactive wizard, or use "create" in scripts.
 	root.SetErr(env.Err)
 	g.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWizard(ctx, env, g) }
-	root.AddCommand(newCreateCommand(ctx, env, g))
+	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g))
 	return root
 }
 

@@ -15,7 +15,7 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	if !env.IsTerminal(env.In) {
 		return exitf(ExitInvalid, "the wizard needs a terminal, and stdin is not one: for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)")
 	}
-	s, err := g.connect(env, false)
+	s, err := g.connect(ctx, env, false)
 	if err != nil {
 		return err
 	}
@@ -25,6 +25,7 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	if s.client != nil {
 		o.API = s.client
 	}
+	o.OpenURL = func(u string) bool { return openBrowser(env, u) }
 	o.Connect = func(host string, cred token.Secret) (wizard.API, error) { return g.newClient(env, host, cred) }
 	m, err := wizard.Run(ctx, o, env.In, env.Err)
 	nt, kept := m.Result()

@@ -50,6 +50,7 @@ type Options struct {
 // Client talks to one GitLab instance as one caller.
 type Client struct {
 	gl      *gl.Client
+	hc      *http.Client
 	base    string
 	opts    Options
 	now     func() time.Time
@@ -83,7 +84,7 @@ func New(o Options) (*Client, error) {
 		}
 	}
 	hc := &http.Client{Transport: rt, Timeout: o.Timeout}
-	c := &Client{base: base, opts: o, now: o.Now, sleep: sleepCtx}
+	c := &Client{base: base, hc: hc, opts: o, now: o.Now, sleep: sleepCtx}
 	c.newAuth = func(s token.Secret) (*gl.Client, error) {
 		opts := []gl.ClientOptionFunc{
 			gl.WithBaseURL(base + "/api/v4"),

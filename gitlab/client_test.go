@@ -83,11 +83,11 @@ func TestPreflight(t *testing.T) {
 
 func TestSearchProjects(t *testing.T) {
 	srv, c := setup(t, fake.MaintainerToken)
-	ps, err := c.SearchProjects(context.Background(), "web", 20)
+	ps, err := c.SearchProjects(context.Background(), "web", 20, token.RoleMaintainer)
 	if err != nil || len(ps) != 1 || ps[0].Path != "acme/web" || ps[0].Role != token.RoleMaintainer {
 		t.Fatalf("SearchProjects(web) = %+v, %v", ps, err)
 	}
-	ps, err = c.SearchProjects(context.Background(), "acme/platform/a", 20)
+	ps, err = c.SearchProjects(context.Background(), "acme/platform/a", 20, token.RoleMaintainer)
 	if err != nil || len(ps) != 1 || ps[0].Path != "acme/platform/api" {
 		t.Fatalf("SearchProjects(acme/platform/a) = %+v, %v", ps, err)
 	}
@@ -103,7 +103,7 @@ func TestSearchProjects(t *testing.T) {
 
 func TestCreateAndVerify(t *testing.T) {
 	srv, c := setup(t, fake.MaintainerToken)
-	nt, err := c.CreateProjectToken(context.Background(), jiraRead())
+	nt, err := c.CreateToken(context.Background(), jiraRead())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestCreateRefusals(t *testing.T) {
 			srv, c := setup(t, fake.MaintainerToken)
 			r := jiraRead()
 			tt.mod(&r)
-			_, err := c.CreateProjectToken(context.Background(), r)
+			_, err := c.CreateToken(context.Background(), r)
 			var e *Error
 			if !errors.As(err, &e) || e.Code != tt.code || e.Field != tt.field || !strings.Contains(err.Error(), tt.text) {
 				t.Fatalf("err = %v (%+v)", err, e)
@@ -178,7 +178,7 @@ func TestCreateFaults(t *testing.T) {
 				c = c2
 			}
 			srv.AddFault(tt.fault)
-			nt, err := c.CreateProjectToken(context.Background(), jiraRead())
+			nt, err := c.CreateToken(context.Background(), jiraRead())
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v", err)
 			}
@@ -214,7 +214,7 @@ func TestCreateFaults(t *testing.T) {
 func TestRateLimitTooLong(t *testing.T) {
 	srv, c := setup(t, fake.MaintainerToken)
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultRateLimit, RetryAfter: 3600})
-	_, err := c.CreateProjectToken(context.Background(), jiraRead())
+	_, err := c.CreateToken(context.Background(), jiraRead())
 	if code(err) != CodeRateLimited || !strings.Contains(err.Error(), "wait 1h0m0s") {
 		t.Fatalf("err = %v", err)
 	}

@@ -20,6 +20,14 @@ type Preflight struct {
 	User    User
 	// Self is the caller's own credential as GitLab reports it.
 	Self TokenInfo
+	// OAuth is true when the caller signed in with an OAuth token.
+	OAuth bool
+}
+
+// ShortLived reports whether the caller's credential is a personal token that
+// expires within days: one made just to run the wizard, worth revoking after.
+func (p Preflight) ShortLived(now time.Time, days int) bool {
+	return !p.OAuth && !p.Self.ExpiresAt.IsZero() && token.DaysUntil(p.Self.ExpiresAt, now) <= days
 }
 
 // HasScope reports whether the caller's credential carries scope s.
@@ -48,6 +56,17 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 	go func() { defer wg.Done(); user, _, errU = c.gl.Users.CurrentUser(gl.WithContext(ctx)) }()
 	go func() {
 		defer wg.Done()
+		if c.opts.OAuth {
+			// An OAuth token is not a personal access token: /oauth/token/info describes it.
+			var info TokenInfo
+			info, errS = c.oauthInfo(ctx)
+			self = &gl.PersonalAccessToken{Name: "OAuth sign-in", Scopes: info.Scopes, Active: true}
+			if !info.ExpiresAt.IsZero() {
+				d := gl.ISOTime(info.ExpiresAt)
+				self.ExpiresAt = &d
+			}
+			return
+		}
 		self, _, errS = c.gl.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
 	}()
 	wg.Wait()
@@ -56,6 +75,7 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		return p, c.classify(errS, "check your credential")
 	}
 	p.Self = fromPAT(self, 0)
+	p.OAuth = c.opts.OAuth
 	if errU != nil {
 		return p, c.classify(errU, "read your user")
 	}
@@ -81,16 +101,16 @@ func (p Preflight) CheckCanCreate(now time.Time) error {
 	return nil
 }
 
-// SearchProjects lists projects where the caller is Maintainer or Owner whose
+// SearchProjects lists projects where the caller has at least role min whose
 // name or path matches query, searched by GitLab (never a full listing).
-func (c *Client) SearchProjects(ctx context.Context, query string, limit int) ([]Project, error) {
+func (c *Client) SearchProjects(ctx context.Context, query string, limit int, min token.Role) ([]Project, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
 	opt := &gl.ListProjectsOptions{
 		ListOptions:    gl.ListOptions{PerPage: int64(limit)},
 		Membership:     gl.Ptr(true),
-		MinAccessLevel: gl.Ptr(gl.MaintainerPermissions),
+		MinAccessLevel: gl.Ptr(gl.AccessLevelValue(min)),
 		OrderBy:        gl.Ptr("last_activity_at"),
 		Simple:         gl.Ptr(false),
 	}
@@ -130,92 +150,19 @@ func (c *Client) ProjectRole(ctx context.Context, target string, userID int64) (
 	return token.Role(m.AccessLevel), nil
 }
 
-// CallerRole is the caller's role on project p, which decides the roles they may
-// grant: Owner for an administrator, the role the project listing reported, or
-// else one look-up of the caller's (inherited) membership.
-func (c *Client) CallerRole(ctx context.Context, pf Preflight, p Project) (token.Role, error) {
+// CallerRole is the caller's role on the project or group p (kind k), which
+// decides the roles they may grant: Owner for an administrator, the role the
+// search reported, or else one look-up of the caller's (inherited) membership.
+func (c *Client) CallerRole(ctx context.Context, pf Preflight, k token.Kind, p Project) (token.Role, error) {
 	switch {
 	case pf.User.IsAdmin:
 		return token.RoleOwner, nil
 	case p.Role != token.RoleNone:
 		return p.Role, nil
+	case k == token.KindGroup:
+		return c.GroupRole(ctx, p.Path, pf.User.ID)
 	}
 	return c.ProjectRole(ctx, p.Path, pf.User.ID)
-}
-
-// ListProjectTokens lists a project's access tokens whose name contains search.
-func (c *Client) ListProjectTokens(ctx context.Context, target, search string) ([]TokenInfo, error) {
-	var out []TokenInfo
-	opt := &gl.ListProjectAccessTokensOptions{ListOptions: gl.ListOptions{PerPage: 100, Page: 1}}
-	for page := 0; page < 50; page++ {
-		reqOpts := []gl.RequestOptionFunc{gl.WithContext(ctx)}
-		if search != "" {
-			reqOpts = append(reqOpts, withQuery("search", search))
-		}
-		ts, resp, err := c.gl.ProjectAccessTokens.ListProjectAccessTokens(projectID(target), opt, reqOpts...)
-		if err != nil {
-			return nil, c.classify(err, "list the project's access tokens")
-		}
-		for _, t := range ts {
-			out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
-		}
-		if resp == nil || resp.NextPage == 0 {
-			break
-		}
-		opt.Page = resp.NextPage
-	}
-	return out, nil
-}
-
-// RevokeProjectToken revokes a project access token.
-func (c *Client) RevokeProjectToken(ctx context.Context, target string, id int64) error {
-	_, err := c.gl.ProjectAccessTokens.RevokeProjectAccessToken(projectID(target), id, gl.WithContext(ctx))
-	return c.classify(err, "revoke the token")
-}
-
-// CreateProjectToken creates a project access token. It is never retried
-// automatically, except once after a 429 (GitLab did nothing) when the wait
-// GitLab asks for is short. After an ambiguous failure (timeout, reset, 5xx)
-// it looks for a token this request created and returns *OutcomeUnknownError.
-func (c *Client) CreateProjectToken(ctx context.Context, r token.Request) (*NewToken, error) {
-	before, beforeErr := c.tokenIDsNamed(ctx, r.Target, r.Name)
-	start := c.now()
-	exp := gl.ISOTime(r.ExpiresAt)
-	opt := &gl.CreateProjectAccessTokenOptions{
-		Name:        gl.Ptr(r.Name),
-		Scopes:      gl.Ptr(scopeStrings(r.Scopes)),
-		AccessLevel: gl.Ptr(gl.AccessLevelValue(r.Role)),
-		ExpiresAt:   &exp,
-	}
-	if r.Description != "" {
-		opt.Description = gl.Ptr(r.Description)
-	}
-	for attempt := 0; ; attempt++ {
-		t, _, err := c.gl.ProjectAccessTokens.CreateProjectAccessToken(projectID(r.Target), opt,
-			gl.WithContext(ctx), gl.WithRequestRetry(noRetry))
-		if err == nil {
-			nt := &NewToken{TokenInfo: fromPAT(&t.PersonalAccessToken, t.AccessLevel), Value: token.Secret(strings.TrimSpace(t.Token))}
-			if nt.Value == "" {
-				return nil, &Error{Code: CodeServer, Explanation: "GitLab created the token but sent no value",
-					Next: fmt.Sprintf("revoke token %d and try again", nt.ID)}
-			}
-			return nt, nil
-		}
-		var er *gl.ErrorResponse
-		if errors.As(err, &er) && er.StatusCode == 429 && attempt == 0 {
-			wait := retryAfter(er.Response, c.now())
-			if wait <= c.opts.MaxRateLimitWait {
-				if serr := c.sleep(ctx, wait+250*time.Millisecond); serr != nil {
-					return nil, c.classify(serr, "create the project token")
-				}
-				continue
-			}
-		}
-		if !ambiguous(err) {
-			return nil, c.classify(err, "create the project token")
-		}
-		return nil, c.orphanCheck(ctx, r, start, before, beforeErr, err)
-	}
 }
 
 // ambiguous reports whether GitLab may have acted on a request that failed.
@@ -230,54 +177,6 @@ func ambiguous(err error) bool {
 		return er.StatusCode >= 500 || er.StatusCode == 0
 	}
 	return !notSent(err)
-}
-
-func (c *Client) tokenIDsNamed(ctx context.Context, target, name string) (map[int64]bool, error) {
-	ts, err := c.ListProjectTokens(ctx, target, name)
-	if err != nil {
-		return nil, err
-	}
-	ids := map[int64]bool{}
-	for _, t := range ts {
-		ids[t.ID] = true
-	}
-	return ids, nil
-}
-
-// orphanCheck looks for the token an ambiguous create may have made: same name,
-// not there before, created since just before the request. It runs even when
-// ctx was cancelled, with a short deadline of its own.
-func (c *Client) orphanCheck(ctx context.Context, r token.Request, start time.Time, before map[int64]bool, beforeErr, cause error) error {
-	out := &OutcomeUnknownError{Cause: c.classify(cause, "create the project token")}
-	var er *gl.ErrorResponse
-	out.ServerAnswered = errors.As(cause, &er)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
-	defer cancel()
-	ts, err := c.ListProjectTokens(cctx, r.Target, r.Name)
-	if err != nil {
-		out.CheckErr = err
-		return out
-	}
-	out.Checked = true
-	var found *TokenInfo
-	for i := range ts {
-		t := ts[i]
-		if t.Name != r.Name || t.Revoked {
-			continue
-		}
-		if beforeErr == nil && before[t.ID] {
-			continue
-		}
-		// Without the "before" list, fall back to time, allowing for clock skew.
-		if beforeErr != nil && t.CreatedAt.Before(start.Add(-2*time.Minute)) {
-			continue
-		}
-		if found == nil || t.ID > found.ID {
-			found = &t
-		}
-	}
-	out.Orphan = found
-	return out
 }
 
 func scopeStrings(ss []token.Scope) []string {

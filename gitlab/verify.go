@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -36,57 +37,175 @@ func (v Verification) OK() bool {
 	return len(v.Checks) > 0
 }
 
-// VerifyToken uses the new token itself, as Jira will: it reads the token's
-// own record (is it active, which scopes, which expiry) and the project's
-// latest commit. want is the request, to compare scopes and expiry with.
+// Problems lists the failed checks' details, for a one-line verdict.
+func (v Verification) Problems() []string {
+	var out []string
+	for _, c := range v.Checks {
+		if !c.OK {
+			out = append(out, c.Detail)
+		}
+	}
+	return out
+}
+
+func (v *Verification) add(name string, ok bool, detail string) {
+	v.Checks = append(v.Checks, Check{Name: name, OK: ok, Detail: detail})
+}
+
+// VerifyToken uses a token the tool just created, as Jira will: it reads the
+// token's own record (active, scopes, expiry exactly as requested) and what the
+// token is for — the project's latest commit, the group, or the user it acts as.
 func (c *Client) VerifyToken(ctx context.Context, value token.Secret, want token.Request) Verification {
+	return c.verify(ctx, value, want, verifyOpts{exactExpiry: true})
+}
+
+// MinUsefulDays is the shortest remaining lifetime CheckPastedToken accepts
+// for an integration token.
+const MinUsefulDays = 7
+
+// CheckPastedToken checks a token the user made in GitLab's web form and
+// pasted: active, owned by owner (when non-zero), carrying want's scopes,
+// expiring no sooner than MinUsefulDays, and able to read want's repository.
+// Each failed check says exactly what is wrong and how to fix it.
+func (c *Client) CheckPastedToken(ctx context.Context, value token.Secret, want token.Request, owner int64) Verification {
+	return c.verify(ctx, value, want, verifyOpts{owner: owner, minDays: MinUsefulDays})
+}
+
+type verifyOpts struct {
+	exactExpiry bool
+	owner       int64
+	minDays     int
+}
+
+func (c *Client) verify(ctx context.Context, value token.Secret, want token.Request, o verifyOpts) Verification {
 	var v Verification
 	tc, err := c.newAuth(value)
 	if err != nil {
-		v.Checks = append(v.Checks, Check{Name: "token accepted by GitLab", Detail: err.Error()})
+		v.add("token accepted by GitLab", false, err.Error())
 		return v
 	}
 	self, _, err := tc.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
 	if err != nil {
-		v.Checks = append(v.Checks, Check{Name: "token accepted by GitLab", Detail: c.classify(err, "read the token's own record").Error()})
-	} else {
-		info := fromPAT(self, 0)
-		v.Self = &info
-		v.Checks = append(v.Checks, Check{Name: "token accepted by GitLab", OK: info.Active && !info.Revoked,
-			Detail: fmt.Sprintf("id %d, active=%t", info.ID, info.Active)})
-		var missing []string
-		for _, s := range want.Scopes {
-			if !slices.Contains(info.Scopes, string(s)) {
-				missing = append(missing, string(s))
-			}
-		}
-		scopeCheck := Check{Name: "scopes as requested", OK: len(missing) == 0, Detail: strings.Join(info.Scopes, ", ")}
-		if len(missing) > 0 {
-			scopeCheck.Detail = fmt.Sprintf("GitLab reports %s; missing %s", strings.Join(info.Scopes, ", "), strings.Join(missing, ", "))
-		}
-		v.Checks = append(v.Checks, scopeCheck)
-		expCheck := Check{Name: "expiry as requested", OK: info.ExpiresAt.Equal(want.ExpiresAt)}
-		if info.ExpiresAt.IsZero() {
-			expCheck.Detail = "GitLab reports no expiry"
-		} else {
-			expCheck.Detail = info.ExpiresAt.Format(token.DateLayout) + " 00:00 UTC"
-			if !expCheck.OK {
-				expCheck.Detail += fmt.Sprintf(" (asked for %s)", want.ExpiresAt.Format(token.DateLayout))
-			}
-		}
-		v.Checks = append(v.Checks, expCheck)
+		v.add("token accepted by GitLab", false, c.classify(err, "read the token's own record").Error())
+		return v
 	}
-	if want.Kind == token.KindProject && want.Target != "" {
-		name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", safe.Line(want.Target, 100))
-		cs, _, err := tc.Commits.ListCommits(projectID(want.Target), &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
-		switch {
-		case err != nil:
-			v.Checks = append(v.Checks, Check{Name: name, Detail: c.classify(err, "read commits with the new token").Error()})
-		case len(cs) == 0:
-			v.Checks = append(v.Checks, Check{Name: name, OK: true, Detail: "the repository has no commits yet; reading it worked"})
-		default:
-			v.Checks = append(v.Checks, Check{Name: name, OK: true, Detail: fmt.Sprintf("%s %s", safe.Line(cs[0].ShortID, 12), safe.Line(cs[0].Title, 72))})
+	info := fromPAT(self, 0)
+	v.Self = &info
+	v.add("token accepted by GitLab", info.Active && !info.Revoked, fmt.Sprintf("id %d, active=%t", info.ID, info.Active))
+	if o.owner != 0 {
+		v.add("belongs to you", info.UserID == o.owner, fmt.Sprintf("user id %d", info.UserID))
+		if info.UserID != o.owner {
+			v.Checks[len(v.Checks)-1].Detail = fmt.Sprintf("this token belongs to user id %d, not to you (%d): paste the token you just created", info.UserID, o.owner)
 		}
 	}
+	c.checkScopes(&v, info, want)
+	c.checkExpiry(&v, info, want, o)
+	c.checkReach(ctx, &v, tc, want)
 	return v
 }
+
+func (c *Client) checkScopes(v *Verification, info TokenInfo, want token.Request) {
+	var missing []string
+	for _, s := range want.Scopes {
+		if slices.Contains(info.Scopes, string(s)) {
+			continue
+		}
+		// api includes everything read_api allows.
+		if s == "read_api" && slices.Contains(info.Scopes, "api") {
+			continue
+		}
+		missing = append(missing, string(s))
+	}
+	detail := strings.Join(info.Scopes, ", ")
+	if len(missing) > 0 {
+		detail = fmt.Sprintf("missing %s (GitLab reports %s): create a new token with %s", strings.Join(missing, ", "),
+			orDefault(detail, "no scopes"), token.JoinScopes(want.Scopes))
+	}
+	v.add("scopes as requested", len(missing) == 0, detail)
+}
+
+func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request, o verifyOpts) {
+	now := c.now()
+	switch {
+	case info.ExpiresAt.IsZero():
+		v.add("expiry", !o.exactExpiry, "GitLab reports no expiry")
+	case o.exactExpiry:
+		ok := info.ExpiresAt.Equal(want.ExpiresAt)
+		detail := info.ExpiresAt.Format(token.DateLayout) + " 00:00 UTC"
+		if !ok {
+			detail += fmt.Sprintf(" (asked for %s)", want.ExpiresAt.Format(token.DateLayout))
+		}
+		v.add("expiry as requested", ok, detail)
+	default:
+		days := token.DaysUntil(info.ExpiresAt, now)
+		detail := token.DescribeExpiry(info.ExpiresAt, now)
+		ok := days >= o.minDays
+		if !ok {
+			detail = fmt.Sprintf("expires in %d days (%s): the integration would stop then; create one that lasts longer (the wizard suggests %s)",
+				days, info.ExpiresAt.Format(token.DateLayout), want.ExpiresAt.Format(token.DateLayout))
+		}
+		v.add("expiry", ok, detail)
+	}
+}
+
+// checkReach proves the token reaches what it is for.
+func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request) {
+	if repo := want.VerifyRepo(); repo != "" {
+		name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", safe.Line(repo, 100))
+		cs, _, err := tc.Commits.ListCommits(projectID(repo), &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
+		switch {
+		case err != nil:
+			v.add(name, false, c.classify(err, "read commits with the new token").Error())
+		case len(cs) == 0:
+			v.add(name, true, "the repository has no commits yet; reading it worked")
+		default:
+			v.add(name, true, fmt.Sprintf("%s %s", safe.Line(cs[0].ShortID, 12), safe.Line(cs[0].Title, 72)))
+		}
+	}
+	switch want.Kind {
+	case token.KindGroup:
+		name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(want.Target, 100))
+		ps, _, err := tc.Groups.ListGroupProjects(projectID(want.Target), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
+		if err != nil {
+			v.add(name, false, c.classify(err, "list the group's projects with the new token").Error())
+		} else {
+			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
+		}
+	case token.KindPersonal:
+		u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
+		if err != nil {
+			v.add("acts as a user", false, c.classify(err, "read the token's user").Error())
+		} else {
+			v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
+		}
+	}
+}
+
+// PATFormURL is GitLab's personal access token page, prefilled with name,
+// description and scopes. The path moved in 16.7; description is read from
+// 18.1 (older versions ignore it); there is no expiry parameter. An unknown
+// version gets the current path.
+func PATFormURL(base, version, name, description string, scopes []token.Scope) string {
+	path := "/-/user_settings/personal_access_tokens"
+	if versionBefore(version, 16, 7) {
+		path = "/-/profile/personal_access_tokens"
+	}
+	q := url.Values{}
+	q.Set("name", name)
+	if description != "" && !versionBefore(version, 18, 1) {
+		q.Set("description", description)
+	}
+	q.Set("scopes", token.JoinScopes(scopes))
+	// url.Values encodes the comma; GitLab's documented links keep it literal.
+	return strings.TrimRight(base, "/") + path + "?" + strings.ReplaceAll(q.Encode(), "%2C", ",")
+}
+
+// versionBefore reports whether a version string like "17.11.2-ee" is older than major.minor.
+func versionBefore(version string, major, minor int) bool {
+	var a, b int
+	if n, _ := fmt.Sscanf(version, "%d.%d", &a, &b); n < 2 {
+		return false
+	}
+	return a < major || a == major && b < minor
+}
+

@@ -14,7 +14,7 @@ type CreateMsg struct{}
 
 // ReviewKeyMap holds the review's keys.
 type ReviewKeyMap struct {
-	Create, Back, Project, Name, Expiry, Role, Scopes key.Binding
+	Create, Back, Target, Name, Expiry, Role, Scopes key.Binding
 }
 
 // DefaultReviewKeyMap returns the review's keys.
@@ -22,7 +22,7 @@ func DefaultReviewKeyMap() ReviewKeyMap {
 	return ReviewKeyMap{
 		Create:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
 		Back:    key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-		Project: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "project")),
+		Target:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target")),
 		Name:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "name")),
 		Expiry:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expiry")),
 		Role:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "role")),
@@ -33,13 +33,20 @@ func DefaultReviewKeyMap() ReviewKeyMap {
 // ReviewStep shows everything on one screen, with the equivalent commands.
 type ReviewStep struct {
 	body   string
+	// has lists the steps of this run, so only their keys are offered.
+	has    map[ID]bool
 	keys   ReviewKeyMap
 	styles *Styles
 }
 
 // NewReview shows body, prepared by the root from the finished request.
-func NewReview(st *Styles, body string) *ReviewStep {
-	return &ReviewStep{body: body, keys: DefaultReviewKeyMap(), styles: st}
+// has names the steps the user may jump back to.
+func NewReview(st *Styles, body string, has []ID) *ReviewStep {
+	s := &ReviewStep{body: body, keys: DefaultReviewKeyMap(), styles: st, has: map[ID]bool{}}
+	for _, id := range has {
+		s.has[id] = true
+	}
+	return s
 }
 
 func (s *ReviewStep) ID() ID               { return Review }
@@ -59,13 +66,24 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	case key.Matches(k, s.keys.Back):
 		return s, back(Review)
 	}
-	for _, j := range s.keys.jumps() {
+	for _, j := range s.jumps() {
 		if key.Matches(k, j.key) {
 			to := j.to
 			return s, func() tea.Msg { return JumpMsg{To: to} }
 		}
 	}
 	return s, nil
+}
+
+// jumps are the review's jump keys for the steps of this run.
+func (s *ReviewStep) jumps() []jump {
+	var out []jump
+	for _, j := range s.keys.jumps() {
+		if s.has[j.to] {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 type jump struct {
@@ -75,12 +93,12 @@ type jump struct {
 
 // jumps pairs each "change this" key with its step.
 func (k ReviewKeyMap) jumps() []jump {
-	return []jump{{k.Project, Project}, {k.Name, Name}, {k.Expiry, Expiry}, {k.Role, Role}, {k.Scopes, Scopes}}
+	return []jump{{k.Target, Target}, {k.Name, Name}, {k.Expiry, Expiry}, {k.Role, Role}, {k.Scopes, Scopes}}
 }
 
 func (s *ReviewStep) ShortHelp() []key.Binding {
 	bs := []key.Binding{s.keys.Create, s.keys.Back}
-	for _, j := range s.keys.jumps() {
+	for _, j := range s.jumps() {
 		bs = append(bs, j.key)
 	}
 	return bs

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"net/url"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -67,8 +66,7 @@ func (s *SignInStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 
 // TokenFormURL is GitLab's personal token form, prefilled for the api scope.
 func TokenFormURL(base string) string {
-	return strings.TrimRight(base, "/") + "/-/user_settings/personal_access_tokens?name=" +
-		url.QueryEscape("gitlab-token-wizard (short-lived)") + "&scopes=api"
+	return gitlab.PATFormURL(base, "", "gitlab-token-wizard (short-lived)", "", []token.Scope{"api"})
 }
 
 func (s *SignInStep) View() string {

@@ -19,12 +19,17 @@ const (
 	SignIn  ID = "signin"
 	Purpose ID = "purpose"
 	Kind    ID = "kind"
-	Project ID = "project"
+	// Target is the project, group or user the token is for.
+	Target ID = "target"
+	// Repo is the project a personal token is checked against (guided path).
+	Repo ID = "repo"
 	Name    ID = "name"
 	Expiry  ID = "expiry"
 	Role    ID = "role"
 	Scopes  ID = "scopes"
 	Review  ID = "review"
+	// Guide is the guided personal-token path: GitLab's form, then paste and check.
+	Guide ID = "guide"
 )
 
 // Step is one screen of the wizard.
@@ -72,7 +77,8 @@ func DefaultNavKeyMap() NavKeyMap {
 var (
 	_ Step = (*Choice)(nil)
 	_ Step = (*SignInStep)(nil)
-	_ Step = (*ProjectStep)(nil)
+	_ Step = (*SearchStep)(nil)
+	_ Step = (*GuideStep)(nil)
 	_ Step = (*NameStep)(nil)
 	_ Step = (*ExpiryStep)(nil)
 	_ Step = (*ScopesStep)(nil)

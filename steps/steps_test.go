@@ -78,16 +78,16 @@ func TestPurpose(t *testing.T) {
 	}
 }
 
-func TestKindRefusesComingKinds(t *testing.T) {
-	s := NewKind(&styles)
-	if msg := press(t, s, "down", "enter"); msg != nil {
-		t.Fatalf("group accepted: %#v", msg)
+func TestKindOffersEveryKind(t *testing.T) {
+	s := NewKind(&styles, false)
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Kind) || s.Selected() != token.KindGroup {
+		t.Fatalf("group refused: %#v", msg)
 	}
-	if !strings.Contains(view(s), "group tokens are coming") {
-		t.Fatalf("no reason shown:\n%s", view(s))
+	if v := view(s); !strings.Contains(v, "made in GitLab's web form") {
+		t.Fatalf("a non-administrator is not told how personal tokens are made:\n%s", v)
 	}
-	if msg := press(t, s, "up", "enter"); !isDone(msg, Kind) {
-		t.Fatalf("project refused: %#v", msg)
+	if v := view(NewKind(&styles, true)); !strings.Contains(v, "for any user") {
+		t.Fatalf("an administrator is not told:\n%s", v)
 	}
 }
 
@@ -178,7 +178,7 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
-	s := NewProject(&styles, "")
+	s := NewSearch(&styles, ModeProject, "", gitlab.User{})
 	first := s.Init()
 	if first == nil {
 		t.Fatal("no first search")
@@ -189,7 +189,7 @@ func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("typing scheduled nothing")
 	}
-	stale := ProjectsMsg{Seq: 1, Projects: []gitlab.Project{{Path: "old/answer"}}}
+	stale := ResultsMsg{Seq: 1, Projects: []gitlab.Project{{Path: "old/answer"}}}
 	s.Update(stale)
 	if strings.Contains(view(s), "old/answer") {
 		t.Fatal("a stale answer was shown")
@@ -200,9 +200,9 @@ func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
 	if !ok || req.Query != "we" {
 		t.Fatalf("search request = %#v", req)
 	}
-	s.Update(ProjectsMsg{Seq: req.Seq, Projects: []gitlab.Project{{Path: "acme/web", Role: token.RoleMaintainer}, {Path: "acme/website", Role: token.RoleOwner}}})
+	s.Update(ResultsMsg{Seq: req.Seq, Projects: []gitlab.Project{{Path: "acme/web", Role: token.RoleMaintainer}, {Path: "acme/website", Role: token.RoleOwner}}})
 	golden.RequireEqual(t, view(s))
-	if msg := press(t, s, "down", "enter"); !isDone(msg, Project) || s.Chosen().Path != "acme/website" {
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Target) || s.Chosen().Path != "acme/website" {
 		t.Fatalf("choice: %#v %+v", msg, s.Chosen())
 	}
 	if s.Init() == nil {
@@ -236,4 +236,113 @@ func TestSignIn(t *testing.T) {
 	if msg := press(t, bad, "enter"); isDone(msg, SignIn) || !strings.Contains(view(bad), "--allow-http") {
 		t.Fatalf("plain http accepted: %#v\n%s", msg, view(bad))
 	}
+}
+
+func TestGroupSearchExplainsTheOwnerRule(t *testing.T) {
+	s := NewSearch(&styles, ModeGroup, "", gitlab.User{})
+	req := s.Init()
+	_ = req
+	s.Update(ResultsMsg{Seq: s.seq, Projects: []gitlab.Project{{Path: "acme/platform", Role: token.RoleMaintainer}, {Path: "widgets", Role: token.RoleOwner}}})
+	golden.RequireEqual(t, view(s))
+	if msg := press(t, s, "enter"); msg != nil || !strings.Contains(view(s), "group access tokens need Owner") {
+		t.Fatalf("a Maintainer's group was accepted: %#v\n%s", msg, view(s))
+	}
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Target) {
+		t.Fatalf("an Owner's group was refused: %#v", msg)
+	}
+	var r token.Request
+	s.Apply(&r)
+	if r.Target != "widgets" {
+		t.Fatalf("target = %q", r.Target)
+	}
+}
+
+func TestUserSearchOffersMeFirstWithNames(t *testing.T) {
+	me := gitlab.User{ID: 1, Username: "root", Name: "Administrator", IsAdmin: true}
+	s := NewSearch(&styles, ModeUser, "", me)
+	s.Init()
+	s.Update(ResultsMsg{Seq: s.seq, Users: []gitlab.User{me, {ID: 2, Username: "alice", Name: "Alice Maintainer"}}})
+	v := view(s)
+	if !strings.Contains(v, "@me") || !strings.Contains(v, "Administrator (@root, you)") || !strings.Contains(v, "@alice") || !strings.Contains(v, "Alice Maintainer") {
+		t.Fatalf("user list:\n%s", v)
+	}
+	if strings.Count(v, "@root") != 1 {
+		t.Fatalf("the caller is listed twice:\n%s", v)
+	}
+	var r token.Request
+	press(t, s, "enter")
+	s.Apply(&r)
+	if r.Target != token.Me || r.UserID != 1 {
+		t.Fatalf("me: %+v", r)
+	}
+	press(t, s, "down", "enter")
+	s.Apply(&r)
+	if r.Target != "alice" || r.UserID != 2 {
+		t.Fatalf("alice: %+v", r)
+	}
+}
+
+func TestGuideOpensTheLinkAndChecksThePaste(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	r := token.Request{Kind: token.KindPersonal, Scopes: []token.Scope{"read_api"}, ExpiresAt: now.AddDate(0, 0, 30).Truncate(24 * time.Hour)}
+	s := NewGuide(&styles, "https://gitlab.example.com/-/user_settings/personal_access_tokens?name=Jira&scopes=read_api", r, now)
+	var opened bool
+	for _, m := range runBatch(s.Init()) {
+		if o, ok := m.(OpenURLMsg); ok && strings.Contains(o.URL, "scopes=read_api") {
+			opened = true
+		}
+	}
+	if !opened {
+		t.Fatal("the link was not opened on entry")
+	}
+	s.Update(OpenedMsg{OK: false})
+	if msg := press(t, s, "enter"); msg != nil || !strings.Contains(view(s), "Paste the token") {
+		t.Fatalf("an empty paste was checked: %#v", msg)
+	}
+	s.Update(tea.PasteMsg{Content: " glpat-pasted-secret-000 \n"})
+	if strings.Contains(view(s), "glpat-pasted") {
+		t.Fatal("the pasted token is drawn in clear")
+	}
+	msg := press(t, s, "enter")
+	if p, ok := msg.(PastedMsg); !ok || p.Value.Reveal() != "glpat-pasted-secret-000" {
+		t.Fatalf("paste = %#v", msg)
+	}
+	s.Update(CheckedMsg{V: gitlab.Verification{Checks: []gitlab.Check{{Name: "scopes as requested", Detail: "missing read_api: create a new token with read_api"}}}})
+	golden.RequireEqual(t, view(s))
+	if s.Ready() || s.Pasted() != "" {
+		t.Fatal("a failed token is kept")
+	}
+	s.Update(tea.PasteMsg{Content: "glpat-second-000"})
+	press(t, s, "enter")
+	s.Update(CheckedMsg{V: gitlab.Verification{Checks: []gitlab.Check{{Name: "scopes as requested", OK: true, Detail: "read_api"}}}})
+	if msg := press(t, s, "enter"); !isDone(msg, Guide) || !s.Ready() {
+		t.Fatalf("ready token not accepted: %#v", msg)
+	}
+}
+
+// runBatch runs a command, and the commands of a batch, collecting their
+// messages; commands that wait (cursor blinks) are given up after 100 ms.
+func runBatch(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	m := cmd()
+	b, ok := m.(tea.BatchMsg)
+	if !ok {
+		return []tea.Msg{m}
+	}
+	var out []tea.Msg
+	for _, c := range b {
+		if c == nil {
+			continue
+		}
+		ch := make(chan tea.Msg, 1)
+		go func() { ch <- c() }()
+		select {
+		case x := <-ch:
+			out = append(out, x)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package token
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -35,7 +36,10 @@ func (r Request) CreatePath() string {
 	case KindGroup:
 		return "/groups/" + url.PathEscape(r.Target) + "/access_tokens"
 	case KindPersonal:
-		return "/user/personal_access_tokens"
+		if r.UserID > 0 {
+			return fmt.Sprintf("/users/%d/personal_access_tokens", r.UserID)
+		}
+		return "/users/$USER_ID/personal_access_tokens"
 	}
 	return "/projects/" + url.PathEscape(r.Target) + "/access_tokens"
 }
@@ -58,6 +62,8 @@ func (r Request) CommandLine(base string) string {
 		parts = append(parts, "--group", ShellQuote(r.Target))
 	case KindProject:
 		parts = append(parts, "--project", ShellQuote(r.Target))
+	case KindPersonal:
+		parts = append(parts, "--user", ShellQuote(r.PersonalUser()))
 	}
 	parts = append(parts, "--name", ShellQuote(r.Name))
 	if r.Description != "" {

@@ -30,8 +30,14 @@ const (
 // Request is everything needed to create a token.
 type Request struct {
 	Kind Kind
-	// Target is the project or group (numeric id or full path) the token is for.
-	Target      string
+	// Target is the project or group (numeric id or full path) the token is
+	// for; for a personal token, the username of its owner ("" or "@me": the caller).
+	Target string
+	// Repo is a project the token must be able to read (Jira's repository
+	// path), checked after creation; for a project token, the target itself.
+	Repo string
+	// UserID is the owner's numeric id of a personal token, once resolved (0: not yet).
+	UserID      int64
 	Name        string
 	Description string
 	// ExpiresAt is a UTC date at 00:00; zero means "not chosen yet".
@@ -98,6 +104,9 @@ func (r Request) Validate(l Limits, now time.Time) error {
 			add(FieldTarget, fmt.Errorf("choose the %s the token is for (its full path, like group/%s, or its numeric id)", r.Kind, r.Kind))
 		}
 	case KindPersonal:
+		if u := r.PersonalUser(); u != Me && !ValidUsername(u) {
+			add(FieldTarget, fmt.Errorf("%q is not a GitLab username: use letters, digits, '_', '-' and '.', or @me for yourself", safe.Line(u, 64)))
+		}
 	default:
 		add(FieldKind, fmt.Errorf("choose a token kind: project, group or personal"))
 	}
@@ -157,4 +166,40 @@ func checkRole(r, caller Role) error {
 		return fmt.Errorf("you are %s here and cannot grant %s: pick %s or lower", caller.Title(), r.Title(), caller.Title())
 	}
 	return nil
+}
+
+// Me stands for the caller in a personal token's Target.
+const Me = "@me"
+
+// PersonalUser is the owner of a personal token: a username, or Me.
+func (r Request) PersonalUser() string {
+	u := strings.TrimPrefix(strings.TrimSpace(r.Target), "@")
+	if u == "" || u == "me" {
+		return Me
+	}
+	return u
+}
+
+// ValidUsername reports whether s can be a GitLab username.
+func ValidUsername(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// VerifyRepo is the project a verification reads: Repo, or the project target.
+func (r Request) VerifyRepo() string {
+	if r.Repo != "" {
+		return r.Repo
+	}
+	if r.Kind == KindProject {
+		return r.Target
+	}
+	return ""
 }

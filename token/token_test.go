@@ -101,7 +101,9 @@ func TestValidate(t *testing.T) {
 		{"unknown scope", func(r *Request) { r.Scopes = []Scope{"read_everything"} }, limits, FieldScopes, "unknown scope"},
 		{"read_user on project", func(r *Request) { r.Scopes = []Scope{"read_user"} }, limits, FieldScopes, "not available for project tokens"},
 		{"sudo non-admin", func(r *Request) { r.Kind = KindPersonal; r.Scopes = []Scope{"sudo"} }, limits, FieldScopes, "administrators only"},
-		{"sudo admin personal", func(r *Request) { r.Kind = KindPersonal; r.Scopes = []Scope{"sudo"} }, Limits{IsAdmin: true}, "", ""},
+		{"sudo admin personal", func(r *Request) { r.Kind = KindPersonal; r.Target = "alice"; r.Scopes = []Scope{"sudo"} }, Limits{IsAdmin: true}, "", ""},
+		{"personal for me", func(r *Request) { r.Kind = KindPersonal; r.Target = "@me" }, Limits{}, "", ""},
+		{"personal for a bad username", func(r *Request) { r.Kind = KindPersonal; r.Target = "acme/web" }, Limits{}, FieldTarget, "not a GitLab username"},
 		{"sudo admin project", func(r *Request) { r.Scopes = []Scope{"sudo"} }, Limits{IsAdmin: true, CallerRole: RoleOwner}, FieldScopes, "not available for project"},
 		{"no role", func(r *Request) { r.Role = RoleNone }, limits, FieldRole, "choose a role"},
 		{"bad role", func(r *Request) { r.Role = 35 }, limits, FieldRole, "does not exist"},
@@ -234,4 +236,45 @@ func FuzzValidateName(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestKindsInCommandsAndPlans(t *testing.T) {
+	exp := time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)
+	g := Request{Kind: KindGroup, Target: "acme", Name: "Jira", Role: RoleReporter, Scopes: []Scope{"read_api"}, ExpiresAt: exp}
+	if got := g.CommandLine("https://gitlab.example.com"); got != "gitlab-token-wizard create --host https://gitlab.example.com --group acme --name Jira --access-level reporter --scope read_api --expires-at 2026-12-25" {
+		t.Fatalf("group command = %s", got)
+	}
+	if !strings.Contains(g.Curl("https://gitlab.example.com"), "/api/v4/groups/acme/access_tokens") {
+		t.Fatalf("group curl = %s", g.Curl("https://gitlab.example.com"))
+	}
+	p := Request{Kind: KindPersonal, Target: "jira-bot", UserID: 7, Name: "Jira", Scopes: []Scope{"read_api"}, ExpiresAt: exp}
+	if got := p.CommandLine(""); !strings.Contains(got, "--user jira-bot") || strings.Contains(got, "--access-level") {
+		t.Fatalf("personal command = %s", got)
+	}
+	if c := p.Curl("https://gitlab.example.com"); !strings.Contains(c, "/api/v4/users/7/personal_access_tokens") || strings.Contains(c, "access_level") {
+		t.Fatalf("personal curl = %s", c)
+	}
+	for _, in := range []string{"", "@me", "me", " @me "} {
+		if u := (Request{Target: in}).PersonalUser(); u != Me {
+			t.Fatalf("PersonalUser(%q) = %q", in, u)
+		}
+	}
+	if u := (Request{Target: "@alice"}).PersonalUser(); u != "alice" {
+		t.Fatalf("PersonalUser(@alice) = %q", u)
+	}
+	plans := []struct {
+		kind  Kind
+		plan  string
+		trial bool
+		ok    bool
+	}{
+		{KindProject, "", false, true}, {KindProject, "premium", false, true}, {KindGroup, "ultimate", false, true},
+		{KindProject, "free", false, false}, {KindGroup, "free", false, false}, {KindPersonal, "free", false, true},
+		{KindProject, "premium_trial", true, true}, {KindGroup, "ultimate_trial", true, false},
+	}
+	for _, tt := range plans {
+		if err := CheckPlan(tt.kind, tt.plan, tt.trial); (err == nil) != tt.ok {
+			t.Errorf("CheckPlan(%s, %s) = %v", tt.kind, tt.plan, err)
+		}
+	}
 }

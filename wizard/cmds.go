@@ -18,11 +18,16 @@ import (
 type API interface {
 	BaseURL() string
 	Preflight(ctx context.Context) (gitlab.Preflight, error)
-	SearchProjects(ctx context.Context, query string, limit int) ([]gitlab.Project, error)
-	CallerRole(ctx context.Context, pf gitlab.Preflight, p gitlab.Project) (token.Role, error)
-	CreateProjectToken(ctx context.Context, r token.Request) (*gitlab.NewToken, error)
+	SearchProjects(ctx context.Context, query string, limit int, min token.Role) ([]gitlab.Project, error)
+	SearchGroups(ctx context.Context, query string, limit int) ([]gitlab.Project, error)
+	SearchUsers(ctx context.Context, query string, limit int) ([]gitlab.User, error)
+	CallerRole(ctx context.Context, pf gitlab.Preflight, k token.Kind, p gitlab.Project) (token.Role, error)
+	NamespacePlan(ctx context.Context, path string) (gitlab.Plan, error)
+	CreateToken(ctx context.Context, r token.Request) (*gitlab.NewToken, error)
 	VerifyToken(ctx context.Context, value token.Secret, want token.Request) gitlab.Verification
-	RevokeProjectToken(ctx context.Context, target string, id int64) error
+	CheckPastedToken(ctx context.Context, value token.Secret, want token.Request, owner int64) gitlab.Verification
+	RevokeToken(ctx context.Context, r token.Request, id int64) error
+	RevokeSelf(ctx context.Context) error
 }
 
 type preflightMsg struct {
@@ -32,6 +37,7 @@ type preflightMsg struct {
 }
 type roleMsg struct {
 	role token.Role
+	plan gitlab.Plan
 	err  error
 }
 type createdMsg struct {
@@ -44,6 +50,7 @@ type savedMsg struct {
 	err  error
 }
 type revokedMsg struct{ err error }
+type revokedSelfMsg struct{ err error }
 
 // Every command below captures what it needs and never touches the model.
 
@@ -71,23 +78,43 @@ func (m *Model) connectCmd(host string, cred token.Secret) tea.Cmd {
 func (m *Model) searchCmd(r steps.SearchRequestMsg) tea.Cmd {
 	api, ctx := m.api, m.ctx
 	return func() tea.Msg {
-		ps, err := api.SearchProjects(ctx, r.Query, 20)
-		return steps.ProjectsMsg{Seq: r.Seq, Projects: ps, Err: err}
+		out := steps.ResultsMsg{Seq: r.Seq}
+		switch r.Mode {
+		case steps.ModeGroup:
+			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, 20)
+		case steps.ModeUser:
+			out.Users, out.Err = api.SearchUsers(ctx, r.Query, 20)
+		case steps.ModeRepo:
+			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, 20, token.RoleReporter)
+		default:
+			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, 20, token.RoleMaintainer)
+		}
+		return out
 	}
 }
 
-func (m *Model) roleCmd(p gitlab.Project) tea.Cmd {
+// roleCmd reads the caller's role on the target and the namespace's plan, concurrently.
+func (m *Model) roleCmd(k token.Kind, p gitlab.Project) tea.Cmd {
 	api, ctx, pf := m.api, m.ctx, m.pf
 	return func() tea.Msg {
-		r, err := api.CallerRole(ctx, pf, p)
-		return roleMsg{role: r, err: err}
+		planCh := make(chan roleMsg, 1)
+		go func() {
+			plan, err := api.NamespacePlan(ctx, p.Path)
+			planCh <- roleMsg{plan: plan, err: err}
+		}()
+		r, err := api.CallerRole(ctx, pf, k, p)
+		pm := <-planCh
+		if err == nil {
+			err = pm.err
+		}
+		return roleMsg{role: r, plan: pm.plan, err: err}
 	}
 }
 
 func (m *Model) createCmd(r token.Request) tea.Cmd {
 	api, ctx := m.api, m.ctx
 	return func() tea.Msg {
-		nt, err := api.CreateProjectToken(ctx, r)
+		nt, err := api.CreateToken(ctx, r)
 		return createdMsg{nt: nt, err: err}
 	}
 }
@@ -101,9 +128,29 @@ func (m *Model) verifyCmd(v token.Secret, r token.Request) tea.Cmd {
 	}
 }
 
-func (m *Model) revokeCmd(target string, id int64) tea.Cmd {
+// checkCmd checks a token pasted on the guided path.
+func (m *Model) checkCmd(v token.Secret, r token.Request) tea.Cmd {
+	api, ctx, owner := m.api, m.ctx, m.pf.User.ID
+	return func() tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return steps.CheckedMsg{V: api.CheckPastedToken(cctx, v, r, owner)}
+	}
+}
+
+func (m *Model) openCmd(url string) tea.Cmd {
+	open := m.opts.OpenURL
+	return func() tea.Msg { return steps.OpenedMsg{OK: open != nil && open(url)} }
+}
+
+func (m *Model) revokeCmd(r token.Request, id int64) tea.Cmd {
 	api, ctx := m.api, m.ctx
-	return func() tea.Msg { return revokedMsg{err: api.RevokeProjectToken(ctx, target, id)} }
+	return func() tea.Msg { return revokedMsg{err: api.RevokeToken(ctx, r, id)} }
+}
+
+func (m *Model) revokeSelfCmd() tea.Cmd {
+	api, ctx := m.api, m.ctx
+	return func() tea.Msg { return revokedSelfMsg{err: api.RevokeSelf(ctx)} }
 }
 
 // saveCmd writes the token to a new file with mode 0600; it never overwrites.

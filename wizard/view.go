@@ -29,6 +29,9 @@ func (m *Model) View() tea.View {
 		title, body = "Working", m.spin.View()+" "+m.busy
 	case stateResult:
 		title, body, bindings = "Your new token — shown once", m.resultView(), []key.Binding{m.keys.Reveal, m.keys.Copy, m.keys.Save, m.keys.Done}
+		if m.offerRevokeSelf() {
+			bindings = append(bindings, m.keys.RevokeSelf)
+		}
 	case stateConfirmQuit:
 		title = "Leave without keeping the token?"
 		body = m.styles.Warn.Render("You have not copied or saved the token. GitLab will never show it again;\nyou would have to revoke it and create another.") + "\n\nQuit anyway?"
@@ -87,11 +90,22 @@ func (m *Model) resultView() string {
 		}
 	}
 	b.WriteString("\n" + m.styles.Title.Render("Hand-off summary (no secret; paste into the ticket)") + "\n")
-	fmt.Fprintf(&b, "token id %d · %q · project %s · %s · %s · expires %s · %s\n", r.ID, r.Name, safe.Line(m.req.Target, 80),
-		m.req.Role.Title(), token.JoinScopes(m.req.Scopes), m.req.ExpiresAt.Format(token.DateLayout), r.Value.Masked())
+	fmt.Fprintf(&b, "%s token id %d · %q · %s · %s · expires %s · %s\n", m.req.Kind, r.ID, r.Name, safe.Line(m.targetPhrase(), 80),
+		m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout), r.Value.Masked())
 	b.WriteString("\n" + m.styles.Title.Render("Next, in Jira") + "\n")
-	fmt.Fprintf(&b, "1. In your Jira GitLab app (e.g. Jigit), add a connection to %s\n2. Paste the token; repository: %s\n3. Press \"Test connection\". Renew before %s.\n",
-		m.api.BaseURL(), safe.Line(m.req.Target, 80), m.req.ExpiresAt.Format(token.DateLayout))
+	where := "repository: " + safe.Line(m.req.Target, 80)
+	switch m.req.Kind {
+	case token.KindGroup:
+		where = "group: " + safe.Line(m.req.Target, 80) + " (every project in it)"
+	case token.KindPersonal:
+		where = "repositories: any the user can read"
+	}
+	fmt.Fprintf(&b, "1. In your Jira GitLab app (e.g. Jigit), add a connection to %s\n2. Paste the token; %s\n3. Press \"Test connection\". Renew before %s.\n",
+		m.api.BaseURL(), where, m.req.ExpiresAt.Format(token.DateLayout))
+	if m.offerRevokeSelf() {
+		fmt.Fprintf(&b, "\n%s\n", m.styles.Warn.Render(fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press k to revoke it now.",
+			safe.Line(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.opts.Now()))))
+	}
 	return b.String()
 }
 
@@ -117,6 +131,9 @@ func (m *Model) failureView() string {
 			b.WriteString(m.styles.Subtle.Render("GitLab said: "+ge.ServerMessage) + "\n")
 		}
 	}
+	if isPlanError(m.failure) {
+		b.WriteString("\nPress p to make a personal access token instead (it acts as you; the wizard guides you through GitLab's form).\n")
+	}
 	if id := m.failureStep(); id != "" {
 		fmt.Fprintf(&b, "\nPress enter to go back to the %s step; your other answers are kept.\n", id)
 	}
@@ -128,6 +145,9 @@ func (m *Model) failureBindings() []key.Binding {
 	var ou *gitlab.OutcomeUnknownError
 	if errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked {
 		bs = append(bs, m.keys.Revoke)
+	}
+	if isPlanError(m.failure) {
+		bs = append(bs, m.keys.Personal)
 	}
 	return bs
 }
@@ -142,12 +162,19 @@ func (m *Model) reviewBody() string {
 	var b strings.Builder
 	row := func(k, v string) { fmt.Fprintf(&b, "  %-12s %s\n", k, v) }
 	row("kind", string(r.Kind)+" access token")
-	row("project", safe.Text(r.Target))
+	switch r.Kind {
+	case token.KindPersonal:
+		row("for", safe.Text(m.targetPhrase()[len("for "):])+" — the token acts as this user")
+	default:
+		row(string(r.Kind), safe.Text(r.Target))
+	}
 	row("name", safe.Text(r.Name))
 	if r.Description != "" {
 		row("description", safe.Text(r.Description))
 	}
-	row("role", r.Role.Title()+" — "+r.Role.Meaning())
+	if r.Kind.HasRole() {
+		row("role", r.Role.Title()+" — "+r.Role.Meaning())
+	}
 	row("scopes", token.JoinScopes(r.Scopes))
 	row("expires", token.DescribeExpiry(r.ExpiresAt, now))
 	for _, a := range m.preset.Advice(r) {

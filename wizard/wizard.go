@@ -45,6 +45,8 @@ type Options struct {
 	NoColor   bool
 	// SaveDir is where "save to file" writes (default: the working directory).
 	SaveDir string
+	// OpenURL opens an address in the browser and reports whether it could (nil: never).
+	OpenURL func(url string) bool
 }
 
 // Model is the root model.
@@ -74,6 +76,12 @@ type Model struct {
 	savedPath    string
 	notice       string
 	revoked      bool
+	// orderKind is the kind the step order was built for.
+	orderKind token.Kind
+	// guidedDone is set when a pasted personal token passed every check.
+	guidedDone bool
+	// selfRevoked is set once the sign-in credential was revoked on request.
+	selfRevoked bool
 
 	width int
 	// resume sends the user back to the review after a step they jumped to from it.
@@ -84,7 +92,7 @@ type Model struct {
 }
 
 type rootKeys struct {
-	Quit, Reveal, Copy, Save, Done, Yes, No, Revoke, Retry key.Binding
+	Quit, Reveal, Copy, Save, Done, Yes, No, Revoke, Retry, Personal, RevokeSelf key.Binding
 }
 
 func defaultRootKeys() rootKeys {
@@ -98,6 +106,8 @@ func defaultRootKeys() rootKeys {
 		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no, go back")),
 		Revoke: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke the orphan")),
 		Retry:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go back and fix")),
+		Personal: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "make a personal token instead")),
+		RevokeSelf: key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
 	}
 }
 
@@ -118,13 +128,33 @@ func New(ctx context.Context, o Options) *Model {
 		steps: map[steps.ID]steps.Step{}, width: 80}
 	m.req = token.Request{Kind: token.KindProject, ExpiresAt: token.DefaultExpiry(o.Now())}
 	p.Apply(&m.req)
-	m.order = []steps.ID{steps.Purpose, steps.Kind, steps.Project, steps.Name, steps.Expiry, steps.Role, steps.Scopes, steps.Review}
 	if m.api == nil {
-		m.order = append([]steps.ID{steps.SignIn}, m.order...)
 		m.steps[steps.SignIn] = steps.NewSignIn(&m.styles, o.Host, o.AllowHTTP)
 	}
+	m.order, m.orderKind = m.orderFor(m.req.Kind), m.req.Kind
 	return m
 }
+
+// orderFor is the steps for a token kind. A personal token is made by the API
+// only for an administrator; anyone else takes the guided path through
+// GitLab's web form, checked against the project Jira will read.
+func (m *Model) orderFor(k token.Kind) []steps.ID {
+	var o []steps.ID
+	if _, ok := m.steps[steps.SignIn]; ok {
+		o = append(o, steps.SignIn)
+	}
+	o = append(o, steps.Purpose, steps.Kind)
+	switch {
+	case k == token.KindPersonal && !m.pf.User.IsAdmin:
+		return append(o, steps.Repo, steps.Name, steps.Expiry, steps.Scopes, steps.Guide)
+	case k == token.KindPersonal:
+		return append(o, steps.Target, steps.Name, steps.Expiry, steps.Scopes, steps.Review)
+	}
+	return append(o, steps.Target, steps.Name, steps.Expiry, steps.Role, steps.Scopes, steps.Review)
+}
+
+// guided reports whether this run makes a personal token through the web form.
+func (m *Model) guided() bool { return m.req.Kind == token.KindPersonal && !m.pf.User.IsAdmin }
 
 // Init starts the pre-flight, or the sign-in step.
 func (m *Model) Init() tea.Cmd {
@@ -150,9 +180,17 @@ func (m *Model) step(id steps.ID) steps.Step {
 	case steps.Purpose:
 		s = steps.NewPurpose(&m.styles, m.preset.ID)
 	case steps.Kind:
-		s = steps.NewKind(&m.styles)
-	case steps.Project:
-		s = steps.NewProject(&m.styles, m.req.Target)
+		c := steps.NewKind(&m.styles, m.pf.User.IsAdmin)
+		c.Select(m.req.Kind)
+		s = c
+	case steps.Target:
+		mode := map[token.Kind]steps.Mode{token.KindProject: steps.ModeProject, token.KindGroup: steps.ModeGroup, token.KindPersonal: steps.ModeUser}[m.req.Kind]
+		s = steps.NewSearch(&m.styles, mode, m.req.Target, m.pf.User)
+	case steps.Repo:
+		s = steps.NewSearch(&m.styles, steps.ModeRepo, m.req.Repo, m.pf.User)
+	case steps.Guide:
+		link := gitlab.PATFormURL(m.api.BaseURL(), m.pf.Version, m.req.Name, m.req.Description, m.req.Scopes)
+		s = steps.NewGuide(&m.styles, link, m.req, m.opts.Now())
 	case steps.Name:
 		s = steps.NewName(&m.styles, m.req.Name, m.req.Description)
 	case steps.Expiry:
@@ -162,7 +200,7 @@ func (m *Model) step(id steps.ID) steps.Step {
 	case steps.Scopes:
 		s = steps.NewScopes(&m.styles, m.req.Kind, m.pf.User.IsAdmin, m.req.Scopes, m.preset)
 	case steps.Review:
-		s = steps.NewReview(&m.styles, m.reviewBody())
+		s = steps.NewReview(&m.styles, m.reviewBody(), m.order)
 	}
 	m.steps[id] = s
 	return s
@@ -185,7 +223,7 @@ func (m *Model) advance() tea.Cmd {
 	if m.resume {
 		next = m.indexOf(steps.Review)
 	}
-	if m.order[next] == steps.Review {
+	if m.order[next] == steps.Review || m.order[next] == steps.Guide {
 		if err := m.req.Validate(m.limits(), m.opts.Now()); err != nil {
 			m.state, m.failure = stateFailed, err
 			return nil
@@ -242,6 +280,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.searchCmd(msg)
+	case steps.OpenURLMsg:
+		return m, m.openCmd(msg.URL)
+	case steps.PastedMsg:
+		if m.state != stateStep || m.order[m.cur] != steps.Guide {
+			return m, nil
+		}
+		return m, m.checkCmd(msg.Value, m.req)
+	case steps.CheckedMsg:
+		m.verification = &msg.V
+	case revokedSelfMsg:
+		if msg.err != nil {
+			m.notice = "Could not revoke your sign-in token: " + msg.err.Error()
+		} else {
+			m.selfRevoked, m.notice = true, "The token you signed in with is revoked."
+		}
+		return m, nil
 	case steps.CreateMsg:
 		return m.onCreate()
 	case createdMsg:
@@ -340,20 +394,74 @@ func (m *Model) onDone(msg steps.DoneMsg) (tea.Model, tea.Cmd) {
 		m.preset, _ = token.FindPreset(m.req.Preset)
 		delete(m.steps, steps.Role)
 		delete(m.steps, steps.Scopes)
-	case steps.Project:
-		// The caller's role bounds the roles offered; the adapter knows it
-		// without a request when the search results said.
-		p := s.(*steps.ProjectStep).Chosen()
+	case steps.Kind:
+		m.setKind(m.req.Kind)
+	case steps.Target:
+		if m.req.Kind == token.KindPersonal {
+			break
+		}
+		// The caller's role bounds the roles offered, and the namespace's plan
+		// decides whether such tokens exist at all (GitLab.com Free).
+		p := s.(*steps.SearchStep).Chosen()
 		delete(m.steps, steps.Role)
 		m.state, m.busy = stateBusy, "Reading your role on "+p.Path+"…"
-		return m, tea.Batch(m.spin.Tick, m.roleCmd(p))
+		return m, tea.Batch(m.spin.Tick, m.roleCmd(m.req.Kind, p))
+	case steps.Guide:
+		m.finishGuided()
+		return m.quit()
 	}
 	return m, m.advance()
+}
+
+// setKind switches the run to kind k: the steps that depend on the kind are
+// rebuilt and the target is chosen again when the kind changed.
+func (m *Model) setKind(k token.Kind) {
+	if k != m.orderKind {
+		m.req.Target, m.req.UserID, m.caller = "", 0, token.RoleNone
+		for _, id := range []steps.ID{steps.Target, steps.Role, steps.Scopes, steps.Repo, steps.Guide} {
+			delete(m.steps, id)
+		}
+		valid := m.req.Scopes[:0:0]
+		for _, sc := range m.req.Scopes {
+			if i, ok := token.Lookup(sc); ok && i.Allows(k, m.pf.User.IsAdmin) {
+				valid = append(valid, sc)
+			}
+		}
+		m.req.Scopes = valid
+		if len(valid) == 0 {
+			m.req.Scopes = append(m.req.Scopes, m.preset.Scopes...)
+		}
+	}
+	m.req.Kind = k
+	cur := m.order[m.cur]
+	m.order, m.orderKind = m.orderFor(k), k
+	if i := m.indexOf(cur); i >= 0 {
+		m.cur = i
+	}
+}
+
+// finishGuided records the outcome of the guided path.
+func (m *Model) finishGuided() {
+	g, ok := m.steps[steps.Guide].(*steps.GuideStep)
+	if !ok || !g.Ready() || m.verification == nil || m.verification.Self == nil {
+		m.Summary = "Stopped on the guided path: no token was checked."
+		return
+	}
+	t := m.verification.Self
+	m.guidedDone = true
+	m.Summary = fmt.Sprintf("Checked personal access token %d %q (%s, expires %s): ready for Jira; it reads %s.",
+		t.ID, t.Name, strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo)
 }
 
 func (m *Model) onRole(msg roleMsg) (tea.Model, tea.Cmd) {
 	if m.state != stateBusy {
 		return m, nil
+	}
+	if msg.err == nil {
+		msg.err = token.CheckPlan(m.req.Kind, msg.plan.Name, msg.plan.Trial)
+		if msg.err != nil {
+			msg.err = &planError{err: msg.err, plan: msg.plan.Name}
+		}
 	}
 	if msg.err != nil {
 		m.state, m.failure = stateFailed, msg.err
@@ -389,8 +497,8 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.result, m.state = msg.nt, stateResult
-	m.Summary = fmt.Sprintf("Created project access token %d %q on %s (%s, %s, expires %s); the value was shown once and is not in this scrollback.",
-		msg.nt.ID, msg.nt.Name, m.req.Target, m.req.Role.Title(), token.JoinScopes(m.req.Scopes), m.req.ExpiresAt.Format(token.DateLayout))
+	m.Summary = fmt.Sprintf("Created %s access token %d %q %s (%s, expires %s); the value was shown once and is not in this scrollback.",
+		m.req.Kind, msg.nt.ID, msg.nt.Name, m.targetPhrase(), m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
 	return m, tea.Batch(m.spin.Tick, m.verifyCmd(msg.nt.Value, m.req))
 }
 
@@ -403,6 +511,8 @@ func (m *Model) onResultKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.SetClipboard(m.result.Value.Reveal())
 	case key.Matches(k, m.keys.Save):
 		return m, saveCmd(m.opts.SaveDir, m.result.ID, m.result.Value)
+	case key.Matches(k, m.keys.RevokeSelf) && m.offerRevokeSelf():
+		return m, m.revokeSelfCmd()
 	case key.Matches(k, m.keys.Done), key.Matches(k, m.keys.Quit):
 		if !m.copied && m.savedPath == "" {
 			m.state = stateConfirmQuit
@@ -417,7 +527,16 @@ func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	var ou *gitlab.OutcomeUnknownError
 	switch {
 	case key.Matches(k, m.keys.Revoke) && errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked:
-		return m, m.revokeCmd(m.req.Target, ou.Orphan.ID)
+		return m, m.revokeCmd(m.req, ou.Orphan.ID)
+	case key.Matches(k, m.keys.Personal) && isPlanError(m.failure):
+		// GitLab.com Free has no project or group tokens: switch to the personal path.
+		m.failure = nil
+		m.cur = m.indexOf(steps.Kind)
+		m.setKind(token.KindPersonal)
+		if c, ok := m.steps[steps.Kind].(*steps.Choice); ok {
+			c.Select(token.KindPersonal)
+		}
+		return m, m.enter(m.indexOf(steps.Kind) + 1)
 	case key.Matches(k, m.keys.Retry):
 		fix := m.failureStep() // read before the failure is cleared
 		m.failure, m.notice = nil, ""
@@ -454,7 +573,7 @@ func (m *Model) failureStep() steps.ID {
 func fieldStep(f token.Field) steps.ID {
 	switch f {
 	case token.FieldTarget:
-		return steps.Project
+		return steps.Target
 	case token.FieldName, token.FieldDescription:
 		return steps.Name
 	case token.FieldExpiry:
@@ -474,4 +593,47 @@ func oneLine(err error) string {
 		return ""
 	}
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// planError is a namespace plan without the chosen kind of token (GitLab.com Free).
+type planError struct {
+	err  error
+	plan string
+}
+
+func (e *planError) Error() string { return e.err.Error() }
+func (e *planError) Unwrap() error { return e.err }
+
+func isPlanError(err error) bool {
+	var pe *planError
+	return errors.As(err, &pe)
+}
+
+// targetPhrase names what the token is for, for summaries.
+func (m *Model) targetPhrase() string {
+	switch m.req.Kind {
+	case token.KindPersonal:
+		if m.req.PersonalUser() == token.Me {
+			return "for " + m.pf.User.Username
+		}
+		return "for " + m.req.PersonalUser()
+	case token.KindGroup:
+		return "on group " + m.req.Target
+	}
+	return "on " + m.req.Target
+}
+
+// grantPhrase is the role (if the kind has one) and the scopes.
+func (m *Model) grantPhrase() string {
+	if m.req.Kind.HasRole() {
+		return m.req.Role.Title() + ", " + token.JoinScopes(m.req.Scopes)
+	}
+	return token.JoinScopes(m.req.Scopes)
+}
+
+// offerRevokeSelf reports whether the result screen offers to revoke the
+// sign-in credential: a personal token that expires within a week, made
+// just for this run, and not revoked yet.
+func (m *Model) offerRevokeSelf() bool {
+	return !m.selfRevoked && m.pf.ShortLived(m.opts.Now(), 7)
 }

@@ -31,6 +31,10 @@ type Token struct {
 	// Resource is "project:ID" or "group:ID" for resource tokens, "" for personal ones.
 	Resource    string
 	AccessLevel int
+	// OAuth marks an OAuth access token (device flow); it expires at OAuthExpires.
+	OAuth        bool
+	OAuthExpires time.Time
+	ClientID     string
 }
 
 // Group is a (possibly nested) group with members.

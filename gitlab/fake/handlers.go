@@ -97,9 +97,21 @@ func (s *Server) tokenJSON(t *Token, withValue bool) map[string]any {
 	return m
 }
 
-func (s *Server) getSelf(c *ctx) { c.json(200, s.tokenJSON(c.tok, false)) }
+// getSelf describes the calling personal, project or group token. An OAuth
+// token is not a personal access token: the stand-in answers 404 (strict).
+func (s *Server) getSelf(c *ctx) {
+	if c.tok.OAuth {
+		c.message(404, "404 Not Found")
+		return
+	}
+	c.json(200, s.tokenJSON(c.tok, false))
+}
 
 func (s *Server) revokeSelf(c *ctx) {
+	if c.tok.OAuth {
+		c.message(404, "404 Not Found")
+		return
+	}
 	c.tok.Revoked = true
 	c.rec.Status = 204
 	c.w.WriteHeader(204)
@@ -315,3 +327,29 @@ func (s *Server) getGroupMember(c *ctx) {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// listGroupProjects is GET /groups/:id/projects: the group's own projects
+// (with include_subgroups=true, its descendants' too) that the caller can see.
+func (s *Server) listGroupProjects(c *ctx) {
+	if !s.canRead(c) {
+		return
+	}
+	g := s.visibleGroup(c)
+	if g == nil {
+		return
+	}
+	sub := c.r.URL.Query().Get("include_subgroups") == "true"
+	var out []map[string]any
+	for _, p := range s.sortedProjects() {
+		in := p.GroupID == g.ID
+		if sub && !in {
+			for a := s.groups[p.GroupID]; a != nil && !in; a = s.groups[a.ParentID] {
+				in = a.ID == g.ID
+			}
+		}
+		if in && (c.user.Admin || s.projectRole(p, c.user.ID) > 0) {
+			out = append(out, s.projectJSON(p, c.user.ID))
+		}
+	}
+	c.json(200, paginate(c, out))
+}

@@ -123,7 +123,9 @@ func (s *Server) seedDemo() {
 	s.addProject(Project{ID: 102, Name: "API", Path: "api", GroupID: 11}, 8)
 	s.addProject(Project{ID: 103, Name: "CLI", Path: "cli", GroupID: 12}, 4)
 	s.addProject(Project{ID: 104, Name: "Empty", Path: "empty", GroupID: 11}, 0)
+	s.addGroup(Group{ID: 14, Name: "Trialco", Path: "trialco", Members: map[int]int{4: 50}, Plan: "premium_trial"})
 	s.addProject(Project{ID: 105, Name: "Shop", Path: "shop", GroupID: 13}, 2)
+	s.addProject(Project{ID: 106, Name: "Pilot", Path: "pilot", GroupID: 14}, 2)
 	for i := 1; i <= 24; i++ {
 		s.addProject(Project{ID: 200 + i, Name: fmt.Sprintf("Service %02d", i), Path: fmt.Sprintf("service-%02d", i), GroupID: 11}, 2)
 	}

@@ -33,6 +33,9 @@ type Server struct {
 	requests    []Recorded
 	faults      []*Fault
 	latency     time.Duration
+	devices     []*device
+	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).
+	deviceInterval int
 
 	// Now is the server's clock; tests may replace it before serving.
 	Now func() time.Time
@@ -175,7 +178,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) route(c *ctx) {
 	p := c.r.URL.EscapedPath()
 	if !strings.HasPrefix(p, "/api/v4/") {
-		c.message(404, "404 Not Found")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.routeWeb(c, p)
 		return
 	}
 	for _, raw := range strings.Split(strings.TrimPrefix(p, "/api/v4/"), "/") {
@@ -223,6 +228,20 @@ func (s *Server) handler(c *ctx) func(*ctx) {
 		return s.getSelf
 	case is("DELETE", "personal_access_tokens", "self"):
 		return s.revokeSelf
+	case is("GET", "personal_access_tokens"):
+		return s.listPersonalTokens
+	case is("GET", "personal_access_tokens", "*"):
+		return s.getPersonalToken
+	case is("DELETE", "personal_access_tokens", "*"):
+		return s.revokePersonalToken
+	case is("GET", "users", "*"):
+		return s.getUserByID
+	case is("POST", "users", "*", "personal_access_tokens"):
+		return s.createUserToken
+	case is("POST", "user", "personal_access_tokens"):
+		return s.createOwnToken
+	case is("GET", "namespaces", "*"):
+		return s.getNamespace
 	case is("GET", "projects"):
 		return s.listProjects
 	case is("GET", "projects", "*"):
@@ -235,6 +254,8 @@ func (s *Server) handler(c *ctx) func(*ctx) {
 		return s.listGroups
 	case is("GET", "groups", "*"):
 		return s.getGroup
+	case is("GET", "groups", "*", "projects"):
+		return s.listGroupProjects
 	case is("GET", "groups", "*", "members", "all", "*"):
 		return s.getGroupMember
 	}
@@ -296,6 +317,9 @@ func (s *Server) authenticate(c *ctx) bool {
 }
 
 func (s *Server) expired(t *Token) bool {
+	if t.OAuth {
+		return !s.now().Before(t.OAuthExpires)
+	}
 	if t.ExpiresAt == "" {
 		return false
 	}

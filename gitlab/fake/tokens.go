@@ -276,6 +276,10 @@ func (s *Server) createResourceToken(c *ctx) {
 		c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind))
 		return
 	}
+	if msg := s.planRefusal(res); msg != "" {
+		c.message(400, msg)
+		return
+	}
 	if level > res.role {
 		c.message(400, "400 Bad request - Access level of the token contains permissions not held by the creating user")
 		return
@@ -301,6 +305,43 @@ func (s *Server) createResourceToken(c *ctx) {
 		ExpiresAt: expires, CreatedAt: s.now(), Resource: res.key, AccessLevel: level}
 	s.addToken(*t)
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
+}
+
+// planRefusal applies GitLab.com's tiers: no project or group tokens on Free,
+// no group tokens and one project token on a trial.
+func (s *Server) planRefusal(res *resource) string {
+	gid := res.id
+	if res.kind == "project" {
+		gid = s.projects[res.id].GroupID
+	}
+	plan := s.rootPlan(gid)
+	noPermission := fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind)
+	switch {
+	case plan == "free":
+		return noPermission
+	case strings.HasSuffix(plan, "_trial") && res.kind == "group":
+		return noPermission
+	case strings.HasSuffix(plan, "_trial"):
+		for _, t := range s.tokens {
+			if strings.HasPrefix(t.Resource, "project:") && !t.Revoked {
+				var pid int
+				fmt.Sscanf(t.Resource, "project:%d", &pid)
+				if p := s.projects[pid]; p != nil && s.rootGroup(p.GroupID) == s.rootGroup(gid) {
+					return "400 Bad request - Access token limit reached"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Server) rootGroup(gid int) int {
+	for g := s.groups[gid]; g != nil; g = s.groups[g.ParentID] {
+		if g.ParentID == 0 {
+			return g.ID
+		}
+	}
+	return 0
 }
 
 // checkLifetime applies the instance maximum (365 days; today + 365 passes).

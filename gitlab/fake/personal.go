@@ -1,0 +1,239 @@
+package fake
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// personalScopes are the scopes of personal access tokens; adminScopes need an administrator.
+var (
+	personalScopes = map[string]bool{
+		"api": true, "read_api": true, "read_user": true, "read_repository": true, "write_repository": true,
+		"read_registry": true, "write_registry": true, "read_virtual_registry": true, "write_virtual_registry": true,
+		"create_runner": true, "manage_runner": true, "ai_features": true, "k8s_proxy": true, "self_rotate": true,
+		"sudo": true, "admin_mode": true, "read_service_ping": true,
+	}
+	adminScopes = map[string]bool{"sudo": true, "admin_mode": true, "read_service_ping": true}
+	// selfServiceScopes are all POST /user/personal_access_tokens accepts (16.5+).
+	selfServiceScopes = map[string]bool{"k8s_proxy": true, "self_rotate": true}
+)
+
+// personalTokenParams reads and checks name, scopes, description and expiry
+// of a personal token request; it writes GitLab's 400 and returns ok=false.
+func (s *Server) personalTokenParams(c *ctx, allowed func(string) bool) (t Token, ok bool) {
+	p := s.readParams(c)
+	if p == nil {
+		c.message(400, "400 Bad request - Invalid JSON body")
+		return t, false
+	}
+	name, has := p.str("name")
+	if !has || strings.TrimSpace(name) == "" {
+		c.errorField("name is missing")
+		return t, false
+	}
+	raw, isList := p["scopes"].([]any)
+	if !isList || len(raw) == 0 {
+		c.errorField("scopes is missing")
+		return t, false
+	}
+	for _, x := range raw {
+		sc, isStr := x.(string)
+		if !isStr || !allowed(sc) {
+			c.errorField("scopes does not have a valid value")
+			return t, false
+		}
+		t.Scopes = append(t.Scopes, sc)
+	}
+	expires, hasExpiry := p.str("expires_at")
+	var d time.Time
+	if hasExpiry {
+		var err error
+		if d, err = time.Parse("2006-01-02", expires); err != nil {
+			c.errorField("expires_at is invalid")
+			return t, false
+		}
+	}
+	if msg := s.checkLifetime(hasExpiry, d); msg != "" {
+		c.message(400, msg)
+		return t, false
+	}
+	if !hasExpiry {
+		expires = s.now().AddDate(0, 0, 365).Format("2006-01-02")
+	}
+	desc, _ := p.str("description")
+	if utf8.RuneCountInString(name) > 255 || utf8.RuneCountInString(desc) > 255 {
+		c.message(400, "400 Bad request - Name or description is too long (maximum is 255 characters)")
+		return t, false
+	}
+	t.Name, t.Description, t.ExpiresAt = name, desc, expires
+	return t, true
+}
+
+// createUserToken is POST /users/:id/personal_access_tokens: administrators only.
+func (s *Server) createUserToken(c *ctx) {
+	if !s.canWrite(c) {
+		return
+	}
+	if !c.user.Admin {
+		c.message(403, "403 Forbidden")
+		return
+	}
+	uid, _ := strconv.Atoi(c.seg[1])
+	u := s.users[uid]
+	if u == nil {
+		c.notFound("User")
+		return
+	}
+	t, ok := s.personalTokenParams(c, func(sc string) bool { return personalScopes[sc] })
+	if !ok {
+		return
+	}
+	t.ID, t.Value, t.UserID, t.CreatedAt = s.nextToken, newTokenValue(), u.ID, s.now()
+	s.addToken(t)
+	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
+}
+
+// createOwnToken is POST /user/personal_access_tokens: any user, limited scopes.
+func (s *Server) createOwnToken(c *ctx) {
+	if !s.canWrite(c) {
+		return
+	}
+	if c.user.Bot {
+		c.message(403, "403 Forbidden")
+		return
+	}
+	t, ok := s.personalTokenParams(c, func(sc string) bool { return selfServiceScopes[sc] })
+	if !ok {
+		return
+	}
+	t.ID, t.Value, t.UserID, t.CreatedAt = s.nextToken, newTokenValue(), c.user.ID, s.now()
+	s.addToken(t)
+	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
+}
+
+// listPersonalTokens is GET /personal_access_tokens: the caller's own, or any
+// user's (user_id) for an administrator.
+func (s *Server) listPersonalTokens(c *ctx) {
+	if !s.canRead(c) {
+		return
+	}
+	q := c.r.URL.Query()
+	uid := c.user.ID
+	if v := q.Get("user_id"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			c.errorField("user_id is invalid")
+			return
+		}
+		if n != c.user.ID && !c.user.Admin {
+			c.message(401, "401 Unauthorized")
+			return
+		}
+		uid = n
+	} else if c.user.Admin {
+		uid = 0 // every user's
+	}
+	var out []map[string]any
+	for id := 1; id < s.nextToken; id++ {
+		t := s.tokens[id]
+		if t == nil || t.Resource != "" || t.OAuth || (uid != 0 && t.UserID != uid) {
+			continue
+		}
+		if term := q.Get("search"); term != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(term)) {
+			continue
+		}
+		active := !t.Revoked && !s.expired(t)
+		if st := q.Get("state"); st == "active" && !active || st == "inactive" && active {
+			continue
+		}
+		out = append(out, s.tokenJSON(t, false))
+	}
+	c.json(200, paginate(c, out))
+}
+
+// personalToken finds a personal token the caller may see: their own, or any for an administrator.
+func (s *Server) personalToken(c *ctx) *Token {
+	id, _ := strconv.Atoi(c.seg[1])
+	t := s.tokens[id]
+	if t == nil || t.Resource != "" || t.OAuth || (t.UserID != c.user.ID && !c.user.Admin) {
+		c.message(404, "404 Not Found")
+		return nil
+	}
+	return t
+}
+
+func (s *Server) getPersonalToken(c *ctx) {
+	if !s.canRead(c) {
+		return
+	}
+	if t := s.personalToken(c); t != nil {
+		c.json(200, s.tokenJSON(t, false))
+	}
+}
+
+func (s *Server) revokePersonalToken(c *ctx) {
+	if !s.canWrite(c) {
+		return
+	}
+	if t := s.personalToken(c); t != nil {
+		t.Revoked = true
+		c.rec.Status = 204
+		c.w.WriteHeader(204)
+	}
+}
+
+// getUserByID is GET /users/:id.
+func (s *Server) getUserByID(c *ctx) {
+	if !s.requireScope(c, "api", "read_api", "read_user") {
+		return
+	}
+	uid, _ := strconv.Atoi(c.seg[1])
+	u := s.users[uid]
+	if u == nil {
+		c.notFound("User")
+		return
+	}
+	c.json(200, s.userJSON(u, c.user.Admin))
+}
+
+// getNamespace is GET /namespaces/:id. As on GitLab.com, the plan of a group
+// namespace is shown only to its Owners and to administrators.
+func (s *Server) getNamespace(c *ctx) {
+	if !s.canRead(c) {
+		return
+	}
+	g := s.findGroup(c.seg[1])
+	if g != nil && (c.user.Admin || s.groupRole(g.ID, c.user.ID) > 0 || s.hasProjectIn(g.ID, c.user.ID)) {
+		m := map[string]any{"id": g.ID, "name": g.Name, "path": g.Path, "kind": "group", "full_path": s.groupFullPath(g.ID),
+			"parent_id": nil, "web_url": "https://gitlab.example/groups/" + s.groupFullPath(g.ID)}
+		if g.ParentID != 0 {
+			m["parent_id"] = g.ParentID
+		}
+		if c.user.Admin || s.groupRole(g.ID, c.user.ID) >= 50 {
+			m["plan"], m["trial"] = g.Plan, strings.HasSuffix(g.Plan, "_trial")
+		}
+		c.json(200, m)
+		return
+	}
+	for _, u := range s.users {
+		if strings.EqualFold(u.Username, c.seg[1]) || c.seg[1] == fmt.Sprint(1000+u.ID) {
+			if u.ID != c.user.ID && !c.user.Admin {
+				break
+			}
+			c.json(200, map[string]any{"id": 1000 + u.ID, "name": u.Name, "path": u.Username, "kind": "user", "full_path": u.Username, "parent_id": nil})
+			return
+		}
+	}
+	c.message(404, "404 Namespace Not Found")
+}
+
+// rootPlan is the plan of the top-level group above group gid.
+func (s *Server) rootPlan(gid int) string {
+	if g := s.groups[s.rootGroup(gid)]; g != nil {
+		return g.Plan
+	}
+	return ""
+}

@@ -1,0 +1,222 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/token"
+)
+
+func TestGroupToken(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	ctx := context.Background()
+	gs, err := c.SearchGroups(ctx, "acme", 20)
+	if err != nil || len(gs) == 0 || gs[0].Path != "acme" || gs[0].Role != token.RoleOwner {
+		t.Fatalf("SearchGroups = %+v, %v", gs, err)
+	}
+	r := jiraRead()
+	r.Kind, r.Target = token.KindGroup, "acme"
+	nt, err := c.CreateToken(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nt.AccessLevel != token.RoleReporter || len(srv.Tokens("group:10")) != 1 {
+		t.Fatalf("group token = %+v", nt)
+	}
+	v := c.VerifyToken(ctx, nt.Value, r)
+	if !v.OK() || !strings.Contains(v.Checks[len(v.Checks)-1].Name, "projects of group acme") {
+		t.Fatalf("verification = %+v", v)
+	}
+	if err := c.RevokeToken(ctx, r, nt.ID); err != nil || !srv.Tokens("group:10")[0].Revoked {
+		t.Fatalf("revoke: %v", err)
+	}
+}
+
+func TestGroupSearchMarksMaintainers(t *testing.T) {
+	_, c := setup(t, fake.MaintainerToken)
+	gs, err := c.SearchGroups(context.Background(), "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]token.Role{}
+	for _, g := range gs {
+		roles[g.Path] = g.Role
+	}
+	// alice owns widgets and maintains acme/platform (and, inherited, acme/platform/tools).
+	if roles["widgets"] != token.RoleOwner || roles["acme/platform"] != token.RoleMaintainer || roles["acme"] != 0 {
+		t.Fatalf("roles = %v", roles)
+	}
+	pf, _ := c.Preflight(context.Background())
+	role, err := c.CallerRole(context.Background(), pf, token.KindGroup, Project{Path: "acme/platform/tools"})
+	if err != nil || role != token.RoleMaintainer {
+		t.Fatalf("inherited group role = %v, %v", role, err)
+	}
+}
+
+func TestPersonalTokenByAdmin(t *testing.T) {
+	srv, c := setup(t, fake.AdminToken)
+	ctx := context.Background()
+	us, err := c.SearchUsers(ctx, "ali", 10)
+	if err != nil || len(us) != 1 || us[0].Username != "alice" || us[0].Name != "Alice Maintainer" {
+		t.Fatalf("SearchUsers = %+v, %v", us, err)
+	}
+	r := jiraRead()
+	r.Kind, r.Target, r.Role, r.Repo = token.KindPersonal, "alice", token.RoleNone, "acme/web"
+	nt, err := c.CreateToken(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nt.UserID != 2 {
+		t.Fatalf("owner = %d", nt.UserID)
+	}
+	last := srv.Requests()
+	if p := last[len(last)-1].Path; p != "/api/v4/users/2/personal_access_tokens" {
+		t.Fatalf("create path = %s", p)
+	}
+	v := c.VerifyToken(ctx, nt.Value, r)
+	if !v.OK() {
+		t.Fatalf("verification = %+v", v)
+	}
+	if _, err := c.CreateToken(ctx, token.Request{Kind: token.KindPersonal, Target: "nobody", Name: "x", Scopes: r.Scopes, ExpiresAt: r.ExpiresAt}); code(err) != CodeNotFound || !strings.Contains(err.Error(), `no user "nobody"`) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	// An ambiguous failure on a personal create is checked like any other.
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/personal_access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502})
+	r.Name = "second"
+	_, err = c.CreateToken(ctx, r)
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Orphan == nil || ou.Orphan.Name != "second" {
+		t.Fatalf("orphan check: %v", err)
+	}
+	if err := c.RevokeToken(ctx, r, ou.Orphan.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPersonalTokenByNonAdminRefused(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	r := jiraRead()
+	r.Kind, r.Target = token.KindPersonal, token.Me
+	_, err := c.CreateToken(context.Background(), r)
+	if code(err) != CodeNoPermission {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(srv.Tokens("*")); n != 6 {
+		t.Fatalf("tokens = %d", n)
+	}
+}
+
+func TestNamespacePlan(t *testing.T) {
+	_, c := setup(t, fake.MaintainerToken)
+	ctx := context.Background()
+	p, err := c.NamespacePlan(ctx, "widgets/shop")
+	if err != nil || p.Name != "free" {
+		t.Fatalf("widgets = %+v, %v", p, err)
+	}
+	if err := token.CheckPlan(token.KindProject, p.Name, p.Trial); err == nil || !strings.Contains(err.Error(), "personal access token") {
+		t.Fatalf("CheckPlan = %v", err)
+	}
+	// A Maintainer of acme may not see its plan: unknown, not an error.
+	if p, err := c.NamespacePlan(ctx, "acme/web"); err != nil || p.Name != "" {
+		t.Fatalf("acme = %+v, %v", p, err)
+	}
+}
+
+func TestOAuthPreflight(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	srv.SetDeviceInterval(1)
+	// Obtain an OAuth token through the device flow, as cli does.
+	cfgTok, err := DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
+		Prompt: func(d DeviceCode) {
+			go func() { _ = srv.ApproveDevice(d.UserCode, 2, true) }()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{Host: ts.URL, Token: cfgTok, OAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := c.Preflight(context.Background())
+	if err != nil || pf.User.Username != "alice" || !pf.HasScope("api") || !pf.OAuth || pf.ShortLived(time.Now(), 7) {
+		t.Fatalf("OAuth preflight = %+v, %v", pf, err)
+	}
+	if err := pf.CheckCanCreate(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDeviceLoginDeniedAndUnknownClient(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	srv.SetDeviceInterval(1)
+	_, err = DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
+		Prompt: func(d DeviceCode) { go func() { _ = srv.ApproveDevice(d.UserCode, 2, false) }() }})
+	if err == nil || !strings.Contains(err.Error(), "denied") {
+		t.Fatalf("denied: %v", err)
+	}
+	_, err = DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: "nope", Scopes: []string{"api"}, Prompt: func(DeviceCode) {}})
+	if err == nil || !strings.Contains(err.Error(), "client id") {
+		t.Fatalf("unknown client: %v", err)
+	}
+}
+
+func TestPATFormURLAndPastedTokenCheck(t *testing.T) {
+	scopes := []token.Scope{"read_api"}
+	u := PATFormURL("https://gitlab.example.com/", "17.11.2-ee", "Jira integration", "for Jira", scopes)
+	if u != "https://gitlab.example.com/-/user_settings/personal_access_tokens?name=Jira+integration&scopes=read_api" {
+		t.Fatalf("17.11 url = %s", u)
+	}
+	u = PATFormURL("https://gitlab.example.com", "16.5.0", "Jira", "", []token.Scope{"read_api", "read_repository"})
+	if !strings.HasPrefix(u, "https://gitlab.example.com/-/profile/personal_access_tokens?") || !strings.Contains(u, "scopes=read_api,read_repository") {
+		t.Fatalf("16.5 url = %s", u)
+	}
+	u = PATFormURL("https://gitlab.example.com", "18.2.0", "Jira", "a & b", scopes)
+	if q, _ := url.Parse(u); q.Query().Get("description") != "a & b" {
+		t.Fatalf("18.2 url = %s", u)
+	}
+
+	srv, c := setup(t, fake.MaintainerToken)
+	want := token.Request{Kind: token.KindPersonal, Name: "Jira", Scopes: scopes, Repo: "acme/web", ExpiresAt: token.Today(time.Now()).AddDate(0, 0, 30)}
+	in := func(days int) string { return token.Today(time.Now()).AddDate(0, 0, days).Format(token.DateLayout) }
+	tests := []struct {
+		name  string
+		value string
+		ok    bool
+		want  string
+	}{
+		{"good", srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(90)), true, ""},
+		{"api covers read_api", srv.AddPersonalToken(2, "Jira", []string{"api"}, in(90)), true, ""},
+		{"missing scope", srv.AddPersonalToken(2, "Jira", []string{"read_user"}, in(90)), false, "missing read_api"},
+		{"expires soon", srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(3)), false, "expires in 3 days"},
+		{"someone else's", srv.AddPersonalToken(3, "Jira", []string{"read_api"}, in(90)), false, "belongs to user id 3"},
+		{"cannot read the project", srv.AddPersonalToken(4, "Jira", []string{"read_api"}, in(90)), false, "not found, or you cannot see it"},
+		{"unknown", "glpat-not-a-real-token-000", false, "did not accept"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			owner := int64(2)
+			if tt.name == "cannot read the project" {
+				owner = 4
+				want.Repo = "widgets/shop"
+				defer func() { want.Repo = "acme/web" }()
+			}
+			v := c.CheckPastedToken(context.Background(), token.Secret(tt.value), want, owner)
+			if v.OK() != tt.ok || !strings.Contains(strings.Join(v.Problems(), "\n"), tt.want) {
+				t.Fatalf("ok=%v problems=%q checks=%+v", v.OK(), v.Problems(), v.Checks)
+			}
+		})
+	}
+}

@@ -1,0 +1,51 @@
+package gitlab
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"gitlab-token-wizard/internal/safe"
+)
+
+// oauthInfo reads GET /oauth/token/info: the scopes and lifetime of the OAuth
+// token the client signs in with.
+func (c *Client) oauthInfo(ctx context.Context) (TokenInfo, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.base+"/oauth/token/info", nil)
+	if err != nil {
+		return TokenInfo{}, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.opts.Token.Reveal())
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return TokenInfo{}, c.classify(err, "check your OAuth sign-in")
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode != 200 {
+		return TokenInfo{}, &Error{Code: CodeUnauthorized, Status: resp.StatusCode,
+			Explanation: fmt.Sprintf("GitLab did not accept the OAuth sign-in (%d)", resp.StatusCode),
+			Next:        "sign in again; OAuth tokens last two hours"}
+	}
+	var info struct {
+		Scope     []string `json:"scope"`
+		ExpiresIn *int64   `json:"expires_in"`
+	}
+	if err := json.Unmarshal(body, &info); err != nil {
+		return TokenInfo{}, &Error{Code: CodeServer, Explanation: "GitLab's /oauth/token/info answer was not JSON", Next: "check the host"}
+	}
+	out := TokenInfo{Active: true}
+	for _, s := range info.Scope {
+		out.Scopes = append(out.Scopes, safe.Line(s, 64))
+	}
+	if info.ExpiresIn != nil {
+		// The date the token is gone by: OAuth tokens last hours, so this is today or tomorrow.
+		exp := c.now().Add(time.Duration(*info.ExpiresIn) * time.Second).UTC()
+		out.ExpiresAt = time.Date(exp.Year(), exp.Month(), exp.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
+	}
+	return out, nil
+}

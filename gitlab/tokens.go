@@ -1,0 +1,385 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+// The calls below serve every token kind: project and group access tokens,
+// and personal access tokens that an administrator creates for a user
+// (r.Target is then the username, or token.Me).
+
+// label names what a request creates, for messages: "project token".
+func label(k token.Kind) string { return string(k) + " token" }
+
+// ListTokens lists the tokens of r's kind on r's target whose name contains search.
+func (c *Client) ListTokens(ctx context.Context, r token.Request, search string) ([]TokenInfo, error) {
+	var out []TokenInfo
+	what := "list the " + string(r.Kind) + " access tokens"
+	reqOpts := func() []gl.RequestOptionFunc {
+		o := []gl.RequestOptionFunc{gl.WithContext(ctx)}
+		if search != "" && r.Kind != token.KindPersonal {
+			o = append(o, withQuery("search", search)) // client-go's options lack it
+		}
+		return o
+	}
+	lo := gl.ListOptions{PerPage: 100, Page: 1}
+	var uid int64
+	if r.Kind == token.KindPersonal {
+		u, err := c.personalOwner(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		uid = u.ID
+	}
+	for page := 0; page < 50; page++ {
+		var (
+			resp *gl.Response
+			err  error
+		)
+		switch r.Kind {
+		case token.KindGroup:
+			var ts []*gl.GroupAccessToken
+			ts, resp, err = c.gl.GroupAccessTokens.ListGroupAccessTokens(projectID(r.Target), &gl.ListGroupAccessTokensOptions{ListOptions: lo}, reqOpts()...)
+			for _, t := range ts {
+				out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
+			}
+		case token.KindPersonal:
+			var ts []*gl.PersonalAccessToken
+			opt := &gl.ListPersonalAccessTokensOptions{ListOptions: lo, UserID: gl.Ptr(uid)}
+			if search != "" {
+				opt.Search = gl.Ptr(search)
+			}
+			ts, resp, err = c.gl.PersonalAccessTokens.ListPersonalAccessTokens(opt, reqOpts()...)
+			for _, t := range ts {
+				out = append(out, fromPAT(t, 0))
+			}
+		default:
+			var ts []*gl.ProjectAccessToken
+			ts, resp, err = c.gl.ProjectAccessTokens.ListProjectAccessTokens(projectID(r.Target), &gl.ListProjectAccessTokensOptions{ListOptions: lo}, reqOpts()...)
+			for _, t := range ts {
+				out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
+			}
+		}
+		if err != nil {
+			return nil, c.classify(err, what)
+		}
+		if resp == nil || resp.NextPage == 0 {
+			break
+		}
+		lo.Page = resp.NextPage
+	}
+	return out, nil
+}
+
+// RevokeToken revokes token id of r's kind on r's target.
+func (c *Client) RevokeToken(ctx context.Context, r token.Request, id int64) error {
+	var err error
+	switch r.Kind {
+	case token.KindGroup:
+		_, err = c.gl.GroupAccessTokens.RevokeGroupAccessToken(projectID(r.Target), id, gl.WithContext(ctx))
+	case token.KindPersonal:
+		_, err = c.gl.PersonalAccessTokens.RevokePersonalAccessTokenByID(id, gl.WithContext(ctx))
+	default:
+		_, err = c.gl.ProjectAccessTokens.RevokeProjectAccessToken(projectID(r.Target), id, gl.WithContext(ctx))
+	}
+	return c.classify(err, "revoke the token")
+}
+
+// RevokeSelf revokes the credential this client signs in with.
+func (c *Client) RevokeSelf(ctx context.Context) error {
+	_, err := c.gl.PersonalAccessTokens.RevokePersonalAccessTokenSelf(gl.WithContext(ctx))
+	return c.classify(err, "revoke your sign-in token")
+}
+
+// CreateToken creates a token of r's kind. It is never retried automatically,
+// except once after a 429 (GitLab did nothing) when the wait GitLab asks for
+// is short. After an ambiguous failure (timeout, reset, 5xx) it looks for a
+// token this request created and returns *OutcomeUnknownError.
+func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, error) {
+	what := "create the " + label(r.Kind)
+	if r.Kind == token.KindPersonal {
+		u, err := c.personalOwner(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		r.UserID = u.ID
+	}
+	before, beforeErr := c.tokenIDsNamed(ctx, r)
+	start := c.now()
+	for attempt := 0; ; attempt++ {
+		nt, err := c.createOnce(ctx, r)
+		if err == nil {
+			if nt.Value == "" {
+				return nil, &Error{Code: CodeServer, Explanation: "GitLab created the token but sent no value",
+					Next: fmt.Sprintf("revoke token %d and try again", nt.ID)}
+			}
+			return nt, nil
+		}
+		var er *gl.ErrorResponse
+		if errors.As(err, &er) && er.StatusCode == 429 && attempt == 0 {
+			if wait := retryAfter(er.Response, c.now()); wait <= c.opts.MaxRateLimitWait {
+				if serr := c.sleep(ctx, wait+250*time.Millisecond); serr != nil {
+					return nil, c.classify(serr, what)
+				}
+				continue
+			}
+		}
+		if !ambiguous(err) {
+			return nil, c.classify(err, what)
+		}
+		return nil, c.orphanCheck(ctx, r, start, before, beforeErr, err)
+	}
+}
+
+// createOnce sends one create request, with retries switched off.
+func (c *Client) createOnce(ctx context.Context, r token.Request) (*NewToken, error) {
+	exp := gl.ISOTime(r.ExpiresAt)
+	scopes := scopeStrings(r.Scopes)
+	var desc *string
+	if r.Description != "" {
+		desc = gl.Ptr(r.Description)
+	}
+	opts := []gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(noRetry)}
+	switch r.Kind {
+	case token.KindGroup:
+		t, _, err := c.gl.GroupAccessTokens.CreateGroupAccessToken(projectID(r.Target), &gl.CreateGroupAccessTokenOptions{
+			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, AccessLevel: gl.Ptr(gl.AccessLevelValue(r.Role)), ExpiresAt: &exp,
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return &NewToken{TokenInfo: fromPAT(&t.PersonalAccessToken, t.AccessLevel), Value: token.Secret(strings.TrimSpace(t.Token))}, nil
+	case token.KindPersonal:
+		t, _, err := c.gl.Users.CreatePersonalAccessToken(r.UserID, &gl.CreatePersonalAccessTokenOptions{
+			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, ExpiresAt: &exp,
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return &NewToken{TokenInfo: fromPAT(t, 0), Value: token.Secret(strings.TrimSpace(t.Token))}, nil
+	}
+	t, _, err := c.gl.ProjectAccessTokens.CreateProjectAccessToken(projectID(r.Target), &gl.CreateProjectAccessTokenOptions{
+		Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, AccessLevel: gl.Ptr(gl.AccessLevelValue(r.Role)), ExpiresAt: &exp,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &NewToken{TokenInfo: fromPAT(&t.PersonalAccessToken, t.AccessLevel), Value: token.Secret(strings.TrimSpace(t.Token))}, nil
+}
+
+func (c *Client) tokenIDsNamed(ctx context.Context, r token.Request) (map[int64]bool, error) {
+	ts, err := c.ListTokens(ctx, r, r.Name)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[int64]bool{}
+	for _, t := range ts {
+		ids[t.ID] = true
+	}
+	return ids, nil
+}
+
+// orphanCheck looks for the token an ambiguous create may have made: same name,
+// not there before, created since just before the request. It runs even when
+// ctx was cancelled, with a short deadline of its own.
+func (c *Client) orphanCheck(ctx context.Context, r token.Request, start time.Time, before map[int64]bool, beforeErr, cause error) error {
+	out := &OutcomeUnknownError{Cause: c.classify(cause, "create the "+label(r.Kind))}
+	var er *gl.ErrorResponse
+	out.ServerAnswered = errors.As(cause, &er)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	ts, err := c.ListTokens(cctx, r, r.Name)
+	if err != nil {
+		out.CheckErr = err
+		return out
+	}
+	out.Checked = true
+	var found *TokenInfo
+	for i := range ts {
+		t := ts[i]
+		if t.Name != r.Name || t.Revoked {
+			continue
+		}
+		if beforeErr == nil && before[t.ID] {
+			continue
+		}
+		// Without the "before" list, fall back to time, allowing for clock skew.
+		if beforeErr != nil && t.CreatedAt.Before(start.Add(-2*time.Minute)) {
+			continue
+		}
+		if found == nil || t.ID > found.ID {
+			found = &t
+		}
+	}
+	out.Orphan = found
+	return out
+}
+
+// personalOwner resolves the owner of a personal token: the caller for
+// token.Me, else the user with that exact username.
+func (c *Client) personalOwner(ctx context.Context, r token.Request) (User, error) {
+	if r.UserID > 0 {
+		return User{ID: r.UserID, Username: r.PersonalUser()}, nil
+	}
+	if r.PersonalUser() == token.Me {
+		u, _, err := c.gl.Users.CurrentUser(gl.WithContext(ctx))
+		if err != nil {
+			return User{}, c.classify(err, "read your user")
+		}
+		return fromUser(u), nil
+	}
+	return c.FindUser(ctx, r.PersonalUser())
+}
+
+// FindUser returns the user with exactly this username.
+func (c *Client) FindUser(ctx context.Context, username string) (User, error) {
+	name := strings.TrimPrefix(strings.TrimSpace(username), "@")
+	us, _, err := c.gl.Users.ListUsers(&gl.ListUsersOptions{Username: gl.Ptr(name)}, gl.WithContext(ctx))
+	if err != nil {
+		return User{}, c.classify(err, "find user "+safe.Line(name, 64))
+	}
+	for _, u := range us {
+		if strings.EqualFold(u.Username, name) {
+			return fromUser(u), nil
+		}
+	}
+	return User{}, &Error{Code: CodeNotFound, Explanation: fmt.Sprintf("there is no user %q on %s", safe.Line(name, 64), HostName(c.base)),
+		Next: "check the username (the part after @ in their profile), or use @me for yourself", Field: token.FieldTarget}
+}
+
+// SearchUsers finds human users by name or username, for an administrator's picker.
+func (c *Client) SearchUsers(ctx context.Context, query string, limit int) ([]User, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	opt := &gl.ListUsersOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}, Active: gl.Ptr(true), Humans: gl.Ptr(true)}
+	if q := strings.TrimSpace(query); q != "" {
+		opt.Search = gl.Ptr(q)
+	}
+	us, _, err := c.gl.Users.ListUsers(opt, gl.WithContext(ctx))
+	if err != nil {
+		return nil, c.classify(err, "search users")
+	}
+	out := make([]User, 0, len(us))
+	for _, u := range us {
+		if !u.Bot {
+			out = append(out, fromUser(u))
+		}
+	}
+	return out, nil
+}
+
+func fromUser(u *gl.User) User {
+	return User{ID: u.ID, Username: safe.Line(u.Username, 255), Name: safe.Line(u.Name, 255), IsAdmin: u.IsAdmin, Bot: u.Bot}
+}
+
+// SearchGroups finds groups where the caller is Maintainer or Owner, searched
+// by GitLab. Each carries the caller's role, so the picker can explain that
+// group tokens need Owner: two concurrent listings, one from Owner up.
+func (c *Client) SearchGroups(ctx context.Context, query string, limit int) ([]Project, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	list := func(min gl.AccessLevelValue) ([]*gl.Group, error) {
+		opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}, MinAccessLevel: gl.Ptr(min)}
+		if q := strings.TrimSpace(query); q != "" {
+			opt.Search = gl.Ptr(q)
+		}
+		gs, _, err := c.gl.Groups.ListGroups(opt, gl.WithContext(ctx))
+		return gs, err
+	}
+	type res struct {
+		gs  []*gl.Group
+		err error
+	}
+	ownerCh := make(chan res, 1)
+	go func() { gs, err := list(gl.OwnerPermissions); ownerCh <- res{gs, err} }()
+	maint, errM := list(gl.MaintainerPermissions)
+	owned := <-ownerCh
+	if owned.err != nil {
+		return nil, c.classify(owned.err, "search groups")
+	}
+	if errM != nil {
+		return nil, c.classify(errM, "search groups")
+	}
+	isOwner := map[int64]bool{}
+	var out []Project
+	for _, g := range owned.gs {
+		isOwner[g.ID] = true
+		out = append(out, fromGroup(g, token.RoleOwner))
+	}
+	for _, g := range maint {
+		if !isOwner[g.ID] {
+			out = append(out, fromGroup(g, token.RoleMaintainer))
+		}
+	}
+	return out, nil
+}
+
+func fromGroup(g *gl.Group, role token.Role) Project {
+	return Project{ID: g.ID, Path: safe.Line(g.FullPath, 255), Name: safe.Line(g.FullName, 255), WebURL: safe.Line(g.WebURL, 500), Role: role}
+}
+
+// GetGroup looks a group up by full path or numeric id.
+func (c *Client) GetGroup(ctx context.Context, target string) (Project, error) {
+	g, _, err := c.gl.Groups.GetGroup(projectID(target), &gl.GetGroupOptions{WithProjects: gl.Ptr(false)}, gl.WithContext(ctx))
+	if err != nil {
+		return Project{}, c.classify(err, fmt.Sprintf("find group %s", safe.Line(target, 100)))
+	}
+	return fromGroup(g, token.RoleNone), nil
+}
+
+// GetTarget looks up the project or group a request is for.
+func (c *Client) GetTarget(ctx context.Context, k token.Kind, target string) (Project, error) {
+	if k == token.KindGroup {
+		return c.GetGroup(ctx, target)
+	}
+	return c.GetProject(ctx, target)
+}
+
+// GroupRole returns the user's role on the group, inherited roles included.
+func (c *Client) GroupRole(ctx context.Context, target string, userID int64) (token.Role, error) {
+	m, _, err := c.gl.GroupMembers.GetInheritedGroupMember(projectID(target), userID, gl.WithContext(ctx))
+	if errors.Is(err, gl.ErrNotFound) {
+		return token.RoleNone, nil
+	}
+	if err != nil {
+		return token.RoleNone, c.classify(err, "read your role on the group")
+	}
+	return token.Role(m.AccessLevel), nil
+}
+
+// Plan is a namespace's subscription as GitLab.com reports it.
+type Plan struct {
+	// Name is "free", "premium", "ultimate", a trial, or "" when GitLab did not
+	// say (self-managed instances, or a caller who may not see it).
+	Name  string
+	Trial bool
+}
+
+// NamespacePlan reads the plan of the top-level namespace of path (a project
+// or group full path). A namespace the caller may not read gives an empty Plan.
+func (c *Client) NamespacePlan(ctx context.Context, path string) (Plan, error) {
+	root := strings.SplitN(strings.Trim(path, "/"), "/", 2)[0]
+	if root == "" {
+		return Plan{}, nil
+	}
+	ns, _, err := c.gl.Namespaces.GetNamespace(root, gl.WithContext(ctx))
+	if err != nil {
+		var er *gl.ErrorResponse
+		if errors.Is(err, gl.ErrNotFound) || errors.As(err, &er) && er.StatusCode == 403 {
+			return Plan{}, nil
+		}
+		return Plan{}, c.classify(err, "read the namespace's plan")
+	}
+	return Plan{Name: strings.ToLower(safe.Line(ns.Plan, 40)), Trial: ns.Trial}, nil
+}
