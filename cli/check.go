@@ -73,4 +73,3 @@ func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error 
 	fmt.Fprintln(env.Err, "The token is ready: paste it into the Jira app and press Test connection.")
 	return nil
 }
-

@@ -208,4 +208,3 @@ func versionBefore(version string, major, minor int) bool {
 	}
 	return a < major || a == major && b < minor
 }
-

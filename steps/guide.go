@@ -162,5 +162,7 @@ func (s *GuideStep) View() string {
 	return b.String()
 }
 
-func (s *GuideStep) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Check, s.keys.Open, s.keys.Back} }
+func (s *GuideStep) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Check, s.keys.Open, s.keys.Back}
+}
 func (s *GuideStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

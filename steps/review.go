@@ -20,19 +20,19 @@ type ReviewKeyMap struct {
 // DefaultReviewKeyMap returns the review's keys.
 func DefaultReviewKeyMap() ReviewKeyMap {
 	return ReviewKeyMap{
-		Create:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
-		Back:    key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-		Target:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target")),
-		Name:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "name")),
-		Expiry:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expiry")),
-		Role:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "role")),
-		Scopes:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
+		Create: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
+		Back:   key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Target: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target")),
+		Name:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "name")),
+		Expiry: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expiry")),
+		Role:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "role")),
+		Scopes: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
 	}
 }
 
 // ReviewStep shows everything on one screen, with the equivalent commands.
 type ReviewStep struct {
-	body   string
+	body string
 	// has lists the steps of this run, so only their keys are offered.
 	has    map[ID]bool
 	keys   ReviewKeyMap

@@ -22,12 +22,12 @@ const (
 	// Target is the project, group or user the token is for.
 	Target ID = "target"
 	// Repo is the project a personal token is checked against (guided path).
-	Repo ID = "repo"
-	Name    ID = "name"
-	Expiry  ID = "expiry"
-	Role    ID = "role"
-	Scopes  ID = "scopes"
-	Review  ID = "review"
+	Repo   ID = "repo"
+	Name   ID = "name"
+	Expiry ID = "expiry"
+	Role   ID = "role"
+	Scopes ID = "scopes"
+	Review ID = "review"
 	// Guide is the guided personal-token path: GitLab's form, then paste and check.
 	Guide ID = "guide"
 )

@@ -97,16 +97,16 @@ type rootKeys struct {
 
 func defaultRootKeys() rootKeys {
 	return rootKeys{
-		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Reveal: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal/hide")),
-		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
-		Save:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file (0600)")),
-		Done:   key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "finish")),
-		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, quit")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no, go back")),
-		Revoke: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke the orphan")),
-		Retry:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go back and fix")),
-		Personal: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "make a personal token instead")),
+		Quit:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Reveal:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal/hide")),
+		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file (0600)")),
+		Done:       key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "finish")),
+		Yes:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, quit")),
+		No:         key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no, go back")),
+		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke the orphan")),
+		Retry:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go back and fix")),
+		Personal:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "make a personal token instead")),
 		RevokeSelf: key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
 	}
 }

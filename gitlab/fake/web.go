@@ -312,4 +312,3 @@ func (s *Server) page(c *ctx, status int, title, body string) {
 	c.w.WriteHeader(status)
 	fmt.Fprintf(c.w, "<!DOCTYPE html><html><head><title>%s · GitLab</title></head><body><h1>%s</h1>%s</body></html>\n", title, title, body)
 }
-
