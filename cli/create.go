@@ -318,7 +318,7 @@ func checkCaller(ctx context.Context, s *session, req *token.Request, now time.T
 		return pf, limits, apiExit(ctx, err)
 	}
 	if err := token.CheckPlan(req.Kind, plan.Name, plan.Trial); err != nil {
-		return pf, limits, exitf(ExitRefused, "%s is on GitLab.com's %s plan: %v (nothing was sent)", target.Path, plan.Name, err)
+		return pf, limits, exitf(ExitRefused, "no %s token for %s: %v (nothing was sent)", req.Kind, target.Path, err)
 	}
 	return pf, limits, nil
 }

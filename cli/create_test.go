@@ -21,20 +21,19 @@ type run struct {
 
 func execute(t *testing.T, url, cred, stdin string, args ...string) run {
 	t.Helper()
+	return executeEnv(t, map[string]string{"GITLAB_TOKEN": cred, "GITLAB_HOST": url}, stdin, args...)
+}
+
+// executeEnv runs the command line with exactly the environment vars; the
+// secrets among them (GITLAB_TOKEN) must not appear in any output.
+func executeEnv(t *testing.T, vars map[string]string, stdin string, args ...string) run {
+	t.Helper()
 	var out, errb bytes.Buffer
 	env := Env{In: strings.NewReader(stdin), Out: &out, Err: &errb, Now: time.Now, IsTerminal: func(any) bool { return false },
-		Getenv: func(k string) string {
-			switch k {
-			case "GITLAB_TOKEN":
-				return cred
-			case "GITLAB_HOST":
-				return url
-			}
-			return ""
-		}}
+		Getenv: func(k string) string { return vars[k] }}
 	code := Execute(context.Background(), env, args)
 	r := run{code, out.String(), errb.String()}
-	if cred != "" && (strings.Contains(r.stdout, cred) || strings.Contains(r.stderr, cred)) {
+	if cred := vars["GITLAB_TOKEN"]; cred != "" && (strings.Contains(r.stdout, cred) || strings.Contains(r.stderr, cred)) {
 		t.Fatalf("the credential appeared in the output:\n%s\n%s", r.stdout, r.stderr)
 	}
 	return r
