@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
@@ -123,8 +124,8 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 
 func (s *GuideStep) View() string {
 	var b strings.Builder
-	b.WriteString(s.styles.Subtle.Render("GitLab's API lets only administrators create personal access tokens, so this one is made in\nGitLab's web form. The link fills in the name and scopes for you:") + "\n\n")
-	b.WriteString("  " + s.link + "\n")
+	b.WriteString(s.styles.Subtle.Render("GitLab's API lets only administrators create personal access tokens, so this one is made in GitLab's web form. The link fills in the name and scopes for you:") + "\n\n")
+	b.WriteString("  " + ansi.SetHyperlink(s.link) + s.link + ansi.ResetHyperlink() + "\n")
 	switch {
 	case s.opened == nil:
 	case *s.opened:

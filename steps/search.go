@@ -150,7 +150,7 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 		for _, p := range m.Projects {
 			it := item{path: p.Path, detail: roleLabel(p.Role), project: p}
 			if s.mode == ModeGroup && p.Role != token.RoleNone && p.Role < token.RoleOwner {
-				it.detail += " — group tokens need Owner"
+				it.detail += " (needs Owner)"
 				it.disabled = fmt.Sprintf("You are %s on %s, and group access tokens need Owner: ask an Owner of the group, or go back (esc twice) and make a project token for each project.", p.Role.Title(), p.Path)
 			}
 			out = append(out, it)

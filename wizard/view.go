@@ -58,7 +58,7 @@ func (m *Model) View() tea.View {
 		body += "\n\n" + m.styles.Warn.Render(m.notice)
 	}
 	width := max(m.width-2, 20)
-	content := header + "\n\n" + m.styles.Title.Render(title) + "\n\n" + ansi.Wrap(body, width, "") + "\n\n" + help
+	content := header + "\n\n" + m.styles.Title.Render(title) + "\n\n" + wrap(body, width) + "\n\n" + help
 	v := tea.NewView(content)
 	v.AltScreen = true
 	v.WindowTitle = "gitlab-token-wizard"
@@ -183,4 +183,18 @@ func (m *Model) reviewBody() string {
 	b.WriteString("\n" + m.styles.Subtle.Render("The same, for a script or a ticket:") + "\n")
 	b.WriteString(r.CommandLine(base) + "\n\n" + r.Curl(base) + "\n")
 	return b.String()
+}
+
+// wrap fits body to width. Lines with an address are cut at the exact width
+// instead of at hyphens, so that the pieces join back into the address.
+func wrap(body string, width int) string {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "://") {
+			lines[i] = ansi.Hardwrap(l, width, true)
+		} else {
+			lines[i] = ansi.Wrap(l, width, "")
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -89,14 +89,20 @@ func newDriver(t *testing.T, cred string) (*driver, *fake.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(ts.Close)
-	c, err := gitlab.New(gitlab.Options{Host: ts.URL, Token: token.Secret(cred)})
+	return driverOn(t, ts.URL, cred), srv
+}
+
+// driverOn starts the wizard against a running stand-in, signed in with cred.
+func driverOn(t *testing.T, base, cred string) *driver {
+	t.Helper()
+	c, err := gitlab.New(gitlab.Options{Host: base, Token: token.Secret(cred)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir()})
 	d := &driver{t: t, m: m}
 	d.send(run(m.Init()))
-	return d, srv
+	return d
 }
 
 func TestRecommendedPathWithDoubleEnter(t *testing.T) {
