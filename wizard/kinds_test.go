@@ -22,7 +22,7 @@ func TestGroupTokenPath(t *testing.T) {
 	if !strings.Contains(d.screen(), "Which group?") || !strings.Contains(d.screen(), "acme") {
 		t.Fatalf("group step:\n%s", d.screen())
 	}
-	d.key("enter") // acme (Owner)
+	d.key("enter")           // acme (Owner)
 	for i := 0; i < 4; i++ { // name, expiry, role, scopes
 		d.key("enter")
 	}
