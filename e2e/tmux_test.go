@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,22 +24,61 @@ func tmux(t *testing.T, args ...string) string {
 
 var tokenRE = regexp.MustCompile(`glpat-[A-Za-z0-9_-]{20}`)
 
-func TestWizardInTmux(t *testing.T) {
+// bin is the binary under test, built once by TestMain.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gtw-e2e")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "gitlab-token-wizard")
+	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// term is one tmux session running a command line, in its own tmux server.
+type term struct {
+	t       *testing.T
+	socket  string
+	session string
+	dir     string
+}
+
+// startTerm runs command in a new tmux session of width x height in dir.
+func startTerm(t *testing.T, dir string, width, height int, command string) *term {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is required for the end-to-end test: apt-get install -y tmux (.ci/run does this)")
 	}
+	tt := &term{t: t, socket: filepath.Join(dir, "tmux.sock"), session: "e2e", dir: dir}
+	tt.run("new-session", "-d", "-s", tt.session, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "-c", dir, command)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", tt.socket, "kill-server").Run() })
+	return tt
+}
+
+func (tt *term) run(args ...string) string {
+	return tmux(tt.t, append([]string{"-S", tt.socket}, args...)...)
+}
+func (tt *term) keys(k ...string)        { tt.run(append([]string{"send-keys", "-t", tt.session}, k...)...) }
+func (tt *term) wait(want string) string { return waitForS(tt.t, tt.socket, tt.session, want) }
+
+// paste pastes s as a terminal paste (bracketed), as a person pasting a token does.
+func (tt *term) paste(s string) {
+	tt.run("set-buffer", "-b", "e2e", s)
+	tt.run("paste-buffer", "-p", "-b", "e2e", "-t", tt.session)
+}
+
+func TestWizardInTmux(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "gitlab-token-wizard")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	socket := filepath.Join(dir, "tmux.sock")
-	session := "e2e"
-	tm := func(args ...string) string { return tmux(t, append([]string{"-S", socket}, args...)...) }
-	tm("new-session", "-d", "-s", session, "-x", "100", "-y", "34", "-c", dir,
-		"env NO_COLOR=1 "+bin+" --demo; echo EXIT=$?; sleep 30")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", socket, "kill-server").Run() })
-	wait := func(want string) string { return waitForS(t, socket, session, want) }
+	tt := startTerm(t, dir, 100, 34, "env NO_COLOR=1 "+bin+" --demo; echo EXIT=$?; sleep 30")
+	tm, wait := tt.run, tt.wait
+	session := tt.session
 
 	wait("What is the token for?")
 	steps := []string{"Which kind of token?", "Which project?", "Name the token", "When should it expire?", "Which role", "Which scopes?", "Review: nothing has been sent yet"}

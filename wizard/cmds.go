@@ -36,6 +36,7 @@ type preflightMsg struct {
 	err error
 }
 type roleMsg struct {
+	path string
 	role token.Role
 	plan gitlab.Plan
 	err  error
@@ -107,7 +108,7 @@ func (m *Model) roleCmd(k token.Kind, p gitlab.Project) tea.Cmd {
 		if err == nil {
 			err = pm.err
 		}
-		return roleMsg{role: r, plan: pm.plan, err: err}
+		return roleMsg{path: p.Path, role: r, plan: pm.plan, err: err}
 	}
 }
 

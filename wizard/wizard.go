@@ -165,6 +165,10 @@ func (m *Model) Init() tea.Cmd {
 	return m.enter(0)
 }
 
+// Checked reports whether a token made in GitLab's web form (the guided
+// personal path) was pasted and passed every check.
+func (m *Model) Checked() bool { return m.guidedDone }
+
 // Result returns the created token (nil if none) and whether the user kept it.
 func (m *Model) Result() (*gitlab.NewToken, bool) { return m.result, m.copied || m.savedPath != "" }
 
@@ -458,9 +462,8 @@ func (m *Model) onRole(msg roleMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.err == nil {
-		msg.err = token.CheckPlan(m.req.Kind, msg.plan.Name, msg.plan.Trial)
-		if msg.err != nil {
-			msg.err = &planError{err: msg.err, plan: msg.plan.Name}
+		if err := token.CheckPlan(m.req.Kind, msg.plan.Name, msg.plan.Trial); err != nil {
+			msg.err = &planError{err: fmt.Errorf("%s: %w", msg.path, err), plan: msg.plan.Name}
 		}
 	}
 	if msg.err != nil {
@@ -566,6 +569,9 @@ func (m *Model) failureStep() steps.ID {
 	var ge *gitlab.Error
 	if errors.As(m.failure, &ge) && ge.Field != "" {
 		return fieldStep(ge.Field)
+	}
+	if isPlanError(m.failure) {
+		return steps.Target
 	}
 	return ""
 }
