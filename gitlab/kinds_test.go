@@ -220,3 +220,40 @@ func TestPATFormURLAndPastedTokenCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestAdminModeNeedsTheAdminModeScope(t *testing.T) {
+	srv, c := setup(t, fake.AdminToken)
+	srv.SetAdminMode(true)
+	r := jiraRead()
+	r.Kind, r.Target, r.Role = token.KindPersonal, "alice", token.RoleNone
+	if _, err := c.CreateToken(context.Background(), r); err != nil {
+		t.Fatalf("admin token with admin_mode: %v", err)
+	}
+	plain := srv.AddPersonalToken(1, "no admin mode", []string{"api"}, token.Today(time.Now()).AddDate(0, 0, 5).Format(token.DateLayout))
+	c2, err := New(Options{Host: c.base, Token: token.Secret(plain)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Name = "second"
+	_, err = c2.CreateToken(context.Background(), r)
+	if code(err) != CodeNoPermission || !strings.Contains(err.Error(), "admin_mode") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDeviceCodeExpiry(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	srv.SetDeviceInterval(1)
+	_, err = DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
+		Prompt: func(DeviceCode) {
+			// Nobody approves; the server's clock passes the code's five minutes.
+			srv.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
+		}})
+	if code(err) != CodeExpired || !strings.Contains(err.Error(), "expired before it was approved") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -134,7 +134,12 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 			}
 		}
 		if !ambiguous(err) {
-			return nil, c.classify(err, what)
+			e := c.classify(err, what)
+			if ge, ok := e.(*Error); ok && r.Kind == token.KindPersonal && ge.Status == 403 {
+				ge.Explanation = "GitLab refused to create a personal token for another user"
+				ge.Next = "only administrators may; with Admin Mode on, sign in with a token that has the api and admin_mode scopes"
+			}
+			return nil, e
 		}
 		return nil, c.orphanCheck(ctx, r, start, before, beforeErr, err)
 	}

@@ -77,7 +77,7 @@ func (s *Server) createUserToken(c *ctx) {
 	if !s.canWrite(c) {
 		return
 	}
-	if !c.user.Admin {
+	if !c.user.Admin || (s.adminMode && !hasScope(c.tok, "admin_mode")) {
 		c.message(403, "403 Forbidden")
 		return
 	}
@@ -236,4 +236,17 @@ func (s *Server) rootPlan(gid int) string {
 		return g.Plan
 	}
 	return ""
+}
+
+// SetAdminMode turns on Admin Mode: administrator-only API calls then need a
+// token with the admin_mode scope.
+func (s *Server) SetAdminMode(on bool) { s.mu.Lock(); s.adminMode = on; s.mu.Unlock() }
+
+func hasScope(t *Token, scope string) bool {
+	for _, x := range t.Scopes {
+		if x == scope {
+			return true
+		}
+	}
+	return false
 }
