@@ -57,8 +57,9 @@ func (m *Model) View() tea.View {
 	if m.notice != "" && m.state != stateResult {
 		body += "\n\n" + m.styles.Warn.Render(m.notice)
 	}
-	width := max(m.width-2, 20)
-	content := header + "\n\n" + m.styles.Title.Render(title) + "\n\n" + wrap(body, width) + "\n\n" + help
+	width := max(m.width-1, 20)
+	content := fit(ansi.Wrap(header, width, ""), m.styles.Title.Render(title), wrap(body, width), ansi.Wrap(help, width, ""), m.height,
+		m.styles.Subtle.Render("… more below: enlarge the window"))
 	v := tea.NewView(content)
 	v.AltScreen = true
 	v.WindowTitle = "gitlab-token-wizard"
@@ -191,10 +192,85 @@ func wrap(body string, width int) string {
 	lines := strings.Split(body, "\n")
 	for i, l := range lines {
 		if strings.Contains(l, "://") {
-			lines[i] = ansi.Hardwrap(l, width, true)
+			l = ansi.Hardwrap(l, width, true)
 		} else {
-			lines[i] = ansi.Wrap(l, width, "")
+			l = ansi.Wrap(l, width, "")
 		}
+		// Wrap keeps trailing padding past the width; only spaces are cut here.
+		parts := strings.Split(l, "\n")
+		for j, p := range parts {
+			if ansi.StringWidth(p) > width {
+				parts[j] = ansi.Truncate(p, width, "")
+			}
+		}
+		lines[i] = strings.Join(parts, "\n")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fit lays out header, title, body and help in at most height lines (0: no
+// limit). When the window is too short the body is cut, saying so, and the
+// blank lines, then the header, then the title go before the help does: the
+// keys must stay visible.
+func fit(header, title, body, help string, height int, more string) string {
+	full := header + "\n\n" + title + "\n\n" + body + "\n\n" + help
+	if height <= 0 || strings.Count(full, "\n")+1 <= height {
+		return full
+	}
+	helpLines := strings.Split(help, "\n")
+	var top []string
+	for _, t := range [][]string{{header, "", title, ""}, {header, title}, {title}, {}} {
+		if len(t) > 0 {
+			t = strings.Split(strings.Join(t, "\n"), "\n")
+		}
+		if len(t)+len(helpLines)+2 <= height {
+			top = t
+			break
+		}
+	}
+	room := height - len(top) - len(helpLines)
+	if room < 1 {
+		return strings.Join(helpLines, "\n")
+	}
+	return strings.Join(append(append(top, window(strings.Split(body, "\n"), room, more)...), helpLines...), "\n")
+}
+
+// window returns at most room lines of body, keeping the selected line (the
+// one starting with the cursor "> ") in view, and marking what is cut.
+func window(lines []string, room int, more string) []string {
+	if len(lines) <= room {
+		return lines
+	}
+	if room < 3 {
+		return []string{more}
+	}
+	cursor := 0
+	for i, l := range lines {
+		if strings.HasPrefix(ansi.Strip(l), "> ") {
+			cursor = i
+			break
+		}
+	}
+	start := 0
+	if cursor >= room-1 {
+		start = min(cursor-(room-3), len(lines)-(room-1))
+	}
+	var out []string
+	if start > 0 {
+		out = append(out, strings.Replace(more, "below", "above", 1))
+		start++
+	}
+	end := start + room - len(out) - 1
+	if end >= len(lines) {
+		return append(out, lines[start:]...)
+	}
+	return append(append(out, lines[start:end]...), more)
+}
+
+// title is the heading of the current screen (for tests and logs).
+func (m *Model) title() string {
+	if m.state == stateStep {
+		return m.current().Title()
+	}
+	return fmt.Sprintf("state %d", m.state)
 }

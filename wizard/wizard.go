@@ -83,7 +83,7 @@ type Model struct {
 	// selfRevoked is set once the sign-in credential was revoked on request.
 	selfRevoked bool
 
-	width int
+	width, height int
 	// resume sends the user back to the review after a step they jumped to from it.
 	resume bool
 	// Summary is a one-line, non-secret account of the run, printed after exit.
@@ -249,7 +249,7 @@ func (m *Model) indexOf(id steps.ID) int {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width = msg.Width
+		m.width, m.height = msg.Width, msg.Height
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
