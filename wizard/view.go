@@ -186,12 +186,12 @@ func (m *Model) reviewBody() string {
 	return b.String()
 }
 
-// wrap fits body to width. Lines with an address are cut at the exact width
-// instead of at hyphens, so that the pieces join back into the address.
+// wrap fits body to width. A line that is one address is cut at the exact
+// width instead of at hyphens, so that the pieces join back into the address.
 func wrap(body string, width int) string {
 	lines := strings.Split(body, "\n")
 	for i, l := range lines {
-		if strings.Contains(l, "://") {
+		if f := strings.Fields(l); len(f) == 1 && strings.Contains(f[0], "://") {
 			l = ansi.Hardwrap(l, width, true)
 		} else {
 			l = ansi.Wrap(l, width, "")
