@@ -218,6 +218,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		fmt.Fprintln(env.Out, req.Curl(s.host))
 		return nil
 	}
+	fmt.Fprintln(w, "Creating the token… (sent once; never retried on its own)")
 	nt, err := s.client.CreateToken(ctx, req)
 	if err != nil {
 		return apiExit(ctx, err)

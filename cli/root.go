@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +27,9 @@ type globalFlags struct {
 	allowHTTP  bool
 	timeout    time.Duration
 	oauthID    string
+	debug      string
+	// debugLog is the open --debug file, shared by every client of the run.
+	debugLog io.Writer
 }
 
 func (g *globalFlags) register(cmd *cobra.Command) {
@@ -35,6 +40,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
+	f.StringVar(&g.debug, "debug", "", "write a log of every request and response, secrets removed, to this new file (mode 0600)")
 	f.StringVar(&g.oauthID, "oauth-client-id", "", "sign in in the browser with OAuth (device flow) using this application id (env GITLAB_OAUTH_CLIENT_ID)")
 }
 
@@ -57,6 +63,9 @@ type session struct {
 // loopback and signs in as its maintainer.
 func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*session, error) {
 	s := &session{stop: func() {}, w: env.Err}
+	if err := g.openDebug(); err != nil {
+		return nil, err
+	}
 	var cred token.Secret
 	if g.demo {
 		_, ts, err := fake.Start("demo")
@@ -109,11 +118,39 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 	return s, nil
 }
 
+// openDebug creates the --debug log: a new file, mode 0600, never an existing one.
+func (g *globalFlags) openDebug() error {
+	if g.debug == "" || g.debugLog != nil {
+		return nil
+	}
+	f, err := os.OpenFile(g.debug, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if os.IsExist(err) {
+		return exitf(ExitInvalid, "--debug %s: the file exists; give a new file name (the log is never appended to an old one)", g.debug)
+	}
+	if err != nil {
+		return exitf(ExitInvalid, "--debug: %v", err)
+	}
+	g.debugLog = &syncWriter{w: f}
+	return nil
+}
+
+// syncWriter serializes writes from concurrent requests.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
 // deviceLogin runs the OAuth device flow: it prints the code and the address,
 // opens the browser when there is one, and waits for the approval.
 func (g *globalFlags) deviceLogin(ctx context.Context, env Env, host, clientID string) (token.Secret, error) {
 	return gitlab.DeviceLogin(ctx, gitlab.DeviceOptions{Host: host, ClientID: clientID, Scopes: []string{"api"},
-		CAFile: g.caFile, AllowHTTP: g.allowHTTP, Timeout: g.timeout,
+		CAFile: g.caFile, AllowHTTP: g.allowHTTP, Timeout: g.timeout, Proxy: gitlab.ProxyFromEnv(env.Getenv), Debug: g.debugLog,
 		Prompt: func(d gitlab.DeviceCode) {
 			fmt.Fprintf(env.Err, "Sign in to %s: open %s and enter the code %s (it expires at %s).\n",
 				gitlab.HostName(host), d.VerificationURI, d.UserCode, d.Expires.Local().Format("15:04"))
@@ -152,8 +189,12 @@ func (g *globalFlags) newClient(env Env, host string, cred token.Secret) (*gitla
 }
 
 func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool) (*gitlab.Client, error) {
-	return gitlab.New(gitlab.Options{Host: host, Token: cred, OAuth: oauth, Timeout: g.timeout, CAFile: g.caFile,
-		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now})
+	o := gitlab.Options{Host: host, Token: cred, OAuth: oauth, Timeout: g.timeout, CAFile: g.caFile,
+		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now, Proxy: gitlab.ProxyFromEnv(env.Getenv)}
+	if g.debugLog != nil {
+		o.Debug = g.debugLog
+	}
+	return gitlab.New(o)
 }
 
 // NewRootCommand builds the command tree.

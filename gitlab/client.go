@@ -10,14 +10,17 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/net/http/httpproxy"
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"gitlab-token-wizard/internal/safe"
@@ -41,8 +44,13 @@ type Options struct {
 	// MaxRateLimitWait bounds the wait before the single retry of a
 	// rate-limited create (default 60 s); longer waits are reported instead.
 	MaxRateLimitWait time.Duration
-	// Transport replaces the HTTP transport (tests, debug logging).
+	// Transport replaces the HTTP transport (tests).
 	Transport http.RoundTripper
+	// Proxy chooses the proxy of each request (nil: none); see ProxyFromEnv.
+	Proxy func(*http.Request) (*url.URL, error)
+	// Debug, when set, receives a log of every request and response with the
+	// secrets taken out (--debug).
+	Debug io.Writer
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -78,10 +86,13 @@ func New(o Options) (*Client, error) {
 	}
 	rt := o.Transport
 	if rt == nil {
-		rt, err = transport(o.CAFile)
+		rt, err = transport(o.CAFile, o.Proxy)
 		if err != nil {
 			return nil, err
 		}
+	}
+	if o.Debug != nil {
+		rt = NewDebugLog(rt, o.Debug, o.Token.Reveal())
 	}
 	hc := &http.Client{Transport: rt, Timeout: o.Timeout}
 	c := &Client{base: base, hc: hc, opts: o, now: o.Now, sleep: sleepCtx}
@@ -109,10 +120,11 @@ func New(o Options) (*Client, error) {
 // BaseURL returns the normalized instance address.
 func (c *Client) BaseURL() string { return c.base }
 
-// transport is http.DefaultTransport's settings (proxy from HTTPS_PROXY and
-// NO_PROXY, timeouts) with TLS 1.2+ and, when given, an extra CA bundle.
-func transport(caFile string) (http.RoundTripper, error) {
+// transport is http.DefaultTransport's timeouts with the given proxy choice,
+// TLS 1.2+ and, when given, an extra CA bundle. TLS is always verified.
+func transport(caFile string, proxy func(*http.Request) (*url.URL, error)) (http.RoundTripper, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = proxy
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
@@ -141,6 +153,24 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// ProxyFromEnv is the proxy choice of HTTPS_PROXY, HTTP_PROXY and NO_PROXY
+// (and their lower-case forms) as getenv reports them, read when called
+// rather than once per process, as net/http does. Loopback hosts are never proxied.
+func ProxyFromEnv(getenv func(string) string) func(*http.Request) (*url.URL, error) {
+	get := func(names ...string) string {
+		for _, n := range names {
+			if v := getenv(n); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	cfg := &httpproxy.Config{HTTPProxy: get("HTTP_PROXY", "http_proxy"), HTTPSProxy: get("HTTPS_PROXY", "https_proxy"),
+		NoProxy: get("NO_PROXY", "no_proxy")}
+	f := cfg.ProxyFunc()
+	return func(r *http.Request) (*url.URL, error) { return f(r.URL) }
 }
 
 // noRetry is the retry policy of token-creating requests: never.

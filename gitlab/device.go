@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -30,6 +32,8 @@ type DeviceOptions struct {
 	CAFile    string
 	AllowHTTP bool
 	Timeout   time.Duration
+	Proxy     func(*http.Request) (*url.URL, error)
+	Debug     io.Writer
 	// Prompt shows the code and the address; it is called once, before polling.
 	Prompt func(DeviceCode)
 }
@@ -43,9 +47,12 @@ func DeviceLogin(ctx context.Context, o DeviceOptions) (token.Secret, error) {
 	if err != nil {
 		return "", err
 	}
-	rt, err := transport(o.CAFile)
+	rt, err := transport(o.CAFile, o.Proxy)
 	if err != nil {
 		return "", err
+	}
+	if o.Debug != nil {
+		rt = NewDebugLog(rt, o.Debug)
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second

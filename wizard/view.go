@@ -125,6 +125,9 @@ func (m *Model) failureView() string {
 		if ou.Orphan != nil && !m.revoked {
 			b.WriteString("\nPress x to revoke the orphaned token, then go back and create a new one.\n")
 		}
+		if m.canRetryCreate() {
+			b.WriteString("\nNothing was created, so trying again is safe: press r when you are ready.\n")
+		}
 	default:
 		b.WriteString(m.styles.Error.Render(safe.Text(m.failure.Error())) + "\n")
 		var ge *gitlab.Error
@@ -149,6 +152,9 @@ func (m *Model) failureBindings() []key.Binding {
 	}
 	if isPlanError(m.failure) {
 		bs = append(bs, m.keys.Personal)
+	}
+	if m.canRetryCreate() {
+		bs = append(bs, m.keys.Again)
 	}
 	return bs
 }

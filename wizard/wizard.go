@@ -78,6 +78,8 @@ type Model struct {
 	revoked      bool
 	// orderKind is the kind the step order was built for.
 	orderKind token.Kind
+	// sentCreate is set once a create request was sent.
+	sentCreate bool
 	// guidedDone is set when a pasted personal token passed every check.
 	guidedDone bool
 	// selfRevoked is set once the sign-in credential was revoked on request.
@@ -92,7 +94,7 @@ type Model struct {
 }
 
 type rootKeys struct {
-	Quit, Reveal, Copy, Save, Done, Yes, No, Revoke, Retry, Personal, RevokeSelf key.Binding
+	Quit, Reveal, Copy, Save, Done, Yes, No, Revoke, Retry, Personal, RevokeSelf, Again key.Binding
 }
 
 func defaultRootKeys() rootKeys {
@@ -108,6 +110,7 @@ func defaultRootKeys() rootKeys {
 		Retry:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go back and fix")),
 		Personal:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "make a personal token instead")),
 		RevokeSelf: key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
+		Again:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try the create again")),
 	}
 }
 
@@ -487,7 +490,7 @@ func (m *Model) onCreate() (tea.Model, tea.Cmd) {
 		m.state, m.failure = stateFailed, err
 		return m, nil
 	}
-	m.state, m.busy = stateCreating, "Creating the token… (keys are ignored until GitLab answers)"
+	m.state, m.busy, m.sentCreate = stateCreating, "Creating the token… (keys are ignored until GitLab answers)", true
 	return m, tea.Batch(m.spin.Tick, m.createCmd(m.req))
 }
 
@@ -531,6 +534,11 @@ func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Revoke) && errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked:
 		return m, m.revokeCmd(m.req, ou.Orphan.ID)
+	case key.Matches(k, m.keys.Again) && m.canRetryCreate():
+		// The user asks; nothing is ever re-sent on its own (invariant 1).
+		m.failure, m.notice = nil, ""
+		m.cur, m.state = m.indexOf(steps.Review), stateStep
+		return m.onCreate()
 	case key.Matches(k, m.keys.Personal) && isPlanError(m.failure):
 		// GitLab.com Free has no project or group tokens: switch to the personal path.
 		m.failure = nil
@@ -642,4 +650,19 @@ func (m *Model) grantPhrase() string {
 // just for this run, and not revoked yet.
 func (m *Model) offerRevokeSelf() bool {
 	return !m.selfRevoked && m.pf.ShortLived(m.opts.Now(), 7)
+}
+
+// canRetryCreate reports whether the failure is a create that certainly made
+// nothing (a 5xx or reset before GitLab acted, checked; or a long rate
+// limit), so trying again cannot make a second token.
+func (m *Model) canRetryCreate() bool {
+	if m.result != nil || m.indexOf(steps.Review) < 0 {
+		return false
+	}
+	var ou *gitlab.OutcomeUnknownError
+	if errors.As(m.failure, &ou) {
+		return ou.NothingCreated()
+	}
+	var ge *gitlab.Error
+	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeServer || ge.Code == gitlab.CodeNetwork) && m.sentCreate
 }
