@@ -43,11 +43,21 @@ func startProgram(t *testing.T, cred string) (*program, *fake.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(ts.Close)
-	c, err := gitlab.New(gitlab.Options{Host: ts.URL, Token: token.Secret(cred)})
+	return startOn(t, gitlab.Options{Host: ts.URL, Token: token.Secret(cred)}), srv
+}
+
+// startOn runs the wizard signed in with the client options o.
+func startOn(t *testing.T, o gitlab.Options) *program {
+	t.Helper()
+	c, err := gitlab.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir(), NoColor: true})
+	return startModel(t, New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir(), NoColor: true}))
+}
+
+func startModel(t *testing.T, m *Model) *program {
+	t.Helper()
 	p := &program{TestModel: teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 40)), emu: vt.NewEmulator(100, 40)}
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
@@ -72,15 +82,15 @@ func startProgram(t *testing.T, cred string) (*program, *fake.Server) {
 			}
 		}
 	}()
-	return p, srv
+	return p
 }
 
-// waitText waits until the screen shows text.
+// waitText waits until the screen shows text, also when it is wrapped.
 func waitText(t *testing.T, p *program, text string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if strings.Contains(p.screen(), text) {
+		if strings.Contains(p.screen(), text) || strings.Contains(strings.Join(strings.Fields(p.screen()), " "), text) {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
