@@ -122,6 +122,9 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 				return nil, &Error{Code: CodeServer, Explanation: "GitLab created the token but sent no value",
 					Next: fmt.Sprintf("revoke token %d and try again", nt.ID)}
 			}
+			if nt.Name == "" {
+				nt.Name = r.Name // a server that leaves it out still made the token that was asked for
+			}
 			return nt, nil
 		}
 		var er *gl.ErrorResponse

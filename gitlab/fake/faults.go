@@ -39,6 +39,9 @@ type Fault struct {
 	Status     int
 	// RetryAfter is the Retry-After of FaultRateLimit, in seconds.
 	RetryAfter int
+	// Body replaces the HTML page of FaultStatus with a JSON body, as GitLab
+	// itself (rather than a proxy) would send.
+	Body string
 	Times      int
 	hits       int
 }
@@ -107,6 +110,13 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, rec *Recorded) {
 		case <-time.After(2 * time.Minute):
 		}
 	default:
+		if f.Body != "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(f.Status)
+			rec.Status = f.Status
+			_, _ = w.Write([]byte(f.Body))
+			return
+		}
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(f.Status)
 		rec.Status = f.Status

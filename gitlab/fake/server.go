@@ -34,6 +34,7 @@ type Server struct {
 	faults      []*Fault
 	latency     time.Duration
 	devices     []*device
+	hostileJSON bool
 	adminMode   bool
 	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).
 	deviceInterval int
@@ -116,7 +117,9 @@ func (s *Server) AddPersonalToken(uid int, name string, scopes []string, expires
 }
 
 type ctx struct {
-	w    http.ResponseWriter
+	// hostile makes every JSON answer odd: nulls and fields nobody expects.
+	hostile bool
+	w       http.ResponseWriter
 	r    *http.Request
 	seg  []string
 	body []byte
@@ -126,6 +129,9 @@ type ctx struct {
 }
 
 func (c *ctx) json(status int, v any) {
+	if c.hostile {
+		v = hostileJSON(v)
+	}
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(status)
 	c.rec.Status = status
@@ -166,7 +172,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fault.apply(w, r, rec)
 		return
 	}
-	c := &ctx{w: w, r: r, body: body, rec: rec}
+	s.mu.Lock()
+	hostile := s.hostileJSON
+	s.mu.Unlock()
+	c := &ctx{w: w, r: r, body: body, rec: rec, hostile: hostile}
 	if fault != nil {
 		c.w = &discardWriter{header: http.Header{}}
 	}
@@ -435,4 +444,38 @@ func Start(seed string) (*Server, *httptest.Server, error) {
 		return nil, nil, err
 	}
 	return s, httptest.NewServer(s), nil
+}
+
+// SetHostileJSON makes every JSON answer odd, as a broken or hostile server
+// might: optional text fields become null, and unknown fields appear.
+func (s *Server) SetHostileJSON(on bool) { s.mu.Lock(); s.hostileJSON = on; s.mu.Unlock() }
+
+// nullable are the fields the hostile mode sets to null.
+var nullable = map[string]bool{"description": true, "web_url": true, "name_with_namespace": true, "author_name": true,
+	"last_activity_at": true, "title": true, "name": true, "full_name": true, "version": true}
+
+func hostileJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{"unexpected_field": map[string]any{"nested": []any{1, "\x1b[31mx", nil, true}}, "\u202eodd key": nil}
+		for k, val := range x {
+			if nullable[k] {
+				out[k] = nil
+				continue
+			}
+			out[k] = hostileJSON(val)
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = hostileJSON(x[i])
+		}
+		return out
+	case []any:
+		for i := range x {
+			x[i] = hostileJSON(x[i])
+		}
+	}
+	return v
 }
