@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -55,12 +56,25 @@ func glabCredential(env Env, host string) (*glabLogin, string) {
 	if err != nil {
 		return nil, fmt.Sprintf("not using glab's login: %v", err)
 	}
+	login, why := parseGlabConfig(data, host)
+	if login != nil {
+		login.path = path
+	}
+	if why != "" {
+		why = strings.ReplaceAll(why, "CONFIG", path)
+	}
+	return login, why
+}
+
+// parseGlabConfig finds host's login in the text of glab's config.yml ("":
+// glab's default host, else gitlab.com). Messages name the file as CONFIG.
+func parseGlabConfig(data []byte, host string) (*glabLogin, string) {
 	var cfg struct {
 		Host  string                    `yaml:"host"`
 		Hosts map[string]map[string]any `yaml:"hosts"`
 	}
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		return nil, fmt.Sprintf("not using glab's login: %s is not valid YAML (%v)", path, firstLine(err.Error()))
+		return nil, fmt.Sprintf("not using glab's login: CONFIG is not valid YAML (%s)", safe.Line(firstLine(err.Error()), 200))
 	}
 	if host == "" {
 		host = cfg.Host
@@ -76,16 +90,16 @@ func glabCredential(env Env, host string) (*glabLogin, string) {
 		}
 		v := strings.TrimSpace(str(h["token"]))
 		if v == "" {
-			return nil, fmt.Sprintf("glab is logged in to %s but keeps its token elsewhere (the system keyring): set GITLAB_TOKEN instead", name)
+			return nil, fmt.Sprintf("glab is logged in to %s but keeps its token elsewhere (the system keyring): set GITLAB_TOKEN instead", safe.Line(name, 100))
 		}
 		proto := str(h["api_protocol"])
-		if proto == "" {
+		if proto != "http" {
 			proto = "https"
 		}
 		if api == "" {
 			api = name
 		}
-		return &glabLogin{host: proto + "://" + api, cred: token.Secret(v), oauth: str(h["is_oauth2"]) == "true", path: path}, ""
+		return &glabLogin{host: proto + "://" + api, cred: token.Secret(v), oauth: str(h["is_oauth2"]) == "true"}, ""
 	}
 	return nil, ""
 }

@@ -278,3 +278,22 @@ func TestKindsInCommandsAndPlans(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseRoleScopesKind(f *testing.F) {
+	for _, s := range []string{"reporter", "40", "Owner", "read_api,api", " api read_repository ", "p", "personal", "", "-1", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := ParseRole(s); err == nil && !r.Valid() {
+			t.Fatalf("ParseRole(%q) = %d, an invalid role without error", s, r)
+		}
+		for _, sc := range ParseScopes(s) {
+			if sc == "" || strings.ContainsAny(string(sc), ", \t") {
+				t.Fatalf("ParseScopes(%q) gave %q", s, sc)
+			}
+		}
+		if k, err := ParseKind(s); err == nil && k != KindProject && k != KindGroup && k != KindPersonal {
+			t.Fatalf("ParseKind(%q) = %q", s, k)
+		}
+	})
+}
