@@ -32,16 +32,17 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	if m.Summary != "" {
 		fmt.Fprintln(env.Err, m.Summary)
 	}
-	if errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil {
-		if nt != nil && !kept {
-			fmt.Fprintf(env.Err, "warning: token %d was created but not copied or saved; it cannot be shown again — revoke it in GitLab.\n", nt.ID)
-		}
+	if (err != nil || ctx.Err() != nil) && nt != nil && !kept {
+		fmt.Fprintf(env.Err, "warning: token %d was created but not copied or saved; it cannot be shown again — revoke it in GitLab.\n", nt.ID)
+	}
+	switch {
+	case errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted")}
-	}
-	if err != nil {
-		return err
-	}
-	if nt == nil && !m.Checked() {
+	case errors.Is(err, tea.ErrProgramPanic):
+		return &ExitError{Code: ExitFailure, Err: errors.New("the wizard crashed (a bug; the terminal was restored, no secret was printed): please report it with the lines above")}
+	case err != nil:
+		return &ExitError{Code: ExitFailure, Err: err}
+	case nt == nil && !m.Checked():
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("cancelled: no token was created")}
 	}
 	return nil

@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/net/http/httpproxy"
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
+	"golang.org/x/net/http/httpproxy"
 
 	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"

@@ -508,7 +508,15 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(m.spin.Tick, m.verifyCmd(msg.nt.Value, m.req))
 }
 
+// crashOn is empty in every real build. End-to-end tests build a binary with
+// -ldflags "-X gitlab-token-wizard/wizard.crashOn=s" to make a result-screen
+// key panic, proving a crash restores the terminal and prints no secret.
+var crashOn string
+
 func (m *Model) onResultKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if crashOn != "" && k.String() == crashOn {
+		panic("crash test: a deliberate panic on the result screen")
+	}
 	switch {
 	case key.Matches(k, m.keys.Reveal):
 		m.revealed = !m.revealed

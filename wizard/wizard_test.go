@@ -249,3 +249,34 @@ func TestInvalidRequestIsSentBackToTheStepThatFixesIt(t *testing.T) {
 		t.Fatalf("%d creates", n)
 	}
 }
+
+func TestCtrlCAtEveryStep(t *testing.T) {
+	for at := 0; at <= 8; at++ {
+		d, srv := newDriver(t, fake.MaintainerToken)
+		for i := 0; i < at; i++ {
+			d.key("enter")
+		}
+		where := d.m.title()
+		d.key("ctrl+c")
+		if at < 8 {
+			// Before the create: the program ends and nothing was sent.
+			if !d.m.quitting || !strings.Contains(d.m.Summary, "nothing was") {
+				t.Fatalf("ctrl+c on %q: quitting=%v summary=%q", where, d.m.quitting, d.m.Summary)
+			}
+			for _, r := range srv.Requests() {
+				if r.Method != "GET" {
+					t.Fatalf("ctrl+c on %q: %s %s was sent", where, r.Method, r.Path)
+				}
+			}
+			continue
+		}
+		// After the create: a warning that the token cannot be shown again, and a choice.
+		if d.m.quitting || !strings.Contains(d.screen(), "GitLab will never show it again") {
+			t.Fatalf("ctrl+c on the result:\n%s", d.screen())
+		}
+		d.key("ctrl+c") // a second ctrl+c goes back to the token, it does not lose it
+		if d.m.quitting || !strings.Contains(d.screen(), "shown once") {
+			t.Fatalf("second ctrl+c:\n%s", d.screen())
+		}
+	}
+}

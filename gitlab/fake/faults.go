@@ -41,9 +41,9 @@ type Fault struct {
 	RetryAfter int
 	// Body replaces the HTML page of FaultStatus with a JSON body, as GitLab
 	// itself (rather than a proxy) would send.
-	Body string
-	Times      int
-	hits       int
+	Body  string
+	Times int
+	hits  int
 }
 
 // AddFault installs a fault; faults are tried in the order added.

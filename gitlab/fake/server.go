@@ -120,12 +120,12 @@ type ctx struct {
 	// hostile makes every JSON answer odd: nulls and fields nobody expects.
 	hostile bool
 	w       http.ResponseWriter
-	r    *http.Request
-	seg  []string
-	body []byte
-	user *User
-	tok  *Token
-	rec  *Recorded
+	r       *http.Request
+	seg     []string
+	body    []byte
+	user    *User
+	tok     *Token
+	rec     *Recorded
 }
 
 func (c *ctx) json(status int, v any) {
