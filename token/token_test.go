@@ -297,3 +297,27 @@ func FuzzParseRoleScopesKind(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkValidate(b *testing.B) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	r := Request{Kind: KindProject, Target: "acme/web", Name: "Jira integration", Role: RoleReporter,
+		Scopes: []Scope{"read_api"}, ExpiresAt: DefaultExpiry(now)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.Validate(Limits{CallerRole: RoleMaintainer}, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseExpiry(b *testing.B) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range []string{"30d", "2027-01-31", "1y"} {
+			if _, err := ParseExpiry(s, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

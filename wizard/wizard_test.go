@@ -19,7 +19,7 @@ import (
 // driver runs the model synchronously: it executes commands and feeds their
 // messages back, leaving out spinner ticks (which would loop forever).
 type driver struct {
-	t *testing.T
+	t testing.TB
 	m *Model
 }
 
@@ -82,7 +82,7 @@ func (d *driver) key(k string) {
 
 func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
 
-func newDriver(t *testing.T, cred string) (*driver, *fake.Server) {
+func newDriver(t testing.TB, cred string) (*driver, *fake.Server) {
 	t.Helper()
 	srv, ts, err := fake.Start("demo")
 	if err != nil {
@@ -93,7 +93,7 @@ func newDriver(t *testing.T, cred string) (*driver, *fake.Server) {
 }
 
 // driverOn starts the wizard against a running stand-in, signed in with cred.
-func driverOn(t *testing.T, base, cred string) *driver {
+func driverOn(t testing.TB, base, cred string) *driver {
 	t.Helper()
 	c, err := gitlab.New(gitlab.Options{Host: base, Token: token.Secret(cred)})
 	if err != nil {

@@ -55,3 +55,20 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkText(b *testing.B) {
+	plain := "acme/platform/service-01"
+	hostile := "\x1b]52;c;Y3VybCBldmlsfHNo\x07Evil \u202e" + strings.Repeat("Long\x1b[31m", 2500)
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = Text(plain)
+		}
+	})
+	b.Run("hostile-20KB", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = Line(hostile, 300)
+		}
+	})
+}
