@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -277,6 +278,22 @@ func TestCtrlCAtEveryStep(t *testing.T) {
 		d.key("ctrl+c") // a second ctrl+c goes back to the token, it does not lose it
 		if d.m.quitting || !strings.Contains(d.screen(), "shown once") {
 			t.Fatalf("second ctrl+c:\n%s", d.screen())
+		}
+	}
+}
+
+func TestSaveNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	first := saveCmd(dir, 7, token.Secret("glpat-first-value-000000"))().(savedMsg)
+	second := saveCmd(dir, 7, token.Secret("glpat-second-value-00000"))().(savedMsg)
+	if first.err != nil || second.err != nil || first.path == second.path {
+		t.Fatalf("saves: %+v %+v", first, second)
+	}
+	for path, want := range map[string]string{first.path: "glpat-first-value-000000\n", second.path: "glpat-second-value-00000\n"} {
+		b, err := os.ReadFile(path)
+		st, _ := os.Stat(path)
+		if err != nil || string(b) != want || st.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %q %v %v", path, b, st.Mode(), err)
 		}
 	}
 }
