@@ -13,6 +13,7 @@ import (
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/internal/secretfile"
 	"gitlab-token-wizard/token"
 )
 
@@ -31,6 +32,8 @@ type createOpts struct {
 	preset      string
 	dryRun      bool
 	noVerify    bool
+	save        string
+	showToken   bool
 }
 
 func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
@@ -79,6 +82,8 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN) or
 	f.StringVar(&o.preset, "preset", "jira-read", "purpose preset: jira-read, jira-write or custom")
 	f.BoolVar(&o.dryRun, "dry-run", false, "check everything, send nothing that changes state, print the request as curl")
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
+	f.StringVar(&o.save, "save", "", "write the token to this new file (mode 0600) instead of stdout")
+	f.BoolVar(&o.showToken, "show-token", false, "print the token even when stdout is a terminal (it then stays in the scrollback)")
 	return cmd
 }
 
@@ -196,6 +201,9 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if err := req.Validate(token.Limits{}, now); err != nil {
 		return invalid(err)
 	}
+	if err := o.checkDestination(env); err != nil {
+		return err
+	}
 	s, err := g.connect(ctx, env, true)
 	if err != nil {
 		return err
@@ -230,13 +238,42 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		v = &vv
 		printVerification(w, vv)
 	}
-	if o.output == "json" {
-		err = writeJSON(env.Out, req, s.host, nt, v)
-	} else {
+	saved := ""
+	if o.save != "" {
+		if serr := secretfile.Write(o.save, nt.Value); serr != nil {
+			// The token exists now; losing it would be worse than printing it.
+			fmt.Fprintf(w, "warning: could not save the token (%v); printing it instead — GitLab will not show it again.\n", serr)
+		} else {
+			saved = o.save
+			fmt.Fprintf(w, "Saved the token to %s (mode 0600).\n", saved)
+		}
+	}
+	switch {
+	case o.output == "json":
+		err = writeJSON(env.Out, req, s.host, nt, v, saved)
+	case saved == "":
 		fmt.Fprintln(env.Out, nt.Value.Reveal())
 	}
 	afterCreate(ctx, w, s, pf, o.revokeCred, now)
 	return err
+}
+
+// checkDestination makes sure, before anything is sent, that the new token
+// has a place to go that is not a terminal's scrollback: a pipe, a new file
+// (--save), or a terminal the user chose (--show-token).
+func (o *createOpts) checkDestination(env Env) error {
+	if o.save != "" {
+		if err := secretfile.Free(o.save); err != nil {
+			return exitf(ExitInvalid, "--save %v (nothing was sent)", err)
+		}
+		return nil
+	}
+	if !o.dryRun && !o.showToken && env.IsTerminal(env.Out) {
+		return exitf(ExitInvalid, "stdout is a terminal, so the token would stay in its scrollback (nothing was sent): "+
+			"capture it (T=$(gitlab-token-wizard create ...)), write it to a file with --save FILE, pass --show-token to print it anyway, "+
+			"or run the wizard (no arguments), which shows it masked")
+	}
+	return nil
 }
 
 // afterCreate deals with the credential used to sign in: revoked when asked,
@@ -370,11 +407,17 @@ type jsonCheck struct {
 	Detail string `json:"detail"`
 }
 
-func writeJSON(out io.Writer, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification) error {
+// writeJSON writes one object; the token is in it unless it was saved to a file.
+func writeJSON(out io.Writer, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo string) error {
 	obj := map[string]any{
 		"id": nt.ID, "kind": r.Kind, "host": host, "target": r.Target, "name": nt.Name, "description": nt.Description, "scopes": nt.Scopes,
 		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
-		"user_id": nt.UserID, "active": nt.Active, "token": nt.Value.Reveal(),
+		"user_id": nt.UserID, "active": nt.Active,
+	}
+	if savedTo != "" {
+		obj["token_file"] = savedTo
+	} else {
+		obj["token"] = nt.Value.Reveal()
 	}
 	switch r.Kind {
 	case token.KindProject:

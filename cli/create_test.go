@@ -28,8 +28,14 @@ func execute(t *testing.T, url, cred, stdin string, args ...string) run {
 // secrets among them (GITLAB_TOKEN) must not appear in any output.
 func executeEnv(t *testing.T, vars map[string]string, stdin string, args ...string) run {
 	t.Helper()
+	return executeTTY(t, vars, false, stdin, args...)
+}
+
+// executeTTY is executeEnv with stdout (and stderr) a terminal or not.
+func executeTTY(t *testing.T, vars map[string]string, tty bool, stdin string, args ...string) run {
+	t.Helper()
 	var out, errb bytes.Buffer
-	env := Env{In: strings.NewReader(stdin), Out: &out, Err: &errb, Now: time.Now, IsTerminal: func(any) bool { return false },
+	env := Env{In: strings.NewReader(stdin), Out: &out, Err: &errb, Now: time.Now, IsTerminal: func(f any) bool { return tty && f == any(&out) },
 		Getenv: func(k string) string { return vars[k] }}
 	code := Execute(context.Background(), env, args)
 	r := run{code, out.String(), errb.String()}

@@ -61,3 +61,32 @@ func TestSecretsStayWhereTheyBelong(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateOnATerminalNeedsADestination(t *testing.T) {
+	srv, url := server(t)
+	vars := map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}
+	r := executeTTY(t, vars, true, "", "create", "-R", "acme/web")
+	if r.code != ExitInvalid || !strings.Contains(r.stderr, "--save FILE") || len(srv.Requests()) != 0 {
+		t.Fatalf("a terminal stdout: exit %d, %d requests\n%s", r.code, len(srv.Requests()), r.stderr)
+	}
+	r = executeTTY(t, vars, true, "", "create", "-R", "acme/web", "--show-token")
+	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "glpat-") {
+		t.Fatalf("--show-token: %d %q", r.code, r.stdout)
+	}
+	file := filepath.Join(t.TempDir(), "jira.token")
+	r = executeTTY(t, vars, true, "", "create", "-R", "acme/web", "--name", "saved", "--save", file, "-F", "json")
+	b, err := os.ReadFile(file)
+	st, _ := os.Stat(file)
+	if r.code != ExitOK || err != nil || !strings.HasPrefix(string(b), "glpat-") || st.Mode().Perm() != 0o600 {
+		t.Fatalf("--save: %d %v %v\n%s", r.code, err, st, r.stderr)
+	}
+	if strings.Contains(r.stdout, strings.TrimSpace(string(b))) || !strings.Contains(r.stdout, `"token_file"`) {
+		t.Fatalf("the saved token is also on stdout: %s", r.stdout)
+	}
+	// An existing file is refused before anything is sent.
+	posts := srv.CountRequests("POST", "/access_tokens")
+	r = executeTTY(t, vars, true, "", "create", "-R", "acme/web", "--name", "again", "--save", file)
+	if r.code != ExitInvalid || !strings.Contains(r.stderr, "never overwritten") || srv.CountRequests("POST", "/access_tokens") != posts {
+		t.Fatalf("existing --save file: %d\n%s", r.code, r.stderr)
+	}
+}

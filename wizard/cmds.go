@@ -3,13 +3,14 @@ package wizard
 import (
 	"context"
 	"fmt"
-	"os"
+	"errors"
 	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/secretfile"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
@@ -163,16 +164,9 @@ func saveCmd(dir string, id int64, v token.Secret) tea.Cmd {
 				name = fmt.Sprintf("gitlab-token-%d-%d.txt", id, i)
 			}
 			path := filepath.Join(dir, name)
-			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-			if os.IsExist(err) {
+			err := secretfile.Write(path, v)
+			if errors.Is(err, secretfile.ErrExists) {
 				continue
-			}
-			if err != nil {
-				return savedMsg{err: err}
-			}
-			_, err = f.WriteString(v.Reveal() + "\n")
-			if cerr := f.Close(); err == nil {
-				err = cerr
 			}
 			return savedMsg{path: path, err: err}
 		}
