@@ -2,8 +2,8 @@ package wizard
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"time"
 
