@@ -152,15 +152,7 @@ func TestGlabLoginIsReusedOnlyWhenPrivate(t *testing.T) {
 func TestOAuthDeviceSignIn(t *testing.T) {
 	srv, url := server(t)
 	srv.SetDeviceInterval(1)
-	go func() {
-		for i := 0; i < 100; i++ {
-			if codes := srv.PendingDeviceCodes(); len(codes) > 0 {
-				_ = srv.ApproveDevice(codes[0], 2, true)
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
+	srv.AutoDecide(2, true)
 	r := executeEnv(t, map[string]string{"GITLAB_HOST": url, "GITLAB_OAUTH_CLIENT_ID": fake.DemoOAuthClientID}, "", "create", "-R", "acme/web", "--revoke-credential")
 	if r.code != ExitOK {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
@@ -176,15 +168,7 @@ func TestOAuthDeviceSignIn(t *testing.T) {
 	// Denied in the browser: a clear message, nothing sent.
 	srv2, url2 := server(t)
 	srv2.SetDeviceInterval(1)
-	go func() {
-		for i := 0; i < 100; i++ {
-			if codes := srv2.PendingDeviceCodes(); len(codes) > 0 {
-				_ = srv2.ApproveDevice(codes[0], 2, false)
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
+	srv2.AutoDecide(2, false)
 	r = executeEnv(t, map[string]string{"GITLAB_HOST": url2, "GITLAB_OAUTH_CLIENT_ID": fake.DemoOAuthClientID}, "", "create", "-R", "acme/web")
 	if r.code == ExitOK || !strings.Contains(r.stderr, "denied in the browser") || len(srv2.Tokens("project:100")) != 0 {
 		t.Fatalf("denied: %d\n%s", r.code, r.stderr)

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -63,7 +61,10 @@ func TestGuidedPersonalPathInTmux(t *testing.T) {
 	u, _ := url.Parse(link)
 	form := u.Query()
 	form.Set("expires_at", time.Now().UTC().AddDate(0, 0, 2).Format("2006-01-02"))
-	short := submitForm(t, ts.URL+u.Path, form)
+	short, err := fake.SubmitPATForm(ts.URL, u.Path, fake.MaintainerToken, form)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tt.paste(short)
 	tt.keys("Enter")
 	screen = tt.wait("FAIL  expiry")
@@ -71,7 +72,10 @@ func TestGuidedPersonalPathInTmux(t *testing.T) {
 		t.Fatalf("verdict on a token that expires too soon:\n%s", screen)
 	}
 	form.Set("expires_at", time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
-	good := submitForm(t, ts.URL+u.Path, form)
+	good, err := fake.SubmitPATForm(ts.URL, u.Path, fake.MaintainerToken, form)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tt.paste(good)
 	tt.keys("Enter")
 	screen = tt.wait("ready for Jira")
@@ -89,23 +93,4 @@ func TestGuidedPersonalPathInTmux(t *testing.T) {
 			t.Fatalf("the wizard created something itself: %s %s", r.Method, r.Path)
 		}
 	}
-}
-
-func submitForm(t *testing.T, action string, form url.Values) string {
-	t.Helper()
-	req, _ := http.NewRequest("POST", action, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "_gitlab_session", Value: fake.MaintainerToken})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		NewToken string `json:"new_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.NewToken == "" {
-		t.Fatalf("form POST: %d %v", resp.StatusCode, err)
-	}
-	return out.NewToken
 }

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -128,17 +129,10 @@ func TestNamespacePlan(t *testing.T) {
 }
 
 func TestOAuthPreflight(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	srv.SetDeviceInterval(1)
+	srv, ts := deviceServer(t)
 	// Obtain an OAuth token through the device flow, as cli does.
 	cfgTok, err := DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
-		Prompt: func(d DeviceCode) {
-			go func() { _ = srv.ApproveDevice(d.UserCode, 2, true) }()
-		}})
+		Prompt: func(d DeviceCode) { go func() { _ = srv.ApproveDevice(d.UserCode, 2, true) }() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,13 +150,8 @@ func TestOAuthPreflight(t *testing.T) {
 }
 
 func TestDeviceLoginDeniedAndUnknownClient(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	srv.SetDeviceInterval(1)
-	_, err = DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
+	srv, ts := deviceServer(t)
+	_, err := DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
 		Prompt: func(d DeviceCode) { go func() { _ = srv.ApproveDevice(d.UserCode, 2, false) }() }})
 	if err == nil || !strings.Contains(err.Error(), "denied") {
 		t.Fatalf("denied: %v", err)
@@ -242,13 +231,8 @@ func TestAdminModeNeedsTheAdminModeScope(t *testing.T) {
 }
 
 func TestDeviceCodeExpiry(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	srv.SetDeviceInterval(1)
-	_, err = DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
+	srv, ts := deviceServer(t)
+	_, err := DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
 		Prompt: func(DeviceCode) {
 			// Nobody approves; the server's clock passes the code's five minutes.
 			srv.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
@@ -256,4 +240,16 @@ func TestDeviceCodeExpiry(t *testing.T) {
 	if code(err) != CodeExpired || !strings.Contains(err.Error(), "expired before it was approved") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// deviceServer is the stand-in with a one-second device flow interval.
+func deviceServer(t *testing.T) (*fake.Server, *httptest.Server) {
+	t.Helper()
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	srv.SetDeviceInterval(1)
+	return srv, ts
 }

@@ -1,8 +1,6 @@
 package wizard
 
 import (
-	"encoding/json"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -70,8 +68,7 @@ func TestFreePlanOffersThePersonalPath(t *testing.T) {
 	}
 }
 
-// createInBrowser does what the user does in GitLab's web form: it posts the
-// prefilled values (with an expiry) as the signed-in user and returns the token.
+// createInBrowser submits GitLab's form from the prefilled link, with an expiry.
 func createInBrowser(t *testing.T, base, link, session, expires string) string {
 	t.Helper()
 	u, err := url.Parse(link)
@@ -80,21 +77,11 @@ func createInBrowser(t *testing.T, base, link, session, expires string) string {
 	}
 	form := u.Query()
 	form.Set("expires_at", expires)
-	req, _ := http.NewRequest("POST", base+u.Path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "_gitlab_session", Value: session})
-	resp, err := http.DefaultClient.Do(req)
+	v, err := fake.SubmitPATForm(base, u.Path, session, form)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var out struct {
-		NewToken string `json:"new_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.NewToken == "" {
-		t.Fatalf("form: %d %v", resp.StatusCode, err)
-	}
-	return out.NewToken
+	return v
 }
 
 func TestGuidedPersonalPath(t *testing.T) {

@@ -81,10 +81,8 @@ func (s *Server) createUserToken(c *ctx) {
 		c.message(403, "403 Forbidden")
 		return
 	}
-	uid, _ := strconv.Atoi(c.seg[1])
-	u := s.users[uid]
+	u := s.userAt(c)
 	if u == nil {
-		c.notFound("User")
 		return
 	}
 	t, ok := s.personalTokenParams(c, func(sc string) bool { return personalScopes[sc] })
@@ -190,10 +188,8 @@ func (s *Server) getUserByID(c *ctx) {
 	if !s.requireScope(c, "api", "read_api", "read_user") {
 		return
 	}
-	uid, _ := strconv.Atoi(c.seg[1])
-	u := s.users[uid]
+	u := s.userAt(c)
 	if u == nil {
-		c.notFound("User")
 		return
 	}
 	c.json(200, s.userJSON(u, c.user.Admin))
@@ -249,4 +245,14 @@ func hasScope(t *Token, scope string) bool {
 		}
 	}
 	return false
+}
+
+// userAt is the user of /users/:id, or nil after a 404.
+func (s *Server) userAt(c *ctx) *User {
+	uid, _ := strconv.Atoi(c.seg[1])
+	u := s.users[uid]
+	if u == nil {
+		c.notFound("User")
+	}
+	return u
 }

@@ -34,6 +34,7 @@ type Server struct {
 	faults      []*Fault
 	latency     time.Duration
 	devices     []*device
+	autoDecide  *autoDecision
 	hostileJSON bool
 	adminMode   bool
 	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -47,6 +48,19 @@ func (s *Server) decideDevice(userCode string, uid int, approve bool) error {
 	return fmt.Errorf("no pending authorization with code %q", userCode)
 }
 
+// AutoDecide makes every later device authorization approved (or denied) by
+// user uid as soon as it is asked for, as a person quick in the browser would.
+func (s *Server) AutoDecide(uid int, approve bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.autoDecide = &autoDecision{uid: uid, approve: approve}
+}
+
+type autoDecision struct {
+	uid     int
+	approve bool
+}
+
 // PendingDeviceCodes returns the user codes waiting for approval.
 func (s *Server) PendingDeviceCodes() []string {
 	s.mu.Lock()
@@ -76,6 +90,17 @@ func (s *Server) webUser(c *ctx) *User {
 		}
 	}
 	return nil
+}
+
+// signedIn returns the browser's user, or sends it to sign in (302) and returns nil.
+func (s *Server) signedIn(c *ctx) *User {
+	u := s.webUser(c)
+	if u == nil {
+		c.w.Header().Set("Location", "/users/sign_in")
+		c.rec.Status = 302
+		c.w.WriteHeader(302)
+	}
+	return u
 }
 
 func (s *Server) oauthError(c *ctx, status int, code, desc string) {
@@ -155,6 +180,9 @@ func (s *Server) authorizeDevice(c *ctx) {
 	d := &device{code: randomHex(40), userCode: strings.ToUpper(randomHex(4) + "-" + randomHex(4)), clientID: v.Get("client_id"),
 		scopes: scopes, expires: s.now().Add(300 * time.Second), interval: interval, status: "pending"}
 	s.devices = append(s.devices, d)
+	if a := s.autoDecide; a != nil {
+		_ = s.decideDevice(d.userCode, a.uid, a.approve)
+	}
 	base := "http://" + c.r.Host
 	if c.r.TLS != nil {
 		base = "https://" + c.r.Host
@@ -219,11 +247,8 @@ func (s *Server) oauthTokenInfo(c *ctx) {
 
 // devicePage is where a person enters the user code and approves or denies.
 func (s *Server) devicePage(c *ctx) {
-	u := s.webUser(c)
+	u := s.signedIn(c)
 	if u == nil {
-		c.w.Header().Set("Location", "/users/sign_in")
-		c.rec.Status = 302
-		c.w.WriteHeader(302)
 		return
 	}
 	v := formParams(c)
@@ -245,11 +270,8 @@ func (s *Server) devicePage(c *ctx) {
 // for the signed-in user and answers, as GitLab's page does, with JSON
 // carrying new_token.
 func (s *Server) patPage(c *ctx) {
-	u := s.webUser(c)
+	u := s.signedIn(c)
 	if u == nil {
-		c.w.Header().Set("Location", "/users/sign_in")
-		c.rec.Status = 302
-		c.w.WriteHeader(302)
 		return
 	}
 	v := formParams(c)
@@ -311,4 +333,33 @@ func (s *Server) page(c *ctx, status int, title, body string) {
 	c.rec.Status = status
 	c.w.WriteHeader(status)
 	fmt.Fprintf(c.w, "<!DOCTYPE html><html><head><title>%s · GitLab</title></head><body><h1>%s</h1>%s</body></html>\n", title, title, body)
+}
+
+// SubmitPATForm does what a person does in a browser on the personal access
+// token page: it submits form (name, scopes, expires_at, ...) to the page at
+// base+path, signed in with session (a personal token of the user, the
+// stand-in's session cookie), and returns the new token. For tests.
+func SubmitPATForm(base, path, session string, form url.Values) (string, error) {
+	req, err := http.NewRequest("POST", strings.TrimRight(base, "/")+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "_gitlab_session", Value: session})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		NewToken string   `json:"new_token"`
+		Errors   []string `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return "", fmt.Errorf("form answer %d: %w", resp.StatusCode, err)
+	}
+	if out.NewToken == "" {
+		return "", fmt.Errorf("form refused (%d): %s", resp.StatusCode, strings.Join(out.Errors, "; "))
+	}
+	return out.NewToken, nil
 }
