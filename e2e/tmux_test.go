@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
 )
 
 func tmux(t *testing.T, args ...string) string {
@@ -76,7 +78,8 @@ func (tt *term) paste(s string) {
 
 func TestWizardInTmux(t *testing.T) {
 	dir := t.TempDir()
-	tt := startTerm(t, dir, 100, 34, "env NO_COLOR=1 "+bin+" --demo; echo EXIT=$?; sleep 30")
+	logPath := filepath.Join(dir, "debug.log")
+	tt := startTerm(t, dir, 100, 34, "env NO_COLOR=1 "+bin+" --demo --debug "+logPath+"; echo EXIT=$?; sleep 30")
 	tm, wait := tt.run, tt.wait
 	session := tt.session
 
@@ -119,6 +122,15 @@ func TestWizardInTmux(t *testing.T) {
 	b, _ := os.ReadFile(saved[0])
 	if st.Mode().Perm() != 0o600 || strings.TrimSpace(string(b)) != tok {
 		t.Fatalf("saved file mode %v content %q", st.Mode(), b)
+	}
+	// The debug log of the whole run: private, and without either secret.
+	st, _ = os.Stat(logPath)
+	log, _ := os.ReadFile(logPath)
+	if st == nil || st.Mode().Perm() != 0o600 || !strings.Contains(string(log), "/access_tokens") {
+		t.Fatalf("debug log: %v\n%s", st, log)
+	}
+	if strings.Contains(string(log), tok) || strings.Contains(string(log), fake.MaintainerToken) {
+		t.Fatal("a secret is in the debug log")
 	}
 }
 

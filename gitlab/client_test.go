@@ -326,3 +326,27 @@ func TestSecretNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+func TestProxyFromEnv(t *testing.T) {
+	env := map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", "http_proxy": "http://plain.corp:8080", "NO_PROXY": ".internal.example,10.0.0.0/8"}
+	proxy := ProxyFromEnv(func(k string) string { return env[k] })
+	tests := []struct{ url, want string }{
+		{"https://gitlab.com/api/v4/user", "http://proxy.corp:3128"},
+		{"http://gitlab.example.com/api/v4/user", "http://plain.corp:8080"},
+		{"https://gitlab.internal.example/api/v4/user", ""},
+		{"https://10.1.2.3/api/v4/user", ""},
+		{"http://127.0.0.1:3000/api/v4/user", ""},
+		{"http://localhost:3000/api/v4/user", ""},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest("GET", tt.url, nil)
+		u, err := proxy(req)
+		got := ""
+		if u != nil {
+			got = u.String()
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("proxy for %s = %q, %v; want %q", tt.url, got, err, tt.want)
+		}
+	}
+}

@@ -375,7 +375,8 @@ type Plan struct {
 }
 
 // NamespacePlan reads the plan of the top-level namespace of path (a project
-// or group full path). A namespace the caller may not read gives an empty Plan.
+// or group full path). A namespace the caller may not read, or any failure
+// but a cancellation, gives an empty Plan: unknown.
 func (c *Client) NamespacePlan(ctx context.Context, path string) (Plan, error) {
 	root := strings.SplitN(strings.Trim(path, "/"), "/", 2)[0]
 	if root == "" {
@@ -383,11 +384,12 @@ func (c *Client) NamespacePlan(ctx context.Context, path string) (Plan, error) {
 	}
 	ns, _, err := c.gl.Namespaces.GetNamespace(root, gl.WithContext(ctx))
 	if err != nil {
-		var er *gl.ErrorResponse
-		if errors.Is(err, gl.ErrNotFound) || errors.As(err, &er) && er.StatusCode == 403 {
-			return Plan{}, nil
+		if ctx.Err() != nil {
+			return Plan{}, c.classify(err, "read the namespace's plan")
 		}
-		return Plan{}, c.classify(err, "read the namespace's plan")
+		// Not knowing the plan is no reason to stop: GitLab refuses at create
+		// if the tier lacks these tokens, and that refusal is explained too.
+		return Plan{}, nil
 	}
 	return Plan{Name: strings.ToLower(safe.Line(ns.Plan, 40)), Trial: ns.Trial}, nil
 }
