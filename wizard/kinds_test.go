@@ -147,7 +147,7 @@ func TestAdminPersonalTokenForAUser(t *testing.T) {
 		d.key("enter")
 	}
 	scr = d.screen()
-	if !strings.Contains(scr, "alice — the token acts as this user") || !strings.Contains(scr, "--user alice") ||
+	if !strings.Contains(scr, "@alice (Alice Maintainer) — the token acts as this user") || !strings.Contains(scr, "--user alice") ||
 		!strings.Contains(scr, "/api/v4/users/2/personal_access_tokens") || strings.Contains(scr, "role ") {
 		t.Fatalf("review:\n%s", scr)
 	}

@@ -197,21 +197,50 @@ func (m *Model) reviewBody() string {
 func wrap(body string, width int) string {
 	lines := strings.Split(body, "\n")
 	for i, l := range lines {
-		if f := strings.Fields(l); len(f) == 1 && strings.Contains(f[0], "://") {
-			l = ansi.Hardwrap(l, width, true)
-		} else {
-			l = ansi.Wrap(l, width, "")
+		switch f := strings.Fields(l); {
+		case ansi.StringWidth(l) <= width:
+		case len(f) == 1 && strings.Contains(f[0], "://"):
+			lines[i] = ansi.Hardwrap(l, width, true)
+		default:
+			lines[i] = wordWrap(l, width)
 		}
-		// Wrap keeps trailing padding past the width; only spaces are cut here.
-		parts := strings.Split(l, "\n")
-		for j, p := range parts {
-			if ansi.StringWidth(p) > width {
-				parts[j] = ansi.Truncate(p, width, "")
-			}
-		}
-		lines[i] = strings.Join(parts, "\n")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wordWrap breaks a line at spaces only — never inside "--flag" or
+// "Content-Type" as hyphen-breaking wrappers do — and cuts a word longer than
+// the width at the width. Trailing spaces past the width are dropped.
+func wordWrap(line string, width int) string {
+	var out []string
+	cur, curW := "", 0
+	for i, w := range strings.Split(line, " ") {
+		ww := ansi.StringWidth(w)
+		sep := 0
+		if i > 0 {
+			sep = 1
+		}
+		if curW+sep+ww <= width {
+			if i > 0 {
+				cur += " "
+			}
+			cur, curW = cur+w, curW+sep+ww
+			continue
+		}
+		if ww == 0 {
+			continue // a space that would pass the edge
+		}
+		if cur != "" {
+			out = append(out, cur)
+		}
+		cur, curW = w, ww
+		for ansi.StringWidth(cur) > width {
+			out = append(out, ansi.Truncate(cur, width, ""))
+			cur = ansi.TruncateLeft(cur, width, "")
+		}
+		curW = ansi.StringWidth(cur)
+	}
+	return strings.Join(append(out, cur), "\n")
 }
 
 // fit lays out header, title, body and help in at most height lines (0: no

@@ -78,6 +78,8 @@ type Model struct {
 	revoked      bool
 	// orderKind is the kind the step order was built for.
 	orderKind token.Kind
+	// owner is the user a personal token is for (administrator path).
+	owner gitlab.User
 	// sentCreate is set once a create request was sent.
 	sentCreate bool
 	// guidedDone is set when a pasted personal token passed every check.
@@ -405,6 +407,7 @@ func (m *Model) onDone(msg steps.DoneMsg) (tea.Model, tea.Cmd) {
 		m.setKind(m.req.Kind)
 	case steps.Target:
 		if m.req.Kind == token.KindPersonal {
+			m.owner = s.(*steps.SearchStep).ChosenUser()
 			break
 		}
 		// The caller's role bounds the roles offered, and the namespace's plan
@@ -635,10 +638,17 @@ func isPlanError(err error) bool {
 func (m *Model) targetPhrase() string {
 	switch m.req.Kind {
 	case token.KindPersonal:
-		if m.req.PersonalUser() == token.Me {
-			return "for " + m.pf.User.Username
+		u := m.owner
+		if u.Username == "" {
+			u = gitlab.User{Username: m.req.PersonalUser()}
+			if u.Username == token.Me {
+				u = m.pf.User
+			}
 		}
-		return "for " + m.req.PersonalUser()
+		if u.Name != "" {
+			return fmt.Sprintf("for @%s (%s)", u.Username, u.Name)
+		}
+		return "for @" + u.Username
 	case token.KindGroup:
 		return "on group " + m.req.Target
 	}
