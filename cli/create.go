@@ -44,12 +44,17 @@ func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Comma
 		Long: `Create an access token without questions: a project token (--project), a group
 token (--group, needs Owner) or, for administrators, a personal token for a user
 (--user USERNAME or --user @me; --project then names a project to verify it on).
-Every choice of the wizard has a flag; what you leave out comes from --preset (default jira-read: read_api, Reporter)
-and the expiry defaults to 30 days. The token alone goes to stdout, everything
-else to stderr, so T=$(gitlab-token-wizard create ...) works.
 
-The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN) or
---token-stdin; never from a flag.`,
+Every choice of the wizard has a flag; what you leave out comes from --preset
+(default jira-read: read_api, Reporter) and the expiry defaults to 30 days.
+Everything is checked before anything is sent.
+
+The token alone goes to stdout and everything else to stderr, so
+T=$(gitlab-token-wizard create ...) works. When stdout is a terminal, say where
+the token goes: --save FILE (mode 0600) or --show-token.
+
+The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
+--token-stdin, glab's login, or --oauth-client-id; never from a flag.`,
 		Example: `  GITLAB_TOKEN=... gitlab-token-wizard create --project acme/web "Jira integration"
   gitlab-token-wizard create --group acme --preset jira-read
   gitlab-token-wizard create --user jira-bot --project acme/web --duration 90d
