@@ -40,9 +40,13 @@ type ReviewStep struct {
 }
 
 // NewReview shows body, prepared by the root from the finished request.
-// has names the steps the user may jump back to.
-func NewReview(st *Styles, body string, has []ID) *ReviewStep {
+// has names the steps the user may jump back to; target names what the
+// target step chooses ("project", "group", "user").
+func NewReview(st *Styles, body string, has []ID, target string) *ReviewStep {
 	s := &ReviewStep{body: body, keys: DefaultReviewKeyMap(), styles: st, has: map[ID]bool{}}
+	if target != "" {
+		s.keys.Target.SetHelp("t", target)
+	}
 	for _, id := range has {
 		s.has[id] = true
 	}

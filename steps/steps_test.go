@@ -346,3 +346,23 @@ func runBatch(cmd tea.Cmd) []tea.Msg {
 	}
 	return out
 }
+
+func TestReviewOffersOnlyTheStepsOfThisRun(t *testing.T) {
+	s := NewReview(&styles, "body", []ID{Purpose, Kind, Target, Name, Expiry, Scopes, Review}, "user")
+	var help []string
+	for _, b := range s.ShortHelp() {
+		help = append(help, b.Help().Key+" "+b.Help().Desc)
+	}
+	if h := strings.Join(help, ", "); !strings.Contains(h, "t user") || strings.Contains(h, "role") {
+		t.Fatalf("help = %s", h)
+	}
+	if msg := press(t, s, "r"); msg != nil {
+		t.Fatalf("r jumped to a step this run does not have: %#v", msg)
+	}
+	if msg := press(t, s, "t"); msg != (JumpMsg{To: Target}) {
+		t.Fatalf("t = %#v", msg)
+	}
+	if _, ok := press(t, s, "enter").(CreateMsg); !ok {
+		t.Fatal("enter does not create")
+	}
+}

@@ -209,7 +209,8 @@ func (m *Model) step(id steps.ID) steps.Step {
 	case steps.Scopes:
 		s = steps.NewScopes(&m.styles, m.req.Kind, m.pf.User.IsAdmin, m.req.Scopes, m.preset)
 	case steps.Review:
-		s = steps.NewReview(&m.styles, m.reviewBody(), m.order)
+		target := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user"}[m.req.Kind]
+		s = steps.NewReview(&m.styles, m.reviewBody(), m.order, target)
 	}
 	m.steps[id] = s
 	return s
