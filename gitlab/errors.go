@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -138,7 +139,20 @@ func (c *Client) classify(err error, what string) error {
 	if errors.As(err, &er) {
 		return c.fromResponse(er, what)
 	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) || errors.Is(err, io.ErrUnexpectedEOF) && !isNetOp(err) {
+		return &Error{Code: CodeServer, Explanation: fmt.Sprintf("%s answered, but not with the JSON GitLab sends, while trying to %s", host, what),
+			Next: "check that the address is GitLab's (not a proxy or login page) and try again", cause: err}
+	}
 	return networkError(err, host, what)
+}
+
+// isNetOp reports an error from the connection itself.
+func isNetOp(err error) bool {
+	var op *net.OpError
+	var ue *url.Error
+	return errors.As(err, &op) || errors.As(err, &ue)
 }
 
 // notSent reports failures that happen before a request leaves this machine —

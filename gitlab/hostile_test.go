@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -77,5 +78,22 @@ func TestHostileServerDataIsSanitized(t *testing.T) {
 	check("error", err.Error())
 	if len(err.Error()) > 2000 {
 		t.Fatalf("a %d-byte error message", len(err.Error()))
+	}
+}
+
+func TestAnswersThatAreNotJSON(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	ctx := context.Background()
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/projects", Kind: fake.FaultStatus, Status: 200, Body: "<html>Sign in to the proxy</html>", Times: 1})
+	if _, err := c.SearchProjects(ctx, "web", 20, token.RoleMaintainer); code(err) != CodeServer || !strings.Contains(err.Error(), "not with the JSON GitLab sends") {
+		t.Fatalf("search: %v", err)
+	}
+	// A create whose 201 answer is cut short: the token exists, its value is lost.
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 201, Body: `{"id":`})
+	_, err := c.CreateToken(ctx, token.Request{Kind: token.KindProject, Target: "acme/web", Name: "cut", Role: token.RoleReporter,
+		Scopes: []token.Scope{"read_api"}, ExpiresAt: token.DefaultExpiry(time.Now())})
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Orphan == nil || srv.CountRequests("POST", "/access_tokens") != 1 {
+		t.Fatalf("cut answer: %v", err)
 	}
 }
