@@ -68,10 +68,11 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 	}
 	var cred token.Secret
 	if g.demo {
-		_, ts, err := fake.Start("demo")
+		srv, ts, err := fake.Start("demo")
 		if err != nil {
 			return nil, err
 		}
+		srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
 		s.stop, s.demo, s.host, cred, s.source = ts.Close, true, ts.URL, fake.MaintainerToken, "the demo"
 	} else {
 		var err error

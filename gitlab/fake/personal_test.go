@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,5 +159,28 @@ func TestDeviceFlow(t *testing.T) {
 	s.Now = func() time.Time { return fixedNow.Add(10 * time.Minute) }
 	if st, r := post("/oauth/token", poll); st != 400 || r["error"] != "expired_token" {
 		t.Fatalf("expired: %d %v", st, r)
+	}
+}
+
+func TestDemoBrowserUsesTheFormWithoutSigningIn(t *testing.T) {
+	s, ts := newTestServer(t, "demo")
+	s.SetBrowserUser(2)
+	form := url.Values{"name": {"Jira"}, "scopes": {"read_api"}, "expires_at": {"2026-12-25"}}
+	req, _ := http.NewRequest("POST", ts.URL+"/-/user_settings/personal_access_tokens", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b := new(strings.Builder)
+	_, _ = io.Copy(b, resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(b.String(), `id="created-personal-access-token" readonly size="40" value="glpat-`) {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	ts2 := s.Tokens("*")
+	if last := ts2[len(ts2)-1]; last.UserID != 2 || last.Name != "Jira" {
+		t.Fatalf("token %+v", last)
 	}
 }

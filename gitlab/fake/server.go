@@ -35,6 +35,7 @@ type Server struct {
 	latency     time.Duration
 	devices     []*device
 	autoDecide  *autoDecision
+	browserUser int
 	hostileJSON bool
 	adminMode   bool
 	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).

@@ -89,8 +89,19 @@ func (s *Server) webUser(c *ctx) *User {
 			}
 		}
 	}
+	if v == "" && s.browserUser != 0 {
+		if u := s.users[s.browserUser]; u != nil {
+			c.rec.Auth = "browser session of " + u.Username
+			return u
+		}
+	}
 	return nil
 }
+
+// SetBrowserUser signs every browser without a session in as user uid, so
+// that in --demo a person can open the prefilled form links in a real
+// browser and use them. 0 turns it off (the default: browsers must sign in).
+func (s *Server) SetBrowserUser(uid int) { s.mu.Lock(); s.browserUser = uid; s.mu.Unlock() }
 
 // signedIn returns the browser's user, or sends it to sign in (302) and returns nil.
 func (s *Server) signedIn(c *ctx) *User {
@@ -291,7 +302,7 @@ func (s *Server) patPage(c *ctx) {
 		s.page(c, 200, "Personal access tokens", fmt.Sprintf(`<form method="post">
 <input id="personal_access_token_name" name="name" value="%s">
 <input id="personal_access_token_description" name="description" value="%s">
-<input id="personal_access_token_expires_at" name="expires_at" value="%s">
+<input id="personal_access_token_expires_at" name="expires_at" type="date" value="%s">
 <input id="personal_access_token_scopes" name="scopes" value="%s">
 <button type="submit">Create token</button></form>`,
 			html.EscapeString(v.Get("name")), html.EscapeString(desc), s.now().AddDate(0, 0, 30).Format("2006-01-02"), html.EscapeString(strings.Join(scopes, ","))))
@@ -319,6 +330,13 @@ func (s *Server) patPage(c *ctx) {
 	t := Token{ID: s.nextToken, Name: name, Description: v.Get("description"), Value: newTokenValue(), UserID: u.ID,
 		Scopes: scopes, ExpiresAt: expires, CreatedAt: s.now()}
 	s.addToken(t)
+	if strings.Contains(c.r.Header.Get("Accept"), "text/html") {
+		// A browser's plain form post: show the token once, as GitLab's page does.
+		s.page(c, 200, "Personal access tokens", fmt.Sprintf(`<p>Your new personal access token has been created. Copy it now: you will not see it again.</p>
+<input id="created-personal-access-token" readonly size="40" value="%s"><p>Name: %s · Scopes: %s · Expires: %s</p>`,
+			html.EscapeString(t.Value), html.EscapeString(t.Name), html.EscapeString(strings.Join(t.Scopes, ", ")), html.EscapeString(t.ExpiresAt)))
+		return
+	}
 	c.json(200, map[string]any{"new_token": t.Value, "active_access_tokens": []any{s.tokenJSON(s.tokens[t.ID], false)}, "total": 1})
 }
 

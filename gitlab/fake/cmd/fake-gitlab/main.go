@@ -30,6 +30,7 @@ func main() {
 	seed := flag.String("seed", "demo", "seed data: "+strings.Join(fake.Seeds, ", "))
 	latency := flag.Duration("latency", 0, "delay every response by this much")
 	urlFile := flag.String("url-file", "", "also write the URL to this file (for scripts)")
+	browserUser := flag.Int("browser-user", 0, "sign browsers without a session in as this user id (2 is alice), so the web form links work")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
 	flag.Parse()
@@ -40,6 +41,7 @@ func main() {
 		os.Exit(2)
 	}
 	srv.SetLatency(*latency)
+	srv.SetBrowserUser(*browserUser)
 	for _, s := range faults {
 		f, err := fake.ParseFault(s)
 		if err != nil {
