@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/token"
@@ -252,4 +253,28 @@ func deviceServer(t *testing.T) (*fake.Server, *httptest.Server) {
 	t.Cleanup(ts.Close)
 	srv.SetDeviceInterval(1)
 	return srv, ts
+}
+
+func FuzzPATFormURL(f *testing.F) {
+	f.Add("https://gitlab.example.com", "17.11.2-ee", "Jira integration", "for Jira", "read_api,api")
+	f.Add("http://127.0.0.1:3000/", "16.5", "a&b=c", "", "read_api")
+	f.Add("https://h/sub", "garbage", "\x1b]52;c;x\x07", "\u202e", "")
+	f.Fuzz(func(t *testing.T, base, version, name, desc, scopes string) {
+		base, err := NormalizeHost(base, true) // the wizard only ever passes a normalized base
+		if err != nil || !utf8.ValidString(name) || !utf8.ValidString(desc) {
+			return
+		}
+		u := PATFormURL(base, version, name, desc, token.ParseScopes(scopes))
+		if !strings.HasPrefix(u, strings.TrimRight(base, "/")+"/-/") {
+			t.Fatalf("%q does not start with the base %q", u, base)
+		}
+		i := strings.LastIndex(u, "personal_access_tokens?") + len("personal_access_tokens")
+		q, err := url.ParseQuery(u[i+1:])
+		if err != nil || q.Get("name") != name {
+			t.Fatalf("name %q did not survive: %q (%v)", name, u, err)
+		}
+		if strings.ContainsAny(u[i:], " \n\x1b") {
+			t.Fatalf("unescaped characters in %q", u)
+		}
+	})
 }
