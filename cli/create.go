@@ -234,6 +234,10 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	fmt.Fprintln(w, "Creating the token… (sent once; never retried on its own)")
 	nt, err := s.client.CreateToken(ctx, req)
 	if err != nil {
+		var ou *gitlab.OutcomeUnknownError
+		if errors.As(err, &ou) && ou.Orphan != nil {
+			fmt.Fprintf(w, "To revoke the orphaned token: %s\n", revokeCommand(s.host, req, ou.Orphan.ID))
+		}
 		return apiExit(ctx, err)
 	}
 	fmt.Fprintf(w, "Created %s access token %d %q (%s).\n", req.Kind, nt.ID, nt.Name, nt.Value.Masked())

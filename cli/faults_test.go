@@ -168,3 +168,33 @@ func TestProxyEnvironmentIsRespected(t *testing.T) {
 		t.Fatalf("NO_PROXY ignored: %d, proxy saw %d more\n%s", r.code, len(hosts())-before, r.stderr)
 	}
 }
+
+func TestOrphanRevokedWithThePrintedCommand(t *testing.T) {
+	srv, url := server(t)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
+	i := strings.Index(r.stderr, "To revoke the orphaned token: ")
+	if r.code != ExitUnknown || i < 0 {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	line := strings.SplitN(r.stderr[i+len("To revoke the orphaned token: "):], "\n", 2)[0]
+	args := strings.Fields(line)
+	if len(args) < 4 || args[0] != "gitlab-token-wizard" {
+		t.Fatalf("command %q", line)
+	}
+	r = execute(t, url, fake.MaintainerToken, "", args[1:]...)
+	if r.code != ExitOK || !strings.Contains(r.stderr, "Revoked project access token") {
+		t.Fatalf("running %q: %d\n%s", line, r.code, r.stderr)
+	}
+	if ts := srv.Tokens("project:100"); len(ts) != 1 || !ts[0].Revoked {
+		t.Fatalf("tokens %+v", ts)
+	}
+	for _, bad := range [][]string{{"revoke", "x", "-R", "acme/web"}, {"revoke", "7"}, {"revoke", "7", "-R", "a", "-g", "b"}} {
+		if r := execute(t, url, fake.MaintainerToken, "", bad...); r.code != ExitInvalid {
+			t.Fatalf("%v: %d\n%s", bad, r.code, r.stderr)
+		}
+	}
+	if r := execute(t, url, fake.MaintainerToken, "", "revoke", "-R", "acme/web", "9999"); r.code != ExitRefused {
+		t.Fatalf("unknown id: %d\n%s", r.code, r.stderr)
+	}
+}
