@@ -137,7 +137,7 @@ func TestWizardInTmux(t *testing.T) {
 func waitForS(t *testing.T, socket, session, want string) string {
 	t.Helper()
 	var screen string
-	for i := 0; i < 100; i++ {
+	for i := 0; i < 300; i++ {
 		out, _ := exec.Command("tmux", "-S", socket, "capture-pane", "-p", "-t", session).CombinedOutput()
 		screen = string(out)
 		if strings.Contains(screen, want) {

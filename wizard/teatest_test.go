@@ -88,7 +88,7 @@ func startModel(t *testing.T, m *Model) *program {
 // waitText waits until the screen shows text, also when it is wrapped.
 func waitText(t *testing.T, p *program, text string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if strings.Contains(p.screen(), text) || strings.Contains(strings.Join(strings.Fields(p.screen()), " "), text) {
 			return
