@@ -75,6 +75,9 @@ func (s *GuideStep) Init() tea.Cmd {
 	return tea.Batch(s.input.Focus(), func() tea.Msg { return OpenURLMsg{URL: link} })
 }
 
+// Busy reports whether a pasted token is being checked.
+func (s *GuideStep) Busy() bool { return s.checking }
+
 // Ready reports whether the pasted token passed every check.
 func (s *GuideStep) Ready() bool { return s.verdict != nil && s.verdict.OK() }
 

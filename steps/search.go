@@ -112,6 +112,9 @@ func (s *SearchStep) search() tea.Cmd {
 	return func() tea.Msg { return SearchRequestMsg{Seq: seq, Mode: mode, Query: q} }
 }
 
+// Busy reports whether a search is under way (typed, or sent and not answered).
+func (s *SearchStep) Busy() bool { return s.loading }
+
 // Chosen returns the selected project or group.
 func (s *SearchStep) Chosen() gitlab.Project { return s.chosen.project }
 

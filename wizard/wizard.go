@@ -685,3 +685,18 @@ func (m *Model) canRetryCreate() bool {
 	var ge *gitlab.Error
 	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeServer || ge.Code == gitlab.CodeNetwork) && m.sentCreate
 }
+
+// awaiting reports whether the model waits for an answer from GitLab: a
+// request in flight, the verification, or a step's search or check.
+func (m *Model) awaiting() bool {
+	switch m.state {
+	case stateBusy, stateCreating:
+		return true
+	case stateResult:
+		return m.verification == nil
+	case stateStep:
+		b, ok := m.current().(interface{ Busy() bool })
+		return ok && b.Busy()
+	}
+	return false
+}

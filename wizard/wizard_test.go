@@ -18,38 +18,86 @@ import (
 )
 
 // driver runs the model synchronously: it executes commands and feeds their
-// messages back, leaving out spinner ticks (which would loop forever).
+// messages back, leaving out spinner ticks and cursor blinks (which would
+// loop forever). A command still running after 400 ms is kept: when the
+// model is waiting for an answer (a request in flight), the driver waits for
+// it, so a slow machine does not lose a message.
 type driver struct {
-	t testing.TB
-	m *Model
+	t       testing.TB
+	m       *Model
+	pending []chan tea.Msg
 }
 
 func (d *driver) send(msg tea.Msg) {
 	queue := []tea.Msg{msg}
-	for len(queue) > 0 {
-		msg, queue = queue[0], queue[1:]
-		if _, ok := msg.(spinner.TickMsg); ok {
-			continue
-		}
-		if b, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range b {
-				if m := run(c); m != nil {
-					queue = append(queue, m)
-				}
+	for {
+		for len(queue) > 0 {
+			msg, queue = queue[0], queue[1:]
+			if _, ok := msg.(spinner.TickMsg); ok {
+				continue
 			}
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					if m := d.run(c); m != nil {
+						queue = append(queue, m)
+					}
+				}
+				continue
+			}
+			if strings.Contains(fmt.Sprintf("%T", msg), "cursor.") {
+				continue // cursor blinks would loop forever
+			}
+			_, cmd := d.m.Update(msg)
+			if m := d.run(cmd); m != nil {
+				queue = append(queue, m)
+			}
+		}
+		if m := d.late(); m != nil {
+			queue = append(queue, m)
 			continue
 		}
-		if strings.Contains(fmt.Sprintf("%T", msg), "cursor.") {
-			continue // cursor blinks would loop forever
-		}
-		_, cmd := d.m.Update(msg)
-		if m := run(cmd); m != nil {
-			queue = append(queue, m)
-		}
+		return
 	}
 }
 
-// run executes a command, giving up on slow ones (cursor blinks, spinner ticks).
+// run executes a command; one that takes longer than 400 ms is left pending.
+func (d *driver) run(cmd tea.Cmd) tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(400 * time.Millisecond):
+		d.pending = append(d.pending, ch)
+		return nil
+	}
+}
+
+// late returns the first message of a pending command while the model waits
+// for an answer, or nil when it does not (then pending ones are timers).
+func (d *driver) late() tea.Msg {
+	deadline := time.Now().Add(20 * time.Second)
+	for d.m.awaiting() && len(d.pending) > 0 && time.Now().Before(deadline) {
+		for i, ch := range d.pending {
+			select {
+			case m := <-ch:
+				d.pending = append(d.pending[:i], d.pending[i+1:]...)
+				if _, tick := m.(spinner.TickMsg); tick || strings.Contains(fmt.Sprintf("%T", m), "cursor.") {
+					return d.late()
+				}
+				return m
+			default:
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil
+}
+
+// run executes a command outside a driver, giving up after 400 ms.
 func run(cmd tea.Cmd) tea.Msg {
 	if cmd == nil {
 		return nil
