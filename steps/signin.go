@@ -74,8 +74,9 @@ func (s *SignInStep) View() string {
 	b.WriteString(s.styles.Subtle.Render("Sign in with a personal access token that has the api scope. It is used for this run only.") + "\n\n")
 	b.WriteString(s.in[0].View() + "\n" + s.in[1].View() + "\n\n")
 	if h, err := s.Host(); err == nil {
-		b.WriteString(s.styles.Subtle.Render("No token yet? Create one (expiry: tomorrow is enough) at:") + "\n  " + TokenFormURL(h) + "\n")
+		b.WriteString(s.styles.Subtle.Render("No token yet? Create one (expiry: tomorrow is enough; you can revoke it at the end) at:") + "\n  " + TokenFormURL(h) + "\n")
 	}
+	b.WriteString("\n" + s.styles.Subtle.Render("Other ways in: GITLAB_TOKEN, an existing glab login, or --oauth-client-id to sign in through the browser.") + "\n")
 	if s.err != "" {
 		b.WriteString("\n" + s.styles.Error.Render(s.err) + "\n")
 	}
