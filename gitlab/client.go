@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 	"golang.org/x/net/http/httpproxy"
+	"golang.org/x/oauth2"
 
 	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
@@ -106,7 +107,8 @@ func New(o Options) (*Client, error) {
 			gl.WithURLWarningLogger(slog.New(slog.DiscardHandler)),
 		}
 		if o.OAuth {
-			return gl.NewOAuthClient(s.Reveal(), opts...) //nolint:staticcheck // a static bearer token is all we need
+			src := gl.OAuthTokenSource{TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: s.Reveal()})}
+			return gl.NewAuthSourceClient(src, opts...)
 		}
 		return gl.NewClient(s.Reveal(), opts...)
 	}

@@ -339,7 +339,7 @@ func fromGroup(g *gl.Group, role token.Role) Project {
 
 // GetGroup looks a group up by full path or numeric id.
 func (c *Client) GetGroup(ctx context.Context, target string) (Project, error) {
-	g, _, err := c.gl.Groups.GetGroup(projectID(target), &gl.GetGroupOptions{WithProjects: gl.Ptr(false)}, gl.WithContext(ctx))
+	g, _, err := c.gl.Groups.GetGroup(projectID(target), nil, gl.WithContext(ctx))
 	if err != nil {
 		return Project{}, c.classify(err, fmt.Sprintf("find group %s", safe.Line(target, 100)))
 	}

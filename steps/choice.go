@@ -30,7 +30,6 @@ type Choice struct {
 	apply   func(r *token.Request, v any)
 	note    func(v any) string
 	err     string
-	canBack bool
 }
 
 func (c *Choice) ID() ID        { return c.id }

@@ -184,8 +184,8 @@ func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
 		t.Fatal("no first search")
 	}
 	// Typing schedules a debounced search instead of sending one per key.
-	_, cmd := s.Update(keyMsg("w"))
-	_, cmd = s.Update(keyMsg("e"))
+	s.Update(keyMsg("w"))
+	_, cmd := s.Update(keyMsg("e"))
 	if cmd == nil {
 		t.Fatal("typing scheduled nothing")
 	}

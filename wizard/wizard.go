@@ -158,9 +158,6 @@ func (m *Model) orderFor(k token.Kind) []steps.ID {
 	return append(o, steps.Target, steps.Name, steps.Expiry, steps.Role, steps.Scopes, steps.Review)
 }
 
-// guided reports whether this run makes a personal token through the web form.
-func (m *Model) guided() bool { return m.req.Kind == token.KindPersonal && !m.pf.User.IsAdmin }
-
 // Init starts the pre-flight, or the sign-in step.
 func (m *Model) Init() tea.Cmd {
 	if m.api != nil {
