@@ -99,10 +99,14 @@ func TestDumbTerminal(t *testing.T) {
 			}
 		}
 	}
+	tt.keys("v")
+	tok := tokenRE.FindString(tt.wait("v hides it"))
 	tt.keys("s")
 	tt.wait("mode 0600")
 	tt.keys("q")
-	restored(t, tt)
+	if all := restored(t, tt); tok == "" || strings.Contains(all, tok) {
+		t.Fatalf("token %q in the scrollback of a dumb terminal:\n%s", tok, all)
+	}
 }
 
 func TestResizeMidStep(t *testing.T) {
