@@ -187,3 +187,21 @@ func TestResultOffersToRevokeAShortLivedSignIn(t *testing.T) {
 		}
 	}
 }
+
+func TestChangingTheKindFromTheReviewAsksForTheNewTarget(t *testing.T) {
+	d, _ := newDriver(t, fake.OwnerToken)
+	for i := 0; i < 7; i++ {
+		d.key("enter") // to the review of a project token
+	}
+	d.key("n") // jump to the name, then walk back to the kind
+	d.key("esc")
+	d.key("esc")
+	if !strings.Contains(d.screen(), "Which kind of token?") {
+		t.Fatalf("not on the kind step:\n%s", d.screen())
+	}
+	d.key("down") // group
+	d.key("enter")
+	if scr := d.screen(); !strings.Contains(scr, "Which group?") {
+		t.Fatalf("a new kind must ask for its target, not return to the review:\n%s", scr)
+	}
+}

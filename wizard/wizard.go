@@ -425,6 +425,9 @@ func (m *Model) onDone(msg steps.DoneMsg) (tea.Model, tea.Cmd) {
 // rebuilt and the target is chosen again when the kind changed.
 func (m *Model) setKind(k token.Kind) {
 	if k != m.orderKind {
+		// A new kind needs a new target: walk on through its steps, even when
+		// the user came from the review.
+		m.resume = false
 		m.req.Target, m.req.UserID, m.caller = "", 0, token.RoleNone
 		for _, id := range []steps.ID{steps.Target, steps.Role, steps.Scopes, steps.Repo, steps.Guide} {
 			delete(m.steps, id)
