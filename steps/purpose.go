@@ -12,6 +12,9 @@ func NewPurpose(st *Styles, preset string) *Choice {
 	c.Select(preset)
 	c.apply = func(r *token.Request, v any) {
 		p, _ := token.FindPreset(v.(string))
+		if r.Preset == p.ID {
+			return // the same purpose again: the role and scopes chosen since stand
+		}
 		r.Preset = p.ID
 		r.Role, r.Scopes = p.Role, append([]token.Scope(nil), p.Scopes...)
 		if r.Name == "" {

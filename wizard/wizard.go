@@ -398,9 +398,11 @@ func (m *Model) onDone(msg steps.DoneMsg) (tea.Model, tea.Cmd) {
 		m.state, m.busy = stateBusy, "Signing in to "+gitlab.HostName(host)+"…"
 		return m, tea.Batch(m.spin.Tick, m.connectCmd(host, si.Credential()))
 	case steps.Purpose:
-		m.preset, _ = token.FindPreset(m.req.Preset)
-		delete(m.steps, steps.Role)
-		delete(m.steps, steps.Scopes)
+		if m.preset.ID != m.req.Preset {
+			m.preset, _ = token.FindPreset(m.req.Preset)
+			delete(m.steps, steps.Role)
+			delete(m.steps, steps.Scopes)
+		}
 	case steps.Kind:
 		m.setKind(m.req.Kind)
 	case steps.Target:

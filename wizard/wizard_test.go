@@ -345,3 +345,24 @@ func TestSaveNeverOverwrites(t *testing.T) {
 		}
 	}
 }
+
+func TestSamePurposeAgainKeepsTheRoleChosenSince(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	for i := 0; i < 5; i++ { // purpose, kind, project, name, expiry
+		d.key("enter")
+	}
+	d.key("down") // Developer instead of Reporter
+	d.key("enter")
+	for i := 0; i < 6; i++ { // back to the purpose
+		d.key("esc")
+	}
+	if !strings.Contains(d.screen(), "What is the token for?") {
+		t.Fatalf("not on the purpose:\n%s", d.screen())
+	}
+	for i := 0; i < 7; i++ {
+		d.key("enter")
+	}
+	if scr := d.screen(); !strings.Contains(scr, "Review: nothing has been sent yet") || !strings.Contains(scr, "role         Developer") {
+		t.Fatalf("the role chosen since was lost:\n%s", scr)
+	}
+}
