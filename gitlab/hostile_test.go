@@ -51,7 +51,7 @@ func TestHostileServerDataIsSanitized(t *testing.T) {
 				t.Fatalf("a %d-byte name was passed on", len(p.Name))
 			}
 		}
-		gs, err := c.SearchGroups(ctx, "evil", 20)
+		gs, err := c.SearchGroups(ctx, "evil", 20, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,7 @@ import (
 func TestGroupToken(t *testing.T) {
 	srv, c := setup(t, fake.OwnerToken)
 	ctx := context.Background()
-	gs, err := c.SearchGroups(ctx, "acme", 20)
+	gs, err := c.SearchGroups(ctx, "acme", 20, false)
 	if err != nil || len(gs) == 0 || gs[0].Path != "acme" || gs[0].Role != token.RoleOwner {
 		t.Fatalf("SearchGroups = %+v, %v", gs, err)
 	}
@@ -41,7 +41,7 @@ func TestGroupToken(t *testing.T) {
 
 func TestGroupSearchMarksMaintainers(t *testing.T) {
 	_, c := setup(t, fake.MaintainerToken)
-	gs, err := c.SearchGroups(context.Background(), "", 20)
+	gs, err := c.SearchGroups(context.Background(), "", 20, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,16 +103,19 @@ func (p Preflight) CheckCanCreate(now time.Time) error {
 
 // SearchProjects lists projects where the caller has at least role min whose
 // name or path matches query, searched by GitLab (never a full listing).
+// min RoleNone lists every project the caller can see (for administrators,
+// who may manage any).
 func (c *Client) SearchProjects(ctx context.Context, query string, limit int, min token.Role) ([]Project, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
 	opt := &gl.ListProjectsOptions{
-		ListOptions:    gl.ListOptions{PerPage: int64(limit)},
-		Membership:     gl.Ptr(true),
-		MinAccessLevel: gl.Ptr(gl.AccessLevelValue(min)),
-		OrderBy:        gl.Ptr("last_activity_at"),
-		Simple:         gl.Ptr(false),
+		ListOptions: gl.ListOptions{PerPage: int64(limit)},
+		OrderBy:     gl.Ptr("last_activity_at"),
+		Simple:      gl.Ptr(false),
+	}
+	if min != token.RoleNone {
+		opt.Membership, opt.MinAccessLevel = gl.Ptr(true), gl.Ptr(gl.AccessLevelValue(min))
 	}
 	if q := strings.TrimSpace(query); q != "" {
 		opt.Search = gl.Ptr(q)

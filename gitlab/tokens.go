@@ -293,9 +293,27 @@ func fromUser(u *gl.User) User {
 // SearchGroups finds groups where the caller is Maintainer or Owner, searched
 // by GitLab. Each carries the caller's role, so the picker can explain that
 // group tokens need Owner: two concurrent listings, one from Owner up.
-func (c *Client) SearchGroups(ctx context.Context, query string, limit int) ([]Project, error) {
+//
+// With all set (an administrator, who may manage any group) every group the
+// caller can see is listed, with no role attached.
+func (c *Client) SearchGroups(ctx context.Context, query string, limit int, all bool) ([]Project, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 20
+	}
+	if all {
+		opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}, AllAvailable: gl.Ptr(true)}
+		if q := strings.TrimSpace(query); q != "" {
+			opt.Search = gl.Ptr(q)
+		}
+		gs, _, err := c.gl.Groups.ListGroups(opt, gl.WithContext(ctx))
+		if err != nil {
+			return nil, c.classify(err, "search groups")
+		}
+		out := make([]Project, 0, len(gs))
+		for _, g := range gs {
+			out = append(out, fromGroup(g, token.RoleNone))
+		}
+		return out, nil
 	}
 	list := func(min gl.AccessLevelValue) ([]*gl.Group, error) {
 		opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}, MinAccessLevel: gl.Ptr(min)}

@@ -20,7 +20,7 @@ type API interface {
 	BaseURL() string
 	Preflight(ctx context.Context) (gitlab.Preflight, error)
 	SearchProjects(ctx context.Context, query string, limit int, min token.Role) ([]gitlab.Project, error)
-	SearchGroups(ctx context.Context, query string, limit int) ([]gitlab.Project, error)
+	SearchGroups(ctx context.Context, query string, limit int, all bool) ([]gitlab.Project, error)
 	SearchUsers(ctx context.Context, query string, limit int) ([]gitlab.User, error)
 	CallerRole(ctx context.Context, pf gitlab.Preflight, k token.Kind, p gitlab.Project) (token.Role, error)
 	NamespacePlan(ctx context.Context, path string) (gitlab.Plan, error)
@@ -78,18 +78,24 @@ func (m *Model) connectCmd(host string, cred token.Secret) tea.Cmd {
 }
 
 func (m *Model) searchCmd(r steps.SearchRequestMsg) tea.Cmd {
-	api, ctx := m.api, m.ctx
+	api, ctx, admin := m.api, m.ctx, m.pf.User.IsAdmin
 	return func() tea.Msg {
 		out := steps.ResultsMsg{Seq: r.Seq}
+		// An administrator may manage any project or group, member or not.
+		min := token.RoleMaintainer
+		switch {
+		case admin:
+			min = token.RoleNone
+		case r.Mode == steps.ModeRepo:
+			min = token.RoleReporter
+		}
 		switch r.Mode {
 		case steps.ModeGroup:
-			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, 20)
+			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, 20, admin)
 		case steps.ModeUser:
 			out.Users, out.Err = api.SearchUsers(ctx, r.Query, 20)
-		case steps.ModeRepo:
-			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, 20, token.RoleReporter)
 		default:
-			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, 20, token.RoleMaintainer)
+			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, 20, min)
 		}
 		return out
 	}

@@ -205,3 +205,25 @@ func TestChangingTheKindFromTheReviewAsksForTheNewTarget(t *testing.T) {
 		t.Fatalf("a new kind must ask for its target, not return to the review:\n%s", scr)
 	}
 }
+
+func TestAdministratorMayPickAnyProjectOrGroup(t *testing.T) {
+	d, _ := newDriver(t, fake.AdminToken)
+	d.key("enter") // purpose
+	d.key("enter") // project
+	if scr := d.screen(); !strings.Contains(scr, "acme/web") {
+		t.Fatalf("an administrator who is no member sees no projects:\n%s", scr)
+	}
+	for i := 0; i < 6; i++ { // project, name, expiry, role, scopes, create
+		d.key("enter")
+	}
+	if nt, _ := d.m.Result(); nt == nil {
+		t.Fatalf("no token:\n%s", d.screen())
+	}
+	d2, _ := newDriver(t, fake.AdminToken)
+	d2.key("enter")
+	d2.key("down") // group
+	d2.key("enter")
+	if scr := d2.screen(); !strings.Contains(scr, "acme") || strings.Contains(scr, "needs Owner") {
+		t.Fatalf("groups for an administrator:\n%s", scr)
+	}
+}
