@@ -125,15 +125,16 @@ func (m *Model) failureView() string {
 		if ou.Orphan != nil && !m.revoked {
 			b.WriteString("\nPress x to revoke the orphaned token, then go back and create a new one.\n")
 		}
-		if m.canRetryCreate() {
-			b.WriteString("\nNothing was created, so trying again is safe: press r when you are ready.\n")
-		}
+
 	default:
 		b.WriteString(m.styles.Error.Render(safe.Text(m.failure.Error())) + "\n")
 		var ge *gitlab.Error
 		if errors.As(m.failure, &ge) && ge.ServerMessage != "" {
 			b.WriteString(m.styles.Subtle.Render("GitLab said: "+ge.ServerMessage) + "\n")
 		}
+	}
+	if m.canRetryCreate() {
+		b.WriteString("\nNothing was created, so trying again is safe: press r when you are ready.\n")
 	}
 	if isPlanError(m.failure) {
 		b.WriteString("\nPress p to make a personal access token instead (it acts as you; the wizard guides you through GitLab's form).\n")
