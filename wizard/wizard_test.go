@@ -97,21 +97,6 @@ func (d *driver) late() tea.Msg {
 	return nil
 }
 
-// run executes a command outside a driver, giving up after 400 ms.
-func run(cmd tea.Cmd) tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	select {
-	case m := <-ch:
-		return m
-	case <-time.After(400 * time.Millisecond):
-		return nil
-	}
-}
-
 func (d *driver) key(k string) {
 	var msg tea.KeyPressMsg
 	switch k {
@@ -150,7 +135,7 @@ func driverOn(t testing.TB, base, cred string) *driver {
 	}
 	m := New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir()})
 	d := &driver{t: t, m: m}
-	d.send(run(m.Init()))
+	d.send(d.run(m.Init()))
 	return d
 }
 
@@ -171,8 +156,8 @@ func TestRecommendedPathWithDoubleEnter(t *testing.T) {
 	// Two quick Enters: the second arrives while the model is creating or showing the result.
 	_, c1 := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	_, c2 := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
-	d.send(run(c1))
-	d.send(run(c2))
+	d.send(d.run(c1))
+	d.send(d.run(c2))
 	if n := srv.CountRequests("POST", "/access_tokens"); n != 1 || len(srv.Tokens("project:100")) != 1 {
 		t.Fatalf("creates = %d", n)
 	}
