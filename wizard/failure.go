@@ -1,0 +1,111 @@
+package wizard
+
+// Failures: the keys that act on them, the step that fixes each, and when
+// trying the create again is safe.
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
+)
+
+func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	var ou *gitlab.OutcomeUnknownError
+	switch {
+	case key.Matches(k, m.keys.Revoke) && errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked:
+		return m, m.revokeCmd(m.req, ou.Orphan.ID)
+	case key.Matches(k, m.keys.Again) && m.canRetryCreate():
+		// The user asks; nothing is ever re-sent on its own (invariant 1).
+		m.failure, m.notice = nil, ""
+		m.cur, m.state = m.indexOf(steps.Review), stateStep
+		return m.onCreate()
+	case key.Matches(k, m.keys.Personal) && isPlanError(m.failure):
+		// GitLab.com Free has no project or group tokens: switch to the personal path.
+		m.failure = nil
+		m.cur = m.indexOf(steps.Kind)
+		m.setKind(token.KindPersonal)
+		if c, ok := m.steps[steps.Kind].(*steps.Choice); ok {
+			c.Select(token.KindPersonal)
+		}
+		return m, m.enter(m.indexOf(steps.Kind) + 1)
+	case key.Matches(k, m.keys.Retry):
+		fix := m.failureStep() // read before the failure is cleared
+		m.failure, m.notice = nil, ""
+		if i := m.indexOf(fix); i >= 0 {
+			m.resume = true // the other answers stand: come back to the review
+			return m, m.enter(i)
+		}
+		if m.api == nil || m.pf.User.ID == 0 {
+			return m.quit()
+		}
+		return m, m.enter(m.indexOf(steps.Review))
+	case key.Matches(k, m.keys.Quit), k.String() == "q":
+		if m.Summary == "" {
+			m.Summary = "Stopped after an error: " + oneLine(m.failure)
+		}
+		return m.quit()
+	}
+	return m, nil
+}
+
+// failureStep is the step that can fix the current failure.
+func (m *Model) failureStep() steps.ID {
+	var ve *token.ValidationError
+	if errors.As(m.failure, &ve) && len(ve.Problems) > 0 {
+		return fieldStep(ve.Problems[0].Field)
+	}
+	var ge *gitlab.Error
+	if errors.As(m.failure, &ge) && ge.Field != "" {
+		return fieldStep(ge.Field)
+	}
+	if isPlanError(m.failure) {
+		return steps.Target
+	}
+	return ""
+}
+
+func fieldStep(f token.Field) steps.ID {
+	switch f {
+	case token.FieldTarget:
+		return steps.Target
+	case token.FieldName, token.FieldDescription:
+		return steps.Name
+	case token.FieldExpiry:
+		return steps.Expiry
+	case token.FieldRole:
+		return steps.Role
+	case token.FieldScopes:
+		return steps.Scopes
+	case token.FieldKind:
+		return steps.Kind
+	}
+	return ""
+}
+
+func oneLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// canRetryCreate reports whether the failure is a create that certainly made
+// nothing (a 5xx or reset before GitLab acted, checked; or a long rate
+// limit), so trying again cannot make a second token.
+func (m *Model) canRetryCreate() bool {
+	if m.result != nil || m.indexOf(steps.Review) < 0 {
+		return false
+	}
+	var ou *gitlab.OutcomeUnknownError
+	if errors.As(m.failure, &ou) {
+		return ou.NothingCreated()
+	}
+	var ge *gitlab.Error
+	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeServer || ge.Code == gitlab.CodeNetwork) && m.sentCreate
+}
