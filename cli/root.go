@@ -28,6 +28,7 @@ type globalFlags struct {
 	timeout    time.Duration
 	oauthID    string
 	debug      string
+	accessible bool
 	// debugLog is the open --debug file, shared by every client of the run.
 	debugLog io.Writer
 }
@@ -40,6 +41,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
+	f.BoolVar(&g.accessible, "accessible", false, "ask one question per line instead of drawing the screen (screen readers, simple terminals; env ACCESSIBLE)")
 	f.StringVar(&g.debug, "debug", "", "write a log of every request and response, secrets removed, to this new file (mode 0600)")
 	f.StringVar(&g.oauthID, "oauth-client-id", "", "sign in in the browser with OAuth (device flow) using this application id (env GITLAB_OAUTH_CLIENT_ID)")
 }

@@ -12,6 +12,10 @@ import (
 )
 
 func runWizard(ctx context.Context, env Env, g *globalFlags) error {
+	// A dumb terminal cannot draw a full screen: ask one question per line.
+	if g.accessible || env.Getenv("ACCESSIBLE") != "" || env.Getenv("TERM") == "dumb" {
+		return runAccessible(ctx, env, g)
+	}
 	if !env.IsTerminal(env.In) {
 		return exitf(ExitInvalid, "the wizard needs a terminal, and stdin is not one: for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)")
 	}
@@ -21,7 +25,7 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	}
 	defer s.stop()
 	o := wizard.Options{Host: s.host, AllowHTTP: g.allowHTTP, Demo: s.demo, Preset: "jira-read", Now: env.Now,
-		NoColor: env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb"}
+		NoColor: env.Getenv("NO_COLOR") != ""}
 	if s.client != nil {
 		o.API = s.client
 	}
