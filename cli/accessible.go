@@ -125,7 +125,14 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	kind := string(token.KindProject)
 	opts = nil
 	for _, k := range token.Kinds {
-		opts = append(opts, huh.NewOption(string(k)+": "+k.Describe(), string(k)))
+		label := string(k) + ": " + k.Describe()
+		switch {
+		case k == token.KindPersonal && pf.User.IsAdmin:
+			label += "; as an administrator you can make one for any user"
+		case k == token.KindPersonal:
+			label += "; made in GitLab's web form, which this prefills and then checks"
+		}
+		opts = append(opts, huh.NewOption(label, string(k)))
 	}
 	if err := p.choose("Which kind of token?", opts, &kind); err != nil {
 		return err
