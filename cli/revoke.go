@@ -43,19 +43,9 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number GitLab shows (nothing was sent)", idText)
 	}
-	r := token.Request{}
-	n := 0
-	for _, c := range []struct {
-		v string
-		k token.Kind
-	}{{o.project, token.KindProject}, {o.group, token.KindGroup}, {o.user, token.KindPersonal}} {
-		if c.v != "" {
-			r.Kind, r.Target = c.k, strings.TrimSpace(c.v)
-			n++
-		}
-	}
-	if n != 1 {
-		return exitf(ExitInvalid, "say whose token it is with exactly one of --project, --group or --user (nothing was sent)")
+	r, err := whose(o.project, o.group, o.user)
+	if err != nil {
+		return err
 	}
 	s, err := g.connect(ctx, env, true)
 	if err != nil {

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+// soonDays is how close an expiry must be to be called out: an integration
+// token that lapses unnoticed is the failure this tool exists to prevent.
+const soonDays = 14
+
+type listOpts struct {
+	project, group, user, output string
+	all                          bool
+}
+
+func newListCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
+	o := &listOpts{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List a project's, group's or user's tokens, with those about to expire called out",
+		Long: fmt.Sprintf(`List the access tokens of a project (--project), a group (--group) or a user
+(--user, your own or, for administrators, anyone's): id, name, role, scopes,
+expiry and last use. Tokens that expire within %d days are called out, so an
+integration does not stop working unnoticed. Values are never shown: GitLab
+does not keep them.`, soonDays),
+		Example: `  gitlab-token-wizard list --project acme/web
+  gitlab-token-wizard list --group acme -F json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runList(ctx, env, g, o) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.project, "project", "R", "", "the project")
+	f.StringVarP(&o.group, "group", "g", "", "the group")
+	f.StringVarP(&o.user, "user", "U", "", "USERNAME or @me")
+	f.BoolVar(&o.all, "all", false, "include revoked and expired tokens")
+	f.StringVarP(&o.output, "output", "F", "text", "output: text or json")
+	return cmd
+}
+
+// whose turns exactly one of --project, --group, --user into a request.
+func whose(project, group, user string) (token.Request, error) {
+	r, n := token.Request{}, 0
+	for _, c := range []struct {
+		v string
+		k token.Kind
+	}{{project, token.KindProject}, {group, token.KindGroup}, {user, token.KindPersonal}} {
+		if c.v != "" {
+			r.Kind, r.Target = c.k, strings.TrimSpace(c.v)
+			n++
+		}
+	}
+	if n != 1 {
+		return r, exitf(ExitInvalid, "say whose tokens with exactly one of --project, --group or --user (nothing was sent)")
+	}
+	return r, nil
+}
+
+func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
+	if o.output != "text" && o.output != "json" {
+		return exitf(ExitInvalid, "--output %q: use text or json", o.output)
+	}
+	r, err := whose(o.project, o.group, o.user)
+	if err != nil {
+		return err
+	}
+	s, err := g.connect(ctx, env, true)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	ts, err := s.client.ListTokens(ctx, r, "")
+	if err != nil {
+		return apiExit(ctx, err)
+	}
+	now := env.Now()
+	var shown []gitlab.TokenInfo
+	for _, t := range ts {
+		if o.all || (t.Active && !t.Revoked) {
+			shown = append(shown, t)
+		}
+	}
+	if o.output == "json" {
+		return listJSON(env.Out, shown, now)
+	}
+	if len(shown) == 0 {
+		fmt.Fprintf(env.Err, "No %s tokens%s.\n", map[bool]string{true: "", false: "active"}[o.all], revokeWhere(r))
+		return nil
+	}
+	w := tabwriter.NewWriter(env.Out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tROLE\tSCOPES\tEXPIRES\tLAST USED\tSTATE")
+	var soon []string
+	for _, t := range shown {
+		role := "-"
+		if t.AccessLevel != token.RoleNone {
+			role = t.AccessLevel.Title()
+		}
+		exp, state := "never", "active"
+		if !t.ExpiresAt.IsZero() {
+			days := token.DaysUntil(t.ExpiresAt, now)
+			exp = fmt.Sprintf("%s (%s)", t.ExpiresAt.Format(token.DateLayout), inDays(days))
+			if t.Active && days <= soonDays {
+				soon = append(soon, fmt.Sprintf("%d %q", t.ID, t.Name))
+				state = "expires soon"
+			}
+		}
+		switch {
+		case t.Revoked:
+			state = "revoked"
+		case !t.Active:
+			state = "expired"
+		}
+		used := "never"
+		if !t.LastUsedAt.IsZero() {
+			used = t.LastUsedAt.Format(token.DateLayout)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, safe.Line(t.Name, 40), role, strings.Join(t.Scopes, ","), exp, used, state)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if len(soon) > 0 {
+		fmt.Fprintf(env.Err, "warning: %s expire within %d days; the integrations using them stop then. Create a replacement (gitlab-token-wizard), update Jira, then revoke the old one.\n",
+			strings.Join(soon, ", "), soonDays)
+	}
+	return nil
+}
+
+func inDays(days int) string {
+	switch {
+	case days < 0:
+		return fmt.Sprintf("%d days ago", -days)
+	case days == 0:
+		return "today"
+	case days == 1:
+		return "in 1 day"
+	}
+	return fmt.Sprintf("in %d days", days)
+}
+
+func listJSON(out io.Writer, ts []gitlab.TokenInfo, now time.Time) error {
+	items := []map[string]any{}
+	for _, t := range ts {
+		m := map[string]any{"id": t.ID, "name": t.Name, "scopes": t.Scopes, "active": t.Active, "revoked": t.Revoked,
+			"created_at": t.CreatedAt.Format(time.RFC3339), "expires_at": nil, "last_used_at": nil}
+		if t.AccessLevel != token.RoleNone {
+			m["access_level"], m["role"] = int(t.AccessLevel), t.AccessLevel.String()
+		}
+		if !t.ExpiresAt.IsZero() {
+			m["expires_at"] = t.ExpiresAt.Format(token.DateLayout)
+			m["days_left"] = token.DaysUntil(t.ExpiresAt, now)
+		}
+		if !t.LastUsedAt.IsZero() {
+			m["last_used_at"] = t.LastUsedAt.Format(time.RFC3339)
+		}
+		items = append(items, m)
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(items)
+}
