@@ -140,6 +140,9 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 func inDays(days int) string {
 	switch {
 	case days < 0:
+		if days == -1 {
+			return "1 day ago"
+		}
 		return fmt.Sprintf("%d days ago", -days)
 	case days == 0:
 		return "today"
