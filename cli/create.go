@@ -247,24 +247,31 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		v = &vv
 		printVerification(w, vv)
 	}
+	err = o.deliver(env, req, s.host, nt, v)
+	afterCreate(ctx, w, s, pf, o.revokeCred, now)
+	return err
+}
+
+// deliver puts the new token where the user asked: a new 0600 file
+// (--save), else stdout, as text or in the JSON object.
+func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification) error {
 	saved := ""
 	if o.save != "" {
-		if serr := secretfile.Write(o.save, nt.Value); serr != nil {
+		if err := secretfile.Write(o.save, nt.Value); err != nil {
 			// The token exists now; losing it would be worse than printing it.
-			fmt.Fprintf(w, "warning: could not save the token (%v); printing it instead — GitLab will not show it again.\n", serr)
+			fmt.Fprintf(env.Err, "warning: could not save the token (%v); printing it instead — GitLab will not show it again.\n", err)
 		} else {
 			saved = o.save
-			fmt.Fprintf(w, "Saved the token to %s (mode 0600).\n", saved)
+			fmt.Fprintf(env.Err, "Saved the token to %s (mode 0600).\n", saved)
 		}
 	}
 	switch {
 	case o.output == "json":
-		err = writeJSON(env.Out, req, s.host, nt, v, saved)
+		return writeJSON(env.Out, req, host, nt, v, saved)
 	case saved == "":
 		fmt.Fprintln(env.Out, nt.Value.Reveal())
 	}
-	afterCreate(ctx, w, s, pf, o.revokeCred, now)
-	return err
+	return nil
 }
 
 // checkDestination makes sure, before anything is sent, that the new token

@@ -220,7 +220,7 @@ Run it with no arguments for the interactive wizard, or use "create" in scripts.
 	root.SetErr(env.Err)
 	g.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWizard(ctx, env, g) }
-	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g))
+	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g))
 	return root
 }
 

@@ -82,11 +82,17 @@ type OutcomeUnknownError struct {
 	CheckErr error
 	// ServerAnswered is true when GitLab (or a proxy) answered with a status, as opposed to a timeout or reset.
 	ServerAnswered bool
+	// Rotated marks a rotation rather than a create: Orphan is then the
+	// replacement, and the old token is revoked.
+	Rotated bool
 }
 
 // Error says what is known.
 func (e *OutcomeUnknownError) Error() string {
 	var b strings.Builder
+	if e.Rotated {
+		return e.rotateError()
+	}
 	fmt.Fprintf(&b, "the create request failed (%v)", e.Cause)
 	switch {
 	case e.Orphan != nil:
@@ -98,6 +104,23 @@ func (e *OutcomeUnknownError) Error() string {
 		b.WriteString("; no new token was found yet, but the request may still complete: list the tokens before trying again")
 	default:
 		fmt.Fprintf(&b, "; the check for a half-created token failed too (%v): look at the project's access tokens page before trying again", e.CheckErr)
+	}
+	return b.String()
+}
+
+func (e *OutcomeUnknownError) rotateError() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the rotate request failed (%v)", e.Cause)
+	switch {
+	case e.Orphan != nil:
+		fmt.Fprintf(&b, "; GitLab did rotate: the old token is revoked and the new one, %d %q, has a value nobody saw: rotate token %d once to get a fresh value (it was never rotated, so that is safe)",
+			e.Orphan.ID, e.Orphan.Name, e.Orphan.ID)
+	case e.Checked && e.ServerAnswered:
+		b.WriteString("; checked: the old token is still active, nothing was rotated; it is safe to try again")
+	case e.Checked:
+		b.WriteString("; the old token is still active so far, but the request may still complete: list the tokens before trying again")
+	default:
+		fmt.Fprintf(&b, "; the check failed too (%v): look at the token list before trying again, since rotating a rotated token revokes its whole family", e.CheckErr)
 	}
 	return b.String()
 }
@@ -141,18 +164,15 @@ func (c *Client) classify(err error, what string) error {
 	}
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) || errors.Is(err, io.ErrUnexpectedEOF) && !isNetOp(err) {
+	switch {
+	case errors.As(err, &syntaxErr) || errors.As(err, &typeErr):
 		return &Error{Code: CodeServer, Explanation: fmt.Sprintf("%s answered, but not with the JSON GitLab sends, while trying to %s", host, what),
 			Next: "check that the address is GitLab's (not a proxy or login page) and try again", cause: err}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &Error{Code: CodeNetwork, Explanation: fmt.Sprintf("the answer from %s was cut short while trying to %s", host, what),
+			Next: "check your network or proxy, then try again", cause: err}
 	}
 	return networkError(err, host, what)
-}
-
-// isNetOp reports an error from the connection itself.
-func isNetOp(err error) bool {
-	var op *net.OpError
-	var ue *url.Error
-	return errors.As(err, &op) || errors.As(err, &ue)
 }
 
 // notSent reports failures that happen before a request leaves this machine —

@@ -1,0 +1,124 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"gitlab-token-wizard/token"
+)
+
+// GetToken reads one project or group access token (never its value).
+func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (TokenInfo, error) {
+	var (
+		t   *gl.PersonalAccessToken
+		lvl gl.AccessLevelValue
+		err error
+	)
+	switch r.Kind {
+	case token.KindGroup:
+		var g *gl.GroupAccessToken
+		if g, _, err = c.gl.GroupAccessTokens.GetGroupAccessToken(projectID(r.Target), id, gl.WithContext(ctx)); err == nil {
+			t, lvl = &g.PersonalAccessToken, g.AccessLevel
+		}
+	case token.KindProject:
+		var p *gl.ProjectAccessToken
+		if p, _, err = c.gl.ProjectAccessTokens.GetProjectAccessToken(projectID(r.Target), id, gl.WithContext(ctx)); err == nil {
+			t, lvl = &p.PersonalAccessToken, p.AccessLevel
+		}
+	default:
+		return TokenInfo{}, &Error{Code: CodeInvalid, Explanation: "only project and group tokens can be rotated here",
+			Next: "rotate a personal token in GitLab's web form, or create a new one"}
+	}
+	if err != nil {
+		return TokenInfo{}, c.classify(err, fmt.Sprintf("read token %d", id))
+	}
+	return fromPAT(t, lvl), nil
+}
+
+// RotateToken replaces project or group token id with a new one expiring on
+// expires; GitLab revokes the old one. It is sent once and never retried:
+// rotating a token that was already rotated revokes its whole family. A
+// revoked or expired token is refused before anything is sent for the same
+// reason. After an ambiguous failure it reads the old token back: still
+// active means nothing happened; revoked means the rotation happened and the
+// new token (named in the *OutcomeUnknownError, Rotated set) has a value
+// nobody saw — rotating that new token once gives a fresh value safely.
+func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, expires time.Time) (*NewToken, error) {
+	old, err := c.GetToken(ctx, r, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.Revoked || !old.Active {
+		return nil, &Error{Code: CodeInvalid, Explanation: fmt.Sprintf("token %d is revoked or expired and cannot be rotated", id),
+			Next: "create a new token instead: rotating it would make GitLab revoke every token rotated from it", Field: token.FieldTarget}
+	}
+	start := c.now()
+	exp := gl.ISOTime(expires)
+	opts := []gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(noRetry)}
+	var (
+		t   *gl.PersonalAccessToken
+		lvl gl.AccessLevelValue
+	)
+	if r.Kind == token.KindGroup {
+		var g *gl.GroupAccessToken
+		if g, _, err = c.gl.GroupAccessTokens.RotateGroupAccessToken(projectID(r.Target), id, &gl.RotateGroupAccessTokenOptions{ExpiresAt: &exp}, opts...); err == nil {
+			t, lvl = &g.PersonalAccessToken, g.AccessLevel
+		}
+	} else {
+		var p *gl.ProjectAccessToken
+		if p, _, err = c.gl.ProjectAccessTokens.RotateProjectAccessToken(projectID(r.Target), id, &gl.RotateProjectAccessTokenOptions{ExpiresAt: &exp}, opts...); err == nil {
+			t, lvl = &p.PersonalAccessToken, p.AccessLevel
+		}
+	}
+	if err == nil {
+		nt := &NewToken{TokenInfo: fromPAT(t, lvl), Value: token.Secret(strings.TrimSpace(t.Token))}
+		if nt.Value == "" {
+			return nil, &Error{Code: CodeServer, Explanation: "GitLab rotated the token but sent no value", Next: fmt.Sprintf("rotate token %d once more", nt.ID)}
+		}
+		return nt, nil
+	}
+	if !ambiguous(err) {
+		return nil, c.classify(err, fmt.Sprintf("rotate token %d", id))
+	}
+	return nil, c.rotateCheck(ctx, r, old, start, err)
+}
+
+// rotateCheck finds out whether an ambiguous rotation happened.
+func (c *Client) rotateCheck(ctx context.Context, r token.Request, old TokenInfo, start time.Time, cause error) error {
+	out := &OutcomeUnknownError{Cause: c.classify(cause, fmt.Sprintf("rotate token %d", old.ID)), Rotated: true}
+	var er *gl.ErrorResponse
+	out.ServerAnswered = errors.As(cause, &er)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	now, err := c.GetToken(cctx, r, old.ID)
+	if err != nil {
+		out.CheckErr = err
+		return out
+	}
+	if now.Active && !now.Revoked {
+		out.Checked = true // not rotated: the old token still works
+		return out
+	}
+	ts, err := c.ListTokens(cctx, r, old.Name)
+	if err != nil {
+		out.CheckErr = err
+		return out
+	}
+	out.Checked = true
+	for i := range ts {
+		t := ts[i]
+		if t.ID != old.ID && t.Name == old.Name && !t.Revoked && !t.CreatedAt.Before(start.Add(-2*time.Minute)) && (out.Orphan == nil || t.ID > out.Orphan.ID) {
+			out.Orphan = &t
+		}
+	}
+	if out.Orphan == nil {
+		out.Checked = false
+		out.CheckErr = fmt.Errorf("token %d is revoked but its replacement was not found", old.ID)
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/token"
+)
+
+func TestRotate(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	ctx := context.Background()
+	r := jiraRead()
+	first, err := c.CreateToken(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := token.Today(time.Now()).AddDate(0, 0, 90)
+	nt, err := c.RotateToken(ctx, r, first.ID, exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nt.ID == first.ID || nt.Value == first.Value || !nt.ExpiresAt.Equal(exp) {
+		t.Fatalf("rotated = %+v", nt.TokenInfo)
+	}
+	if v := c.VerifyToken(ctx, nt.Value, token.Request{Kind: r.Kind, Target: r.Target, Scopes: r.Scopes, ExpiresAt: exp}); !v.OK() {
+		t.Fatalf("the new token: %+v", v)
+	}
+	// The old one is revoked now; rotating it again would revoke the family: refused before sending.
+	posts := srv.CountRequests("POST", "/rotate")
+	if _, err := c.RotateToken(ctx, r, first.ID, exp); code(err) != CodeInvalid || !strings.Contains(err.Error(), "revoke every token rotated from it") {
+		t.Fatalf("rotating a revoked token: %v", err)
+	}
+	if srv.CountRequests("POST", "/rotate") != posts {
+		t.Fatal("a rotate of a revoked token was sent")
+	}
+	for _, tk := range srv.Tokens("project:100") {
+		if tk.ID == int(nt.ID) && tk.Revoked {
+			t.Fatal("the family was revoked")
+		}
+	}
+}
+
+func TestRotateFaults(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		fault   fake.Fault
+		rotated bool
+		safe    bool
+	}{
+		{"rotated, then 502", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultCommitThenStatus, Status: 502}, true, false},
+		{"503 before anything", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultStatus, Status: 503}, false, true},
+		{"reset after rotating", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultCommitThenReset}, true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, fake.MaintainerToken)
+			ctx := context.Background()
+			r := jiraRead()
+			first, err := c.CreateToken(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.AddFault(tt.fault)
+			_, err = c.RotateToken(ctx, r, first.ID, token.Today(time.Now()).AddDate(0, 0, 60))
+			var ou *OutcomeUnknownError
+			if !errors.As(err, &ou) || !ou.Rotated {
+				t.Fatalf("err = %v", err)
+			}
+			if srv.CountRequests("POST", "/rotate") != 1 {
+				t.Fatal("the rotate was sent twice")
+			}
+			if tt.rotated {
+				if ou.Orphan == nil || ou.Orphan.ID == first.ID || !strings.Contains(err.Error(), "rotate token") {
+					t.Fatalf("replacement not named: %v", err)
+				}
+				// Rotating the replacement once is safe and gives a value.
+				srv.ClearFaults()
+				nt, err := c.RotateToken(ctx, r, ou.Orphan.ID, token.Today(time.Now()).AddDate(0, 0, 60))
+				if err != nil || nt.Value == "" {
+					t.Fatalf("rotating the replacement: %v", err)
+				}
+				return
+			}
+			if ou.Orphan != nil || ou.NothingCreated() != tt.safe || !strings.Contains(err.Error(), "safe to try again") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
