@@ -68,18 +68,5 @@ func revokeWhere(r token.Request) string {
 
 // revokeCommand is the command line that revokes token id of r, for messages.
 func revokeCommand(host string, r token.Request, id int64) string {
-	parts := []string{"gitlab-token-wizard"}
-	if host != "" && host != "https://gitlab.com" {
-		parts = append(parts, "--host", token.ShellQuote(host))
-	}
-	parts = append(parts, "revoke")
-	switch r.Kind {
-	case token.KindGroup:
-		parts = append(parts, "--group", token.ShellQuote(r.Target))
-	case token.KindPersonal:
-		parts = append(parts, "--user", token.ShellQuote(r.PersonalUser()))
-	default:
-		parts = append(parts, "--project", token.ShellQuote(r.Target))
-	}
-	return strings.Join(append(parts, strconv.FormatInt(id, 10)), " ")
+	return r.TokenCommandLine(host, "revoke", id)
 }

@@ -108,5 +108,5 @@ func scopesOf(ss []string) []token.Scope {
 
 // rotateCommand is the command line that rotates token id of r, for messages.
 func rotateCommand(host string, r token.Request, id int64) string {
-	return strings.Replace(revokeCommand(host, r, id), " revoke ", " rotate ", 1)
+	return r.TokenCommandLine(host, "rotate", id)
 }

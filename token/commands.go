@@ -51,9 +51,9 @@ func (r Request) Curl(base string) string {
 		ShellQuote(string(body)) + " \\\n  " + ShellQuote(strings.TrimRight(base, "/")+"/api/v4"+r.CreatePath())
 }
 
-// CommandLine writes the equivalent gitlab-token-wizard create command.
-func (r Request) CommandLine(base string) string {
-	parts := []string{"gitlab-token-wizard", "create"}
+// commandStart is "gitlab-token-wizard VERB [--host H] --project|--group|--user TARGET".
+func (r Request) commandStart(base, verb string) []string {
+	parts := []string{"gitlab-token-wizard", verb}
 	if base != "" && base != "https://gitlab.com" {
 		parts = append(parts, "--host", ShellQuote(base))
 	}
@@ -65,6 +65,18 @@ func (r Request) CommandLine(base string) string {
 	case KindPersonal:
 		parts = append(parts, "--user", ShellQuote(r.PersonalUser()))
 	}
+	return parts
+}
+
+// TokenCommandLine writes the command that applies verb (rotate, revoke) to
+// token id of the request's kind and target.
+func (r Request) TokenCommandLine(base, verb string, id int64) string {
+	return strings.Join(append(r.commandStart(base, verb), fmt.Sprint(id)), " ")
+}
+
+// CommandLine writes the equivalent gitlab-token-wizard create command.
+func (r Request) CommandLine(base string) string {
+	parts := r.commandStart(base, "create")
 	parts = append(parts, "--name", ShellQuote(r.Name))
 	if r.Description != "" {
 		parts = append(parts, "--description", ShellQuote(r.Description))

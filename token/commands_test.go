@@ -21,3 +21,13 @@ func TestCommands(t *testing.T) {
 		t.Errorf("CommandLine =\n%s\nwant\n%s", cl, want)
 	}
 }
+
+func TestTokenCommandLine(t *testing.T) {
+	r := Request{Kind: KindGroup, Target: "acme/my group"}
+	if got := r.TokenCommandLine("https://gitlab.example.com", "rotate", 58); got != "gitlab-token-wizard rotate --host https://gitlab.example.com --group 'acme/my group' 58" {
+		t.Fatalf("got %s", got)
+	}
+	if got := (Request{Kind: KindProject, Target: "acme/web"}).TokenCommandLine("https://gitlab.com", "revoke", 7); got != "gitlab-token-wizard revoke --project acme/web 7" {
+		t.Fatalf("got %s", got)
+	}
+}
