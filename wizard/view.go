@@ -104,10 +104,12 @@ func (m *Model) resultView() string {
 	fmt.Fprintf(&b, "1. In your Jira GitLab app (e.g. Jigit), add a connection to %s\n2. Paste the token; %s\n3. Press \"Test connection\". Renew before %s",
 		m.api.BaseURL(), where, m.req.ExpiresAt.Format(token.DateLayout))
 	if m.req.Kind.HasRole() {
-		// The command that renews it, so the renewal is one line in a ticket.
-		fmt.Fprintf(&b, ":\n   %s", m.req.TokenCommandLine(m.api.BaseURL(), "rotate", r.ID))
+		// The command that renews it, so the renewal is one line in a ticket
+		// (no full stop after it: it would be copied with the id).
+		fmt.Fprintf(&b, " with:\n   %s\n", m.req.TokenCommandLine(m.api.BaseURL(), "rotate", r.ID))
+	} else {
+		b.WriteString(" (create a new one).\n")
 	}
-	b.WriteString(".\n")
 	if m.offerRevokeSelf() {
 		fmt.Fprintf(&b, "\n%s\n", m.styles.Warn.Render(fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press k to revoke it now.",
 			safe.Line(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.opts.Now()))))
