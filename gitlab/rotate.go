@@ -2,7 +2,6 @@ package gitlab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -90,11 +89,9 @@ func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, exp
 
 // rotateCheck finds out whether an ambiguous rotation happened.
 func (c *Client) rotateCheck(ctx context.Context, r token.Request, old TokenInfo, start time.Time, cause error) error {
-	out := &OutcomeUnknownError{Cause: c.classify(cause, fmt.Sprintf("rotate token %d", old.ID)), Rotated: true}
-	var er *gl.ErrorResponse
-	out.ServerAnswered = errors.As(cause, &er)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	out, cctx, cancel := c.unknownOutcome(ctx, cause, fmt.Sprintf("rotate token %d", old.ID))
 	defer cancel()
+	out.Rotated = true
 	now, err := c.GetToken(cctx, r, old.ID)
 	if err != nil {
 		out.CheckErr = err

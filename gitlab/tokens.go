@@ -200,10 +200,7 @@ func (c *Client) tokenIDsNamed(ctx context.Context, r token.Request) (map[int64]
 // not there before, created since just before the request. It runs even when
 // ctx was cancelled, with a short deadline of its own.
 func (c *Client) orphanCheck(ctx context.Context, r token.Request, start time.Time, before map[int64]bool, beforeErr, cause error) error {
-	out := &OutcomeUnknownError{Cause: c.classify(cause, "create the "+label(r.Kind))}
-	var er *gl.ErrorResponse
-	out.ServerAnswered = errors.As(cause, &er)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	out, cctx, cancel := c.unknownOutcome(ctx, cause, "create the "+label(r.Kind))
 	defer cancel()
 	ts, err := c.ListTokens(cctx, r, r.Name)
 	if err != nil {
@@ -230,6 +227,16 @@ func (c *Client) orphanCheck(ctx context.Context, r token.Request, start time.Ti
 	}
 	out.Orphan = found
 	return out
+}
+
+// unknownOutcome starts the report of an ambiguous failure, and gives the
+// check a context of its own that outlives a cancelled ctx, briefly.
+func (c *Client) unknownOutcome(ctx context.Context, cause error, what string) (*OutcomeUnknownError, context.Context, context.CancelFunc) {
+	out := &OutcomeUnknownError{Cause: c.classify(cause, what)}
+	var er *gl.ErrorResponse
+	out.ServerAnswered = errors.As(cause, &er)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	return out, cctx, cancel
 }
 
 // personalOwner resolves the owner of a personal token: the caller for
