@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/internal/secretfile"
+	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
@@ -183,7 +185,6 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 			return err
 		}
 		var opts []huh.Option[string]
-		roles := map[string]token.Role{}
 		ids := map[string]int64{}
 		switch req.Kind {
 		case token.KindPersonal:
@@ -219,7 +220,6 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 					label += " (you: " + pr.Role.Title() + ")"
 				}
 				opts = append(opts, huh.NewOption(label, pr.Path))
-				roles[pr.Path] = pr.Role
 			}
 		}
 		if len(opts) == 0 {
@@ -241,27 +241,16 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 		if req.Kind == token.KindPersonal {
 			return nil
 		}
-		role, err := s.client.CallerRole(ctx, pf, req.Kind, gitlab.Project{Path: choice, Role: roles[choice]})
-		if err != nil {
-			return apiExit(ctx, err)
-		}
-		need := token.RoleMaintainer
-		if req.Kind == token.KindGroup {
-			need = token.RoleOwner
-		}
-		if role < need {
-			p.say("You are %s on %s; %s access tokens need %s. Choose another.", roleOrNone(role), choice, req.Kind, need.Title())
+		checked, err := checkTarget(ctx, p.out, s, pf, req)
+		var ee *ExitError
+		if errors.As(err, &ee) && ee.Code == ExitRefused {
+			p.say("%v\nChoose another.", err)
 			continue
 		}
-		plan, err := s.client.NamespacePlan(ctx, choice)
 		if err != nil {
-			return apiExit(ctx, err)
+			return err
 		}
-		if err := token.CheckPlan(req.Kind, plan.Name, plan.Trial); err != nil {
-			p.say("%s: %v. Choose another, or start again and pick a personal token.", choice, err)
-			continue
-		}
-		limits.CallerRole = role
+		*limits = checked
 		return nil
 	}
 }
@@ -314,7 +303,7 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 	}
 	opts = nil
 	for _, i := range token.ScopesFor(req.Kind, limits.IsAdmin) {
-		opts = append(opts, huh.NewOption(string(i.Scope)+" — "+i.Meaning, string(i.Scope)).Selected(contains(chosen, string(i.Scope))))
+		opts = append(opts, huh.NewOption(string(i.Scope)+" — "+i.Meaning, string(i.Scope)).Selected(slices.Contains(chosen, string(i.Scope))))
 	}
 	err := p.run(huh.NewMultiSelect[string]().Title("Which scopes? Enter a number to select or unselect it, 0 when done.").
 		Options(opts...).Value(&chosen).Validate(func(v []string) error {
@@ -420,7 +409,9 @@ func (p prompter) signIn(env Env, g *globalFlags, s *session) error {
 		return err
 	}
 	p.say("Sign in with a personal access token that has the api scope; it is used for this run only.")
-	p.say("No token yet? Create one at:\n  %s", gitlab.PATFormURL(host, "", "gitlab-token-wizard (short-lived)", "", []token.Scope{"api"}))
+	if h, err := gitlab.NormalizeHost(host, g.allowHTTP); err == nil {
+		p.say("No token yet? Create one at:\n  %s", steps.TokenFormURL(h))
+	}
 	cred, err := p.secret("Access token (it is not shown):")
 	if err != nil {
 		return err
@@ -434,13 +425,4 @@ func (p prompter) signIn(env Env, g *globalFlags, s *session) error {
 	}
 	s.client, s.host = c, c.BaseURL()
 	return nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -105,9 +105,6 @@ func (o *createOpts) request(now time.Time) (token.Request, bool, error) {
 	case o.user != "":
 		r.Kind, r.Target, r.Repo = token.KindPersonal, strings.TrimSpace(o.user), strings.TrimSpace(o.project)
 	}
-	if o.output != "text" && o.output != "json" {
-		return r, false, fmt.Errorf("--output %q: use text or json", o.output)
-	}
 	if o.accessLevel != "" && !r.Kind.HasRole() {
 		return r, false, fmt.Errorf("--access-level: personal tokens have no role of their own (they act as their user): drop it")
 	}
@@ -124,22 +121,29 @@ func (o *createOpts) request(now time.Time) (token.Request, bool, error) {
 		return r, false, fmt.Errorf("--preset: %w", err)
 	}
 	p.Apply(&r)
-	defaulted := false
+	var defaulted bool
+	r.ExpiresAt, defaulted, err = o.expiry(now)
+	return r, defaulted, err
+}
+
+// expiry reads --duration or --expires-at; neither means the default of 30
+// days (defaulted, so that it can be said aloud).
+func (o *createOpts) expiry(now time.Time) (d time.Time, defaulted bool, err error) {
 	switch {
 	case o.duration != "" && o.expiresAt != "":
-		return r, false, fmt.Errorf("--duration and --expires-at both given: keep one")
+		return d, false, fmt.Errorf("--duration and --expires-at both given: keep one")
 	case o.expiresAt != "":
-		if r.ExpiresAt, err = token.ParseExpiry(o.expiresAt, now); err != nil {
-			return r, false, fmt.Errorf("--expires-at: %w", err)
+		if d, err = token.ParseExpiry(o.expiresAt, now); err != nil {
+			return d, false, fmt.Errorf("--expires-at: %w", err)
 		}
 	case o.duration != "":
-		if r.ExpiresAt, err = token.ParseExpiry(o.duration, now); err != nil {
-			return r, false, fmt.Errorf("--duration: %w", err)
+		if d, err = token.ParseExpiry(o.duration, now); err != nil {
+			return d, false, fmt.Errorf("--duration: %w", err)
 		}
 	default:
-		r.ExpiresAt, defaulted = token.DefaultExpiry(now), true
+		return token.DefaultExpiry(now), true, nil
 	}
-	return r, defaulted, nil
+	return d, false, nil
 }
 
 func invalid(err error) error {
@@ -218,7 +222,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if s.demo {
 		fmt.Fprintln(w, "DEMO: using the built-in GitLab stand-in, signed in as alice (Maintainer). Nothing real is created.")
 	}
-	pf, limits, err := checkCaller(ctx, s, &req, now)
+	pf, limits, err := checkCaller(ctx, w, s, &req, now)
 	if err != nil {
 		return err
 	}
@@ -241,15 +245,21 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		return apiExit(ctx, err)
 	}
 	fmt.Fprintf(w, "Created %s access token %d %q (%s).\n", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
+	err = o.verifyAndDeliver(ctx, env, s, req, nt)
+	afterCreate(ctx, w, s, pf, o.revokeCred, now)
+	return err
+}
+
+// verifyAndDeliver proves the new token works (unless --no-verify), then
+// delivers it.
+func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, req token.Request, nt *gitlab.NewToken) error {
 	var v *gitlab.Verification
 	if !o.noVerify {
 		vv := s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req)
 		v = &vv
-		printVerification(w, vv)
+		printVerification(env.Err, vv)
 	}
-	err = o.deliver(env, req, s.host, nt, v)
-	afterCreate(ctx, w, s, pf, o.revokeCred, now)
-	return err
+	return o.deliver(env, req, s.host, nt, v)
 }
 
 // deliver puts the new token where the user asked: a new 0600 file
@@ -278,6 +288,9 @@ func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab
 // has a place to go that is not a terminal's scrollback: a pipe, a new file
 // (--save), or a terminal the user chose (--show-token).
 func (o *createOpts) checkDestination(env Env) error {
+	if o.output != "text" && o.output != "json" {
+		return exitf(ExitInvalid, "--output %q: use text or json (nothing was sent)", o.output)
+	}
 	if o.save != "" {
 		if err := secretfile.Free(o.save); err != nil {
 			return exitf(ExitInvalid, "--save %v (nothing was sent)", err)

@@ -55,7 +55,6 @@ type session struct {
 	// source says where the credential came from, for messages.
 	source string
 	stop   func()
-	w      io.Writer
 }
 
 // connect builds a client from flags and environment. The credential comes
@@ -64,7 +63,7 @@ type session struct {
 // a client id is set; never from a flag. With --demo it starts the stand-in on
 // loopback and signs in as its maintainer.
 func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*session, error) {
-	s := &session{stop: func() {}, w: env.Err}
+	s := &session{stop: func() {}}
 	if err := g.openDebug(); err != nil {
 		return nil, err
 	}
@@ -167,14 +166,6 @@ func (g *globalFlags) deviceLogin(ctx context.Context, env Env, host, clientID s
 				fmt.Fprintln(env.Err, "Waiting for you to approve… (ctrl+c to stop)")
 			}
 		}})
-}
-
-// errw is where a session's messages go (set by the command).
-func (s *session) errw() io.Writer {
-	if s.w == nil {
-		return io.Discard
-	}
-	return s.w
 }
 
 func firstNonEmpty(vs ...string) string {

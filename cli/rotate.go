@@ -59,12 +59,9 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	now := env.Now()
-	o.preset = "custom"
-	req, _, err := o.request(now) // the expiry flags, checked as for create
-	if err != nil {
+	if r.ExpiresAt, _, err = o.expiry(now); err != nil {
 		return invalid(err)
 	}
-	r.ExpiresAt = req.ExpiresAt
 	if err := token.ValidateExpiry(r.ExpiresAt, now, 0); err != nil {
 		return invalid(fmt.Errorf("--expires-at: %w", err))
 	}
@@ -88,22 +85,8 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 	}
 	fmt.Fprintf(env.Err, "Rotated: token %d is revoked; its replacement is %d %q (%s). Put the new value into the Jira app now.\n",
 		id, nt.ID, nt.Name, nt.Value.Masked())
-	r.Name, r.Scopes, r.Role = nt.Name, scopesOf(nt.Scopes), nt.AccessLevel
-	var v *gitlab.Verification
-	if !o.noVerify {
-		vv := s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, r)
-		v = &vv
-		printVerification(env.Err, vv)
-	}
-	return o.deliver(env, r, s.host, nt, v)
-}
-
-func scopesOf(ss []string) []token.Scope {
-	out := make([]token.Scope, len(ss))
-	for i, s := range ss {
-		out[i] = token.Scope(s)
-	}
-	return out
+	r.Name, r.Scopes, r.Role = nt.Name, token.ParseScopes(nt.Scopes...), nt.AccessLevel
+	return o.verifyAndDeliver(ctx, env, s, r, nt)
 }
 
 // rotateCommand is the command line that rotates token id of r, for messages.

@@ -142,7 +142,7 @@ func TestOAuthPreflight(t *testing.T) {
 		t.Fatal(err)
 	}
 	pf, err := c.Preflight(context.Background())
-	if err != nil || pf.User.Username != "alice" || !pf.HasScope("api") || !pf.OAuth || pf.ShortLived(time.Now(), 7) {
+	if err != nil || pf.User.Username != "alice" || !pf.HasScope("api") || !pf.OAuth || pf.ShortLived(time.Now()) {
 		t.Fatalf("OAuth preflight = %+v, %v", pf, err)
 	}
 	if err := pf.CheckCanCreate(time.Now()); err != nil {

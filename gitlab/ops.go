@@ -24,10 +24,15 @@ type Preflight struct {
 	OAuth bool
 }
 
+// ShortLivedDays is the remaining lifetime at or below which a sign-in token
+// looks made just for this run.
+const ShortLivedDays = 7
+
 // ShortLived reports whether the caller's credential is a personal token that
-// expires within days: one made just to run the wizard, worth revoking after.
-func (p Preflight) ShortLived(now time.Time, days int) bool {
-	return !p.OAuth && !p.Self.ExpiresAt.IsZero() && token.DaysUntil(p.Self.ExpiresAt, now) <= days
+// expires within ShortLivedDays: one made just to run the wizard, worth
+// revoking after.
+func (p Preflight) ShortLived(now time.Time) bool {
+	return !p.OAuth && !p.Self.ExpiresAt.IsZero() && token.DaysUntil(p.Self.ExpiresAt, now) <= ShortLivedDays
 }
 
 // HasScope reports whether the caller's credential carries scope s.
@@ -49,7 +54,6 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		errV, errU, errS error
 		ver              *gl.Version
 		user             *gl.User
-		self             *gl.PersonalAccessToken
 	)
 	wg.Add(3)
 	go func() { defer wg.Done(); ver, _, errV = c.gl.Version.GetVersion(gl.WithContext(ctx)) }()
@@ -58,23 +62,20 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		defer wg.Done()
 		if c.opts.OAuth {
 			// An OAuth token is not a personal access token: /oauth/token/info describes it.
-			var info TokenInfo
-			info, errS = c.oauthInfo(ctx)
-			self = &gl.PersonalAccessToken{Name: "OAuth sign-in", Scopes: info.Scopes, Active: true}
-			if !info.ExpiresAt.IsZero() {
-				d := gl.ISOTime(info.ExpiresAt)
-				self.ExpiresAt = &d
-			}
+			p.Self, errS = c.oauthInfo(ctx)
+			p.Self.Name = "OAuth sign-in"
 			return
 		}
-		self, _, errS = c.gl.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
+		var self *gl.PersonalAccessToken
+		if self, _, errS = c.gl.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx)); errS == nil {
+			p.Self = fromPAT(self, 0)
+		}
 	}()
 	wg.Wait()
 	// The credential's own record explains most failures best (expired, revoked), so check it first.
 	if errS != nil {
-		return p, c.classify(errS, "check your credential")
+		return Preflight{}, c.classify(errS, "check your credential")
 	}
-	p.Self = fromPAT(self, 0)
 	p.OAuth = c.opts.OAuth
 	if errU != nil {
 		return p, c.classify(errU, "read your user")

@@ -96,10 +96,12 @@ func oneLine(err error) string {
 }
 
 // canRetryCreate reports whether the failure is a create that certainly made
-// nothing (a 5xx or reset before GitLab acted, checked; or a long rate
-// limit), so trying again cannot make a second token.
+// nothing, so trying again cannot make a second token: a 5xx or reset the
+// orphan check cleared, a rate limit too long to wait, or a request that never
+// left (refused connection, DNS). Not a CodeServer error: that one is "GitLab
+// created the token but sent no value".
 func (m *Model) canRetryCreate() bool {
-	if m.result != nil || m.indexOf(steps.Review) < 0 {
+	if m.result != nil || m.failure == nil || m.failure != m.createErr {
 		return false
 	}
 	var ou *gitlab.OutcomeUnknownError
@@ -107,5 +109,5 @@ func (m *Model) canRetryCreate() bool {
 		return ou.NothingCreated()
 	}
 	var ge *gitlab.Error
-	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeServer || ge.Code == gitlab.CodeNetwork) && m.sentCreate
+	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeNetwork)
 }

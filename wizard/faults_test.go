@@ -167,3 +167,20 @@ func TestWizardSelfSignedSuggestsCAFile(t *testing.T) {
 		t.Fatal("a request went over an unverified connection")
 	}
 }
+
+func TestNoRetryOfferedWhenGitLabCreatedButSentNoValue(t *testing.T) {
+	d, srv := newDriver(t, fake.MaintainerToken)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 201,
+		Body: `{"id":7,"name":"Jira integration","scopes":["read_api"],"active":true}`})
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	scr := d.screen()
+	if !strings.Contains(scr, "sent no value") || strings.Contains(scr, "press r") || strings.Contains(scr, "r try the create again") {
+		t.Fatalf("a token exists, yet a retry is offered:\n%s", scr)
+	}
+	d.key("r")
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 1 {
+		t.Fatalf("creates = %d", n)
+	}
+}

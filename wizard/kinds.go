@@ -63,22 +63,17 @@ func (m *Model) setKind(k token.Kind) {
 
 // finishGuided records the outcome of the guided path.
 func (m *Model) finishGuided() {
-	g, ok := m.steps[steps.Guide].(*steps.GuideStep)
-	if !ok || !g.Ready() || m.verification == nil || m.verification.Self == nil {
+	if !m.Checked() {
 		m.Summary = "Stopped on the guided path: no token was checked."
 		return
 	}
 	t := m.verification.Self
-	m.guidedDone = true
 	m.Summary = fmt.Sprintf("Checked personal access token %d %q (%s, expires %s): ready for Jira; it reads %s.",
 		t.ID, t.Name, strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo)
 }
 
 // planError is a namespace plan without the chosen kind of token (GitLab.com Free).
-type planError struct {
-	err  error
-	plan string
-}
+type planError struct{ err error }
 
 func (e *planError) Error() string { return e.err.Error() }
 func (e *planError) Unwrap() error { return e.err }

@@ -21,7 +21,7 @@ func (m *Model) onCreate() (tea.Model, tea.Cmd) {
 		m.state, m.failure = stateFailed, err
 		return m, nil
 	}
-	m.state, m.busy, m.sentCreate = stateCreating, "Creating the token… (keys are ignored until GitLab answers)", true
+	m.state, m.busy = stateCreating, "Creating the token… (keys are ignored until GitLab answers)"
 	return m, tea.Batch(m.spin.Tick, m.createCmd(m.req))
 }
 
@@ -30,7 +30,7 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.err != nil {
-		m.state, m.failure = stateFailed, msg.err
+		m.state, m.failure, m.createErr = stateFailed, msg.err, msg.err
 		return m, nil
 	}
 	m.result, m.state = msg.nt, stateResult
@@ -72,5 +72,5 @@ func (m *Model) onResultKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // sign-in credential: a personal token that expires within a week, made
 // just for this run, and not revoked yet.
 func (m *Model) offerRevokeSelf() bool {
-	return !m.selfRevoked && m.pf.ShortLived(m.opts.Now(), 7)
+	return !m.selfRevoked && m.pf.ShortLived(m.opts.Now())
 }

@@ -78,10 +78,9 @@ type Model struct {
 	orderKind token.Kind
 	// owner is the user a personal token is for (administrator path).
 	owner gitlab.User
-	// sentCreate is set once a create request was sent.
-	sentCreate bool
-	// guidedDone is set when a pasted personal token passed every check.
-	guidedDone bool
+	// createErr is the last create's failure, so that only that failure
+	// offers a retry.
+	createErr error
 	// selfRevoked is set once the sign-in credential was revoked on request.
 	selfRevoked bool
 
@@ -149,7 +148,10 @@ func (m *Model) Init() tea.Cmd {
 
 // Checked reports whether a token made in GitLab's web form (the guided
 // personal path) was pasted and passed every check.
-func (m *Model) Checked() bool { return m.guidedDone }
+func (m *Model) Checked() bool {
+	g, ok := m.steps[steps.Guide].(*steps.GuideStep)
+	return ok && g.Ready() && m.verification != nil && m.verification.Self != nil
+}
 
 // Result returns the created token (nil if none) and whether the user kept it.
 func (m *Model) Result() (*gitlab.NewToken, bool) { return m.result, m.copied || m.savedPath != "" }
@@ -409,7 +411,7 @@ func (m *Model) onRole(msg roleMsg) (tea.Model, tea.Cmd) {
 	}
 	if msg.err == nil {
 		if err := token.CheckPlan(m.req.Kind, msg.plan.Name, msg.plan.Trial); err != nil {
-			msg.err = &planError{err: fmt.Errorf("%s: %w", msg.path, err), plan: msg.plan.Name}
+			msg.err = &planError{err: fmt.Errorf("%s: %w", msg.path, err)}
 		}
 	}
 	if msg.err != nil {
@@ -422,19 +424,4 @@ func (m *Model) onRole(msg roleMsg) (tea.Model, tea.Cmd) {
 
 func (m *Model) limits() token.Limits {
 	return token.Limits{CallerRole: m.caller, IsAdmin: m.pf.User.IsAdmin}
-}
-
-// awaiting reports whether the model waits for an answer from GitLab: a
-// request in flight, the verification, or a step's search or check.
-func (m *Model) awaiting() bool {
-	switch m.state {
-	case stateBusy, stateCreating:
-		return true
-	case stateResult:
-		return m.verification == nil
-	case stateStep:
-		b, ok := m.current().(interface{ Busy() bool })
-		return ok && b.Busy()
-	}
-	return false
 }

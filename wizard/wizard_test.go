@@ -351,3 +351,18 @@ func TestSamePurposeAgainKeepsTheRoleChosenSince(t *testing.T) {
 		t.Fatalf("the role chosen since was lost:\n%s", scr)
 	}
 }
+
+// awaiting tells the driver whether the model waits for an answer from
+// GitLab: a request in flight, the verification, or a step's search or check.
+func (m *Model) awaiting() bool {
+	switch m.state {
+	case stateBusy, stateCreating:
+		return true
+	case stateResult:
+		return m.verification == nil
+	case stateStep:
+		b, ok := m.current().(interface{ Busy() bool })
+		return ok && b.Busy()
+	}
+	return false
+}

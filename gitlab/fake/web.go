@@ -61,19 +61,6 @@ type autoDecision struct {
 	approve bool
 }
 
-// PendingDeviceCodes returns the user codes waiting for approval.
-func (s *Server) PendingDeviceCodes() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, d := range s.devices {
-		if d.status == "pending" {
-			out = append(out, d.userCode)
-		}
-	}
-	return out
-}
-
 // webUser authenticates a browser request: a PRIVATE-TOKEN header or the
 // _gitlab_session cookie holding a personal token (the stand-in's session).
 func (s *Server) webUser(c *ctx) *User {
