@@ -335,7 +335,7 @@ func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) error {
 			return err
 		}
 		if where == "print" {
-			fmt.Fprintln(env.Out, nt.Value.Reveal())
+			fmt.Fprintln(env.rawOut, nt.Value.Reveal()) // the one write that carries the token
 			return nil
 		}
 		path := fmt.Sprintf("gitlab-token-%d.txt", nt.ID)

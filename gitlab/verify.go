@@ -85,6 +85,9 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 		return v
 	}
 	self, _, err := tc.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
+	if err == nil && self == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
 		v.add("token accepted by GitLab", false, c.classify(err, "read the token's own record").Error())
 		return v
@@ -153,6 +156,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 	if repo := want.VerifyRepo(); repo != "" {
 		name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", safe.Line(repo, 100))
 		cs, _, err := tc.Commits.ListCommits(projectID(repo), &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
+		cs = nonNil(cs)
 		switch {
 		case err != nil:
 			v.add(name, false, c.classify(err, "read commits with the new token").Error())
@@ -173,6 +177,9 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 		}
 	case token.KindPersonal:
 		u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
+		if err == nil && u == nil {
+			err = errNullAnswer
+		}
 		if err != nil {
 			v.add("acts as a user", false, c.classify(err, "read the token's user").Error())
 		} else {

@@ -22,8 +22,17 @@ func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.revokeCmd(m.req, ou.Orphan.ID)
 	case key.Matches(k, m.keys.Again) && m.canRetryCreate():
 		// The user asks; nothing is ever re-sent on its own (invariant 1).
+		prev := ou
+		if !errors.As(m.failure, &prev) {
+			prev = nil
+		}
 		m.failure, m.notice = nil, ""
 		m.cur, m.state = m.indexOf(steps.Review), stateStep
+		if prev != nil {
+			// The last answer was lost: look for the token once more first.
+			m.state, m.busy = stateCreating, "Checking once more that no token appeared, then creating… (keys are ignored until GitLab answers)"
+			return m, tea.Batch(m.spin.Tick, m.retryCmd(prev))
+		}
 		return m.onCreate()
 	case key.Matches(k, m.keys.Personal) && isPlanError(m.failure):
 		// GitLab.com Free has no project or group tokens: switch to the personal path.
@@ -95,18 +104,18 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
 
-// canRetryCreate reports whether the failure is a create that certainly made
-// nothing, so trying again cannot make a second token: a 5xx or reset the
-// orphan check cleared, a rate limit too long to wait, or a request that never
-// left (refused connection, DNS). Not a CodeServer error: that one is "GitLab
-// created the token but sent no value".
+// canRetryCreate reports whether the failure is a create the user may try
+// again: a request that never left (refused connection, DNS) or a rate limit
+// too long to wait, which made nothing; or a lost answer after which no token
+// has appeared — then the retry looks once more before it sends (RetryCreate).
+// Never when a token was found, nor when GitLab named the token it made.
 func (m *Model) canRetryCreate() bool {
 	if m.result != nil || m.failure == nil || m.failure != m.createErr {
 		return false
 	}
 	var ou *gitlab.OutcomeUnknownError
 	if errors.As(m.failure, &ou) {
-		return ou.NothingCreated()
+		return ou.NothingFound() && !ou.Certain
 	}
 	var ge *gitlab.Error
 	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeNetwork)

@@ -140,7 +140,10 @@ func (m *Model) failureView() string {
 			b.WriteString(m.styles.Subtle.Render("GitLab said: "+ge.ServerMessage) + "\n")
 		}
 	}
-	if m.canRetryCreate() {
+	switch {
+	case m.canRetryCreate() && ou != nil:
+		b.WriteString("\nNo token has appeared so far, but GitLab may still finish the request. Press r to look once more and create only if still none appeared.\n")
+	case m.canRetryCreate():
 		b.WriteString("\nNothing was created, so trying again is safe: press r when you are ready.\n")
 	}
 	if isPlanError(m.failure) {
