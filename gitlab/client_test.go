@@ -152,14 +152,14 @@ func TestCreateRefusals(t *testing.T) {
 
 func TestCreateFaults(t *testing.T) {
 	tests := []struct {
-		name           string
-		fault          fake.Fault
-		timeout        time.Duration
-		wantTokens     int
-		wantPosts      int
-		wantOrphan     bool
-		nothingFound   bool
-		wantErr        bool
+		name         string
+		fault        fake.Fault
+		timeout      time.Duration
+		wantTokens   int
+		wantPosts    int
+		wantOrphan   bool
+		nothingFound bool
+		wantErr      bool
 	}{
 		{"commit then 502", fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502}, 0, 1, 1, true, false, true},
 		{"502 before anything", fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 503}, 0, 0, 1, false, true, true},
