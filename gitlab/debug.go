@@ -210,17 +210,31 @@ func (d *debugTransport) redactBody(body []byte, ctype string) string {
 	return s
 }
 
+// rememberAll remembers every string and number inside a secret field's
+// value, however deeply nested, so none of them is logged anywhere else.
+func (d *debugTransport) rememberAll(v any) {
+	switch x := v.(type) {
+	case string:
+		d.remember(x)
+	case float64:
+		d.remember(fmt.Sprint(x))
+	case map[string]any:
+		for _, val := range x {
+			d.rememberAll(val)
+		}
+	case []any:
+		for _, val := range x {
+			d.rememberAll(val)
+		}
+	}
+}
+
 func (d *debugTransport) redactJSON(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
 			if secretField(k) && val != nil {
-				if s, ok := val.(string); ok {
-					d.remember(s)
-				} else {
-					b, _ := json.Marshal(val)
-					d.remember(string(b))
-				}
+				d.rememberAll(val)
 				x[k] = "[REDACTED]"
 				continue
 			}

@@ -128,6 +128,10 @@ func netTransport(caFile string, proxy func(*http.Request) (*url.URL, error)) (h
 // readCAFile reads a regular file of at most maxCAFileBytes: a FIFO or a
 // device would block or never end.
 func readCAFile(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until someone writes to it.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("--ca-file %s is not a regular file: pass the CA's certificate file (PEM)", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read --ca-file: %w", err)

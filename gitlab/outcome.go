@@ -59,14 +59,20 @@ func (e *OutcomeUnknownError) Unwrap() error { return e.Cause }
 
 // Error says what is known, and no more.
 func (e *OutcomeUnknownError) Error() string {
+	if e.Rotated && e.Orphan != nil && e.Certain {
+		return fmt.Sprintf("%s: the old token is revoked and the new one, %d %q, cannot be used, so it was not printed, copied or saved: rotate token %d once more for a fresh value",
+			causeText(e.Cause), e.Orphan.ID, e.Orphan.Name, e.Orphan.ID)
+	}
 	if e.Rotated {
 		return e.rotateError()
+	}
+	if e.Orphan != nil && e.Certain {
+		return fmt.Sprintf("%s: GitLab did create token %d %q, but its value cannot be used, so it was not printed, copied or saved: revoke it and create a new one",
+			causeText(e.Cause), e.Orphan.ID, e.Orphan.Name)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "the create request failed (%s)", causeText(e.Cause))
 	switch {
-	case e.Orphan != nil && e.Certain:
-		fmt.Fprintf(&b, "; GitLab did create token %d %q, but its value cannot be used: revoke it and create a new one", e.Orphan.ID, e.Orphan.Name)
 	case e.Orphan != nil:
 		fmt.Fprintf(&b, "; GitLab did create token %d %q (created %s), but its value was lost: revoke it and create a new one",
 			e.Orphan.ID, e.Orphan.Name, e.Orphan.CreatedAt.UTC().Format(time.RFC3339))
@@ -205,8 +211,8 @@ func (c *Client) unusableValue(r token.Request, nt *NewToken, why string) error 
 	if info.Name == "" {
 		info.Name = r.Name
 	}
-	return &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab created the token but " + why,
-		Next: "it was not printed, copied or saved"}, Checked: true, Certain: true, Orphan: &info, req: r}
+	return &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab created the token but " + why},
+		Checked: true, Certain: true, Orphan: &info, req: r}
 }
 
 // errNullAnswer is a success answer whose body is JSON null, or a list

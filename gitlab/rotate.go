@@ -88,8 +88,8 @@ func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, exp
 				why = perr.Error()
 			}
 			info := nt.TokenInfo
-			out := &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab rotated the token but " + why,
-				Next: "it was not printed, copied or saved"}, Rotated: true, Checked: true, Certain: true, Orphan: &info}
+			out := &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab rotated the token but " + why},
+				Rotated: true, Checked: true, Certain: true, Orphan: &info}
 			if nt.ID == 0 {
 				out.Orphan, out.Certain = nil, false
 				return nil, c.rotateCheck(ctx, r, old, start, out)

@@ -118,6 +118,10 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 	before, beforeErr := c.tokenIDsNamed(ctx, r)
 	start := c.now()
 	for attempt := 0; ; attempt++ {
+		if ctx.Err() != nil {
+			// Stopped before the request left: certainly nothing was made.
+			return nil, c.classify(ctx.Err(), what)
+		}
 		nt, err := c.createOnce(ctx, r)
 		if err == nil {
 			c.opts.Scrub.Add(nt.Value.Reveal())
