@@ -155,3 +155,24 @@ func TestChildProcessesGetNoCredential(t *testing.T) {
 
 // waitABit lets a child process run; the loop around it bounds the wait.
 func waitABit() { time.Sleep(25 * time.Millisecond) }
+
+// Whose token failed is said in the words: a support engineer checking a
+// customer's token must never be told to fix their own sign-in.
+func TestFailuresBlameTheTokenUnderTest(t *testing.T) {
+	srv, url := server(t)
+	for _, tok := range []string{"glpat-nosuchtoken000000", fake.ExpiredToken} {
+		r := execute(t, url, fake.MaintainerToken, tok+"\n", "check", "-R", "acme/web")
+		low := strings.ToLower(r.stderr)
+		if r.code != ExitRefused || !strings.Contains(r.stderr, "the checked token") || strings.Contains(r.stderr, "GITLAB_TOKEN") ||
+			strings.Contains(low, "sign in") || strings.Contains(low, "your credential") {
+			t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+		}
+	}
+	// The new token refused during verification: FAIL blames it, exit 5.
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/repository/commits", Kind: fake.FaultStatus, Status: 401,
+		Body: `{"message":"401 Unauthorized"}`, Times: 1})
+	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
+	if r.code != ExitUnverified || !strings.Contains(r.stderr, "GitLab did not accept the new token") || strings.Contains(r.stderr, "your credential") {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+}

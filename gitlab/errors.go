@@ -84,6 +84,14 @@ type errorBody struct {
 // for the message ("create the project token"). Every text in it passes the
 // run's scrubber: a server that echoes the credential cannot make us print it.
 func (c *Client) classify(err error, what string) error {
+	return c.classifyFor(err, what, "")
+}
+
+// classifyFor is classify for a request made with a token other than the
+// sign-in credential — the new token, or one pasted to be checked — named by
+// subject ("the new token"). Its refusals blame that token, never the
+// credential the user signed in with (DESIGN invariant 11).
+func (c *Client) classifyFor(err error, what, subject string) error {
 	if err == nil {
 		return nil
 	}
@@ -91,13 +99,13 @@ func (c *Client) classify(err error, what string) error {
 	if errors.As(err, &ge) {
 		return ge
 	}
-	e := c.explain(err, what)
+	e := c.explain(err, what, subject)
 	sc := c.opts.Scrub
 	e.Explanation, e.Next, e.ServerMessage = sc.String(e.Explanation), sc.String(e.Next), sc.String(e.ServerMessage)
 	return e
 }
 
-func (c *Client) explain(err error, what string) *Error {
+func (c *Client) explain(err error, what, subject string) *Error {
 	host := HostName(c.base)
 	if errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeCanceled, Explanation: "cancelled", cause: err}
@@ -108,6 +116,9 @@ func (c *Client) explain(err error, what string) *Error {
 	}
 	var er *gl.ErrorResponse
 	if errors.As(err, &er) {
+		if subject != "" {
+			return c.fromTestedResponse(er, what, subject)
+		}
 		return c.fromResponse(er, what)
 	}
 	var syntaxErr *json.SyntaxError
@@ -193,7 +204,38 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
+// fromTestedResponse explains GitLab's refusal of a token under test:
+// whatever the status, the blame is that token's.
+func (c *Client) fromTestedResponse(er *gl.ErrorResponse, what, subject string) *Error {
+	body, msg := parseBody(er)
+	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
+	switch {
+	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "expired"):
+		e.Code, e.Explanation, e.Next = CodeExpired, subject+" has expired", "create a new token"
+	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "revoked"):
+		e.Code, e.Explanation, e.Next = CodeRevoked, subject+" was revoked", "create a new token"
+	case er.StatusCode == 401:
+		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept "+subject
+		e.Next = "check that it was copied whole and belongs to " + HostName(c.base)
+	case er.StatusCode == 403 && body.Error == "insufficient_scope":
+		scope := orDefault(body.Scope, "api")
+		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("%s lacks the %s scope needed to %s", subject, scope, what)
+		e.Next = "create a token with " + strings.ReplaceAll(scope, " ", " or ")
+	case er.StatusCode == 403:
+		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to let %s %s: its role does not allow it", subject, what)
+		e.Next = "give the token (or its user) a higher role there"
+	case er.StatusCode == 404:
+		e.Code, e.Explanation = CodeNotFound, fmt.Sprintf("%s cannot %s: not found, or not visible to it", subject, what)
+		e.Next = "check the path, and that the token's user (or bot) is a member there"
+	default:
+		return c.fromResponse(er, what)
+	}
+	return e
+}
+
+// parseBody reads GitLab's two error shapes, {"message": ...} and
+// {"error": ..., "error_description": ...}, into one message.
+func parseBody(er *gl.ErrorResponse) (errorBody, string) {
 	var body errorBody
 	_ = json.Unmarshal(er.Body, &body)
 	msg := ""
@@ -214,6 +256,11 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	if msg == "" && len(er.Body) > 0 && !strings.HasPrefix(strings.TrimSpace(string(er.Body)), "<") {
 		msg = string(er.Body)
 	}
+	return body, msg
+}
+
+func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
+	body, msg := parseBody(er)
 	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
 	lower := strings.ToLower(msg)
 	switch {
