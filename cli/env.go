@@ -22,11 +22,14 @@ import (
 
 // Exit codes, documented in the README.
 const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitInvalid     = 2
-	ExitRefused     = 3
-	ExitUnknown     = 4
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitInvalid = 2
+	ExitRefused = 3
+	ExitUnknown = 4
+	// ExitAttention: audit found a token that needs attention (expiring, or a
+	// finding at or above --fail-on).
+	ExitAttention   = 6
 	ExitInterrupted = 130
 )
 
