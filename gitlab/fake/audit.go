@@ -190,3 +190,19 @@ func atoiOrZero(id string) int {
 	}
 	return n
 }
+
+// ResourcePath is the full path of a token's resource ("project:100" is
+// "acme/web"), or "" when there is none; for tests that check where an
+// audit says a token lives.
+func (s *Server) ResourcePath(resource string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kind, id, _ := strings.Cut(resource, ":")
+	if kind == "group" {
+		return s.groupFullPath(atoiOrZero(id))
+	}
+	if p := s.projects[atoiOrZero(id)]; p != nil {
+		return s.projectPath(p)
+	}
+	return ""
+}
