@@ -80,16 +80,16 @@ func (a auditView) note() string {
 // which are never cut or wrapped, so they can be copied whole.
 func (a auditView) text(b *bufio.Writer) {
 	t := a.tally
-	fmt.Fprintf(b, "Audit of %s on %s: %d tokens in %s.\n", a.scope, gitlab.HostName(a.host), t.Tokens, a.walked())
+	head := fmt.Sprintf("Audit of %s on %s: %d tokens in %s.", a.scope, gitlab.HostName(a.host), t.Tokens, a.walked())
+	verdict := fmt.Sprintf("Nothing needs attention (--fail-on %s).", a.policy.FailOn)
 	if t.Attention > 0 {
-		fmt.Fprintf(b, "%d need attention (--fail-on %s).", t.Attention, a.policy.FailOn)
-	} else {
-		fmt.Fprintf(b, "Nothing needs attention (--fail-on %s).", a.policy.FailOn)
+		verdict = fmt.Sprintf("%d need attention (--fail-on %s).", t.Attention, a.policy.FailOn)
 	}
 	if s := findingCounts(t); s != "" {
-		fmt.Fprintf(b, " Findings: %s.", s)
+		verdict += " Findings: " + s + "."
 	}
-	fmt.Fprintln(b)
+	fmt.Fprintln(b, wrap(head, 0, 80))
+	fmt.Fprintln(b, wrap(verdict, 0, 80))
 	bands := map[string]int{}
 	for _, j := range a.judged {
 		bands[a.policy.Band(j)]++

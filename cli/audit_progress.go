@@ -23,7 +23,6 @@ type auditProgress struct {
 	start     time.Time
 	waitUntil time.Time
 	waitWhy   string
-	drawn     bool
 }
 
 func startProgress(env Env, on bool) *auditProgress {
@@ -36,6 +35,7 @@ func startProgress(env Env, on bool) *auditProgress {
 	if p.tty {
 		every = 100 * time.Millisecond
 	}
+	p.draw() // at once: a slow first answer must not look like a hang
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -84,7 +84,6 @@ func (p *auditProgress) draw() {
 	} else {
 		fmt.Fprintln(p.env.Err, line)
 	}
-	p.drawn = true
 }
 
 func (p *auditProgress) lineLocked() string {
@@ -102,14 +101,18 @@ func (p *auditProgress) lineLocked() string {
 	return s
 }
 
-// stop ends the drawing and clears a terminal's line, so the results start clean.
+// stop ends the drawing: it clears a terminal's line, so the results start
+// clean, and elsewhere writes the final count.
 func (p *auditProgress) stop() {
 	if !p.on {
 		return
 	}
 	close(p.quit)
 	p.wg.Wait()
-	if p.tty && p.drawn {
+	if p.tty {
 		fmt.Fprint(p.env.Err, "\r\x1b[2K")
+		return
 	}
+	p.draw() // the final count, for the log
+
 }
