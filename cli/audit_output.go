@@ -217,40 +217,89 @@ func exitCodeOf(err error) int {
 }
 
 // json writes one object: "tokens", one object per token, and "summary".
-func (a auditView) json(w io.Writer) error {
-	items := make([]map[string]any, 0, len(a.judged))
-	for _, j := range a.judged {
-		items = append(items, tokenJSON(j))
+// Tokens are encoded one at a time: the document of 20 000 tokens is never
+// held whole in memory.
+func (a auditView) json(w *bufio.Writer) error {
+	w.WriteString("{\n  \"tokens\": [")
+	for i, j := range a.judged {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		b, err := json.MarshalIndent(tokenJSON(j), "    ", "  ")
+		if err != nil {
+			return err
+		}
+		w.WriteString("\n    ")
+		w.Write(b)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"tokens": items, "summary": a.summary()})
+	if len(a.judged) > 0 {
+		w.WriteString("\n  ")
+	}
+	b, err := json.MarshalIndent(a.summary(), "  ", "  ")
+	if err != nil {
+		return err
+	}
+	w.WriteString("],\n  \"summary\": ")
+	w.Write(b)
+	_, err = w.WriteString("\n}\n")
+	return err
 }
 
-func tokenJSON(j token.Judged) map[string]any {
-	findings := make([]map[string]any, 0, len(j.Findings))
+// tokenDoc is one token in the JSON output; null where GitLab gave nothing.
+type tokenDoc struct {
+	ID          int64        `json:"id"`
+	Name        string       `json:"name"`
+	Kind        token.Kind   `json:"kind"`
+	Where       placeDoc     `json:"where"`
+	Role        string       `json:"role,omitempty"`
+	AccessLevel int          `json:"access_level,omitempty"`
+	Scopes      []string     `json:"scopes"`
+	Active      bool         `json:"active"`
+	CreatedAt   *string      `json:"created_at"`
+	ExpiresAt   *string      `json:"expires_at"`
+	DaysLeft    *int         `json:"days_left"`
+	LastUsedAt  *string      `json:"last_used_at"`
+	LastUsedIPs []string     `json:"last_used_ips"`
+	Attention   bool         `json:"attention"`
+	Findings    []findingDoc `json:"findings"`
+}
+
+type placeDoc struct {
+	Kind token.Kind `json:"kind"`
+	ID   int64      `json:"id"`
+	Path string     `json:"path"`
+}
+
+type findingDoc struct {
+	Kind    token.FindingKind `json:"kind"`
+	Level   string            `json:"level"`
+	Message string            `json:"message"`
+	Advice  string            `json:"advice"`
+	Command string            `json:"command"`
+}
+
+func tokenJSON(j token.Judged) tokenDoc {
+	d := tokenDoc{ID: j.ID, Name: j.Name, Kind: j.Where.Kind, Where: placeDoc{j.Where.Kind, j.Where.ID, j.Where.Path},
+		Scopes: nonNil(j.Scopes), Active: j.Active, LastUsedIPs: nonNil(j.LastUsedIPs), Attention: j.Attention,
+		Findings: make([]findingDoc, 0, len(j.Findings))}
 	for _, f := range j.Findings {
-		findings = append(findings, map[string]any{"kind": f.Kind, "level": f.Kind.Level().String(), "message": f.Message,
-			"advice": f.Advice, "command": f.Command})
-	}
-	m := map[string]any{
-		"id": j.ID, "name": j.Name, "kind": j.Where.Kind, "where": map[string]any{"kind": j.Where.Kind, "id": j.Where.ID, "path": j.Where.Path},
-		"scopes": nonNil(j.Scopes), "active": j.Active, "created_at": nil, "expires_at": nil, "days_left": nil,
-		"last_used_at": nil, "last_used_ips": nonNil(j.LastUsedIPs), "attention": j.Attention, "findings": findings,
+		d.Findings = append(d.Findings, findingDoc{f.Kind, f.Kind.Level().String(), f.Message, f.Advice, f.Command})
 	}
 	if j.Role != token.RoleNone {
-		m["role"], m["access_level"] = j.Role.String(), int(j.Role)
+		d.Role, d.AccessLevel = j.Role.String(), int(j.Role)
 	}
-	if !j.CreatedAt.IsZero() {
-		m["created_at"] = j.CreatedAt.Format(time.RFC3339)
+	text := func(t time.Time, layout string) *string {
+		if t.IsZero() {
+			return nil
+		}
+		s := t.Format(layout)
+		return &s
 	}
+	d.CreatedAt, d.LastUsedAt = text(j.CreatedAt, time.RFC3339), text(j.LastUsedAt, time.RFC3339)
 	if j.HasExpiry {
-		m["expires_at"], m["days_left"] = j.ExpiresAt.Format(token.DateLayout), j.DaysLeft
+		d.ExpiresAt, d.DaysLeft = text(j.ExpiresAt, token.DateLayout), &j.DaysLeft
 	}
-	if !j.LastUsedAt.IsZero() {
-		m["last_used_at"] = j.LastUsedAt.Format(time.RFC3339)
-	}
-	return m
+	return d
 }
 
 func nonNil(s []string) []string {

@@ -292,3 +292,22 @@ func auditSmall(t *testing.T) (*fake.Server, string) {
 	t.Cleanup(ts.Close)
 	return srv, ts.URL
 }
+
+// TestAuditConcurrencyFlag: the stand-in never sees more requests at once
+// than --concurrency allows.
+func TestAuditConcurrencyFlag(t *testing.T) {
+	srv, url := auditSmall(t)
+	srv.SetLatency(time.Millisecond)
+	for _, n := range []string{"1", "3"} {
+		t.Run(n, func(t *testing.T) {
+			srv.ResetPeakInFlight()
+			r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "bigco", "--concurrency", n, "-F", "csv")
+			if r.code != ExitAttention || strings.Count(r.stdout, "\n") != 511 {
+				t.Fatalf("exit %d, %d lines\n%s", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+			}
+			if peak := srv.PeakInFlight(); peak > int(n[0]-'0') || (n == "3" && peak < 2) {
+				t.Fatalf("%d requests at once with --concurrency %s", peak, n)
+			}
+		})
+	}
+}

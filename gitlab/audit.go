@@ -300,3 +300,25 @@ func (r *rawPlace) place(k token.Kind) token.Place {
 	}
 	return token.Place{Kind: k, ID: r.ID, Path: safe.Line(path, 255)}
 }
+
+// listRefusal tells apart the two meanings of a 401 on a project's or
+// group's token list: GitLab answers it both to a credential it does not
+// accept and to a caller below Maintainer (Owner for a group), with the same
+// body (resource_access_tokens.rb: unauthorized!). When the credential still
+// reads the caller's own user, the refusal is about the rights on the target.
+func (c *Client) listRefusal(ctx context.Context, r token.Request, err error) error {
+	var ge *Error
+	if r.Kind == token.KindPersonal || !errors.As(err, &ge) || ge.Code != CodeUnauthorized {
+		return err
+	}
+	if _, _, uerr := c.gl.Users.CurrentUser(gl.WithContext(ctx)); uerr != nil {
+		return err
+	}
+	need := "Maintainer or Owner role on the project"
+	if r.Kind == token.KindGroup {
+		need = "Owner role on the group"
+	}
+	return &Error{Code: CodeNoPermission, Status: ge.Status, ServerMessage: ge.ServerMessage, Field: token.FieldTarget,
+		Explanation: fmt.Sprintf("you may not read the access tokens of %s %s", r.Kind, safe.Line(r.Target, 100)),
+		Next:        "that needs the " + need + "; your credential itself works", cause: ge}
+}

@@ -7,6 +7,7 @@ import (
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
+	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -20,19 +21,12 @@ import (
 func (a *audit) inventory(ctx context.Context, root token.Place) bool {
 	path := fmt.Sprintf("groups/%d/manage/resource_access_tokens", root.ID)
 	var ts []*rawToken
-	err := eachPage(ctx, a.l, a.o.Concurrency, func(ctx context.Context, page int64) ([]*rawToken, *gl.Response, error) {
-		q := a.tokenQuery()
-		q.Page = page
-		var got []*rawToken
-		resp, err := a.c.getJSON(ctx, path, q, &got)
-		return got, resp, err
-	}, func(page []*rawToken, _ pageInfo) error {
+	err := a.tokenPages(ctx, path, func(page []*rawToken) {
 		for _, t := range page {
 			if t != nil && (t.ResourceType == "project" || t.ResourceType == "group") {
 				ts = append(ts, t)
 			}
 		}
-		return nil
 	})
 	if err != nil && ctx.Err() == nil {
 		return false
@@ -87,13 +81,7 @@ func rawKey(t *rawToken) token.Place {
 func (a *audit) auditInstance(ctx context.Context) error {
 	a.walk(ctx, map[string]source{
 		"list the personal access tokens": func(ctx context.Context, _ chan<- token.Place) error {
-			return eachPage(ctx, a.l, 2, func(ctx context.Context, page int64) ([]*rawToken, *gl.Response, error) {
-				q := a.tokenQuery()
-				q.Page = page
-				var ts []*rawToken
-				resp, err := a.c.getJSON(ctx, "personal_access_tokens", q, &ts)
-				return ts, resp, err
-			}, func(ts []*rawToken, _ pageInfo) error {
+			return a.tokenPages(ctx, "personal_access_tokens", func(ts []*rawToken) {
 				a.mu.Lock()
 				defer a.mu.Unlock()
 				for _, t := range ts {
@@ -101,7 +89,6 @@ func (a *audit) auditInstance(ctx context.Context) error {
 						a.personal = append(a.personal, t.found(token.Place{Kind: token.KindPersonal, ID: t.UserID}))
 					}
 				}
-				return nil
 			})
 		},
 		"list the groups": func(ctx context.Context, out chan<- token.Place) error {
@@ -169,7 +156,7 @@ func (a *audit) namePersonal(ctx context.Context) {
 					return a.c.getJSON(ctx, fmt.Sprintf("users/%d", id), nil, &u)
 				}); err == nil {
 					mu.Lock()
-					owners[id] = fromUser(&gl.User{Username: u.Username}).Username
+					owners[id] = safe.Line(u.Username, 255)
 					mu.Unlock()
 				}
 			}

@@ -321,3 +321,26 @@ func TestAuditOfAHostileServer(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenListRefusalBlamesTheRightParty: GitLab answers the same 401 to a
+// bad credential and to a caller without rights on the resource.
+func TestTokenListRefusalBlamesTheRightParty(t *testing.T) {
+	_, url := auditServer(t, "demo")
+	tests := []struct {
+		name, cred, group string
+		code              Code
+		says              string
+	}{
+		{"a group alice does not own", fake.MaintainerToken, "acme", CodeNoPermission, "Owner role on the group; your credential itself works"},
+		{"a credential GitLab does not know", "glpat-unknown-000000000000", "acme", CodeUnauthorized, "did not accept your credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := auditClient(t, url, tt.cred).ListTokens(context.Background(), token.Request{Kind: token.KindGroup, Target: tt.group}, "")
+			var ge *Error
+			if !errors.As(err, &ge) || ge.Code != tt.code || !strings.Contains(ge.Error(), tt.says) {
+				t.Fatalf("err %v, want %s saying %q", err, tt.code, tt.says)
+			}
+		})
+	}
+}

@@ -73,6 +73,12 @@ func (a *audit) readPlace(ctx context.Context, p token.Place) error {
 	if p.Kind == token.KindGroup {
 		path = fmt.Sprintf("groups/%d/access_tokens", p.ID)
 	}
+	return a.tokenPages(ctx, path, func(ts []*rawToken) { a.add(p, ts) })
+}
+
+// tokenPages reads every page of a token list (state=active unless
+// expired tokens were asked for), pages ahead as far as the limiter allows.
+func (a *audit) tokenPages(ctx context.Context, path string, each func([]*rawToken)) error {
 	return eachPage(ctx, a.l, a.o.Concurrency, func(ctx context.Context, page int64) ([]*rawToken, *gl.Response, error) {
 		q := a.tokenQuery()
 		q.Page = page
@@ -80,7 +86,7 @@ func (a *audit) readPlace(ctx context.Context, p token.Place) error {
 		resp, err := a.c.getJSON(ctx, path, q, &ts)
 		return ts, resp, err
 	}, func(ts []*rawToken, _ pageInfo) error {
-		a.add(p, ts)
+		each(ts)
 		return nil
 	})
 }
@@ -197,7 +203,7 @@ func (a *audit) eachSubgroup(ctx context.Context, root token.Place, each func(to
 	path := fmt.Sprintf("groups/%d/descendant_groups", root.ID)
 	return eachPage(ctx, a.l, 2, func(ctx context.Context, page int64) ([]*rawPlace, *gl.Response, error) {
 		var gs []*rawPlace
-		resp, err := a.c.getJSON(ctx, path, listQuery{Page: page, PerPage: perPage}, &gs)
+		resp, err := a.c.getJSON(ctx, path, listQuery{Page: page, PerPage: perPage, OrderBy: "id", Sort: "asc"}, &gs)
 		return gs, resp, err
 	}, func(gs []*rawPlace, _ pageInfo) error {
 		return eachPlace(gs, token.KindGroup, each)
@@ -206,11 +212,13 @@ func (a *audit) eachSubgroup(ctx context.Context, root token.Place, each func(to
 
 // eachProject lists every project in root and its subgroups; not the
 // projects shared with them from elsewhere (with_shared defaults to true).
+// Ordered by id, so that offset pages stay put while projects are created
+// (the default order is newest first).
 func (a *audit) eachProject(ctx context.Context, root token.Place, each func(token.Place) error) error {
 	path := fmt.Sprintf("groups/%d/projects", root.ID)
 	return eachPage(ctx, a.l, 2, func(ctx context.Context, page int64) ([]*rawPlace, *gl.Response, error) {
 		var ps []*rawPlace
-		q := listQuery{Page: page, PerPage: perPage, IncludeSubgroups: true, WithShared: gl.Ptr(false), Simple: true}
+		q := listQuery{Page: page, PerPage: perPage, IncludeSubgroups: true, WithShared: gl.Ptr(false), Simple: true, OrderBy: "id", Sort: "asc"}
 		resp, err := a.c.getJSON(ctx, path, q, &ps)
 		return ps, resp, err
 	}, func(ps []*rawPlace, info pageInfo) error {

@@ -163,12 +163,14 @@ type pageInfo struct {
 type pageFunc[T any] func(ctx context.Context, p int64) ([]T, *gl.Response, error)
 
 // eachPage fetches every page of a list through l and hands each page's
-// items to each, in page order. When GitLab says how many pages there are
-// (X-Total-Pages), up to ahead pages after the first are fetched at once;
-// when it does not (lists of more than 10 000 records), pages are followed
-// one by one by X-Next-Page. Pages wait for each, so at most ahead+1 pages
-// are held at a time whatever the list's length. A failed fetch or an error
-// from each stops the walk; eachPage returns after every fetch it started.
+// items to each, in page order. After the first page, up to ahead pages are
+// fetched at once: up to the count GitLab gave (X-Total-Pages), or, for
+// lists of more than 10 000 records, which GitLab does not count, until a
+// page says it is the last (no X-Next-Page) — then at most ahead requests
+// went past the end, a few percent of such a list. Pages wait for each, so
+// at most ahead+1 pages are held at a time whatever the list's length. A
+// failed fetch or an error from each stops the walk; eachPage returns after
+// every fetch it started.
 func eachPage[T any](ctx context.Context, l *limiter, ahead int, fetch pageFunc[T], each func([]T, pageInfo) error) error {
 	items, resp, err := fetchPage(ctx, l, fetch, 1)
 	if err != nil {
@@ -182,14 +184,21 @@ func eachPage[T any](ctx context.Context, l *limiter, ahead int, fetch pageFunc[
 		return err
 	}
 	last := int64(1)
-	if pages, err := strconv.ParseInt(resp.Header.Get("X-Total-Pages"), 10, 64); err == nil && pages > 1 {
+	pages, err := strconv.ParseInt(resp.Header.Get("X-Total-Pages"), 10, 64)
+	switch {
+	case err == nil && pages > 1:
 		if resp, err = pagesAhead(ctx, l, max(ahead, 1), fetch, pages, info, each); err != nil {
 			return err
 		}
 		last = pages
+	case err != nil && resp.NextPage == 2:
+		if resp, err = pagesAhead(ctx, l, max(ahead, 1), fetch, 0, info, each); err != nil {
+			return err
+		}
+		last = resp.CurrentPage
 	}
-	// Follow X-Next-Page: all the way when GitLab gave no count, and past the
-	// counted pages when the list grew while it was read.
+	// Follow X-Next-Page past the counted pages when the list grew while it
+	// was read (and where a server counts pages oddly).
 	for next := resp.NextPage; next > 0; next = resp.NextPage {
 		if next <= last {
 			return fmt.Errorf("GitLab's pagination went back from page %d to %d", last, next)
@@ -205,8 +214,9 @@ func eachPage[T any](ctx context.Context, l *limiter, ahead int, fetch pageFunc[
 	return nil
 }
 
-// pagesAhead fetches pages 2..pages with up to ahead in flight and hands
-// them to each in order; it returns the last page's response.
+// pagesAhead fetches pages from 2 with up to ahead in flight and hands them
+// to each in order, up to page pages, or when pages is 0 up to the first
+// page without a next one; it returns the last page's response.
 func pagesAhead[T any](ctx context.Context, l *limiter, ahead int, fetch pageFunc[T], pages int64, info pageInfo, each func([]T, pageInfo) error) (*gl.Response, error) {
 	type result struct {
 		items []T
@@ -223,7 +233,7 @@ func pagesAhead[T any](ctx context.Context, l *limiter, ahead int, fetch pageFun
 	go func() {
 		defer wg.Done()
 		defer close(pending)
-		for p := int64(2); p <= pages; p++ {
+		for p := int64(2); pages == 0 || p <= pages; p++ {
 			ch := make(chan result, 1)
 			select {
 			case pending <- ch:
@@ -234,6 +244,9 @@ func pagesAhead[T any](ctx context.Context, l *limiter, ahead int, fetch pageFun
 			go func() {
 				defer wg.Done()
 				items, resp, err := fetchPage(ctx, l, fetch, p)
+				if err == nil && resp.CurrentPage == 0 {
+					resp.CurrentPage = p
+				}
 				ch <- result{items, resp, err}
 			}()
 		}
@@ -248,6 +261,9 @@ func pagesAhead[T any](ctx context.Context, l *limiter, ahead int, fetch pageFun
 			return nil, err
 		}
 		last = r.resp
+		if pages == 0 && last.NextPage == 0 {
+			return last, nil // the end of an uncounted list; the fetches past it are cancelled
+		}
 	}
 	if last == nil {
 		return nil, ctx.Err()

@@ -70,7 +70,7 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 			}
 		}
 		if err != nil {
-			return nil, c.classify(err, what)
+			return nil, c.listRefusal(ctx, r, c.classify(err, what))
 		}
 		if resp == nil || resp.NextPage == 0 {
 			break

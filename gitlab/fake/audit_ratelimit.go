@@ -11,8 +11,10 @@ import (
 )
 
 // rateLimit is a per-caller budget of API requests per period, answered
-// the way GitLab's Rack::Attack throttles answer: RateLimit-* headers on
-// every response, and 429 "Retry later" with Retry-After once spent.
+// the way GitLab's Rack::Attack throttles answer (lib/gitlab/rack_attack.rb):
+// 429 "Retry later" with Retry-After and the RateLimit-* headers once spent.
+// The headers come on every response here, as GitLab.com's edge sends them,
+// so that a client can slow down before the first 429.
 type rateLimit struct {
 	mu      sync.Mutex
 	limit   int
@@ -59,10 +61,11 @@ func (r *rateLimit) limited(w http.ResponseWriter, req *http.Request, rec *Recor
 	}
 	b.used++
 	used, limit, reset := b.used, r.limit, b.start.Add(r.period)
-	perMinute := max(1, int(math.Round(float64(limit)*float64(time.Minute)/float64(r.period))))
+	perMinute := max(1, int(math.Ceil(float64(limit)*float64(time.Minute)/float64(r.period))))
 	r.mu.Unlock()
 
 	h := w.Header()
+	h.Set("RateLimit-Name", "throttle_authenticated_api")
 	h.Set("RateLimit-Limit", strconv.Itoa(perMinute))
 	h.Set("RateLimit-Observed", strconv.Itoa(used))
 	h.Set("RateLimit-Remaining", strconv.Itoa(max(0, limit-used)))

@@ -31,6 +31,9 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay every response by this much")
 	urlFile := flag.String("url-file", "", "also write the URL to this file (for scripts)")
 	browserUser := flag.Int("browser-user", 0, "sign browsers without a session in as this user id (2 is alice), so the web form links work")
+	inventory := flag.Bool("inventory", false, "answer GET /groups/:id/manage/resource_access_tokens, as GitLab.com 18.7+ does (404 otherwise)")
+	rateLimit := flag.Int("rate-limit", 0, "each caller may send this many API requests per -rate-period (0: no limit)")
+	ratePeriod := flag.Duration("rate-period", time.Minute, "the period of -rate-limit")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
 	flag.Parse()
@@ -42,6 +45,8 @@ func main() {
 	}
 	srv.SetLatency(*latency)
 	srv.SetBrowserUser(*browserUser)
+	srv.SetManageEndpoint(*inventory)
+	srv.SetRateLimit(*rateLimit, *ratePeriod)
 	for _, s := range faults {
 		f, err := fake.ParseFault(s)
 		if err != nil {
