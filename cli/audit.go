@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -143,7 +144,7 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 		Concurrency: o.concurrency, IncludeExpired: o.includeExpired, Progress: prog.update, OnWait: prog.wait})
 	prog.stop()
 	if err != nil {
-		return apiExit(ctx, err)
+		return auditFailure(ctx, err)
 	}
 	judged := policy.JudgeAll(rep.Tokens)
 	tally := token.Tally(judged)
@@ -184,4 +185,20 @@ func (a auditView) exit() error {
 		return &ExitError{Code: ExitAttention, Err: errQuiet}
 	}
 	return nil
+}
+
+// auditFailure maps an audit that could not run to its exit code: 3 when
+// GitLab refused the caller or the credential, 1 when it failed (5xx, an
+// odd answer, rate limits that never ended), as for any other failure.
+func auditFailure(ctx context.Context, err error) error {
+	e := apiExit(ctx, err)
+	var ge *gitlab.Error
+	var ee *ExitError
+	if errors.As(err, &ge) && errors.As(e, &ee) && ee.Code == ExitRefused {
+		switch ge.Code {
+		case gitlab.CodeServer, gitlab.CodeInvalid, gitlab.CodeRateLimited:
+			ee.Code = ExitFailure
+		}
+	}
+	return e
 }

@@ -311,3 +311,28 @@ func TestAuditConcurrencyFlag(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditFailureIsNotARefusal: a GitLab failing every list is exit 1,
+// a credential revoked mid-way exit 3 with the credential blamed.
+func TestAuditFailureIsNotARefusal(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault fake.Fault
+		code  int
+		want  string
+	}{
+		{"every list fails", fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Status: 400, Body: `{"message":"400 Bad request"}`}, ExitFailure, "10 requests in a row"},
+		{"the credential is revoked", fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Status: 401, Times: 1,
+			Body: `{"error":"invalid_token","error_description":"Token was revoked. You have to re-authorize from the user."}`}, ExitRefused, "credential was revoked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := auditSmall(t)
+			srv.AddFault(tt.fault)
+			r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "bigco", "--concurrency", "1")
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+				t.Fatalf("exit %d, want %d\n%s\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}

@@ -140,7 +140,7 @@ func (a *audit) done(ctx context.Context, p token.Place, err error) {
 		if len(a.rep.UnreadableExamples) < maxExamples {
 			a.rep.UnreadableExamples = append(a.rep.UnreadableExamples, p)
 		}
-	case CodeExpired, CodeRevoked, CodeInsufficientScope, CodeCanceled:
+	case CodeExpired, CodeRevoked, CodeInsufficientScope:
 		a.fail(e)
 	default:
 		a.rep.Failed++
