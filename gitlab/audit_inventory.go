@@ -139,37 +139,22 @@ func (a *audit) namePersonal(ctx context.Context) {
 	}
 	a.personal = kept
 	a.mu.Unlock()
-	list := make([]int64, 0, len(owners))
+	ids := make(chan int64, len(owners))
 	for id := range owners {
-		list = append(list, id)
-	}
-	ids := make(chan int64)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for range a.o.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range ids {
-				var u rawUser
-				if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
-					return a.c.getJSON(ctx, fmt.Sprintf("users/%d", id), nil, &u)
-				}); err == nil {
-					mu.Lock()
-					owners[id] = safe.Line(u.Username, 255)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for _, id := range list {
-		select {
-		case ids <- id:
-		case <-ctx.Done():
-		}
+		ids <- id
 	}
 	close(ids)
-	wg.Wait()
+	var mu sync.Mutex
+	parallel(a.o.Concurrency, ids, func(id int64) {
+		var u rawUser
+		if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
+			return a.c.getJSON(ctx, fmt.Sprintf("users/%d", id), nil, &u)
+		}); err == nil {
+			mu.Lock()
+			owners[id] = safe.Line(u.Username, 255)
+			mu.Unlock()
+		}
+	})
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for i := range a.personal {

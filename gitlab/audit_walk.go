@@ -44,19 +44,26 @@ func (a *audit) walk(ctx context.Context, sources map[string]source) {
 		}()
 	}
 	go func() { producers.Wait(); close(places) }()
-	var workers sync.WaitGroup
-	for range a.o.Concurrency {
-		workers.Add(1)
+	parallel(a.o.Concurrency, places, func(p token.Place) {
+		if ctx.Err() == nil {
+			a.done(ctx, p, a.readPlace(ctx, p))
+		}
+	})
+}
+
+// parallel runs f on everything in, with n goroutines, until in is closed.
+func parallel[T any](n int, in <-chan T, f func(T)) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
 		go func() {
-			defer workers.Done()
-			for p := range places {
-				if ctx.Err() == nil {
-					a.done(ctx, p, a.readPlace(ctx, p))
-				}
+			defer wg.Done()
+			for x := range in {
+				f(x)
 			}
 		}()
 	}
-	workers.Wait()
+	wg.Wait()
 }
 
 func (a *audit) tokenQuery() listQuery {
