@@ -22,14 +22,12 @@ import (
 
 // Exit codes, documented in the README.
 const (
-	ExitOK      = 0
-	ExitFailure = 1
-	ExitInvalid = 2
-	ExitRefused = 3
-	ExitUnknown = 4
-	// ExitAttention: audit found a token that needs attention (expiring, or a
-	// finding at or above --fail-on).
-	ExitAttention   = 6
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitInvalid     = 2
+	ExitRefused     = 3
+	ExitUnknown     = 4
+	ExitAttention   = 6 // audit: a token needs attention (expiring, or a finding at or above --fail-on)
 	ExitInterrupted = 130
 )
 
