@@ -244,7 +244,7 @@ type rawToken struct {
 	Name         string   `json:"name"`
 	Scopes       []string `json:"scopes"`
 	Revoked      bool     `json:"revoked"`
-	Active       bool     `json:"active"`
+	Active       *bool    `json:"active"`
 	CreatedAt    string   `json:"created_at"`
 	ExpiresAt    string   `json:"expires_at"`
 	LastUsedAt   string   `json:"last_used_at"`
@@ -255,10 +255,20 @@ type rawToken struct {
 	ResourceID   int64    `json:"resource_id"`
 }
 
+// active is GitLab's word for the token, or, from a server that leaves it
+// out, what it means: not revoked and not expired (at 00:00 UTC on expires_at).
+func (t *rawToken) active(now time.Time) bool {
+	if t.Active != nil {
+		return *t.Active
+	}
+	d, err := time.Parse(token.DateLayout, strings.TrimSpace(t.ExpiresAt))
+	return !t.Revoked && (err != nil || d.After(token.Today(now)))
+}
+
 // found turns a listed token into ours, every string made safe to show.
-func (t *rawToken) found(p token.Place) token.Found {
+func (t *rawToken) found(p token.Place, now time.Time) token.Found {
 	f := token.Found{Where: p, ID: t.ID, Name: safe.Line(t.Name, 255), Role: token.Role(t.AccessLevel),
-		Active: t.Active, Revoked: t.Revoked, CreatedAt: parseTime(t.CreatedAt), LastUsedAt: parseTime(t.LastUsedAt)}
+		Active: t.active(now), Revoked: t.Revoked, CreatedAt: parseTime(t.CreatedAt), LastUsedAt: parseTime(t.LastUsedAt)}
 	if d, err := time.Parse(token.DateLayout, strings.TrimSpace(t.ExpiresAt)); err == nil {
 		f.ExpiresAt = d
 	}

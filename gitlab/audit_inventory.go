@@ -85,8 +85,8 @@ func (a *audit) auditInstance(ctx context.Context) error {
 				a.mu.Lock()
 				defer a.mu.Unlock()
 				for _, t := range ts {
-					if t != nil && !t.Revoked && (t.Active || a.o.IncludeExpired) {
-						a.personal = append(a.personal, t.found(token.Place{Kind: token.KindPersonal, ID: t.UserID}))
+					if t != nil && !t.Revoked && (t.active(a.c.now()) || a.o.IncludeExpired) {
+						a.personal = append(a.personal, t.found(token.Place{Kind: token.KindPersonal, ID: t.UserID}, a.c.now()))
 					}
 				}
 			})

@@ -87,16 +87,22 @@ func TestAuditGroupFindsExactlyTheActiveTokens(t *testing.T) {
 		concurrency    int
 		inventory      bool
 		includeExpired bool
+		// noDescendants: a GitLab without GET /groups/:id/descendant_groups.
+		noDescendants bool
 	}{
-		{"one at a time", 1, false, false},
-		{"eight at a time", 8, false, false},
-		{"expired too", 8, false, true},
-		{"from the credentials inventory", 8, true, false},
+		{"one at a time", 1, false, false, false},
+		{"eight at a time", 8, false, false, false},
+		{"expired too", 8, false, true, false},
+		{"from the credentials inventory", 8, true, false, false},
+		{"subgroups from the projects' paths", 8, false, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, url := auditServer(t, "audit-small")
 			srv.SetManageEndpoint(tt.inventory)
+			if tt.noDescendants {
+				srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/descendant_groups", Status: 404, Body: `{"message":"404 Not Found"}`})
+			}
 			rep, err := auditClient(t, url, fake.OwnerToken).Audit(context.Background(),
 				AuditOptions{Group: "bigco", Concurrency: tt.concurrency, IncludeExpired: tt.includeExpired})
 			if err != nil {
@@ -340,6 +346,30 @@ func TestTokenListRefusalBlamesTheRightParty(t *testing.T) {
 			var ge *Error
 			if !errors.As(err, &ge) || ge.Code != tt.code || !strings.Contains(ge.Error(), tt.says) {
 				t.Fatalf("err %v, want %s saying %q", err, tt.code, tt.says)
+			}
+		})
+	}
+}
+
+func TestRawTokenActive(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	yes, no := true, false
+	tests := []struct {
+		name string
+		raw  rawToken
+		want bool
+	}{
+		{"GitLab says active", rawToken{Active: &yes, ExpiresAt: "2020-01-01"}, true},
+		{"GitLab says inactive", rawToken{Active: &no, ExpiresAt: "2030-01-01"}, false},
+		{"unsaid, expires tomorrow", rawToken{ExpiresAt: "2026-11-26"}, true},
+		{"unsaid, expired at 00:00 today", rawToken{ExpiresAt: "2026-11-25"}, false},
+		{"unsaid, no expiry", rawToken{}, true},
+		{"unsaid, revoked", rawToken{Revoked: true}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.raw.active(now); got != tt.want {
+				t.Fatalf("active %v, want %v", got, tt.want)
 			}
 		})
 	}

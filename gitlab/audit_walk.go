@@ -2,8 +2,12 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"path"
+	"strconv"
+	"strings"
 	"sync"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -76,11 +80,15 @@ func (a *audit) tokenQuery() listQuery {
 
 // readPlace reads every page of a project's or group's token list.
 func (a *audit) readPlace(ctx context.Context, p token.Place) error {
-	path := fmt.Sprintf("projects/%d/access_tokens", p.ID)
-	if p.Kind == token.KindGroup {
-		path = fmt.Sprintf("groups/%d/access_tokens", p.ID)
+	id := url.PathEscape(p.Path) // groups found by path alone (see auditGroup)
+	if p.ID > 0 {
+		id = strconv.FormatInt(p.ID, 10)
 	}
-	return a.tokenPages(ctx, path, func(ts []*rawToken) { a.add(p, ts) })
+	kind := "projects/"
+	if p.Kind == token.KindGroup {
+		kind = "groups/"
+	}
+	return a.tokenPages(ctx, kind+id+"/access_tokens", func(ts []*rawToken) { a.add(p, ts) })
 }
 
 // tokenPages reads every page of a token list (state=active unless
@@ -102,14 +110,15 @@ func (a *audit) tokenPages(ctx context.Context, path string, each func([]*rawTok
 // unless asked (a GitLab older than 17.2 ignores state=active), nor one
 // already seen (offset pages shift when a list changes while it is read).
 func (a *audit) add(p token.Place, ts []*rawToken) {
+	now := a.c.now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, t := range ts {
-		if t == nil || t.Revoked || (!t.Active && !a.o.IncludeExpired) || a.seen[t.ID] {
+		if t == nil || t.Revoked || (!t.active(now) && !a.o.IncludeExpired) || a.seen[t.ID] {
 			continue
 		}
 		a.seen[t.ID] = true
-		a.rep.Tokens = append(a.rep.Tokens, t.found(p))
+		a.rep.Tokens = append(a.rep.Tokens, t.found(p, now))
 	}
 	a.progressLocked()
 }
@@ -191,15 +200,49 @@ func (a *audit) auditGroup(ctx context.Context) error {
 	if g.ParentID == nil && a.inventory(ctx, root) {
 		return nil
 	}
+	// unlisted says whether the subgroups could not be listed (404: a server
+	// without descendant_groups); the groups are then taken from the
+	// projects' paths, which misses only subgroups without a project below.
+	unlisted := make(chan bool, 1)
 	a.walk(ctx, map[string]source{
 		"list the subgroups of " + root.Path: func(ctx context.Context, out chan<- token.Place) error {
 			if err := send(ctx, out, root); err != nil {
+				unlisted <- false
 				return err
 			}
-			return a.eachSubgroup(ctx, root, func(p token.Place) error { return send(ctx, out, p) })
+			err := a.eachSubgroup(ctx, root, func(p token.Place) error { return send(ctx, out, p) })
+			var ge *Error
+			missing := err != nil && errors.As(a.c.classify(err, ""), &ge) && ge.Code == CodeNotFound
+			unlisted <- missing
+			if missing {
+				return nil
+			}
+			return err
 		},
 		"list the projects of " + root.Path: func(ctx context.Context, out chan<- token.Place) error {
-			return a.eachProject(ctx, root, func(p token.Place) error { return send(ctx, out, p) })
+			groups := map[string]bool{}
+			err := a.eachProject(ctx, root, func(p token.Place) error {
+				for dir := path.Dir(p.Path); strings.HasPrefix(dir, root.Path+"/"); dir = path.Dir(dir) {
+					groups[dir] = true
+				}
+				return send(ctx, out, p)
+			})
+			if err != nil {
+				return err
+			}
+			select {
+			case missing := <-unlisted:
+				for g := range groups {
+					if !missing {
+						break
+					}
+					if err := send(ctx, out, token.Place{Kind: token.KindGroup, Path: g}); err != nil {
+						return err
+					}
+				}
+			case <-ctx.Done():
+			}
+			return nil
 		},
 	})
 	return nil
