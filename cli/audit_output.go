@@ -52,7 +52,14 @@ func (a auditView) walked() string {
 	if a.rep.Inventory {
 		return "the group's credentials inventory"
 	}
-	return fmt.Sprintf("%d projects and %d groups", a.rep.Projects, a.rep.Groups)
+	return plural(a.rep.Projects, "project") + " and " + plural(a.rep.Groups, "group")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // note sums up, in one line, what a reader of the data alone would miss.
@@ -80,7 +87,7 @@ func (a auditView) note() string {
 // which are never cut or wrapped, so they can be copied whole.
 func (a auditView) text(b *bufio.Writer) {
 	t := a.tally
-	head := fmt.Sprintf("Audit of %s on %s: %d tokens in %s.", a.scope, gitlab.HostName(a.host), t.Tokens, a.walked())
+	head := fmt.Sprintf("Audit of %s on %s: %s in %s.", a.scope, gitlab.HostName(a.host), plural(t.Tokens, "token"), a.walked())
 	verdict := fmt.Sprintf("Nothing needs attention (--fail-on %s).", a.policy.FailOn)
 	if t.Attention > 0 {
 		verdict = fmt.Sprintf("%d need attention (--fail-on %s).", t.Attention, a.policy.FailOn)
