@@ -223,7 +223,8 @@ Run it with no arguments for the interactive wizard, or use "create" in scripts.
 	root.SetErr(env.Err)
 	g.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWizard(ctx, env, g) }
-	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g))
+	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g),
+		newAuditCommand(ctx, env, g))
 	return root
 }
 
@@ -254,7 +255,10 @@ func Execute(ctx context.Context, env Env, args []string) (code int) {
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
-		fmt.Fprintln(env.Err, "error:", safeLines(ee.Err.Error()))
+		// An empty message: the output already said why (audit's exit 6).
+		if msg := ee.Err.Error(); msg != "" {
+			fmt.Fprintln(env.Err, "error:", safeLines(msg))
+		}
 		return ee.Code
 	}
 	if interrupted(ctx, err) {

@@ -79,7 +79,7 @@ func (c *Client) listTokensOf(ctx context.Context, r token.Request, search strin
 			}
 		}
 		if err != nil {
-			return nil, c.classify(err, what)
+			return nil, c.listRefusal(ctx, r, c.classify(err, what))
 		}
 		if resp == nil || resp.NextPage == 0 {
 			break
