@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -80,27 +81,41 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 		return err
 	}
 	defer s.stop()
-	ts, err := s.client.ListTokens(ctx, r, "")
-	if err != nil {
-		return apiExit(ctx, err)
+	if err := mayListUser(ctx, s, r); err != nil {
+		return err
+	}
+	shown, err := s.client.List(ctx, r, gitlab.ListQuery{All: o.all})
+	var partial *gitlab.PartialListError
+	switch {
+	case errors.As(err, &partial):
+		// What was read is shown; the exit says the list is not whole.
+		err = &ExitError{Code: ExitFailure, Err: fmt.Errorf("the list is incomplete: %v", partial)}
+	case err != nil:
+		return explainRights(ctx, s, r, "list", err)
 	}
 	now := env.Now()
-	var shown []gitlab.TokenInfo
-	for _, t := range ts {
-		if o.all || (t.Active && !t.Revoked) {
-			shown = append(shown, t)
-		}
-	}
 	if o.output == "json" {
-		return listJSON(env.Out, shown, now)
+		if jerr := listJSON(env.Out, shown, now); jerr != nil {
+			return jerr
+		}
+		return err
 	}
+	if werr := listTable(env, s, r, shown, now, o.all); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// listTable writes the tokens as a table, with those expiring soon called
+// out and the exact command that renews each.
+func listTable(env Env, s *session, r token.Request, shown []gitlab.TokenInfo, now time.Time, all bool) error {
 	if len(shown) == 0 {
-		fmt.Fprintf(env.Err, "No %s tokens%s.\n", map[bool]string{true: "", false: "active"}[o.all], revokeWhere(r))
+		fmt.Fprintf(env.Err, "No %s tokens%s.\n", map[bool]string{true: "", false: "active"}[all], revokeWhere(r))
 		return nil
 	}
 	w := tabwriter.NewWriter(env.Out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tROLE\tSCOPES\tEXPIRES\tLAST USED\tSTATE")
-	var soon []string
+	var soon []gitlab.TokenInfo
 	for _, t := range shown {
 		role := "-"
 		if t.AccessLevel != token.RoleNone {
@@ -111,7 +126,7 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 			days := token.DaysUntil(t.ExpiresAt, now)
 			exp = fmt.Sprintf("%s (%s)", t.ExpiresAt.Format(token.DateLayout), inDays(days))
 			if t.Active && days <= soonDays {
-				soon = append(soon, fmt.Sprintf("%d %q", t.ID, t.Name))
+				soon = append(soon, t)
 				state = "expires soon"
 			}
 		}
@@ -124,17 +139,71 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 		used := "never"
 		if !t.LastUsedAt.IsZero() {
 			used = t.LastUsedAt.Format(token.DateLayout)
+			if len(t.LastUsedIPs) > 0 {
+				used += " from " + strings.Join(t.LastUsedIPs, ",")
+			}
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, safe.Line(t.Name, 40), role, strings.Join(t.Scopes, ","), exp, used, state)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	if len(soon) > 0 {
-		fmt.Fprintf(env.Err, "warning: %s expire within %d days; the integrations using them stop then. Create a replacement (gitlab-token-wizard), update Jira, then revoke the old one.\n",
-			strings.Join(soon, ", "), soonDays)
+	if len(soon) == 0 {
+		return nil
+	}
+	names := make([]string, len(soon))
+	for i, t := range soon {
+		names[i] = fmt.Sprintf("%d %q", t.ID, safe.Line(t.Name, 60))
+	}
+	fmt.Fprintf(env.Err, "warning: %s expire within %d days; the integrations using them stop then.\n", strings.Join(names, ", "), soonDays)
+	if r.Kind.HasRole() {
+		fmt.Fprintln(env.Err, "Renew each now (a new value, the same name, role and scopes; then update Jira):")
+		for _, t := range soon {
+			fmt.Fprintf(env.Err, "  %s --duration 90d\n", rotateCommand(s.host, r, t.ID))
+		}
+	} else {
+		fmt.Fprintln(env.Err, "Rotate them in GitLab (User settings > Access tokens), or create a replacement with gitlab-token-wizard, update Jira, then revoke the old one.")
 	}
 	return nil
+}
+
+// mayListUser refuses, before sending, to list another user's personal
+// tokens for a caller who is not an administrator: GitLab would answer 401,
+// which reads like a bad credential.
+func mayListUser(ctx context.Context, s *session, r token.Request) error {
+	if r.Kind != token.KindPersonal || r.PersonalUser() == token.Me {
+		return nil
+	}
+	pf, err := s.client.Preflight(ctx)
+	if err != nil {
+		return apiExit(ctx, err)
+	}
+	if !pf.User.IsAdmin && !strings.EqualFold(pf.User.Username, r.PersonalUser()) {
+		return exitf(ExitRefused, "only administrators may see another user's tokens, and you (%s) are not one (nothing was sent): "+
+			"ask %s or an administrator, or list your own with --user @me", pf.User.Username, r.PersonalUser())
+	}
+	return nil
+}
+
+// explainRights turns a refusal of a read (list, and the reads of rotate and
+// revoke) into the rule the caller is below, with their role: GitLab's 401
+// there means "no rights here" when the credential itself works.
+func explainRights(ctx context.Context, s *session, r token.Request, verb string, err error) error {
+	var ge *gitlab.Error
+	if !errors.As(err, &ge) || ge.Code != gitlab.CodeNoPermission && ge.Code != gitlab.CodeUnauthorized || !r.Kind.HasRole() {
+		return apiExit(ctx, err)
+	}
+	g, gerr := s.client.Gather(ctx, token.Request{Kind: r.Kind, Target: r.Target})
+	if gerr != nil {
+		return apiExit(ctx, gerr) // the credential, or the target, is the problem
+	}
+	need := token.NeededRole(r.Kind)
+	if g.Role >= need || g.Preflight.User.IsAdmin || g.CustomRole {
+		return apiExit(ctx, err)
+	}
+	what := map[token.Kind]string{token.KindProject: "Maintainer or Owner", token.KindGroup: "Owner"}[r.Kind]
+	return exitf(ExitRefused, "you (%s) are %s on %s %s; to %s its access tokens GitLab requires %s: ask someone with that role (nothing was changed)",
+		g.Preflight.User.Username, roleOrNone(g.Role), r.Kind, g.Target.Path, verb, what)
 }
 
 func inDays(days int) string {
@@ -172,4 +241,11 @@ func listJSON(out io.Writer, ts []gitlab.TokenInfo, now time.Time) error {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(items)
+}
+
+func roleOrNone(r token.Role) string {
+	if r == token.RoleNone {
+		return "not a member"
+	}
+	return r.Title()
 }

@@ -1,9 +1,7 @@
 package gitlab
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -166,60 +164,38 @@ func (a *audit) currentUser(ctx context.Context) (User, error) {
 			r   *gl.Response
 			err error
 		)
-		u, r, err = a.c.gl.Users.CurrentUser(gl.WithContext(ctx), gl.WithRequestRetry(auditRetry))
+		u, r, err = a.c.gl.Users.CurrentUser(gl.WithContext(ctx), gl.WithRequestRetry(a.c.readRetry))
 		return r, err
 	})
+	if err == nil && u == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
 		return User{}, a.c.classify(err, "read your user")
 	}
 	return fromUser(u), nil
 }
 
-// auditRetry repeats a read that failed in transit or with a 5xx (reads are
-// safe to repeat), but never a 429: the limiter waits those out for every
-// request at once, and says so.
-func auditRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
+// readRetry is the retry policy of the paced reads (audit, list): the
+// client's own (a read that failed in transit or with a 5xx is sent again),
+// but never after a 429 — the limiter waits those out for every request at
+// once, and says so.
+func (c *Client) readRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		return false, nil
 	}
-	if err != nil {
-		return true, nil
-	}
-	return resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented, nil
-}
-
-// maxPageBytes caps one answer: a page of 100 tokens is about 50 KiB.
-const maxPageBytes = 8 << 20
-
-var errTooLarge = fmt.Errorf("GitLab's answer was larger than %d MiB", maxPageBytes>>20)
-
-// cappedBuffer refuses to grow past max bytes.
-type cappedBuffer struct {
-	bytes.Buffer
-	max int
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
-		return 0, errTooLarge
-	}
-	return b.Buffer.Write(p)
+	return c.checkRetry(ctx, resp, err)
 }
 
 // getJSON sends GET path (under /api/v4, escaped) with the query q and
-// decodes the answer into out, its size capped.
+// decodes the answer into out; the one HTTP client bounds its size.
 func (c *Client) getJSON(ctx context.Context, path string, q any, out any, extra ...gl.RequestOptionFunc) (*gl.Response, error) {
-	opts := append([]gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(auditRetry)}, extra...)
+	opts := append([]gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(c.readRetry)}, extra...)
 	req, err := c.gl.NewRequest(http.MethodGet, path, q, opts)
 	if err != nil {
 		return nil, err
 	}
-	buf := &cappedBuffer{max: maxPageBytes}
-	resp, err := c.gl.Do(req, buf)
-	if err != nil {
-		return resp, err
-	}
-	return resp, json.Unmarshal(buf.Bytes(), out)
+	return c.gl.Do(req, out)
 }
 
 // listQuery holds the query parameters of the lists an audit reads.
@@ -285,6 +261,13 @@ func (t *rawToken) found(p token.Place, now time.Time) token.Found {
 		f.LastUsedIPs = append(f.LastUsedIPs, safe.Line(ip, 64))
 	}
 	return f
+}
+
+// info turns a listed token into a TokenInfo, every string made safe to show.
+func (t *rawToken) info(now time.Time) TokenInfo {
+	f := t.found(token.Place{}, now)
+	return TokenInfo{ID: f.ID, Name: f.Name, Scopes: f.Scopes, ExpiresAt: f.ExpiresAt, CreatedAt: f.CreatedAt, LastUsedAt: f.LastUsedAt,
+		LastUsedIPs: f.LastUsedIPs, Active: f.Active, Revoked: f.Revoked, UserID: t.UserID, AccessLevel: f.Role}
 }
 
 func parseTime(s string) time.Time {

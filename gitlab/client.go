@@ -206,9 +206,12 @@ type TokenInfo struct {
 	Description string
 	Scopes      []string
 	// ExpiresAt is zero for a token that never expires.
-	ExpiresAt   time.Time
-	CreatedAt   time.Time
-	LastUsedAt  time.Time
+	ExpiresAt  time.Time
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	// LastUsedIPs are the addresses that used it last, where GitLab says
+	// (19.2+ behind a flag, 19.4+ always).
+	LastUsedIPs []string
 	Active      bool
 	Revoked     bool
 	UserID      int64

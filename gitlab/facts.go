@@ -93,7 +93,9 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 	}
 	// A personal token's owner is not known yet: list every user's tokens
 	// with the name (an administrator sees all) and keep the owner's after.
-	run(func() { named, g.Existing.Err = c.listTokensOf(ctx, r, r.Name, r.UserID) })
+	if r.Name != "" {
+		run(func() { named, g.Existing.Err = c.listTokensOf(ctx, r, ListQuery{Search: r.Name}, r.UserID) })
+	}
 	if r.Kind.HasRole() {
 		run(func() { g.Plan, _ = c.NamespacePlan(ctx, r.Target) })
 	}

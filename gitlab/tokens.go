@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -20,8 +21,41 @@ import (
 // label names what a request creates, for messages: "project token".
 func label(k token.Kind) string { return string(k) + " token" }
 
-// ListTokens lists the tokens of r's kind on r's target whose name contains search.
+// ListTokens lists the active tokens of r's kind on r's target whose name
+// contains search.
 func (c *Client) ListTokens(ctx context.Context, r token.Request, search string) ([]TokenInfo, error) {
+	return c.List(ctx, r, ListQuery{Search: search})
+}
+
+// ListQuery chooses the tokens List returns.
+type ListQuery struct {
+	// Search keeps tokens whose name contains it.
+	Search string
+	// All includes revoked and expired tokens; otherwise GitLab is asked for
+	// active ones only (state=active), and a GitLab older than 17.2, which
+	// ignores that, is filtered here.
+	All bool
+	// OnPage, when set, hears how many tokens were read so far and of how
+	// many (total -1 when GitLab did not count them).
+	OnPage func(read int, total int64)
+}
+
+// tokenListQuery is the query of a token list.
+type tokenListQuery struct {
+	Page    int64  `url:"page,omitempty"`
+	PerPage int64  `url:"per_page,omitempty"`
+	State   string `url:"state,omitempty"`
+	Search  string `url:"search,omitempty"`
+	UserID  int64  `url:"user_id,omitempty"`
+}
+
+// ListPages is how many pages List fetches at once after the first.
+const ListPages = 4
+
+// List lists the tokens of r's kind on r's target, every page: the first,
+// then the rest ListPages at a time. Nothing is silently left out: a page
+// that fails ends the list with a *PartialListError holding what was read.
+func (c *Client) List(ctx context.Context, r token.Request, q ListQuery) ([]TokenInfo, error) {
 	var uid int64
 	if r.Kind == token.KindPersonal {
 		u, err := c.personalOwner(ctx, r)
@@ -30,61 +64,81 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 		}
 		uid = u.ID
 	}
-	return c.listTokensOf(ctx, r, search, uid)
+	return c.listTokensOf(ctx, r, q, uid)
 }
 
-// listTokensOf is ListTokens once a personal token's owner is known (uid;
-// 0 lists every user's tokens an administrator may see, one's own otherwise).
-func (c *Client) listTokensOf(ctx context.Context, r token.Request, search string, uid int64) ([]TokenInfo, error) {
-	var out []TokenInfo
-	what := "list the " + string(r.Kind) + " access tokens"
-	reqOpts := func() []gl.RequestOptionFunc {
-		o := []gl.RequestOptionFunc{gl.WithContext(ctx)}
-		if search != "" && r.Kind != token.KindPersonal {
-			o = append(o, withQuery("search", search)) // client-go's options lack it
-		}
-		return o
+// PartialListError is a list cut short: Read tokens were read of Total
+// (-1 when GitLab did not count them) before Err.
+type PartialListError struct {
+	Read  int
+	Total int64
+	Err   error
+}
+
+func (e *PartialListError) Error() string {
+	of := ""
+	if e.Total >= 0 {
+		of = fmt.Sprintf(" of %d", e.Total)
 	}
-	lo := gl.ListOptions{PerPage: 100, Page: 1}
-	for page := 0; page < 50; page++ {
-		var (
-			resp *gl.Response
-			err  error
-		)
-		switch r.Kind {
-		case token.KindGroup:
-			var ts []*gl.GroupAccessToken
-			ts, resp, err = c.gl.GroupAccessTokens.ListGroupAccessTokens(projectID(r.Target), &gl.ListGroupAccessTokensOptions{ListOptions: lo}, reqOpts()...)
-			for _, t := range nonNil(ts) {
-				out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
-			}
-		case token.KindPersonal:
-			var ts []*gl.PersonalAccessToken
-			opt := &gl.ListPersonalAccessTokensOptions{ListOptions: lo}
-			if uid != 0 {
-				opt.UserID = gl.Ptr(uid)
-			}
-			if search != "" {
-				opt.Search = gl.Ptr(search)
-			}
-			ts, resp, err = c.gl.PersonalAccessTokens.ListPersonalAccessTokens(opt, reqOpts()...)
-			for _, t := range nonNil(ts) {
-				out = append(out, fromPAT(t, 0))
-			}
-		default:
-			var ts []*gl.ProjectAccessToken
-			ts, resp, err = c.gl.ProjectAccessTokens.ListProjectAccessTokens(projectID(r.Target), &gl.ListProjectAccessTokensOptions{ListOptions: lo}, reqOpts()...)
-			for _, t := range nonNil(ts) {
-				out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
+	return fmt.Sprintf("only %d tokens%s were read: %v", e.Read, of, e.Err)
+}
+
+func (e *PartialListError) Unwrap() error { return e.Err }
+
+// sayPause tells the user about a pause the limiter makes (a rate limit).
+func (c *Client) sayPause(d time.Duration, why string) {
+	if c.opts.Notify != nil && d >= time.Second {
+		c.opts.Notify(fmt.Sprintf("pausing %s: %s", d.Round(time.Second), why))
+	}
+}
+
+// listTokensOf is List once a personal token's owner is known (uid; 0
+// lists every user's tokens an administrator may see, one's own otherwise).
+func (c *Client) listTokensOf(ctx context.Context, r token.Request, query ListQuery, uid int64) ([]TokenInfo, error) {
+	what := "list the " + string(r.Kind) + " access tokens"
+	path := "personal_access_tokens"
+	if r.Kind.HasRole() {
+		path = string(r.Kind) + "s/" + url.PathEscape(strings.Trim(strings.TrimSpace(r.Target), "/")) + "/access_tokens"
+	}
+	// Decoded leniently (rawToken): one odd value costs a field, not the
+	// list; and GitLab's last_used_ips, which client-go lacks, come along.
+	now := c.now()
+	fetch := func(ctx context.Context, page int64) ([]TokenInfo, *gl.Response, error) {
+		q := tokenListQuery{Page: page, PerPage: 100, Search: query.Search}
+		if !query.All {
+			q.State = "active"
+		}
+		if uid != 0 && r.Kind == token.KindPersonal {
+			q.UserID = uid
+		}
+		var ts []*rawToken
+		resp, err := c.getJSON(ctx, path, q, &ts)
+		out := make([]TokenInfo, 0, len(ts))
+		for _, t := range nonNil(ts) {
+			out = append(out, t.info(now))
+		}
+		return out, resp, err
+	}
+	var out []TokenInfo
+	total := int64(-1)
+	err := eachPage(ctx, c.newLimiter(ListPages, c.sayPause), ListPages, fetch, func(ts []TokenInfo, info pageInfo) error {
+		total = info.Total
+		for _, t := range ts {
+			if query.All || t.Active && !t.Revoked {
+				out = append(out, t)
 			}
 		}
-		if err != nil {
-			return nil, c.listRefusal(ctx, r, c.classify(err, what))
+		if query.OnPage != nil {
+			query.OnPage(len(out), total)
 		}
-		if resp == nil || resp.NextPage == 0 {
-			break
+		return nil
+	})
+	if err != nil {
+		err = c.listRefusal(ctx, r, c.classify(err, what))
+		if len(out) > 0 {
+			return out, &PartialListError{Read: len(out), Total: total, Err: err}
 		}
-		lo.Page = resp.NextPage
+		return nil, err
 	}
 	return out, nil
 }
@@ -123,7 +177,7 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 		}
 		r.UserID = u.ID
 	}
-	named, err := c.listTokensOf(ctx, r, r.Name, r.UserID)
+	named, err := c.listTokensOf(ctx, r, ListQuery{Search: r.Name}, r.UserID)
 	return c.CreateKnowing(ctx, r, existing(named, err, r, r.UserID))
 }
 
