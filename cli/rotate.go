@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,13 +27,15 @@ func newRotateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Comma
 and returns a replacement with the same name, role and scopes and the expiry you
 choose (default 30 days). Update the Jira app with the new value right away.
 
-The request is sent once and never retried: rotating a token that was already
-rotated makes GitLab revoke its whole family. If the answer is lost, the old
-token is read back to tell what happened. The new value goes to stdout, to
---save FILE (0600), or to a terminal only with --show-token.`,
+Everything GitLab would refuse is checked first: your role (Maintainer for a
+project, Owner for a group), a token that is already revoked, a token whose
+role you could not grant, the new expiry. The request is sent once and never
+retried; if the answer is lost, the old token is read back to tell what
+happened. The new value goes to stdout, to --save FILE (0600), or to a
+terminal only with --show-token.`,
 		Example: `  gitlab-token-wizard list --project acme/web
   T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)`,
-		Args: cobra.ExactArgs(1),
+		Args: tokenIDArg("rotate", "renew"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRotate(ctx, env, g, o, group, args[0])
 		},
@@ -46,7 +49,22 @@ token is read back to tell what happened. The new value goes to stdout, to
 	f.StringVar(&o.save, "save", "", "write the new token to this new file (mode 0600) instead of stdout")
 	f.BoolVar(&o.showToken, "show-token", false, "print the new token even when stdout is a terminal")
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
+	o.registerMaxLifetime(f)
 	return cmd
+}
+
+// tokenIDArg requires exactly one argument, the token's id, and says what
+// it is and where to find it instead of cobra's bare count.
+func tokenIDArg(verb, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return exitf(ExitInvalid, "%s needs the id of the token to %s: `gitlab-token-wizard list --project GROUP/PROJECT` (or --group, --user) shows the ids", verb, what)
+		case len(args) > 1:
+			return exitf(ExitInvalid, "%s takes one token id, got %d: %s", verb, len(args), strings.Join(args, " "))
+		}
+		return nil
+	}
 }
 
 func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, group, idText string) error {
@@ -73,20 +91,88 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	defer s.stop()
-	fmt.Fprintf(env.Err, "Rotating %s access token %d%s; new expiry %s… (sent once; never retried on its own)\n",
-		r.Kind, id, revokeWhere(r), token.DescribeExpiry(r.ExpiresAt, now))
-	nt, err := s.client.RotateToken(ctx, r, id, r.ExpiresAt)
+	old, notes, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
 	if err != nil {
-		var ou *gitlab.OutcomeUnknownError
-		if errors.As(err, &ou) && ou.Orphan != nil {
-			fmt.Fprintf(env.Err, "To get a value for the replacement: %s\n", rotateCommand(s.host, r, ou.Orphan.ID))
-		}
+		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(env.Err, "note:", n)
+	}
+	fmt.Fprintf(env.Err, "Rotating %s access token %d %q%s; new expiry %s… (sent once; never retried on its own)\n",
+		r.Kind, id, old.Name, revokeWhere(r), token.DescribeExpiry(r.ExpiresAt, now))
+	nt, err := s.client.RotateKnown(ctx, r, old, r.ExpiresAt)
+	if err != nil {
+		printOrphans(env.Err, s.host, r, err)
 		return apiExit(ctx, err)
 	}
 	fmt.Fprintf(env.Err, "Rotated: token %d is revoked; its replacement is %d %q (%s). Put the new value into the Jira app now.\n",
 		id, nt.ID, nt.Name, nt.Value.Masked())
 	r.Name, r.Scopes, r.Role = nt.Name, token.ParseScopes(nt.Scopes...), nt.AccessLevel
 	return o.verifyAndDeliver(ctx, env, s, r, nt)
+}
+
+// checkRotate reads what a rotation depends on in one round and refuses,
+// before anything is sent, what GitLab would refuse (token.CheckRotate): the
+// caller's rights first, then an unknown id (pointing at list), a revoked
+// token (naming its replacement), a role the caller could not grant, the
+// expiry.
+func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, maxLifetime int) (gitlab.TokenInfo, []string, error) {
+	g, old, terr, err := s.client.GatherRotate(ctx, r, id)
+	if err != nil {
+		return old, nil, apiExit(ctx, err)
+	}
+	if err := g.Facts().CredentialProblem(now); err != nil {
+		return old, nil, refused(s, g, r, err)
+	}
+	if terr != nil && g.Role >= token.NeededRole(r.Kind) || terr != nil && (g.Preflight.User.IsAdmin || g.CustomRole) {
+		return old, nil, unknownToken(ctx, s, r, id, terr)
+	}
+	notes, err := token.CheckRotate(r.Kind, g.Facts(), token.Existing{ID: old.ID, Name: old.Name, Revoked: old.Revoked, Active: old.Active,
+		ExpiresAt: old.ExpiresAt, Role: old.AccessLevel}, r.ExpiresAt, now, maxLifetime)
+	var rf *token.Refusal
+	if errors.As(err, &rf) && rf.Reason == token.ReasonRevoked {
+		return old, nil, exitf(ExitRefused, "%s (nothing was sent)%s", rf.Message, replacementHint(ctx, s, r, old))
+	}
+	if err != nil {
+		return old, nil, refused(s, g, r, err)
+	}
+	return old, notes, nil
+}
+
+// replacementHint names the token that most likely replaced a rotated one:
+// the newest active token with its name, made after it.
+func replacementHint(ctx context.Context, s *session, r token.Request, old gitlab.TokenInfo) string {
+	ts, err := s.client.ListTokens(ctx, r, old.Name)
+	if err != nil {
+		return ""
+	}
+	var best *gitlab.TokenInfo
+	for i, t := range ts {
+		if t.Name == old.Name && t.ID != old.ID && t.CreatedAt.After(old.CreatedAt) && (best == nil || t.ID > best.ID) {
+			best = &ts[i]
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return fmt.Sprintf(".\n  Its replacement is probably %d %q (created %s); to renew that one: %s",
+		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), rotateCommand(s.host, r, best.ID))
+}
+
+// unknownToken explains a token that could not be read: an unknown id
+// points at list.
+func unknownToken(ctx context.Context, s *session, r token.Request, id int64, err error) error {
+	var ge *gitlab.Error
+	if errors.As(err, &ge) && ge.Code == gitlab.CodeNotFound {
+		return exitf(ExitRefused, "there is no %s access token %d%s (nothing was sent): %s shows the ids",
+			r.Kind, id, revokeWhere(r), listCommand(s.host, r))
+	}
+	return apiExit(ctx, err)
+}
+
+// listCommand is the command line that lists r's tokens.
+func listCommand(host string, r token.Request) string {
+	return strings.TrimSuffix(r.TokenCommandLine(host, "list", 0), " 0")
 }
 
 // rotateCommand is the command line that rotates token id of r, for messages.

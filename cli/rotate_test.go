@@ -30,8 +30,47 @@ func TestRotateRenewsAToken(t *testing.T) {
 	// The old one cannot be rotated again: refused before anything is sent.
 	posts := srv.CountRequests("POST", "/rotate")
 	r = execute(t, url, fake.MaintainerToken, "", "rotate", "-R", "acme/web", strconv.Itoa(id))
-	if r.code != ExitRefused || !strings.Contains(r.stderr, "revoke every token rotated from it") || srv.CountRequests("POST", "/rotate") != posts {
+	// GitLab would answer "Token already revoked"; the replacement is named.
+	newID := strconv.Itoa(ts[1].ID)
+	if r.code != ExitRefused || !strings.Contains(r.stderr, "GitLab refuses to rotate it again") ||
+		!strings.Contains(r.stderr, "Its replacement is probably "+newID) || !strings.Contains(r.stderr, "rotate --host "+url+" --project acme/web "+newID) ||
+		srv.CountRequests("POST", "/rotate") != posts {
 		t.Fatalf("rotating a revoked token: %d\n%s", r.code, r.stderr)
+	}
+}
+
+// GitLab's rotate rules, checked before sending (rotate_service.rb): the
+// caller's role, a role they could not grant, an unknown id; an expired
+// token is rotated.
+func TestRotateChecksGitLabsRules(t *testing.T) {
+	srv, url := server(t)
+	exp := time.Now().UTC().AddDate(0, 0, 20).Format("2006-01-02")
+	owner := srv.AddResourceToken("project:100", fake.Token{Name: "owner bot", ExpiresAt: exp, Scopes: []string{"api"}, AccessLevel: 50})
+	expired := srv.AddResourceToken("project:100", fake.Token{Name: "lapsed", ExpiresAt: time.Now().UTC().AddDate(0, 0, -3).Format("2006-01-02"), Scopes: []string{"read_api"}, AccessLevel: 20})
+	for _, tt := range []struct {
+		name, cred string
+		id         int
+		code       int
+		want       string
+	}{
+		{"a Developer", fake.DeveloperToken, owner, ExitRefused, "are Developer on acme/web; rotating project access tokens needs Maintainer or Owner"},
+		{"an Owner token by a Maintainer", fake.MaintainerToken, owner, ExitRefused, "has the Owner role, which you (Maintainer here) could not grant"},
+		{"an unknown id", fake.MaintainerToken, 9999, ExitRefused, "there is no project access token 9999 on acme/web"},
+		{"an expired token", fake.MaintainerToken, expired, ExitOK, "expired on"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			posts := srv.CountRequests("POST", "/rotate")
+			r := execute(t, url, tt.cred, "", "rotate", "-R", "acme/web", strconv.Itoa(tt.id), "--no-verify")
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+			}
+			if sent := srv.CountRequests("POST", "/rotate") - posts; (tt.code == ExitOK) != (sent == 1) {
+				t.Fatalf("%d rotate requests", sent)
+			}
+		})
+	}
+	if r := execute(t, url, fake.MaintainerToken, "", "rotate", "-R", "acme/web"); r.code != ExitInvalid || !strings.Contains(r.stderr, "shows the ids") {
+		t.Fatalf("no id: %d\n%s", r.code, r.stderr)
 	}
 }
 

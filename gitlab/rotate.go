@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -42,22 +43,42 @@ func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (Token
 }
 
 // RotateToken replaces project or group token id with a new one expiring on
-// expires; GitLab revokes the old one. It is sent once and never retried:
-// rotating a token that was already rotated revokes its whole family. A
-// revoked or expired token is refused before anything is sent for the same
-// reason. After an ambiguous failure it reads the old token back: still
-// active means nothing happened; revoked means the rotation happened and the
-// new token (named in the *OutcomeUnknownError, Rotated set) has a value
-// nobody saw — rotating that new token once gives a fresh value safely.
+// expires; GitLab revokes the old one. A revoked token is refused before
+// anything is sent (GitLab would answer "Token already revoked").
 func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, expires time.Time) (*NewToken, error) {
 	old, err := c.GetToken(ctx, r, id)
 	if err != nil {
 		return nil, err
 	}
-	if old.Revoked || !old.Active {
-		return nil, &Error{Code: CodeInvalid, Explanation: fmt.Sprintf("token %d is revoked or expired and cannot be rotated", id),
-			Next: "create a new token instead: rotating it would make GitLab revoke every token rotated from it", Field: token.FieldTarget}
+	if old.Revoked {
+		return nil, &Error{Code: CodeInvalid, Explanation: fmt.Sprintf("token %d is revoked and cannot be rotated", id),
+			Next: "rotate its replacement, or create a new token", Field: token.FieldTarget}
 	}
+	return c.RotateKnown(ctx, r, old, expires)
+}
+
+// GatherRotate reads, in one round, what a rotation is decided on: the
+// caller, the target with their role on it (Gather), and the token itself.
+// A failure to read the token is returned as tokenErr, so that a caller
+// without rights is told so rather than that the token cannot be read.
+func (c *Client) GatherRotate(ctx context.Context, r token.Request, id int64) (g Gathered, old TokenInfo, tokenErr, err error) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); old, tokenErr = c.GetToken(ctx, r, id) }()
+	g, err = c.Gather(ctx, token.Request{Kind: r.Kind, Target: r.Target})
+	wg.Wait()
+	return g, old, tokenErr, err
+}
+
+// RotateKnown rotates token old, once read: sent once and never retried,
+// like a create. After an ambiguous failure it reads the old token back over
+// the orphan window: still active means nothing happened so far; revoked
+// means the rotation happened and the new token (named in the
+// *OutcomeUnknownError, Rotated set) has a value nobody saw — rotating that
+// new token once gives a fresh value.
+func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo, expires time.Time) (*NewToken, error) {
+	id := old.ID
+	var err error
 	start := c.now()
 	exp := gl.ISOTime(expires)
 	opts := []gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(noRetry)}

@@ -32,7 +32,7 @@ func TestRotate(t *testing.T) {
 	}
 	// The old one is revoked now; rotating it again would revoke the family: refused before sending.
 	posts := srv.CountRequests("POST", "/rotate")
-	if _, err := c.RotateToken(ctx, r, first.ID, exp); code(err) != CodeInvalid || !strings.Contains(err.Error(), "revoke every token rotated from it") {
+	if _, err := c.RotateToken(ctx, r, first.ID, exp); code(err) != CodeInvalid || !strings.Contains(err.Error(), "is revoked and cannot be rotated") {
 		t.Fatalf("rotating a revoked token: %v", err)
 	}
 	if srv.CountRequests("POST", "/rotate") != posts {

@@ -104,6 +104,7 @@ const (
 	ReasonAdminOnly     Reason = "admin-only"
 	ReasonRole          Reason = "role"
 	ReasonPlan          Reason = "plan"
+	ReasonRevoked       Reason = "revoked"
 )
 
 func (r *Refusal) Error() string { return r.Message }
@@ -140,7 +141,7 @@ func CheckRights(r Request, f Facts, now time.Time) error {
 	if err := f.CredentialProblem(now); err != nil {
 		return err
 	}
-	if err := f.rightsProblem(r); err != nil {
+	if err := f.rightsProblem(r, "creating"); err != nil {
 		return err
 	}
 	if r.Kind.HasRole() && f.GitLabCom {
@@ -184,10 +185,11 @@ func (f Facts) CredentialProblem(now time.Time) error {
 	return nil
 }
 
-// rightsProblem blames the caller's rights: Maintainer for project tokens,
-// Owner for group tokens, an administrator for another user's personal
-// token. A custom role is left to GitLab.
-func (f Facts) rightsProblem(r Request) error {
+// rightsProblem blames the caller's rights to do verb ("creating",
+// "rotating") to tokens of r's kind: Maintainer for project tokens, Owner
+// for group tokens, an administrator for another user's personal token. A
+// custom role is left to GitLab.
+func (f Facts) rightsProblem(r Request, verb string) error {
 	switch {
 	case r.Kind == KindPersonal && !f.IsAdmin:
 		return &Refusal{Party: PartyRights, Reason: ReasonAdminOnly, Field: FieldKind, Message: fmt.Sprintf(
@@ -204,12 +206,12 @@ func (f Facts) rightsProblem(r Request) error {
 	}
 	if r.Kind == KindGroup {
 		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
-			"you (%s) are %s on group %s; group access tokens need Owner: ask an Owner of %s, or make a project token for each project",
-			f.Username, roleOrNone(f.CallerRole), f.TargetPath, f.TargetPath)}
+			"you (%s) are %s on group %s; group access tokens need Owner (for %s them): ask an Owner of %s, or use a project token for each project",
+			f.Username, roleOrNone(f.CallerRole), f.TargetPath, verb, f.TargetPath)}
 	}
 	return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
-		"you (%s) are %s on %s; creating project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token",
-		f.Username, roleOrNone(f.CallerRole), f.TargetPath)}
+		"you (%s) are %s on %s; %s project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token",
+		f.Username, roleOrNone(f.CallerRole), f.TargetPath, verb)}
 }
 
 // NeededRole is the role GitLab requires of whoever creates, lists, rotates

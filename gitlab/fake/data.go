@@ -31,6 +31,8 @@ type Token struct {
 	// Resource is "project:ID" or "group:ID" for resource tokens, "" for personal ones.
 	Resource    string
 	AccessLevel int
+	// PreviousID is the token this one replaced by rotation (its family).
+	PreviousID int
 	// OAuth marks an OAuth access token (device flow); it expires at OAuthExpires.
 	OAuth        bool
 	OAuthExpires time.Time
@@ -45,6 +47,11 @@ type Group struct {
 	ParentID int
 	Members  map[int]int // user id -> access level
 	Plan     string
+	// NoResourceTokens is the top-level group's setting that forbids
+	// project and group access tokens under it.
+	NoResourceTokens bool
+	// CustomManagers have a custom role that manages access tokens.
+	CustomManagers map[int]bool
 }
 
 // Project is a project with members and a commit history.
@@ -56,6 +63,8 @@ type Project struct {
 	Members map[int]int
 	Commits []Commit
 	Created time.Time
+	// CustomManagers have a custom role that manages access tokens.
+	CustomManagers map[int]bool
 }
 
 // Commit is one commit of a project's default branch, newest first in Project.Commits.

@@ -61,7 +61,7 @@ func TestRules(t *testing.T) {
 		{"invisible project", "POST", "/api/v4/projects/widgets%2Fshop/access_tokens", DeveloperToken, ok, 404, `{"message":"404 Project Not Found"}`},
 		{"developer on inherited project", "POST", "/api/v4/projects/acme%2Fdocs/access_tokens", DeveloperToken, ok, 400, `{"message":"400 Bad request - User does not have permission to create project access token"}`},
 		{"maintainer asks owner", "POST", create, MaintainerToken, strings.Replace(ok, `:20`, `:50`, 1), 400, `{"message":"400 Bad request - Access level of the token contains permissions not held by the creating user"}`},
-		{"too far", "POST", create, MaintainerToken, strings.Replace(ok, "2026-12-25", "2027-11-26", 1), 400, `{"message":"400 Bad request - Expires at must be before 2027-11-25"}`},
+		{"too far", "POST", create, MaintainerToken, strings.Replace(ok, "2026-12-25", "2027-11-26", 1), 400, `{"message":"400 Bad request - Expiration date must be before 2027-11-25"}`},
 		{"bad scope", "POST", create, MaintainerToken, strings.Replace(ok, "read_api", "read_user", 1), 400, `{"error":"scopes does not have a valid value"}`},
 		{"bad level", "POST", create, MaintainerToken, strings.Replace(ok, `:20`, `:35`, 1), 400, `{"error":"access_level does not have a valid value"}`},
 		{"no name", "POST", create, MaintainerToken, `{"scopes":["api"]}`, 400, `{"error":"name is missing"}`},

@@ -99,10 +99,10 @@ func (s *Server) tokenJSON(t *Token, withValue bool) map[string]any {
 }
 
 // getSelf describes the calling personal, project or group token. An OAuth
-// token is not a personal access token: the stand-in answers 404 (strict).
+// token is not a personal access token (self_information.rb).
 func (s *Server) getSelf(c *ctx) {
 	if c.tok.OAuth {
-		c.message(404, "404 Not Found")
+		c.message(400, "400 Bad request - This endpoint requires token type to be a personal access token")
 		return
 	}
 	c.json(200, s.tokenJSON(c.tok, false))

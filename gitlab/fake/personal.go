@@ -10,12 +10,13 @@ import (
 
 // personalScopes are the scopes of personal access tokens; adminScopes need an administrator.
 var (
-	personalScopes = map[string]bool{
-		"api": true, "read_api": true, "read_user": true, "read_repository": true, "write_repository": true,
-		"read_registry": true, "write_registry": true, "read_virtual_registry": true, "write_virtual_registry": true,
-		"create_runner": true, "manage_runner": true, "ai_features": true, "k8s_proxy": true, "self_rotate": true,
-		"sudo": true, "admin_mode": true, "read_service_ping": true,
-	}
+	personalScopes = func() map[string]string {
+		m := map[string]string{"read_user": "", "sudo": "", "admin_mode": "", "read_service_ping": "17.1"}
+		for k, v := range resourceScopes {
+			m[k] = v
+		}
+		return m
+	}()
 	adminScopes = map[string]bool{"sudo": true, "admin_mode": true, "read_service_ping": true}
 	// selfServiceScopes are all POST /user/personal_access_tokens accepts (16.5+).
 	selfServiceScopes = map[string]bool{"k8s_proxy": true, "self_rotate": true}
@@ -56,17 +57,22 @@ func (s *Server) personalTokenParams(c *ctx, allowed func(string) bool) (t Token
 			return t, false
 		}
 	}
+	// The model's validations: 422 with the bare sentence (users.rb
+	// render_api_error!(response.message, :unprocessable_entity)).
 	if msg := s.checkLifetime(hasExpiry, d); msg != "" {
-		c.message(400, msg)
+		c.message(422, msg)
 		return t, false
 	}
-	if !hasExpiry {
-		expires = s.now().AddDate(0, 0, 365).Format("2006-01-02")
+	if !hasExpiry && s.life.expiryRequired() {
+		expires = s.today().AddDate(0, 0, s.life.maxDays()).Format("2006-01-02")
 	}
 	desc, _ := p.str("description")
-	if utf8.RuneCountInString(name) > 255 || utf8.RuneCountInString(desc) > 255 {
-		c.message(400, "400 Bad request - Name or description is too long (maximum is 255 characters)")
+	if utf8.RuneCountInString(desc) > 255 {
+		c.message(422, "Description is too long (maximum is 255 characters)")
 		return t, false
+	}
+	if versionBefore(s.version, "17.7") {
+		desc = ""
 	}
 	t.Name, t.Description, t.ExpiresAt = name, desc, expires
 	return t, true
@@ -85,7 +91,7 @@ func (s *Server) createUserToken(c *ctx) {
 	if u == nil {
 		return
 	}
-	t, ok := s.personalTokenParams(c, func(sc string) bool { return personalScopes[sc] })
+	t, ok := s.personalTokenParams(c, func(sc string) bool { return s.scopeAvailable(sc, true) })
 	if !ok {
 		return
 	}
@@ -152,31 +158,48 @@ func (s *Server) listPersonalTokens(c *ctx) {
 	c.json(200, paginate(c, out))
 }
 
-// personalToken finds a personal token the caller may see: their own, or any for an administrator.
+// personalToken is the personal token with the path's id, or nil.
 func (s *Server) personalToken(c *ctx) *Token {
 	id, _ := strconv.Atoi(c.seg[1])
 	t := s.tokens[id]
-	if t == nil || t.Resource != "" || t.OAuth || (t.UserID != c.user.ID && !c.user.Admin) {
-		c.message(404, "404 Not Found")
+	if t == nil || t.OAuth {
 		return nil
 	}
 	return t
 }
 
+// getPersonalToken is GET /personal_access_tokens/:id (personal_access_tokens.rb):
+// someone else's token, or an unknown one, is 401 to a non-administrator —
+// only administrators learn that a token does not exist (404).
 func (s *Server) getPersonalToken(c *ctx) {
 	if !s.canRead(c) {
 		return
 	}
-	if t := s.personalToken(c); t != nil {
+	t := s.personalToken(c)
+	switch {
+	case t != nil && (t.UserID == c.user.ID || c.user.Admin):
 		c.json(200, s.tokenJSON(t, false))
+	case c.user.Admin:
+		c.message(404, "404 Not Found")
+	default:
+		c.message(401, "401 Unauthorized")
 	}
 }
 
+// revokePersonalToken is DELETE /personal_access_tokens/:id: an unknown id is
+// ActiveRecord's 404 ("Not found", lower case); someone else's token is the
+// revoke service's 400.
 func (s *Server) revokePersonalToken(c *ctx) {
 	if !s.canWrite(c) {
 		return
 	}
-	if t := s.personalToken(c); t != nil {
+	t := s.personalToken(c)
+	switch {
+	case t == nil:
+		c.message(404, "404 Not found")
+	case t.UserID != c.user.ID && !c.user.Admin:
+		c.message(400, "400 Bad request - Not permitted to revoke")
+	default:
 		t.Revoked = true
 		c.rec.Status = 204
 		c.w.WriteHeader(204)

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,8 @@ type Server struct {
 	// nextValues are the values the next created or rotated tokens get.
 	nextValues []string
 	adminMode  bool
+	life       lifetime
+	features   features
 	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).
 	deviceInterval int
 	audit          auditState
@@ -262,6 +265,8 @@ func (s *Server) handler(c *ctx) func(*ctx) {
 	switch {
 	case is("GET", "version"):
 		return s.getVersion
+	case is("GET", "application", "settings"):
+		return s.getSettings
 	case is("GET", "user"):
 		return s.getUser
 	case is("GET", "users"):
@@ -342,12 +347,17 @@ func (s *Server) authenticate(c *ctx) bool {
 		return false
 	}
 	c.rec.Auth = fmt.Sprintf("token %d", t.ID)
-	if t.Revoked {
-		c.json(401, map[string]string{"error": "invalid_token", "error_description": "Token was revoked. You have to re-authorize from the user."})
-		return false
-	}
 	if s.expired(t) {
 		c.json(401, map[string]string{"error": "invalid_token", "error_description": "Token is expired. You can either do re-authorization or token refresh."})
+		return false
+	}
+	if t.Revoked && !s.expired(t) {
+		// auth_finders.rb: a revoked token used to rotate (itself, or any
+		// token by id) revokes its whole family: it was leaked, or replayed.
+		if rotatePath.MatchString(c.r.URL.Path) {
+			s.revokeFamily(t)
+		}
+		c.json(401, map[string]string{"error": "invalid_token", "error_description": "Token was revoked. You have to re-authorize from the user."})
 		return false
 	}
 	now := s.now()
@@ -364,6 +374,31 @@ func (s *Server) expired(t *Token) bool {
 		return false
 	}
 	return s.now().Format("2006-01-02") >= t.ExpiresAt
+}
+
+// rotatePath matches the requests that make a revoked token's family
+// revoked (auth_finders.rb access_token_rotation_request?).
+var rotatePath = regexp.MustCompile(`access_tokens/(\d+|self)/rotate$`)
+
+// revokeFamily revokes every token rotated from t, and t's ancestors'
+// descendants: the whole chain; s.mu is held.
+func (s *Server) revokeFamily(t *Token) {
+	root := t
+	for root.PreviousID != 0 && s.tokens[root.PreviousID] != nil {
+		root = s.tokens[root.PreviousID]
+	}
+	family := map[int]bool{root.ID: true}
+	for changed := true; changed; {
+		changed = false
+		for _, o := range s.tokens {
+			if !family[o.ID] && family[o.PreviousID] {
+				family[o.ID], changed = true, true
+			}
+		}
+	}
+	for id := range family {
+		s.tokens[id].Revoked = true
+	}
 }
 
 // requireScope enforces that the calling token carries one of the scopes.

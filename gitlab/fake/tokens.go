@@ -12,11 +12,46 @@ import (
 	"unicode/utf8"
 )
 
-// resourceScopes are the scopes GitLab accepts for project and group tokens.
-var resourceScopes = map[string]bool{
-	"api": true, "read_api": true, "read_repository": true, "write_repository": true,
-	"read_registry": true, "write_registry": true, "read_virtual_registry": true, "write_virtual_registry": true,
-	"create_runner": true, "manage_runner": true, "ai_features": true, "k8s_proxy": true, "self_rotate": true,
+// resourceScopes are the scopes GitLab accepts for project and group tokens
+// (lib/gitlab/auth.rb resource_bot_scopes: the non-admin scopes without
+// read_user), with the version each arrived in ("" long ago).
+var resourceScopes = map[string]string{
+	"api": "", "read_api": "", "read_repository": "", "write_repository": "",
+	"read_registry": "", "write_registry": "", "read_virtual_registry": "17.3", "write_virtual_registry": "17.9",
+	"create_runner": "", "manage_runner": "17.1", "ai_features": "", "k8s_proxy": "16.5", "self_rotate": "17.9",
+	"read_observability": "", "write_observability": "",
+}
+
+// scopeAvailable is GitLab's scope list as the instance builds it: by
+// version, and without the registry scopes when the container registry is
+// off or the virtual-registry ones when the dependency proxy is; s.mu is held.
+func (s *Server) scopeAvailable(scope string, personal bool) bool {
+	since, ok := resourceScopes[scope]
+	if personal {
+		since, ok = personalScopes[scope]
+	}
+	switch {
+	case !ok || versionBefore(s.version, since):
+		return false
+	case strings.HasSuffix(scope, "_virtual_registry"):
+		return !s.features.noDependencyProxy
+	case strings.HasSuffix(scope, "_registry"):
+		return !s.features.noRegistry
+	}
+	return true
+}
+
+// versionBefore reports whether version ("17.11.2-ee") is older than since ("17.9").
+func versionBefore(version, since string) bool {
+	var a, b, x, y int
+	if since == "" {
+		return false
+	}
+	if n, _ := fmt.Sscanf(version, "%d.%d", &a, &b); n < 2 {
+		return false
+	}
+	fmt.Sscanf(since, "%d.%d", &x, &y)
+	return a < x || a == x && b < y
 }
 
 var validLevels = map[int]bool{10: true, 15: true, 20: true, 30: true, 40: true, 50: true}
@@ -28,6 +63,8 @@ type resource struct {
 	role  int    // the caller's access level on it
 	id    int
 	label string
+	// custom: the caller's custom role manages its tokens (Ultimate).
+	custom bool
 }
 
 func (s *Server) resolveResource(c *ctx) *resource {
@@ -40,7 +77,7 @@ func (s *Server) resolveResource(c *ctx) *resource {
 		if c.user.Admin {
 			role = 50
 		}
-		return &resource{key: "project:" + itoa(p.ID), kind: "project", role: role, id: p.ID, label: "project"}
+		return &resource{key: "project:" + itoa(p.ID), kind: "project", role: role, id: p.ID, label: "project", custom: p.CustomManagers[c.user.ID]}
 	}
 	g := s.visibleGroup(c)
 	if g == nil {
@@ -50,7 +87,7 @@ func (s *Server) resolveResource(c *ctx) *resource {
 	if c.user.Admin {
 		role = 50
 	}
-	return &resource{key: "group:" + itoa(g.ID), kind: "group", role: role, id: g.ID, label: "group"}
+	return &resource{key: "group:" + itoa(g.ID), kind: "group", role: role, id: g.ID, label: "group", custom: g.CustomManagers[c.user.ID]}
 }
 
 // mayManage is GitLab's rule: Maintainer or Owner on a project, Owner on a
@@ -58,6 +95,9 @@ func (s *Server) resolveResource(c *ctx) *resource {
 func (r *resource) mayManage(u *User) bool {
 	if u.Bot {
 		return false
+	}
+	if r.custom {
+		return true // its base role (r.role) still bounds what it grants
 	}
 	if r.kind == "group" {
 		return r.role >= 50
@@ -67,8 +107,10 @@ func (r *resource) mayManage(u *User) bool {
 
 // managedResource checks the calling token's scope (read_api for reads, api
 // when verb names a change), finds the project or group and the caller's right
-// to manage its tokens. On failure it answers as GitLab does — 403 for reads,
-// 400 with the permission message for changes — and returns nil.
+// to manage its tokens. On failure it answers as GitLab's
+// resource_access_tokens.rb does — 401 for reads and rotations
+// (unauthorized!), 400 with the permission message for a create — and
+// returns nil. Revoke checks its rights after finding the token (revokeResourceToken).
 func (s *Server) managedResource(c *ctx, verb string) *resource {
 	scoped := s.canRead
 	if verb != "" {
@@ -82,8 +124,9 @@ func (s *Server) managedResource(c *ctx, verb string) *resource {
 		return nil
 	}
 	if !res.mayManage(c.user) {
-		if verb == "" {
-			// resource_access_tokens.rb: unauthorized! unless can?(:read_resource_access_tokens)
+		if verb == "" || verb == "rotate" {
+			// unauthorized! unless can?(:read_resource_access_tokens) /
+			// Ability.allowed?(:manage_resource_access_tokens)
 			c.message(401, "401 Unauthorized")
 		} else {
 			c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to %s %s access token", verb, res.kind))
@@ -145,7 +188,7 @@ func (s *Server) resourceToken(c *ctx, res *resource) *Token {
 	id, _ := strconv.Atoi(c.seg[3])
 	t := s.tokens[id]
 	if t == nil || t.Resource != res.key {
-		c.message(404, fmt.Sprintf("404 Could not find %s access token with token_id: %s Not Found", res.kind, c.seg[3]))
+		c.notFound(res.kind + " Access Token") // "404 project Access Token Not Found"
 		return nil
 	}
 	return t
@@ -161,16 +204,29 @@ func (s *Server) getResourceToken(c *ctx) {
 	}
 }
 
+// revokeResourceToken finds the token first, then checks the rights: an
+// unknown id is 404 for anyone, and a caller without rights gets the revoke
+// service's 400 naming both users (revoke_service.rb).
 func (s *Server) revokeResourceToken(c *ctx) {
-	res := s.managedResource(c, "delete")
+	if !s.canWrite(c) {
+		return
+	}
+	res := s.resolveResource(c)
 	if res == nil {
 		return
 	}
-	if t := s.resourceToken(c, res); t != nil {
-		t.Revoked = true
-		c.rec.Status = 204
-		c.w.WriteHeader(204)
+	t := s.resourceToken(c, res)
+	if t == nil {
+		return
 	}
+	if !res.mayManage(c.user) {
+		bot := s.users[t.UserID]
+		c.message(400, fmt.Sprintf("400 Bad request - %s cannot delete %s", c.user.Name, bot.Name))
+		return
+	}
+	t.Revoked = true
+	c.rec.Status = 204
+	c.w.WriteHeader(204)
 }
 
 // params reads a JSON or form body the way Grape does.
@@ -221,10 +277,7 @@ func (s *Server) createResourceToken(c *ctx) {
 	if !s.canWrite(c) {
 		return
 	}
-	res := s.resolveResource(c)
-	if res == nil {
-		return
-	}
+	// Grape validates the parameters before the endpoint looks anything up.
 	p := s.readParams(c)
 	if p == nil {
 		c.message(400, "400 Bad request - Invalid JSON body")
@@ -243,13 +296,13 @@ func (s *Server) createResourceToken(c *ctx) {
 	var scopes []string
 	for _, x := range rawScopes {
 		sc, isStr := x.(string)
-		if !isStr || !resourceScopes[sc] {
+		if !isStr || !s.scopeAvailable(sc, false) {
 			c.errorField("scopes does not have a valid value")
 			return
 		}
 		scopes = append(scopes, sc)
 	}
-	level := 40
+	level := 40 // default: Gitlab::Access::MAINTAINER
 	if v, ok := p.str("access_level"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || !validLevels[n] {
@@ -269,7 +322,11 @@ func (s *Server) createResourceToken(c *ctx) {
 		expDate = d
 	}
 	desc, _ := p.str("description")
-	if !res.mayManage(c.user) {
+	res := s.resolveResource(c)
+	if res == nil {
+		return
+	}
+	if !res.mayManage(c.user) || !s.tokensAllowed(res) {
 		c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind))
 		return
 	}
@@ -277,24 +334,24 @@ func (s *Server) createResourceToken(c *ctx) {
 		c.message(400, msg)
 		return
 	}
-	if level > res.role {
+	if !encompasses(res.role, level) {
 		c.message(400, "400 Bad request - Access level of the token contains permissions not held by the creating user")
 		return
 	}
 	if msg := s.checkLifetime(hasExpiry, expDate); msg != "" {
-		c.message(400, msg)
+		c.message(400, "400 Bad request - "+msg)
 		return
 	}
-	if utf8.RuneCountInString(name) > 255 {
-		c.message(400, "400 Bad request - Name is too long (maximum is 255 characters)")
-		return
-	}
+	// The description's limit is the database's (add_text_limit); the name has none in the API.
 	if utf8.RuneCountInString(desc) > 255 {
 		c.message(400, "400 Bad request - Description is too long (maximum is 255 characters)")
 		return
 	}
-	if !hasExpiry {
-		expires = s.now().AddDate(0, 0, 365).Format("2006-01-02")
+	if versionBefore(s.version, "17.7") {
+		desc = "" // GitLab before 17.7 has no description and drops it silently
+	}
+	if !hasExpiry && s.life.expiryRequired() {
+		expires = s.today().AddDate(0, 0, 365).Format("2006-01-02")
 	}
 	bot := s.addUser(User{ID: s.nextUser, Username: fmt.Sprintf("%s_%d_bot_%s", res.kind, res.id, randomHex(16)), Name: name, Bot: true})
 	s.addMember(res, bot.ID, level)
@@ -302,6 +359,18 @@ func (s *Server) createResourceToken(c *ctx) {
 		ExpiresAt: expires, CreatedAt: s.now(), Resource: res.key, AccessLevel: level}
 	s.addToken(*t)
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
+}
+
+// encompasses is Gitlab::Access.level_encompasses?: Planner (15) sits
+// outside the hierarchy, granted only by Owners and Planners.
+func encompasses(have, give int) bool {
+	if give == 15 {
+		return have == 50 || have == 15
+	}
+	if have == 15 {
+		return give == 10
+	}
+	return give <= have
 }
 
 // planRefusal applies GitLab.com's tiers: no project or group tokens on Free,
@@ -319,8 +388,10 @@ func (s *Server) planRefusal(res *resource) string {
 	case strings.HasSuffix(plan, "_trial") && res.kind == "group":
 		return noPermission
 	case strings.HasSuffix(plan, "_trial"):
+		// The limit counts active project tokens (not revoked, not expired)
+		// across the root group's hierarchy.
 		for _, t := range s.tokens {
-			if strings.HasPrefix(t.Resource, "project:") && !t.Revoked {
+			if strings.HasPrefix(t.Resource, "project:") && !t.Revoked && !s.expired(t) {
 				var pid int
 				fmt.Sscanf(t.Resource, "project:%d", &pid)
 				if p := s.projects[pid]; p != nil && s.rootGroup(p.GroupID) == s.rootGroup(gid) {
@@ -341,19 +412,19 @@ func (s *Server) rootGroup(gid int) int {
 	return 0
 }
 
-// checkLifetime applies the instance maximum (365 days; today + 365 passes).
-// GitLab has no documented check for past dates; the stand-in is strict and refuses them.
+// checkLifetime applies the instance's rule (personal_access_token.rb):
+// nothing when expiry is not required; otherwise no date after today + the
+// maximum, today counted in the instance's time zone, that date itself
+// allowed. GitLab has no check for past dates (they make a token that is
+// already expired), so neither has the stand-in. It returns the model's
+// message, without the API's prefix.
 func (s *Server) checkLifetime(has bool, d time.Time) string {
-	if !has {
+	if !has || !s.life.expiryRequired() {
 		return ""
 	}
-	today := s.now().Truncate(24 * time.Hour)
-	max := today.AddDate(0, 0, 365)
+	max := s.today().AddDate(0, 0, s.life.maxDays())
 	if d.After(max) {
-		return "400 Bad request - Expires at must be before " + max.Format("2006-01-02")
-	}
-	if !d.After(today) {
-		return "400 Bad request - Expires at cannot be in the past"
+		return "Expiration date must be before " + max.Format("2006-01-02")
 	}
 	return ""
 }
@@ -366,44 +437,60 @@ func (s *Server) addMember(res *resource, uid, level int) {
 	}
 }
 
+// rotateResourceToken is rotate_service.rb: a revoked token is refused
+// ("Token already revoked", nothing else revoked), as is one whose role the
+// caller could not grant; an expired one is rotated (there is no expiry
+// check). Revoke and create are one transaction. Without expires_at the new
+// token lasts a week where expiry is required, forever otherwise.
 func (s *Server) rotateResourceToken(c *ctx) {
-	res := s.managedResource(c, "rotate")
+	if !s.canWrite(c) {
+		return
+	}
+	res := s.resolveResource(c)
 	if res == nil {
 		return
 	}
-	t := s.resourceToken(c, res)
-	if t == nil {
+	id, _ := strconv.Atoi(c.seg[3])
+	t := s.tokens[id]
+	if !res.mayManage(c.user) || t == nil || t.Resource != res.key {
+		// Only administrators learn that a token does not exist.
+		if c.user.Admin {
+			c.message(404, "404 Not Found")
+		} else {
+			c.message(401, "401 Unauthorized")
+		}
 		return
 	}
-	if t.Revoked || s.expired(t) {
-		// Rotating a revoked token revokes the whole family, as GitLab does.
-		for _, o := range s.tokens {
-			if o.UserID == t.UserID {
-				o.Revoked = true
-			}
-		}
+	if t.Revoked {
 		c.message(400, "400 Bad request - Token already revoked")
+		return
+	}
+	if !encompasses(res.role, t.AccessLevel) {
+		c.message(400, "400 Bad request - Not eligible to rotate tokens with permissions not held by the user")
 		return
 	}
 	p := s.readParams(c)
 	expires, has := p.str("expires_at")
 	var d time.Time
-	if has {
+	switch {
+	case has:
 		var err error
 		if d, err = time.Parse("2006-01-02", expires); err != nil {
 			c.errorField("expires_at is invalid")
 			return
 		}
-	} else {
-		expires = s.now().AddDate(0, 0, 7).Format("2006-01-02")
+	case s.life.expiryRequired():
+		expires = s.today().AddDate(0, 0, 7).Format("2006-01-02")
+	default:
+		expires = ""
 	}
 	if msg := s.checkLifetime(has, d); msg != "" {
-		c.message(400, msg)
+		c.message(400, "400 Bad request - "+msg)
 		return
 	}
 	t.Revoked = true
 	n := *t
-	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt = s.nextToken, s.tokenValue(), expires, s.now(), false, nil
+	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt, n.PreviousID = s.nextToken, s.tokenValue(), expires, s.now(), false, nil, t.ID
 	s.addToken(n)
 	c.json(200, s.tokenJSON(s.tokens[n.ID], true))
 }

@@ -163,7 +163,7 @@ func (s *Server) authorizeDevice(c *ctx) {
 	}
 	scopes := strings.Fields(v.Get("scope"))
 	for _, sc := range scopes {
-		if !personalScopes[sc] || adminScopes[sc] {
+		if !s.scopeAvailable(sc, true) || adminScopes[sc] {
 			s.oauthError(c, 400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
 			return
 		}
@@ -276,7 +276,7 @@ func (s *Server) patPage(c *ctx) {
 	var scopes []string
 	for _, f := range v["scopes"] {
 		for _, sc := range strings.Split(f, ",") {
-			if sc = strings.TrimSpace(sc); personalScopes[sc] && (u.Admin || !adminScopes[sc]) {
+			if sc = strings.TrimSpace(sc); s.scopeAvailable(sc, true) && (u.Admin || !adminScopes[sc]) {
 				scopes = append(scopes, sc)
 			}
 		}

@@ -1,0 +1,48 @@
+package token
+
+import (
+	"fmt"
+	"time"
+)
+
+// Existing is what GitLab reports of a token that is already there.
+type Existing struct {
+	ID        int64
+	Name      string
+	Revoked   bool
+	Active    bool
+	ExpiresAt time.Time
+	// Role is a project or group token's access level.
+	Role Role
+}
+
+// CheckRotate decides, before anything is sent, whether GitLab would rotate
+// token old of kind k to a new expiry, following rotate_service.rb: the
+// caller needs the rights of a token manager, the token must not be
+// revoked ("Token already revoked"), its role must be one the caller could
+// grant ("Not eligible to rotate tokens with permissions not held by the
+// user"), and the new expiry must keep the lifetime rule. An expired token
+// is rotated (GitLab does not check), which the notes say.
+func CheckRotate(k Kind, f Facts, old Existing, newExpiry, now time.Time, maxLifetime int) (notes []string, err error) {
+	if err := f.rightsProblem(Request{Kind: k}, "rotating"); err != nil {
+		return nil, err
+	}
+	l := f.Limits(maxLifetime)
+	switch {
+	case old.Revoked:
+		return nil, &Refusal{Party: PartyRights, Reason: ReasonRevoked, Field: FieldTarget, Message: fmt.Sprintf(
+			"token %d %q is revoked (rotated before, or revoked by hand): GitLab refuses to rotate it again", old.ID, old.Name)}
+	case k.HasRole() && !CanGrant(l.CallerRole, old.Role):
+		return nil, &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldRole, Message: fmt.Sprintf(
+			"token %d has the %s role, which you (%s here) could not grant: GitLab lets you rotate only tokens whose role you could give; ask an Owner",
+			old.ID, old.Role.Title(), l.CallerRole.Title())}
+	}
+	if err := l.checkExpiry(newExpiry, now); err != nil {
+		return nil, &ValidationError{Problems: []Problem{{FieldExpiry, err.Error()}}}
+	}
+	if !old.Active && !old.ExpiresAt.IsZero() {
+		notes = append(notes, fmt.Sprintf("token %d expired on %s; GitLab rotates it all the same, and the new one works at once",
+			old.ID, old.ExpiresAt.Format(DateLayout)))
+	}
+	return notes, nil
+}
