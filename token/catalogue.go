@@ -150,9 +150,10 @@ func ExpiryAnswer(s string, now time.Time, maxDays int) (time.Time, error) {
 // RoleQuestion offers only the roles a caller holding role caller may grant
 // (all when it is unknown), marking what the purpose needs.
 func RoleQuestion(caller, current Role, p Preset) Question {
-	q := Question{Title: "Which role does the token get?", Default: DefaultRole(caller, current, p).String()}
+	q := Question{Title: "Which role?", Default: DefaultRole(caller, current, p).String(),
+		Intro: "The token works as a member with this role."}
 	if caller != RoleNone {
-		q.Intro = fmt.Sprintf("You are %s here, so roles above %s are not offered.", caller.Title(), caller.Title())
+		q.Intro += fmt.Sprintf(" You are %s here, so roles above %s are not offered.", caller.Title(), caller.Title())
 	}
 	for _, r := range GrantableBy(caller) {
 		label := r.Title()
