@@ -23,6 +23,16 @@ type Common struct {
 	Debounce time.Duration
 	// Width is the number of columns a view may fill.
 	Width int
+	// seq numbers the requests of every step, so that a step built again
+	// (after an answer it depends on changed) never takes an answer meant
+	// for the step it replaces.
+	seq int
+}
+
+// nextSeq returns a request number no step has used.
+func (c *Common) nextSeq() int {
+	c.seq++
+	return c.seq
 }
 
 // Clock is the time a step sees: today for the expiry choices, and timers

@@ -26,7 +26,7 @@ type ExpiryStep struct {
 func NewExpiry(c *Common, now time.Time, maxDays int, current time.Time) *ExpiryStep {
 	cq := token.CustomExpiryQuestion(now, maxDays, current)
 	s := &ExpiryStep{c: c, now: now, maxDays: maxDays, q: token.ExpiryQuestion(now, maxDays, current), keys: DefaultNavKeyMap(),
-		custom: newInput(cq.Label+": ", cq.Placeholder, 20, cq.Default)}
+		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, 20, cq.Default)}
 	for i, o := range s.q.Options {
 		if o.Value == s.q.Default {
 			s.cursor = i
@@ -129,3 +129,6 @@ func (s *ExpiryStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Back}
 }
 func (s *ExpiryStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *ExpiryStep) Restyle(st Styles) { s.custom.SetStyles(st.Input) }

@@ -10,17 +10,15 @@ import (
 // width, textinput draws only the first character of a placeholder.
 const inputWidth = 50
 
-// newInput builds a text input whose cursor does not blink: a blinking
-// cursor redraws the screen twice a second (noise for a screen reader and
-// over SSH), and its timer messages once cleared an error they fell through to.
-func newInput(prompt, placeholder string, limit int, value string) textinput.Model {
+// NewInput builds a text input in the wizard's styles (Styles.Input: it
+// follows NO_COLOR, and its cursor does not blink, whose timer messages once
+// cleared an error they fell through to).
+func NewInput(st Styles, prompt, placeholder string, limit int, value string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = prompt
 	in.Placeholder = placeholder
 	in.CharLimit = limit
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
+	in.SetStyles(st.Input)
 	in.SetWidth(inputWidth)
 	in.SetValue(value)
 	return in
@@ -69,4 +67,11 @@ func (f *fields) update(msg tea.Msg) tea.Cmd {
 func (f *fields) value(i int) string { return f.in[i].Value() }
 
 func (f *fields) TakesText() bool { return true }
-func (f *fields) FocusLine() int  { return -1 }
+
+// Restyle applies the styles again after the background colour changed them.
+func (f *fields) Restyle(st Styles) {
+	for i := range f.in {
+		f.in[i].SetStyles(st.Input)
+	}
+}
+func (f *fields) FocusLine() int { return -1 }

@@ -82,7 +82,7 @@ type GuideStep struct {
 
 // NewGuide builds the guided step for a prefilled form link.
 func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep {
-	in := newInput("New token: ", "paste the token GitLab shows after you create it", 0, "")
+	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", 0, "")
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	return &GuideStep{c: c, link: link, req: r, now: now, input: in, keys: DefaultGuideKeyMap()}
@@ -147,7 +147,7 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 				s.err = "Paste the token GitLab showed you (it starts with glpat- on most instances)."
 				return s, nil
 			}
-			s.seq++
+			s.seq = s.c.nextSeq()
 			s.err, s.checking, s.verdict = "", true, nil
 			return s, send(PastedMsg{From: Address{Step: Guide, Seq: s.seq}, Value: v})
 		}
@@ -224,3 +224,6 @@ func (s *GuideStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Check, s.keys.Finish, s.keys.Open, s.keys.CopyLink, s.keys.Back}
 }
 func (s *GuideStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *GuideStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }

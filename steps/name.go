@@ -21,8 +21,8 @@ type NameStep struct {
 func NewName(c *Common, name, desc string) *NameStep {
 	nq, dq := token.NameQuestion(name), token.DescriptionQuestion(desc)
 	return &NameStep{c: c, name: nq, desc: dq, fields: newFields(0,
-		newInput(pad(nq.Label+":", 13), nq.Placeholder, 300, nq.Default),
-		newInput(pad(dq.Label+":", 13), dq.Placeholder, 300, dq.Default))}
+		NewInput(c.Styles, pad(nq.Label+":", 13), nq.Placeholder, 300, nq.Default),
+		NewInput(c.Styles, pad(dq.Label+":", 13), dq.Placeholder, 300, dq.Default))}
 }
 
 func (s *NameStep) ID() ID        { return Name }

@@ -90,7 +90,7 @@ func NewSearch(c *Common, mode Mode, current string, me gitlab.User) *SearchStep
 	if mode == ModeUser && current == token.Me {
 		current = ""
 	}
-	return &SearchStep{c: c, mode: mode, q: q, me: me, input: newInput("Search: ", q.Placeholder, 255, current), keys: DefaultNavKeyMap()}
+	return &SearchStep{c: c, mode: mode, q: q, me: me, input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current), keys: DefaultNavKeyMap()}
 }
 
 func (s *SearchStep) ID() ID {
@@ -111,7 +111,7 @@ func (s *SearchStep) Init() tea.Cmd {
 	if s.seq > 0 && !s.loading && s.err == "" {
 		return s.input.Focus()
 	}
-	s.seq++
+	s.seq = s.c.nextSeq()
 	return tea.Batch(s.input.Focus(), s.search())
 }
 
@@ -186,7 +186,7 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
 	if s.input.Value() != before {
-		s.seq++
+		s.seq = s.c.nextSeq()
 		s.loading, s.err = true, ""
 		return s, tea.Batch(cmd, s.c.Clock.After(s.c.debounce(), debounceMsg{to: Address{Step: s.ID(), Seq: s.seq}}))
 	}
@@ -272,3 +272,6 @@ func (s *SearchStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Back}
 }
 func (s *SearchStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *SearchStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }

@@ -22,12 +22,12 @@ type SignInStep struct {
 
 // NewSignIn starts with the given host, the focus on the credential.
 func NewSignIn(c *Common, host string, allowHTTP bool) *SignInStep {
-	cred := newInput("Access token: ", "a personal access token with the api scope", 0, "")
+	cred := NewInput(c.Styles, "Access token: ", "a personal access token with the api scope", 0, "")
 	cred.EchoMode = textinput.EchoPassword
 	cred.EchoCharacter = '•'
 	return &SignInStep{c: c, allowHTTP: allowHTTP,
 		copyLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "copy the link")),
-		fields:   newFields(1, newInput("GitLab host:  ", "gitlab.com or https://gitlab.example.com", 0, host), cred)}
+		fields:   newFields(1, NewInput(c.Styles, "GitLab host:  ", "gitlab.com or https://gitlab.example.com", 0, host), cred)}
 }
 
 func (s *SignInStep) ID() ID        { return SignIn }

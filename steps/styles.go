@@ -4,6 +4,8 @@ import (
 	"image/color"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
 
@@ -12,8 +14,19 @@ type Styles struct {
 	Title, Subtle, Selected, Cursor, Error, Warn, OK, Badge, Secret, Box, Key lipgloss.Style
 	// Text is plain text: prose drawn through the same wrapping as styled text.
 	Text lipgloss.Style
-	// Help styles the help bar, so that it follows the background and NO_COLOR too.
-	Help help.Styles
+	// Help styles the help bar, and Input the text inputs, so that they
+	// follow the background and NO_COLOR too.
+	Help  help.Styles
+	Input textinput.Styles
+}
+
+// inputStyles are the text inputs' styles: placeholder in subtle, and a
+// cursor that does not blink (a blinking cursor redraws the screen twice a
+// second: noise for a screen reader and over SSH).
+func inputStyles(subtle lipgloss.Style, cursor color.Color) textinput.Styles {
+	st := lipgloss.NewStyle()
+	state := textinput.StyleState{Text: st, Placeholder: subtle, Suggestion: subtle, Prompt: st}
+	return textinput.Styles{Focused: state, Blurred: state, Cursor: textinput.CursorStyle{Color: cursor, Shape: tea.CursorBlock}}
 }
 
 // NewStyles builds the styles for a dark or light background. With noColor
@@ -29,6 +42,7 @@ func NewStyles(isDark, noColor bool) Styles {
 			Secret: s().Bold(true), Box: s().Border(lipgloss.NormalBorder()).Padding(0, 1), Key: s().Bold(true), Text: s(),
 			Help: help.Styles{ShortKey: s().Bold(true), ShortDesc: s(), ShortSeparator: s(), Ellipsis: s(),
 				FullKey: s().Bold(true), FullDesc: s(), FullSeparator: s()},
+			Input: inputStyles(s(), nil),
 		}
 	}
 	subtle := s().Foreground(c("#6B6B6B", "#8A8A8A"))
@@ -47,5 +61,6 @@ func NewStyles(isDark, noColor bool) Styles {
 		Text:     s(),
 		Help: help.Styles{ShortKey: s().Bold(true), ShortDesc: subtle, ShortSeparator: subtle, Ellipsis: subtle,
 			FullKey: s().Bold(true), FullDesc: subtle, FullSeparator: subtle},
+		Input: inputStyles(subtle, c("#1F6FEB", "#79C0FF")),
 	}
 }

@@ -135,13 +135,8 @@ type savePrompt struct {
 }
 
 func newSavePrompt(c *steps.Common, path string) *savePrompt {
-	in := textinput.New()
-	in.Prompt = "File: "
-	st := in.Styles()
-	st.Cursor.Blink = false
-	in.SetStyles(st)
+	in := steps.NewInput(c.Styles, "File: ", "", 0, path)
 	in.SetWidth(max(c.Width-8, 20))
-	in.SetValue(path)
 	in.Focus()
 	return &savePrompt{c: c, input: in, keys: DefaultSaveKeyMap()}
 }

@@ -132,11 +132,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if m.quitting {
+		return nil // the run is over: a late answer changes nothing
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.frame.resize(msg.Width, msg.Height)
 	case tea.BackgroundColorMsg:
-		m.c.Styles = steps.NewStyles(msg.IsDark(), m.opts.NoColor)
+		m.restyle(msg.IsDark())
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.MouseWheelMsg:
@@ -171,6 +174,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	return m.toCurrent(msg)
+}
+
+// restyle follows the terminal's background: the styles every step draws
+// with, and the text inputs built before the answer came.
+func (m *Model) restyle(dark bool) {
+	m.c.Styles = steps.NewStyles(dark, m.opts.NoColor)
+	for _, s := range m.flow.built {
+		if r, ok := s.(interface{ Restyle(steps.Styles) }); ok {
+			r.Restyle(m.c.Styles)
+		}
+	}
 }
 
 // toCurrent gives msg to whatever has the keyboard: the step or the screen.
