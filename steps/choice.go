@@ -108,12 +108,7 @@ func (ch *Choice) render() *doc {
 		d.blank()
 	}
 	for i, o := range ch.q.Options {
-		if i == ch.cursor {
-			d.mark()
-			d.hanging(st.Cursor.Render("> "), "  ", st.Selected, o.Label)
-		} else {
-			d.hanging("  ", "  ", st.Text, o.Label)
-		}
+		d.option(st, i == ch.cursor, o.Label)
 		if o.Meaning != "" {
 			d.hanging("    ", "    ", st.Subtle, o.Meaning)
 		}

@@ -102,12 +102,7 @@ func (s *ExpiryStep) render() *doc {
 	d.text(st.Subtle, s.q.Intro)
 	d.blank()
 	for i, o := range s.q.Options {
-		if i == s.cursor {
-			d.mark()
-			d.hanging(st.Cursor.Render("> "), "  ", st.Selected, o.Label)
-			continue
-		}
-		d.hanging("  ", "  ", st.Text, o.Label)
+		d.option(st, i == s.cursor, o.Label)
 	}
 	if s.onCustom() {
 		d.raw("    " + s.custom.View())

@@ -51,6 +51,17 @@ func (d *doc) raw(s ...string) {
 
 func (d *doc) blank() { d.lines = append(d.lines, "") }
 
+// option adds one row of a list: the cursor's row marked, highlighted, and
+// remembered as the line to keep on screen.
+func (d *doc) option(st *Styles, selected bool, label string) {
+	if selected {
+		d.mark()
+		d.hanging(st.Cursor.Render("> "), "  ", st.Selected, label)
+		return
+	}
+	d.hanging("  ", "  ", st.Text, label)
+}
+
 // mark makes the next line added the one that must stay on screen.
 func (d *doc) mark() { d.focus = len(d.lines) }
 

@@ -196,27 +196,14 @@ func TestEscOnTheFirstStepLeaves(t *testing.T) {
 	if !d.m.quitting || !strings.Contains(d.m.Summary, "nothing was sent") {
 		t.Fatalf("esc: quitting=%v summary=%q", d.m.quitting, d.m.Summary)
 	}
-	for _, r := range srv.Requests() {
-		if r.Method != "GET" {
-			t.Fatalf("sent %s %s", r.Method, r.Path)
-		}
-	}
+	onlyGETs(t, srv)
 }
 
 // Ctrl+C on the guided step, once GitLab's form was shown: a token may
 // exist there, so the summary must not say none was created.
 func TestCtrlCOnTheGuidedStepSaysATokenMayExist(t *testing.T) {
 	d, _ := newDriver(t, fake.MaintainerToken)
-	d.m.opts.OpenURL = func(string) bool { return true }
-	d.key("enter")
-	d.key("down")
-	d.key("down")
-	for i := 0; i < 5; i++ { // personal, repo, name, expiry, scopes
-		d.key("enter")
-	}
-	if !strings.Contains(d.screen(), "Create the token in GitLab") {
-		t.Fatalf("not on the guide:\n%s", d.screen())
-	}
+	toGuide(t, d)
 	d.key("ctrl+c")
 	s := d.m.Summary
 	if !d.m.quitting || !d.m.Outcome().Guided || strings.Contains(s, "nothing was sent") || strings.Contains(s, "no token was created") ||

@@ -202,19 +202,20 @@ func (f *frame) shortHelp(bs []key.Binding) string {
 	st := f.c.Styles.Help
 	sep := st.ShortSeparator.Render(" • ")
 	var lines []string
-	cur := ""
+	cur, curW := "", 0
 	for _, b := range bs {
 		if !b.Enabled() || b.Help().Key == "" {
 			continue
 		}
+		w := ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
 		item := st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
 		switch {
 		case cur == "":
-			cur = item
-		case ansi.StringWidth(cur+sep+item) <= f.c.Width:
-			cur += sep + item
+			cur, curW = item, w
+		case curW+3+w <= f.c.Width:
+			cur, curW = cur+sep+item, curW+3+w
 		default:
-			lines, cur = append(lines, cur), item
+			lines, cur, curW = append(lines, cur), item, w
 		}
 	}
 	return strings.Join(append(lines, cur), "\n")

@@ -167,13 +167,7 @@ func TestSearchMatchesTheNamespacePath(t *testing.T) {
 // A changed answer rebuilds what depends on it: new scopes, a new form link.
 func TestAChangedAnswerRebuildsTheGuide(t *testing.T) {
 	d, _ := newDriver(t, fake.MaintainerToken)
-	d.m.opts.OpenURL = func(string) bool { return true }
-	d.key("enter")
-	d.key("down")
-	d.key("down")
-	for i := 0; i < 5; i++ {
-		d.key("enter")
-	}
+	toGuide(t, d)
 	if !strings.Contains(strings.ReplaceAll(d.screen(), "\n", ""), "scopes=read_api") {
 		t.Fatalf("guide:\n%s", d.screen())
 	}

@@ -331,6 +331,31 @@ func TestSamePurposeAgainKeepsTheRoleChosenSince(t *testing.T) {
 	}
 }
 
+// onlyGETs fails when anything but a read was sent to GitLab.
+func onlyGETs(t *testing.T, srv *fake.Server) {
+	t.Helper()
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Fatalf("sent %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+// toGuide walks a Maintainer (no administrator) to the guided personal path.
+func toGuide(t *testing.T, d *driver) {
+	t.Helper()
+	d.m.opts.OpenURL = func(string) bool { return true }
+	d.key("enter")
+	d.key("down")
+	d.key("down")
+	for i := 0; i < 5; i++ { // personal, repo, name, expiry, scopes
+		d.key("enter")
+	}
+	if !strings.Contains(d.screen(), "Create the token in GitLab") {
+		t.Fatalf("not on the guide:\n%s", d.screen())
+	}
+}
+
 // noticeText is the notice on screen: the screen's, or the root's for a step.
 func (m *Model) noticeText() string {
 	if m.state == stateScreen {
