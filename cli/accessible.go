@@ -362,14 +362,16 @@ func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 // signIn asks for the host and a credential when nothing else gave one.
 func (p prompter) signIn(env Env, g *globalFlags, s *session) error {
 	host := s.host
-	if err := p.text("GitLab host:", &host, func(v string) error { _, err := gitlab.NormalizeHost(v, g.allowHTTP); return err }); err != nil {
+	hq, cq := token.HostQuestion(host, func(v string) error { _, err := gitlab.NormalizeHost(v, g.allowHTTP); return err }), token.CredentialQuestion()
+	p.say("%s", hq.Intro)
+	if err := p.text(hq.Label+":", &host, hq.Validate); err != nil {
 		return err
 	}
-	p.say("Sign in with a personal access token that has the api scope; it is used for this run only.")
 	if h, err := gitlab.NormalizeHost(host, g.allowHTTP); err == nil {
-		p.say("No token yet? Create one at:\n  %s", steps.TokenFormURL(h))
+		p.say("%s\n  %s", cq.Intro, steps.TokenFormURL(h))
 	}
-	cred, err := p.secret("Access token (it is not shown):")
+	p.say("%s", token.OtherWaysIn)
+	cred, err := p.secret(cq.Label + " (it is not shown):")
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
@@ -164,6 +165,9 @@ func (s *GuideStep) View() string {
 	d.blank()
 	// The link is never wrapped: broken, it would not open or paste whole.
 	d.raw("  " + Link(s.link))
+	if ansi.StringWidth(s.link)+2 > d.width {
+		d.text(st.Subtle, "  (it runs past the edge: "+s.keys.CopyLink.Help().Key+" copies it whole, "+s.keys.Open.Help().Key+" opens it; many terminals open it on a click)")
+	}
 	switch {
 	case s.opened == nil:
 	case *s.opened:

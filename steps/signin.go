@@ -15,6 +15,8 @@ import (
 type SignInStep struct {
 	fields
 	c         *Common
+	host      token.Question
+	cred      token.Question
 	copyLink  key.Binding
 	err       string
 	allowHTTP bool
@@ -22,16 +24,18 @@ type SignInStep struct {
 
 // NewSignIn starts with the given host, the focus on the credential.
 func NewSignIn(c *Common, host string, allowHTTP bool) *SignInStep {
-	cred := NewInput(c.Styles, "Access token: ", "a personal access token with the api scope", 0, "")
+	hq := token.HostQuestion(host, func(v string) error { _, err := gitlab.NormalizeHost(v, allowHTTP); return err })
+	cq := token.CredentialQuestion()
+	cred := NewInput(c.Styles, pad(cq.Label+":", 14), cq.Placeholder, 0, "")
 	cred.EchoMode = textinput.EchoPassword
 	cred.EchoCharacter = '•'
-	return &SignInStep{c: c, allowHTTP: allowHTTP,
+	return &SignInStep{c: c, host: hq, cred: cq, allowHTTP: allowHTTP,
 		copyLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "copy the link")),
-		fields:   newFields(1, NewInput(c.Styles, "GitLab host:  ", "gitlab.com or https://gitlab.example.com", 0, host), cred)}
+		fields:   newFields(1, NewInput(c.Styles, pad(hq.Label+":", 14), hq.Placeholder, 0, hq.Default), cred)}
 }
 
 func (s *SignInStep) ID() ID        { return SignIn }
-func (s *SignInStep) Title() string { return "Sign in to GitLab" }
+func (s *SignInStep) Title() string { return s.host.Title }
 func (s *SignInStep) Init() tea.Cmd { return s.focusOn(s.focus) }
 
 // Host returns the normalized host, or an error that says how to fix it.
@@ -78,16 +82,16 @@ func TokenFormURL(base string) string {
 func (s *SignInStep) View() string {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
-	d.text(st.Subtle, "Sign in with a personal access token that has the api scope. It is used for this run only.")
+	d.text(st.Subtle, s.host.Intro)
 	d.blank()
 	d.raw(s.in[0].View(), s.in[1].View())
 	d.blank()
 	if h, err := s.Host(); err == nil {
-		d.text(st.Subtle, "No token yet? Create one (expiry: tomorrow is enough; you can revoke it at the end) at:")
+		d.text(st.Subtle, s.cred.Intro)
 		d.raw("  " + Link(TokenFormURL(h)))
 	}
 	d.blank()
-	d.text(st.Subtle, "Other ways in: GITLAB_TOKEN, an existing glab login, or --oauth-client-id to sign in through the browser.")
+	d.text(st.Subtle, token.OtherWaysIn)
 	if s.err != "" {
 		d.blank()
 		d.text(st.Error, s.err)

@@ -175,6 +175,23 @@ func ScopesQuestion(k Kind, admin bool, current []Scope) Question {
 	return q
 }
 
+// HostQuestion asks for the GitLab instance; validate normalizes the answer
+// (package gitlab knows how).
+func HostQuestion(current string, validate func(string) error) Question {
+	return Question{Title: "Sign in to GitLab", Label: "GitLab host", Default: current, Validate: validate,
+		Placeholder: "gitlab.com or https://gitlab.example.com",
+		Intro:       "Sign in with a personal access token that has the api scope. It is used for this run only."}
+}
+
+// CredentialQuestion asks, without echo, for the sign-in credential.
+func CredentialQuestion() Question {
+	return Question{Label: "Access token", Placeholder: "a personal access token with the api scope",
+		Intro: "No token yet? Create one (expiry: tomorrow is enough; you can revoke it at the end) at:"}
+}
+
+// OtherWaysIn names the sign-ins that need no pasted token.
+const OtherWaysIn = "Other ways in: GITLAB_TOKEN, an existing glab login, or --oauth-client-id to sign in through the browser."
+
 // CreateQuestion is the last question before anything is sent.
 func CreateQuestion() Question {
 	return Question{Title: "Create this token now?", Intro: "Nothing has been sent yet."}
