@@ -93,6 +93,15 @@ func (m *Model) cancelSummary() string {
 	return "Cancelled before the review: nothing was sent to GitLab."
 }
 
+// onQuit ends the run as a screen asks; leaving the result, the summary
+// says what became of the token.
+func (m *Model) onQuit(msg quitMsg) tea.Cmd {
+	if msg.summary == "" && m.out.Token != nil {
+		msg.summary = m.exitSummary()
+	}
+	return m.quit(msg.summary)
+}
+
 // exitSummary is printed after the result screen: the non-secret summary,
 // where the token was saved, and the exact command that renews or revokes
 // it, so that nothing on the screen is lost with it.

@@ -114,6 +114,8 @@ type page struct {
 	notice    string
 	keys      help.KeyMap
 	takesText bool
+	// busy is a request in flight: neither scrolling nor ? apply.
+	busy bool
 }
 
 // draw lays p out in the window and keeps the result for View.
@@ -183,8 +185,8 @@ func (f *frame) position() string {
 // is longer than the window, and ? for every key.
 func (f *frame) helpView(p page, scrolls bool) string {
 	kk := f.keys
-	kk.Hint.SetEnabled(scrolls)
-	kk.Help.SetEnabled(!p.takesText)
+	kk.Hint.SetEnabled(scrolls && !p.busy)
+	kk.Help.SetEnabled(!p.takesText && !p.busy)
 	if !f.full {
 		return f.shortHelp(append(p.keys.ShortHelp(), kk.Hint, kk.Help))
 	}

@@ -100,26 +100,23 @@ func (m *Model) keyMap() (help.KeyMap, bool) {
 		return stepKeys{s}, s.TakesText()
 	case stateScreen:
 		return m.screen, m.screen.TakesText()
+	case stateBusy:
+		return busyKeys{quitKey}, false
 	}
-	return stepKeys{}, false
+	return busyKeys{}, false // the create: no key does anything until GitLab answers
 }
 
 // stepKeys adds ctrl+c to a step's keys.
 type stepKeys struct{ s steps.Step }
 
-func (k stepKeys) ShortHelp() []key.Binding {
-	if k.s == nil {
-		return []key.Binding{quitKey}
-	}
-	return append(k.s.ShortHelp(), quitKey)
-}
+func (k stepKeys) ShortHelp() []key.Binding  { return append(k.s.ShortHelp(), quitKey) }
+func (k stepKeys) FullHelp() [][]key.Binding { return append(k.s.FullHelp(), []key.Binding{quitKey}) }
 
-func (k stepKeys) FullHelp() [][]key.Binding {
-	if k.s == nil {
-		return [][]key.Binding{{quitKey}}
-	}
-	return append(k.s.FullHelp(), []key.Binding{quitKey})
-}
+// busyKeys are the keys while a request is in flight.
+type busyKeys []key.Binding
+
+func (k busyKeys) ShortHelp() []key.Binding  { return k }
+func (k busyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
 
 // refresh draws the frame for the current state; View returns it.
 func (m *Model) refresh() {
@@ -127,7 +124,7 @@ func (m *Model) refresh() {
 	p := page{header: m.header(), focus: -1, keys: keys, takesText: takesText}
 	switch m.state {
 	case stateBusy, stateCreating:
-		p.title, p.body = "Working", m.busy.spin.View()+" "+m.busy.text
+		p.title, p.body, p.busy = "Working", m.busy.spin.View()+" "+m.busy.text, true
 	case stateStep:
 		s := m.current()
 		p.title, p.body, p.focus = s.Title(), s.View(), s.FocusLine()

@@ -165,10 +165,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case createdMsg:
 		return m.onCreated(msg)
 	case quitMsg:
-		if msg.summary == "" && m.out.Token != nil {
-			msg.summary = m.exitSummary()
-		}
-		return m.quit(msg.summary)
+		return m.onQuit(msg)
 	}
 	if cmd, ok := m.onScreenRequest(msg); ok {
 		return cmd
