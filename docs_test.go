@@ -14,7 +14,7 @@ func TestSecurityTableNamesRealTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cite := regexp.MustCompile("`([a-z0-9_/]+\\.go|internal/safe)`([^·|]*)")
+	cite := regexp.MustCompile("`([a-z0-9_/]+\\.go|internal/[a-z]+)`([^·|]*)")
 	name := regexp.MustCompile(`\b((?:Test|Fuzz)[A-Za-z0-9]+|executeEnv)`)
 	n := 0
 	for _, m := range cite.FindAllStringSubmatch(string(doc), -1) {

@@ -12,7 +12,10 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Every signal that ends a run in a terminal cancels the context instead
+	// of killing the process: a create in flight is then checked for (the
+	// orphan check, bounded) and reported, and the terminal is restored.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	code := cli.Main(ctx, cli.System())
 	stop()
 	os.Exit(code)

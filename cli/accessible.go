@@ -58,6 +58,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	if err := accessibleTarget(ctx, p, s, pf, &req, &limits); err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
+	limits.Version = pf.Version // the scopes this instance knows
 	if err := accessibleDetails(p, &req, limits, preset, now); err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
@@ -220,7 +221,7 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 		}
 		req.Role, _ = token.ParseRole(role)
 	}
-	chosen, err := p.pick(token.ScopesQuestion(req.Kind, limits.IsAdmin, req.Scopes), func(v []string) error {
+	chosen, err := p.pick(token.ScopesQuestion(req.Kind, limits.IsAdmin, limits.Version, req.Scopes), func(v []string) error {
 		if len(v) == 0 {
 			return errors.New("choose at least one scope")
 		}
@@ -250,7 +251,7 @@ func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) (string, error) {
 			return "", err
 		}
 		if where == "print" {
-			fmt.Fprintln(env.Out, nt.Value.Reveal())
+			fmt.Fprintln(env.rawOut, nt.Value.Reveal()) // the one write that carries the token
 			return "", nil
 		}
 		path := suggestFile(nt.ID)

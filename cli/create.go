@@ -176,9 +176,7 @@ func flagFor(f token.Field) string {
 func apiExit(ctx context.Context, err error) error {
 	var ou *gitlab.OutcomeUnknownError
 	if errors.As(err, &ou) {
-		if ou.NothingCreated() {
-			return &ExitError{Code: ExitRefused, Err: err}
-		}
+		// Never "nothing was created": only finding the token settles a lost answer.
 		return &ExitError{Code: ExitUnknown, Err: err}
 	}
 	var ge *gitlab.Error
@@ -238,10 +236,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	fmt.Fprintln(w, "Creating the token… (sent once; never retried on its own)")
 	nt, err := s.client.CreateToken(ctx, req)
 	if err != nil {
-		var ou *gitlab.OutcomeUnknownError
-		if errors.As(err, &ou) && ou.Orphan != nil {
-			fmt.Fprintf(w, "To revoke the orphaned token: %s\n", revokeCommand(s.host, req, ou.Orphan.ID))
-		}
+		printOrphans(w, s.host, req, err)
 		return apiExit(ctx, err)
 	}
 	fmt.Fprintf(w, "Created %s access token %d %q (%s).\n", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
@@ -250,36 +245,89 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	return err
 }
 
+// printOrphans prints the exact command for each token a lost create or
+// rotation may have left: one revoke (or rotate) line per candidate, and
+// which one is ours only when that is known.
+func printOrphans(w io.Writer, host string, req token.Request, err error) {
+	var ou *gitlab.OutcomeUnknownError
+	if !errors.As(err, &ou) {
+		return
+	}
+	switch {
+	case ou.Rotated && ou.Orphan != nil:
+		fmt.Fprintf(w, "To get a value for the replacement: %s\n", rotateCommand(host, req, ou.Orphan.ID))
+	case ou.Orphan != nil:
+		fmt.Fprintf(w, "To revoke the orphaned token: %s\n", revokeCommand(host, req, ou.Orphan.ID))
+	case len(ou.Candidates) > 1:
+		fmt.Fprintln(w, "Tokens that appeared meanwhile (one may be this run's; check which one is in use before revoking):")
+		for _, t := range ou.Candidates {
+			fmt.Fprintf(w, "  %d, created %s: %s\n", t.ID, t.CreatedAt.UTC().Format(time.RFC3339), revokeCommand(host, req, t.ID))
+		}
+	}
+}
+
 // verifyAndDeliver proves the new token works (unless --no-verify), then
-// delivers it.
-func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, req token.Request, nt *gitlab.NewToken) error {
+// delivers it. The token is delivered whatever happens in between: a crash
+// while verifying still ends with the token in its place (invariant 3).
+// Verification that fails gives ExitUnverified after delivery.
+func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, req token.Request, nt *gitlab.NewToken) (err error) {
+	delivered := false
+	defer func() {
+		if r := recover(); r != nil {
+			if !delivered {
+				delivered = true
+				err = o.deliver(env, req, s.host, nt, nil)
+			}
+			panic(r)
+		}
+	}()
 	var v *gitlab.Verification
 	if !o.noVerify {
 		vv := s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req)
 		v = &vv
 		printVerification(env.Err, vv)
 	}
-	return o.deliver(env, req, s.host, nt, v)
+	delivered = true
+	if err := o.deliver(env, req, s.host, nt, v); err != nil {
+		return err
+	}
+	if v != nil && !v.OK() {
+		return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but the new token failed verification: %s",
+			nt.ID, strings.Join(v.Problems(), "; "))}
+	}
+	return nil
 }
 
 // deliver puts the new token where the user asked: a new 0600 file
-// (--save), else stdout, as text or in the JSON object.
+// (--save), else stdout, as text or in the JSON object. When the file
+// cannot be written after the token was made, it goes to a new file beside
+// it (or in a private temporary folder), never to a terminal; only when no
+// file can be written at all does a pipe get it, and failing that the user
+// is told to revoke it.
 func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification) error {
 	saved := ""
 	if o.save != "" {
-		if err := secretfile.Write(o.save, nt.Value); err != nil {
-			// The token exists now; losing it would be worse than printing it.
-			fmt.Fprintf(env.Err, "warning: could not save the token (%v); printing it instead — GitLab will not show it again.\n", err)
-		} else {
-			saved = o.save
-			fmt.Fprintf(env.Err, "Saved the token to %s (mode 0600).\n", saved)
+		path, err := secretfile.WriteSomewhere(o.save, nt.Value)
+		switch {
+		case err != nil:
+			fmt.Fprintf(env.Err, "warning: could not save the token to %s or to any new file (%v).\n", o.save, err)
+		case path != o.save:
+			fmt.Fprintf(env.Err, "warning: %s could not be written; the token is in %s instead (mode 0600).\n", o.save, path)
+			saved = path
+		default:
+			fmt.Fprintf(env.Err, "Saved the token to %s (mode 0600).\n", path)
+			saved = path
+		}
+		if saved == "" && env.IsTerminal(env.Out) {
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("token %d was created but could not be saved, and stdout is a terminal where it would stay in the scrollback: revoke it with %s and try again",
+				nt.ID, revokeCommand(host, req, nt.ID))}
 		}
 	}
 	switch {
 	case o.output == "json":
-		return writeJSON(env.Out, req, host, nt, v, saved)
+		return writeJSON(env, req, host, nt, v, saved)
 	case saved == "":
-		fmt.Fprintln(env.Out, nt.Value.Reveal())
+		fmt.Fprintln(env.rawOut, nt.Value.Reveal())
 	}
 	return nil
 }
@@ -344,17 +392,22 @@ type jsonCheck struct {
 	Detail string `json:"detail"`
 }
 
-// writeJSON writes one object; the token is in it unless it was saved to a file.
-func writeJSON(out io.Writer, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo string) error {
+// writeJSON writes one object; the token is in it unless it was saved to a
+// file. Everything but the token passes the scrubber; the token is put in
+// afterwards, on the way to stdout.
+func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo string) error {
 	obj := map[string]any{
 		"id": nt.ID, "kind": r.Kind, "host": host, "target": r.Target, "name": nt.Name, "description": nt.Description, "scopes": nt.Scopes,
 		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
 		"user_id": nt.UserID, "active": nt.Active,
 	}
+	// A placeholder that cannot occur in a scrubbed text holds the token's
+	// place; the value is a plausible token (no quotes or backslashes).
+	const placeholder = "\x00token\x00"
 	if savedTo != "" {
 		obj["token_file"] = savedTo
 	} else {
-		obj["token"] = nt.Value.Reveal()
+		obj["token"] = placeholder
 	}
 	switch r.Kind {
 	case token.KindProject:
@@ -373,7 +426,11 @@ func writeJSON(out io.Writer, r token.Request, host string, nt *gitlab.NewToken,
 		obj["verified"] = v.OK()
 		obj["verification"] = checks
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(obj)
+	b, err := json.MarshalIndent(obj, "", "  ")
+	if err != nil {
+		return err
+	}
+	text := strings.Replace(env.scrub.String(string(b)), `"\u0000token\u0000"`, `"`+nt.Value.Reveal()+`"`, 1)
+	_, err = fmt.Fprintln(env.rawOut, text)
+	return err
 }

@@ -17,16 +17,20 @@ import (
 
 	"golang.org/x/term"
 
+	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/token"
 )
 
 // Exit codes, documented in the README.
 const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitInvalid     = 2
-	ExitRefused     = 3
-	ExitUnknown     = 4
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitInvalid = 2
+	ExitRefused = 3
+	ExitUnknown = 4
+	// ExitUnverified: the token was created and delivered, but using it
+	// failed a verification check (the FAIL lines say which).
+	ExitUnverified  = 5
 	ExitInterrupted = 130
 )
 
@@ -42,6 +46,33 @@ type Env struct {
 	Now    func() time.Time
 	// IsTerminal reports whether a stream is a terminal.
 	IsTerminal func(any) bool
+	// OrphanWindow is how long the check after a lost create or rotate keeps
+	// looking for the token (zero: the client's default of a few seconds).
+	OrphanWindow time.Duration
+
+	// scrub removes the credential, new tokens and URL user info from Out and
+	// Err; rawOut is stdout itself, for the one write that must carry a new
+	// token (its delivery).
+	scrub  *scrub.Scrubber
+	rawOut io.Writer
+}
+
+// scrubbed returns env with Out and Err passing through one scrubber, set up
+// once per run: every message, error and log line goes through it.
+func (env Env) scrubbed() Env {
+	if env.scrub != nil {
+		return env
+	}
+	env.scrub, env.rawOut = scrub.New(), env.Out
+	env.Out, env.Err = env.scrub.Writer(env.Out), env.scrub.Writer(env.Err)
+	isTerm := env.IsTerminal
+	env.IsTerminal = func(f any) bool {
+		if w, ok := f.(io.Writer); ok {
+			f = scrub.Underlying(w)
+		}
+		return isTerm(f)
+	}
+	return env
 }
 
 // System returns the process's real environment.

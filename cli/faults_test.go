@@ -36,7 +36,7 @@ func TestCreateUnderFaults(t *testing.T) {
 		{"client timeout on create", &fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenHang}, 0,
 			[]string{"--timeout", "1s"}, ExitUnknown, 1, 1, []string{"did not answer in time", "GitLab did create token", "revoke it"}},
 		{"5xx before anything was created", &fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 503}, 0,
-			nil, ExitRefused, 1, 0, []string{"503", "no token was created, it is safe to try again"}},
+			nil, ExitUnknown, 1, 0, []string{"503", "no new token has appeared", "GitLab may still finish the request"}},
 		{"created, then 502", &fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502}, 0,
 			nil, ExitUnknown, 1, 1, []string{"502", "GitLab did create token"}},
 		{"429 on create", &fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultRateLimit, RetryAfter: 1, Times: 1}, 0,
@@ -46,7 +46,7 @@ func TestCreateUnderFaults(t *testing.T) {
 		{"reset mid-response", &fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenReset}, 0,
 			nil, ExitUnknown, 1, 1, []string{"GitLab did create token"}},
 		{"reset before anything", &fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultReset}, 0,
-			nil, ExitUnknown, 1, 0, []string{"no new token was found yet", "list the tokens before trying again"}},
+			nil, ExitUnknown, 1, 0, []string{"no new token has appeared", "check again with `list` before trying again"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +70,9 @@ func TestCreateUnderFaults(t *testing.T) {
 			}
 			if n := len(srv.Tokens("project:100")); n != tt.tokens {
 				t.Fatalf("tokens = %d, want %d", n, tt.tokens)
+			}
+			if tt.code == ExitUnknown {
+				assertNoFalseAllClear(t, r.stderr)
 			}
 			if tt.code != ExitOK && r.stdout != "" {
 				t.Fatalf("stdout on failure: %q", r.stdout)

@@ -31,6 +31,8 @@ type globalFlags struct {
 	accessible bool
 	// debugLog is the open --debug file, shared by every client of the run.
 	debugLog io.Writer
+	// quiet keeps clients from printing progress on stderr (the wizard owns the screen).
+	quiet bool
 }
 
 func (g *globalFlags) register(cmd *cobra.Command) {
@@ -81,6 +83,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 		if err != nil {
 			return nil, err
 		}
+		env.scrub.Add(cred.Reveal())
 		s.host = g.host
 		if s.host == "" {
 			s.host = env.Getenv("GITLAB_HOST")
@@ -92,6 +95,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 			}
 			if login != nil {
 				cred, s.oauth, s.host, s.source = login.cred, login.oauth, login.host, "glab's login ("+login.path+")"
+				env.scrub.Add(cred.Reveal())
 			}
 		}
 		if s.host == "" {
@@ -102,6 +106,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 			if err != nil {
 				return nil, apiExit(ctx, err)
 			}
+			env.scrub.Add(cred.Reveal())
 			s.oauth, s.source = true, "OAuth sign-in (this run only)"
 		}
 		if cred == "" {
@@ -152,7 +157,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 // opens the browser when there is one, and waits for the approval.
 func (g *globalFlags) deviceLogin(ctx context.Context, env Env, host, clientID string) (token.Secret, error) {
 	return gitlab.DeviceLogin(ctx, gitlab.DeviceOptions{Host: host, ClientID: clientID, Scopes: []string{"api"},
-		CAFile: g.caFile, AllowHTTP: g.allowHTTP, Timeout: g.timeout, Proxy: gitlab.ProxyFromEnv(env.Getenv), Debug: g.debugLog,
+		CAFile: g.caFile, AllowHTTP: g.allowHTTP, Timeout: g.timeout, Proxy: gitlab.ProxyFromEnv(env.Getenv), Debug: g.debugLog, Scrub: env.scrub,
 		Prompt: func(d gitlab.DeviceCode) {
 			fmt.Fprintf(env.Err, "Sign in to %s: open %s and enter the code %s (it expires at %s).\n",
 				gitlab.HostName(host), d.VerificationURI, d.UserCode, d.Expires.Local().Format("15:04"))
@@ -184,7 +189,11 @@ func (g *globalFlags) newClient(env Env, host string, cred token.Secret) (*gitla
 
 func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool) (*gitlab.Client, error) {
 	o := gitlab.Options{Host: host, Token: cred, OAuth: oauth, Timeout: g.timeout, CAFile: g.caFile,
-		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now, Proxy: gitlab.ProxyFromEnv(env.Getenv)}
+		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now, Proxy: gitlab.ProxyFromEnv(env.Getenv),
+		Scrub: env.scrub, OrphanWindow: env.OrphanWindow}
+	if !g.quiet {
+		o.Notify = func(s string) { fmt.Fprintln(env.Err, s) }
+	}
 	if g.debugLog != nil {
 		o.Debug = g.debugLog
 	}
@@ -220,8 +229,18 @@ func Main(ctx context.Context, env Env) int {
 	return Execute(ctx, env, nil)
 }
 
-// Execute runs the command line with args (nil: the process's) and returns the exit code.
-func Execute(ctx context.Context, env Env, args []string) int {
+// Execute runs the command line with args (nil: the process's) and returns the
+// exit code. Everything it writes passes one scrubber; a panic (a bug) ends in
+// exit 1 with a message, never in Go's exit 2, which means "invalid input".
+func Execute(ctx context.Context, env Env, args []string) (code int) {
+	env = env.scrubbed()
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(env.Err, "error: gitlab-token-wizard crashed (a bug: %s); no secret was printed. Please report it with the lines above.\n",
+				safe.Line(fmt.Sprint(r), 200))
+			code = ExitFailure
+		}
+	}()
 	root := NewRootCommand(ctx, env)
 	if args != nil {
 		root.SetArgs(args)

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 	"gitlab-token-wizard/wizard"
@@ -21,6 +22,7 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	if !env.IsTerminal(env.In) {
 		return exitf(ExitInvalid, "the wizard needs a terminal, and stdin is not one: for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)")
 	}
+	g.quiet = true // the wizard owns the screen: no progress lines under it
 	s, err := g.connect(ctx, env, false)
 	if err != nil {
 		return err
@@ -34,7 +36,9 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	}
 	o.OpenURL = func(u string) bool { return openBrowser(env, u) }
 	o.Connect = func(host string, cred token.Secret) (wizard.API, error) { return g.newClient(env, host, cred) }
-	m, err := wizard.Run(ctx, o, env.In, env.Err)
+	// The screen is drawn on the terminal itself, not through the scrubber:
+	// the result screen shows the new token when the user reveals it.
+	m, err := wizard.Run(ctx, o, env.In, scrub.Underlying(env.Err))
 	out := m.Outcome()
 	if m.Summary != "" {
 		fmt.Fprintln(env.Err, m.Summary)

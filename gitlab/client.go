@@ -7,14 +7,11 @@ package gitlab
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +22,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/token"
 )
 
@@ -52,6 +50,16 @@ type Options struct {
 	// Debug, when set, receives a log of every request and response with the
 	// secrets taken out (--debug).
 	Debug io.Writer
+	// Scrub removes the credential, new tokens and URL user info from every
+	// message this client builds and from the debug log. The client registers
+	// its credential and every token it receives. nil: a private one.
+	Scrub *scrub.Scrubber
+	// Notify, when set, is told of waits and checks a person should hear
+	// about ("GitLab asks to wait 20 s"), as they start.
+	Notify func(string)
+	// OrphanWindow is how long the check after an ambiguous create or rotate
+	// keeps looking for the token it may have made (default 6 s).
+	OrphanWindow time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -85,17 +93,18 @@ func New(o Options) (*Client, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	rt := o.Transport
-	if rt == nil {
-		rt, err = transport(o.CAFile, o.Proxy)
-		if err != nil {
-			return nil, err
-		}
+	if o.OrphanWindow <= 0 {
+		o.OrphanWindow = 6 * time.Second
 	}
-	if o.Debug != nil {
-		rt = NewDebugLog(rt, o.Debug, o.Token.Reveal())
+	if o.Scrub == nil {
+		o.Scrub = scrub.New()
 	}
-	hc := &http.Client{Transport: rt, Timeout: o.Timeout}
+	o.Scrub.Add(o.Token.Reveal())
+	hc, err := newHTTPClient(httpConfig{caFile: o.CAFile, proxy: o.Proxy, transport: o.Transport, debug: o.Debug,
+		scrub: o.Scrub, timeout: o.Timeout})
+	if err != nil {
+		return nil, err
+	}
 	c := &Client{base: base, hc: hc, opts: o, now: o.Now, sleep: sleepCtx}
 	c.newAuth = func(s token.Secret) (*gl.Client, error) {
 		opts := []gl.ClientOptionFunc{
@@ -103,6 +112,11 @@ func New(o Options) (*Client, error) {
 			gl.WithHTTPClient(hc),
 			gl.WithUserAgent(o.UserAgent),
 			gl.WithOnlyIdempotentRetries(),
+			gl.WithCustomRetry(c.checkRetry),
+			gl.WithCustomBackoff(c.backoff),
+			// client-go would otherwise build a limiter from the first
+			// RateLimit-Limit header and wait on it silently and unbounded.
+			gl.WithCustomLimiter(noLimiter{}),
 			gl.WithCustomRetryMax(2),
 			gl.WithURLWarningLogger(slog.New(slog.DiscardHandler)),
 		}
@@ -121,30 +135,6 @@ func New(o Options) (*Client, error) {
 
 // BaseURL returns the normalized instance address.
 func (c *Client) BaseURL() string { return c.base }
-
-// transport is http.DefaultTransport's timeouts with the given proxy choice,
-// TLS 1.2+ and, when given, an extra CA bundle. TLS is always verified.
-func transport(caFile string, proxy func(*http.Request) (*url.URL, error)) (http.RoundTripper, error) {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.Proxy = proxy
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return nil, fmt.Errorf("read --ca-file: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--ca-file %s holds no PEM certificate: pass the CA's certificate in PEM form", caFile)
-		}
-		cfg.RootCAs = pool
-	}
-	t.TLSClientConfig = cfg
-	return t, nil
-}
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

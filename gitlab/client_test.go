@@ -152,14 +152,14 @@ func TestCreateRefusals(t *testing.T) {
 
 func TestCreateFaults(t *testing.T) {
 	tests := []struct {
-		name           string
-		fault          fake.Fault
-		timeout        time.Duration
-		wantTokens     int
-		wantPosts      int
-		wantOrphan     bool
-		nothingCreated bool
-		wantErr        bool
+		name         string
+		fault        fake.Fault
+		timeout      time.Duration
+		wantTokens   int
+		wantPosts    int
+		wantOrphan   bool
+		nothingFound bool
+		wantErr      bool
 	}{
 		{"commit then 502", fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502}, 0, 1, 1, true, false, true},
 		{"502 before anything", fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 503}, 0, 0, 1, false, true, true},
@@ -198,8 +198,12 @@ func TestCreateFaults(t *testing.T) {
 			if !errors.As(err, &ou) {
 				t.Fatalf("err = %T %v, want OutcomeUnknownError", err, err)
 			}
-			if (ou.Orphan != nil) != tt.wantOrphan || ou.NothingCreated() != tt.nothingCreated {
-				t.Fatalf("orphan = %+v, nothingCreated = %v; err: %v", ou.Orphan, ou.NothingCreated(), err)
+			if (ou.Orphan != nil) != tt.wantOrphan || ou.NothingFound() != tt.nothingFound {
+				t.Fatalf("orphan = %+v, nothingFound = %v; err: %v", ou.Orphan, ou.NothingFound(), err)
+			}
+			// A lost answer never proves that nothing was created (invariant 1).
+			if msg := strings.ToLower(err.Error()); strings.Contains(msg, "nothing was created") || strings.Contains(msg, "safe to try again") || strings.Contains(msg, "no token was created") {
+				t.Fatalf("claims certainty it does not have: %v", err)
 			}
 			if tt.wantOrphan && (ou.Orphan.ID != int64(srv.Tokens("project:100")[0].ID) || !strings.Contains(err.Error(), "revoke it")) {
 				t.Fatalf("wrong orphan: %v", err)

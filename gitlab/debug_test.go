@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/token"
 )
 
@@ -62,8 +63,8 @@ func FuzzDebugRedaction(f *testing.F) {
 			return
 		}
 		body, _ := json.Marshal(map[string]any{"token": secret, "nested": map[string]any{"access_token": secret, "note": other + secret}})
-		d := &debugTransport{}
-		out := d.scrub(d.redactBody(body, "application/json"))
+		d := &debugTransport{scrub: scrub.New()}
+		out := d.scrubText(d.redactBody(body, "application/json"))
 		if strings.Contains(out, secret) {
 			t.Fatalf("secret %q survived: %s", secret, out)
 		}

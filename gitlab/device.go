@@ -7,11 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/token"
 )
 
@@ -34,6 +36,8 @@ type DeviceOptions struct {
 	Timeout   time.Duration
 	Proxy     func(*http.Request) (*url.URL, error)
 	Debug     io.Writer
+	// Scrub is the run's scrubber, for the debug log.
+	Scrub *scrub.Scrubber
 	// Prompt shows the code and the address; it is called once, before polling.
 	Prompt func(DeviceCode)
 }
@@ -47,17 +51,13 @@ func DeviceLogin(ctx context.Context, o DeviceOptions) (token.Secret, error) {
 	if err != nil {
 		return "", err
 	}
-	rt, err := transport(o.CAFile, o.Proxy)
-	if err != nil {
-		return "", err
-	}
-	if o.Debug != nil {
-		rt = NewDebugLog(rt, o.Debug)
-	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
-	hc := &http.Client{Transport: rt, Timeout: o.Timeout}
+	hc, err := newHTTPClient(httpConfig{caFile: o.CAFile, proxy: o.Proxy, debug: o.Debug, scrub: o.Scrub, timeout: o.Timeout})
+	if err != nil {
+		return "", err
+	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
 	cfg := &oauth2.Config{ClientID: o.ClientID, Scopes: o.Scopes, Endpoint: oauth2.Endpoint{
 		DeviceAuthURL: base + "/oauth/authorize_device", TokenURL: base + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams,
@@ -65,6 +65,14 @@ func DeviceLogin(ctx context.Context, o DeviceOptions) (token.Secret, error) {
 	da, err := cfg.DeviceAuth(ctx)
 	if err != nil {
 		return "", deviceError(err, base, "start the device sign-in")
+	}
+	// The address the user is sent to must be GitLab's own: a hostile answer
+	// could otherwise send them to a look-alike page to approve there.
+	for _, u := range []string{da.VerificationURI, da.VerificationURIComplete} {
+		if err := sameOrigin(base, u); u != "" && err != nil {
+			return "", &Error{Code: CodeInvalid, Explanation: err.Error(),
+				Next: "check --host; sign in with a personal access token instead (GITLAB_TOKEN or --token-stdin)"}
+		}
 	}
 	if o.Prompt != nil {
 		o.Prompt(DeviceCode{UserCode: safe.Line(da.UserCode, 32), VerificationURI: safe.Line(da.VerificationURI, 300),
@@ -75,6 +83,23 @@ func DeviceLogin(ctx context.Context, o DeviceOptions) (token.Secret, error) {
 		return "", deviceError(err, base, "finish the device sign-in")
 	}
 	return token.Secret(tok.AccessToken), nil
+}
+
+// sameOrigin refuses an address whose scheme, host or port is not base's.
+func sameOrigin(base, addr string) error {
+	b, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(addr)
+	if err != nil || u.Scheme != b.Scheme || !strings.EqualFold(u.Host, b.Host) {
+		shown := addr
+		if err == nil {
+			shown = redactURL(u)
+		}
+		return fmt.Errorf("GitLab at %s gave a sign-in address on another site (%s); it was not opened", origin(b), safe.Line(shown, 200))
+	}
+	return nil
 }
 
 func deviceError(err error, base, what string) error {

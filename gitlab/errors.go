@@ -42,6 +42,8 @@ const (
 	CodeNetwork           Code = "network"
 	CodeTLS               Code = "tls"
 	CodeCanceled          Code = "canceled"
+	CodeRedirect          Code = "redirect"
+	CodeTooLarge          Code = "too-large"
 )
 
 // Error is a GitLab or network failure explained for a person: what happened
@@ -71,68 +73,6 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.cause }
 
-// OutcomeUnknownError reports a create whose result never arrived: the token
-// may or may not exist. The orphan check's findings are included.
-type OutcomeUnknownError struct {
-	Cause error
-	// Checked is true when the orphan check ran to completion.
-	Checked bool
-	// Orphan is the token the check found: created by this request, its value lost.
-	Orphan   *TokenInfo
-	CheckErr error
-	// ServerAnswered is true when GitLab (or a proxy) answered with a status, as opposed to a timeout or reset.
-	ServerAnswered bool
-	// Rotated marks a rotation rather than a create: Orphan is then the
-	// replacement, and the old token is revoked.
-	Rotated bool
-}
-
-// Error says what is known.
-func (e *OutcomeUnknownError) Error() string {
-	var b strings.Builder
-	if e.Rotated {
-		return e.rotateError()
-	}
-	fmt.Fprintf(&b, "the create request failed (%v)", e.Cause)
-	switch {
-	case e.Orphan != nil:
-		fmt.Fprintf(&b, "; GitLab did create token %d %q (created %s), but its value was lost: revoke it and create a new one",
-			e.Orphan.ID, e.Orphan.Name, e.Orphan.CreatedAt.UTC().Format(time.RFC3339))
-	case e.Checked && e.ServerAnswered:
-		b.WriteString("; checked: no token was created, it is safe to try again")
-	case e.Checked:
-		b.WriteString("; no new token was found yet, but the request may still complete: list the tokens before trying again")
-	default:
-		fmt.Fprintf(&b, "; the check for a half-created token failed too (%v): look at the project's access tokens page before trying again", e.CheckErr)
-	}
-	return b.String()
-}
-
-func (e *OutcomeUnknownError) rotateError() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "the rotate request failed (%v)", e.Cause)
-	switch {
-	case e.Orphan != nil:
-		fmt.Fprintf(&b, "; GitLab did rotate: the old token is revoked and the new one, %d %q, has a value nobody saw: rotate token %d once to get a fresh value (it was never rotated, so that is safe)",
-			e.Orphan.ID, e.Orphan.Name, e.Orphan.ID)
-	case e.Checked && e.ServerAnswered:
-		b.WriteString("; checked: the old token is still active, nothing was rotated; it is safe to try again")
-	case e.Checked:
-		b.WriteString("; the old token is still active so far, but the request may still complete: list the tokens before trying again")
-	default:
-		fmt.Fprintf(&b, "; the check failed too (%v): look at the token list before trying again, since rotating a rotated token revokes its whole family", e.CheckErr)
-	}
-	return b.String()
-}
-
-// NothingCreated reports whether the check proved that no token was made.
-func (e *OutcomeUnknownError) NothingCreated() bool {
-	return e.Checked && e.Orphan == nil && e.ServerAnswered
-}
-
-// Unwrap returns the cause.
-func (e *OutcomeUnknownError) Unwrap() error { return e.Cause }
-
 type errorBody struct {
 	Message          any    `json:"message"`
 	Error            string `json:"error"`
@@ -141,8 +81,17 @@ type errorBody struct {
 }
 
 // classify turns any error from client-go into *Error. what names the action
-// for the message ("create the project token").
+// for the message ("create the project token"). Every text in it passes the
+// run's scrubber: a server that echoes the credential cannot make us print it.
 func (c *Client) classify(err error, what string) error {
+	return c.classifyFor(err, what, "")
+}
+
+// classifyFor is classify for a request made with a token other than the
+// sign-in credential — the new token, or one pasted to be checked — named by
+// subject ("the new token"). Its refusals blame that token, never the
+// credential the user signed in with (DESIGN invariant 11).
+func (c *Client) classifyFor(err error, what, subject string) error {
 	if err == nil {
 		return nil
 	}
@@ -150,6 +99,13 @@ func (c *Client) classify(err error, what string) error {
 	if errors.As(err, &ge) {
 		return ge
 	}
+	e := c.explain(err, what, subject)
+	sc := c.opts.Scrub
+	e.Explanation, e.Next, e.ServerMessage = sc.String(e.Explanation), sc.String(e.Next), sc.String(e.ServerMessage)
+	return e
+}
+
+func (c *Client) explain(err error, what, subject string) *Error {
 	host := HostName(c.base)
 	if errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeCanceled, Explanation: "cancelled", cause: err}
@@ -160,12 +116,22 @@ func (c *Client) classify(err error, what string) error {
 	}
 	var er *gl.ErrorResponse
 	if errors.As(err, &er) {
+		if subject != "" {
+			return c.fromTestedResponse(er, what, subject)
+		}
 		return c.fromResponse(er, what)
 	}
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
+	var redirect *RedirectError
 	switch {
-	case errors.As(err, &syntaxErr) || errors.As(err, &typeErr):
+	case errors.As(err, &redirect):
+		return &Error{Code: CodeRedirect, Explanation: redirect.Error() + " while trying to " + what,
+			Next: "check --host: give the address GitLab's API answers on; a proxy or single sign-on page in front of it may be redirecting", cause: err}
+	case isBodyTooLarge(err):
+		return &Error{Code: CodeTooLarge, Explanation: fmt.Sprintf("%s sent an answer larger than %d MiB while trying to %s; it was not read", host, MaxBodyBytes>>20, what),
+			Next: "check that the address is GitLab's (not a proxy or file server)", cause: err}
+	case errors.As(err, &syntaxErr) || errors.As(err, &typeErr) || isNullAnswer(err):
 		return &Error{Code: CodeServer, Explanation: fmt.Sprintf("%s answered, but not with the JSON GitLab sends, while trying to %s", host, what),
 			Next: "check that the address is GitLab's (not a proxy or login page) and try again", cause: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -238,7 +204,38 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
+// fromTestedResponse explains GitLab's refusal of a token under test:
+// whatever the status, the blame is that token's.
+func (c *Client) fromTestedResponse(er *gl.ErrorResponse, what, subject string) *Error {
+	body, msg := parseBody(er)
+	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
+	switch {
+	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "expired"):
+		e.Code, e.Explanation, e.Next = CodeExpired, subject+" has expired", "create a new token"
+	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "revoked"):
+		e.Code, e.Explanation, e.Next = CodeRevoked, subject+" was revoked", "create a new token"
+	case er.StatusCode == 401:
+		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept "+subject
+		e.Next = "check that it was copied whole and belongs to " + HostName(c.base)
+	case er.StatusCode == 403 && body.Error == "insufficient_scope":
+		scope := orDefault(body.Scope, "api")
+		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("%s lacks the %s scope needed to %s", subject, scope, what)
+		e.Next = "create a token with " + strings.ReplaceAll(scope, " ", " or ")
+	case er.StatusCode == 403:
+		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to let %s %s: its role does not allow it", subject, what)
+		e.Next = "give the token (or its user) a higher role there"
+	case er.StatusCode == 404:
+		e.Code, e.Explanation = CodeNotFound, fmt.Sprintf("%s cannot %s: not found, or not visible to it", subject, what)
+		e.Next = "check the path, and that the token's user (or bot) is a member there"
+	default:
+		return c.fromResponse(er, what)
+	}
+	return e
+}
+
+// parseBody reads GitLab's two error shapes, {"message": ...} and
+// {"error": ..., "error_description": ...}, into one message.
+func parseBody(er *gl.ErrorResponse) (errorBody, string) {
 	var body errorBody
 	_ = json.Unmarshal(er.Body, &body)
 	msg := ""
@@ -259,6 +256,11 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	if msg == "" && len(er.Body) > 0 && !strings.HasPrefix(strings.TrimSpace(string(er.Body)), "<") {
 		msg = string(er.Body)
 	}
+	return body, msg
+}
+
+func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
+	body, msg := parseBody(er)
 	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
 	lower := strings.ToLower(msg)
 	switch {

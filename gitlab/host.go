@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"gitlab-token-wizard/internal/scrub"
 )
 
 // NormalizeHost turns what a user types ("gitlab.example.com", "https://host:8443/gitlab/",
@@ -13,6 +15,8 @@ import (
 // the credential would cross the network unencrypted.
 func NormalizeHost(raw string, allowHTTP bool) (string, error) {
 	s := strings.TrimSpace(raw)
+	// Messages show the address without any user name or password in it.
+	raw = (*scrub.Scrubber)(nil).String(raw)
 	if s == "" {
 		return "", fmt.Errorf("no GitLab host given: use gitlab.com or your instance's address, like https://gitlab.example.com")
 	}
@@ -30,7 +34,7 @@ func NormalizeHost(raw string, allowHTTP bool) (string, error) {
 		return "", fmt.Errorf("%q: only https:// (or http:// on this machine) is supported", raw)
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("%q contains a user name or password: remove it, the credential goes in GITLAB_TOKEN", raw)
+		return "", fmt.Errorf("the address of %s contains a user name or password: remove it (it is not shown here), the credential goes in GITLAB_TOKEN", u.Host)
 	}
 	if u.Scheme == "http" && !allowHTTP && !IsLoopback(u.Hostname()) {
 		return "", fmt.Errorf("refusing plain http:// for %s: the credential would travel unencrypted; use https:// or pass --allow-http", u.Host)

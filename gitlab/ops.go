@@ -67,11 +67,17 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 			return
 		}
 		var self *gl.PersonalAccessToken
-		if self, _, errS = c.gl.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx)); errS == nil {
+		if self, _, errS = c.gl.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx)); errS == nil && self != nil {
 			p.Self = fromPAT(self, 0)
 		}
 	}()
 	wg.Wait()
+	if errS == nil && p.Self.ID == 0 && !c.opts.OAuth {
+		errS = errNullAnswer
+	}
+	if errU == nil && user == nil {
+		errU = errNullAnswer
+	}
 	// The credential's own record explains most failures best (expired, revoked), so check it first.
 	if errS != nil {
 		return Preflight{}, c.classify(errS, "check your credential")
@@ -127,7 +133,7 @@ func (c *Client) SearchProjects(ctx context.Context, query string, limit int, mi
 		return nil, c.classify(err, "search projects")
 	}
 	out := make([]Project, 0, len(ps))
-	for _, p := range ps {
+	for _, p := range nonNil(ps) {
 		out = append(out, fromProject(p))
 	}
 	return out, nil
@@ -136,6 +142,9 @@ func (c *Client) SearchProjects(ctx context.Context, query string, limit int, mi
 // GetProject looks a project up by full path or numeric id.
 func (c *Client) GetProject(ctx context.Context, target string) (Project, error) {
 	p, _, err := c.gl.Projects.GetProject(projectID(target), nil, gl.WithContext(ctx))
+	if err == nil && p == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
 		return Project{}, c.classify(err, fmt.Sprintf("find project %s", safe.Line(target, 100)))
 	}
@@ -147,6 +156,9 @@ func (c *Client) ProjectRole(ctx context.Context, target string, userID int64) (
 	m, _, err := c.gl.ProjectMembers.GetInheritedProjectMember(projectID(target), userID, gl.WithContext(ctx))
 	if errors.Is(err, gl.ErrNotFound) {
 		return token.RoleNone, nil
+	}
+	if err == nil && m == nil {
+		err = errNullAnswer
 	}
 	if err != nil {
 		return token.RoleNone, c.classify(err, "read your role on the project")
@@ -173,7 +185,8 @@ func (c *Client) CallerRole(ctx context.Context, pf Preflight, k token.Kind, p P
 // Statuses below 500 are definite refusals; errors before the request left
 // (DNS, refused connection, TLS) are definite too.
 func ambiguous(err error) bool {
-	if errors.Is(err, gl.ErrNotFound) {
+	var redirect *RedirectError
+	if errors.Is(err, gl.ErrNotFound) || errors.As(err, &redirect) {
 		return false
 	}
 	var er *gl.ErrorResponse

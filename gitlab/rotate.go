@@ -3,7 +3,6 @@ package gitlab
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -21,17 +20,20 @@ func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (Token
 	switch r.Kind {
 	case token.KindGroup:
 		var g *gl.GroupAccessToken
-		if g, _, err = c.gl.GroupAccessTokens.GetGroupAccessToken(projectID(r.Target), id, gl.WithContext(ctx)); err == nil {
+		if g, _, err = c.gl.GroupAccessTokens.GetGroupAccessToken(projectID(r.Target), id, gl.WithContext(ctx)); g != nil {
 			t, lvl = &g.PersonalAccessToken, g.AccessLevel
 		}
 	case token.KindProject:
 		var p *gl.ProjectAccessToken
-		if p, _, err = c.gl.ProjectAccessTokens.GetProjectAccessToken(projectID(r.Target), id, gl.WithContext(ctx)); err == nil {
+		if p, _, err = c.gl.ProjectAccessTokens.GetProjectAccessToken(projectID(r.Target), id, gl.WithContext(ctx)); p != nil {
 			t, lvl = &p.PersonalAccessToken, p.AccessLevel
 		}
 	default:
 		return TokenInfo{}, &Error{Code: CodeInvalid, Explanation: "only project and group tokens can be rotated here",
 			Next: "rotate a personal token in GitLab's web form, or create a new one"}
+	}
+	if err == nil && t == nil {
+		err = errNullAnswer
 	}
 	if err != nil {
 		return TokenInfo{}, c.classify(err, fmt.Sprintf("read token %d", id))
@@ -65,55 +67,77 @@ func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, exp
 	)
 	if r.Kind == token.KindGroup {
 		var g *gl.GroupAccessToken
-		if g, _, err = c.gl.GroupAccessTokens.RotateGroupAccessToken(projectID(r.Target), id, &gl.RotateGroupAccessTokenOptions{ExpiresAt: &exp}, opts...); err == nil {
+		if g, _, err = c.gl.GroupAccessTokens.RotateGroupAccessToken(projectID(r.Target), id, &gl.RotateGroupAccessTokenOptions{ExpiresAt: &exp}, opts...); g != nil {
 			t, lvl = &g.PersonalAccessToken, g.AccessLevel
 		}
 	} else {
 		var p *gl.ProjectAccessToken
-		if p, _, err = c.gl.ProjectAccessTokens.RotateProjectAccessToken(projectID(r.Target), id, &gl.RotateProjectAccessTokenOptions{ExpiresAt: &exp}, opts...); err == nil {
+		if p, _, err = c.gl.ProjectAccessTokens.RotateProjectAccessToken(projectID(r.Target), id, &gl.RotateProjectAccessTokenOptions{ExpiresAt: &exp}, opts...); p != nil {
 			t, lvl = &p.PersonalAccessToken, p.AccessLevel
 		}
 	}
+	if err == nil && t == nil {
+		err = errNullAnswer
+	}
 	if err == nil {
-		nt := &NewToken{TokenInfo: fromPAT(t, lvl), Value: token.Secret(strings.TrimSpace(t.Token))}
-		if nt.Value == "" {
-			return nil, &Error{Code: CodeServer, Explanation: "GitLab rotated the token but sent no value", Next: fmt.Sprintf("rotate token %d once more", nt.ID)}
+		nt := &NewToken{TokenInfo: fromPAT(t, lvl), Value: token.Secret(t.Token)}
+		c.opts.Scrub.Add(t.Token)
+		if perr := nt.Value.Plausible(); perr != nil || nt.ID == 0 {
+			why := "sent no token id"
+			if perr != nil {
+				why = perr.Error()
+			}
+			info := nt.TokenInfo
+			out := &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab rotated the token but " + why},
+				Rotated: true, Checked: true, Certain: true, Orphan: &info}
+			if nt.ID == 0 {
+				out.Orphan, out.Certain = nil, false
+				return nil, c.rotateCheck(ctx, r, old, start, out)
+			}
+			return nil, out
 		}
 		return nt, nil
 	}
 	if !ambiguous(err) {
 		return nil, c.classify(err, fmt.Sprintf("rotate token %d", id))
 	}
-	return nil, c.rotateCheck(ctx, r, old, start, err)
+	out := &OutcomeUnknownError{Cause: c.classify(err, fmt.Sprintf("rotate token %d", id)), Rotated: true}
+	return nil, c.rotateCheck(ctx, r, old, start, out)
 }
 
-// rotateCheck finds out whether an ambiguous rotation happened.
-func (c *Client) rotateCheck(ctx context.Context, r token.Request, old TokenInfo, start time.Time, cause error) error {
-	out, cctx, cancel := c.unknownOutcome(ctx, cause, fmt.Sprintf("rotate token %d", old.ID))
+// rotateCheck finds out whether an ambiguous rotation happened: it reads the
+// old token back over the orphan window until it is revoked (then the
+// replacement is looked for by name) or the window has passed.
+func (c *Client) rotateCheck(ctx context.Context, r token.Request, old TokenInfo, start time.Time, out *OutcomeUnknownError) error {
+	cctx, cancel := c.checkContext(ctx)
 	defer cancel()
-	out.Rotated = true
-	now, err := c.GetToken(cctx, r, old.ID)
-	if err != nil {
-		out.CheckErr = err
-		return out
-	}
-	if now.Active && !now.Revoked {
-		out.Checked = true // not rotated: the old token still works
-		return out
-	}
-	ts, err := c.ListTokens(cctx, r, old.Name)
-	if err != nil {
-		out.CheckErr = err
-		return out
-	}
-	out.Checked = true
-	for i := range ts {
-		t := ts[i]
-		if t.ID != old.ID && t.Name == old.Name && !t.Revoked && !t.CreatedAt.Before(start.Add(-2*time.Minute)) && (out.Orphan == nil || t.ID > out.Orphan.ID) {
-			out.Orphan = &t
+	rotated := false
+	waited, err := c.lookAgain(cctx, "rotated the token", func(ctx context.Context) (bool, error) {
+		now, err := c.GetToken(ctx, r, old.ID)
+		if err != nil {
+			return false, err
 		}
+		if now.Active && !now.Revoked {
+			return false, nil
+		}
+		rotated = true
+		ts, err := c.ListTokens(ctx, r, old.Name)
+		if err != nil {
+			return false, err
+		}
+		out.Candidates = out.Candidates[:0]
+		for _, t := range ts {
+			if t.ID != old.ID && t.Name == old.Name && !t.Revoked && !t.CreatedAt.Before(start.Add(-2*time.Minute)) {
+				out.Candidates = append(out.Candidates, t)
+			}
+		}
+		return len(out.Candidates) > 0, nil
+	})
+	out.Waited, out.CheckErr, out.Checked = waited, err, err == nil
+	if len(out.Candidates) == 1 {
+		out.Orphan = &out.Candidates[0]
 	}
-	if out.Orphan == nil {
+	if err == nil && rotated && len(out.Candidates) == 0 {
 		out.Checked = false
 		out.CheckErr = fmt.Errorf("token %d is revoked but its replacement was not found", old.ID)
 	}

@@ -50,11 +50,10 @@ func TestRotateFaults(t *testing.T) {
 		name    string
 		fault   fake.Fault
 		rotated bool
-		safe    bool
 	}{
-		{"rotated, then 502", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultCommitThenStatus, Status: 502}, true, false},
-		{"503 before anything", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultStatus, Status: 503}, false, true},
-		{"reset after rotating", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultCommitThenReset}, true, false},
+		{"rotated, then 502", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultCommitThenStatus, Status: 502}, true},
+		{"503 before anything", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultStatus, Status: 503}, false},
+		{"reset after rotating", fake.Fault{Method: "POST", PathSuffix: "/rotate", Kind: fake.FaultCommitThenReset}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, c := setup(t, fake.MaintainerToken)
@@ -85,7 +84,9 @@ func TestRotateFaults(t *testing.T) {
 				}
 				return
 			}
-			if ou.Orphan != nil || ou.NothingCreated() != tt.safe || !strings.Contains(err.Error(), "safe to try again") {
+			// A 503 may come from a proxy while GitLab still rotates: the old
+			// token being active so far is all that is known.
+			if ou.Orphan != nil || !ou.NothingFound() || strings.Contains(err.Error(), "safe to try again") || !strings.Contains(err.Error(), "may still finish") {
 				t.Fatalf("err = %v", err)
 			}
 		})

@@ -49,7 +49,7 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 		case token.KindGroup:
 			var ts []*gl.GroupAccessToken
 			ts, resp, err = c.gl.GroupAccessTokens.ListGroupAccessTokens(projectID(r.Target), &gl.ListGroupAccessTokensOptions{ListOptions: lo}, reqOpts()...)
-			for _, t := range ts {
+			for _, t := range nonNil(ts) {
 				out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
 			}
 		case token.KindPersonal:
@@ -59,13 +59,13 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 				opt.Search = gl.Ptr(search)
 			}
 			ts, resp, err = c.gl.PersonalAccessTokens.ListPersonalAccessTokens(opt, reqOpts()...)
-			for _, t := range ts {
+			for _, t := range nonNil(ts) {
 				out = append(out, fromPAT(t, 0))
 			}
 		default:
 			var ts []*gl.ProjectAccessToken
 			ts, resp, err = c.gl.ProjectAccessTokens.ListProjectAccessTokens(projectID(r.Target), &gl.ListProjectAccessTokensOptions{ListOptions: lo}, reqOpts()...)
-			for _, t := range ts {
+			for _, t := range nonNil(ts) {
 				out = append(out, fromPAT(&t.PersonalAccessToken, t.AccessLevel))
 			}
 		}
@@ -103,7 +103,9 @@ func (c *Client) RevokeSelf(ctx context.Context) error {
 // CreateToken creates a token of r's kind. It is never retried automatically,
 // except once after a 429 (GitLab did nothing) when the wait GitLab asks for
 // is short. After an ambiguous failure (timeout, reset, 5xx) it looks for a
-// token this request created and returns *OutcomeUnknownError.
+// token this request created and returns *OutcomeUnknownError; so it does
+// when GitLab's answer is unusable (no value, or one that is not a plausible
+// token), naming the token it made.
 func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, error) {
 	what := "create the " + label(r.Kind)
 	if r.Kind == token.KindPersonal {
@@ -116,20 +118,28 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 	before, beforeErr := c.tokenIDsNamed(ctx, r)
 	start := c.now()
 	for attempt := 0; ; attempt++ {
+		if ctx.Err() != nil {
+			// Stopped before the request left: certainly nothing was made.
+			return nil, c.classify(ctx.Err(), what)
+		}
 		nt, err := c.createOnce(ctx, r)
 		if err == nil {
-			if nt.Value == "" {
-				return nil, &Error{Code: CodeServer, Explanation: "GitLab created the token but sent no value",
-					Next: fmt.Sprintf("revoke token %d and try again", nt.ID)}
-			}
+			c.opts.Scrub.Add(nt.Value.Reveal())
 			if nt.Name == "" {
 				nt.Name = r.Name // a server that leaves it out still made the token that was asked for
 			}
-			return nt, nil
+			if nt.ID == 0 {
+				err = fmt.Errorf("%w: the answer has no token id", errNullAnswer)
+			} else if perr := nt.Value.Plausible(); perr != nil {
+				return nil, c.unusableValue(r, nt, perr.Error())
+			} else {
+				return nt, nil
+			}
 		}
 		var er *gl.ErrorResponse
 		if errors.As(err, &er) && er.StatusCode == 429 && attempt == 0 {
 			if wait := retryAfter(er.Response, c.now()); wait <= c.opts.MaxRateLimitWait {
+				c.notifyWait(wait)
 				if serr := c.sleep(ctx, wait+250*time.Millisecond); serr != nil {
 					return nil, c.classify(serr, what)
 				}
@@ -144,7 +154,8 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 			}
 			return nil, e
 		}
-		return nil, c.orphanCheck(ctx, r, start, before, beforeErr, err)
+		out := &OutcomeUnknownError{Cause: c.classify(err, what), req: r, start: start, before: before, beforeErr: beforeErr}
+		return nil, c.orphanCheck(ctx, out)
 	}
 }
 
@@ -157,31 +168,42 @@ func (c *Client) createOnce(ctx context.Context, r token.Request) (*NewToken, er
 		desc = gl.Ptr(r.Description)
 	}
 	opts := []gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(noRetry)}
+	var (
+		pat   *gl.PersonalAccessToken
+		level gl.AccessLevelValue
+		err   error
+	)
 	switch r.Kind {
 	case token.KindGroup:
-		t, _, err := c.gl.GroupAccessTokens.CreateGroupAccessToken(projectID(r.Target), &gl.CreateGroupAccessTokenOptions{
+		var t *gl.GroupAccessToken
+		t, _, err = c.gl.GroupAccessTokens.CreateGroupAccessToken(projectID(r.Target), &gl.CreateGroupAccessTokenOptions{
 			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, AccessLevel: gl.Ptr(gl.AccessLevelValue(r.Role)), ExpiresAt: &exp,
 		}, opts...)
-		if err != nil {
-			return nil, err
+		if t != nil {
+			pat, level = &t.PersonalAccessToken, t.AccessLevel
 		}
-		return &NewToken{TokenInfo: fromPAT(&t.PersonalAccessToken, t.AccessLevel), Value: token.Secret(strings.TrimSpace(t.Token))}, nil
 	case token.KindPersonal:
-		t, _, err := c.gl.Users.CreatePersonalAccessToken(r.UserID, &gl.CreatePersonalAccessTokenOptions{
+		pat, _, err = c.gl.Users.CreatePersonalAccessToken(r.UserID, &gl.CreatePersonalAccessTokenOptions{
 			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, ExpiresAt: &exp,
 		}, opts...)
-		if err != nil {
-			return nil, err
+	default:
+		var t *gl.ProjectAccessToken
+		t, _, err = c.gl.ProjectAccessTokens.CreateProjectAccessToken(projectID(r.Target), &gl.CreateProjectAccessTokenOptions{
+			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, AccessLevel: gl.Ptr(gl.AccessLevelValue(r.Role)), ExpiresAt: &exp,
+		}, opts...)
+		if t != nil {
+			pat, level = &t.PersonalAccessToken, t.AccessLevel
 		}
-		return &NewToken{TokenInfo: fromPAT(t, 0), Value: token.Secret(strings.TrimSpace(t.Token))}, nil
 	}
-	t, _, err := c.gl.ProjectAccessTokens.CreateProjectAccessToken(projectID(r.Target), &gl.CreateProjectAccessTokenOptions{
-		Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, AccessLevel: gl.Ptr(gl.AccessLevelValue(r.Role)), ExpiresAt: &exp,
-	}, opts...)
+	if err == nil && pat == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &NewToken{TokenInfo: fromPAT(&t.PersonalAccessToken, t.AccessLevel), Value: token.Secret(strings.TrimSpace(t.Token))}, nil
+	// The raw value is kept as sent: Plausible judges it, and trimming could
+	// turn a hostile value into a plausible-looking one.
+	return &NewToken{TokenInfo: fromPAT(pat, level), Value: token.Secret(pat.Token)}, nil
 }
 
 func (c *Client) tokenIDsNamed(ctx context.Context, r token.Request) (map[int64]bool, error) {
@@ -196,49 +218,6 @@ func (c *Client) tokenIDsNamed(ctx context.Context, r token.Request) (map[int64]
 	return ids, nil
 }
 
-// orphanCheck looks for the token an ambiguous create may have made: same name,
-// not there before, created since just before the request. It runs even when
-// ctx was cancelled, with a short deadline of its own.
-func (c *Client) orphanCheck(ctx context.Context, r token.Request, start time.Time, before map[int64]bool, beforeErr, cause error) error {
-	out, cctx, cancel := c.unknownOutcome(ctx, cause, "create the "+label(r.Kind))
-	defer cancel()
-	ts, err := c.ListTokens(cctx, r, r.Name)
-	if err != nil {
-		out.CheckErr = err
-		return out
-	}
-	out.Checked = true
-	var found *TokenInfo
-	for i := range ts {
-		t := ts[i]
-		if t.Name != r.Name || t.Revoked {
-			continue
-		}
-		if beforeErr == nil && before[t.ID] {
-			continue
-		}
-		// Without the "before" list, fall back to time, allowing for clock skew.
-		if beforeErr != nil && t.CreatedAt.Before(start.Add(-2*time.Minute)) {
-			continue
-		}
-		if found == nil || t.ID > found.ID {
-			found = &t
-		}
-	}
-	out.Orphan = found
-	return out
-}
-
-// unknownOutcome starts the report of an ambiguous failure, and gives the
-// check a context of its own that outlives a cancelled ctx, briefly.
-func (c *Client) unknownOutcome(ctx context.Context, cause error, what string) (*OutcomeUnknownError, context.Context, context.CancelFunc) {
-	out := &OutcomeUnknownError{Cause: c.classify(cause, what)}
-	var er *gl.ErrorResponse
-	out.ServerAnswered = errors.As(cause, &er)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
-	return out, cctx, cancel
-}
-
 // personalOwner resolves the owner of a personal token: the caller for
 // token.Me, else the user with that exact username.
 func (c *Client) personalOwner(ctx context.Context, r token.Request) (User, error) {
@@ -247,6 +226,9 @@ func (c *Client) personalOwner(ctx context.Context, r token.Request) (User, erro
 	}
 	if r.PersonalUser() == token.Me {
 		u, _, err := c.gl.Users.CurrentUser(gl.WithContext(ctx))
+		if err == nil && u == nil {
+			err = errNullAnswer
+		}
 		if err != nil {
 			return User{}, c.classify(err, "read your user")
 		}
@@ -262,7 +244,7 @@ func (c *Client) FindUser(ctx context.Context, username string) (User, error) {
 	if err != nil {
 		return User{}, c.classify(err, "find user "+safe.Line(name, 64))
 	}
-	for _, u := range us {
+	for _, u := range nonNil(us) {
 		if strings.EqualFold(u.Username, name) {
 			return fromUser(u), nil
 		}
@@ -285,7 +267,7 @@ func (c *Client) SearchUsers(ctx context.Context, query string, limit int) ([]Us
 		return nil, c.classify(err, "search users")
 	}
 	out := make([]User, 0, len(us))
-	for _, u := range us {
+	for _, u := range nonNil(us) {
 		if !u.Bot {
 			out = append(out, fromUser(u))
 		}
@@ -317,7 +299,7 @@ func (c *Client) SearchGroups(ctx context.Context, query string, limit int, all 
 			return nil, c.classify(err, "search groups")
 		}
 		out := make([]Project, 0, len(gs))
-		for _, g := range gs {
+		for _, g := range nonNil(gs) {
 			out = append(out, fromGroup(g, token.RoleNone))
 		}
 		return out, nil
@@ -328,7 +310,7 @@ func (c *Client) SearchGroups(ctx context.Context, query string, limit int, all 
 			opt.Search = gl.Ptr(q)
 		}
 		gs, _, err := c.gl.Groups.ListGroups(opt, gl.WithContext(ctx))
-		return gs, err
+		return nonNil(gs), err
 	}
 	type res struct {
 		gs  []*gl.Group
@@ -365,6 +347,9 @@ func fromGroup(g *gl.Group, role token.Role) Project {
 // GetGroup looks a group up by full path or numeric id.
 func (c *Client) GetGroup(ctx context.Context, target string) (Project, error) {
 	g, _, err := c.gl.Groups.GetGroup(projectID(target), nil, gl.WithContext(ctx))
+	if err == nil && g == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
 		return Project{}, c.classify(err, fmt.Sprintf("find group %s", safe.Line(target, 100)))
 	}
@@ -384,6 +369,9 @@ func (c *Client) GroupRole(ctx context.Context, target string, userID int64) (to
 	m, _, err := c.gl.GroupMembers.GetInheritedGroupMember(projectID(target), userID, gl.WithContext(ctx))
 	if errors.Is(err, gl.ErrNotFound) {
 		return token.RoleNone, nil
+	}
+	if err == nil && m == nil {
+		err = errNullAnswer
 	}
 	if err != nil {
 		return token.RoleNone, c.classify(err, "read your role on the group")
@@ -408,6 +396,9 @@ func (c *Client) NamespacePlan(ctx context.Context, path string) (Plan, error) {
 		return Plan{}, nil
 	}
 	ns, _, err := c.gl.Namespaces.GetNamespace(root, gl.WithContext(ctx))
+	if err == nil && ns == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return Plan{}, c.classify(err, "read the namespace's plan")

@@ -77,16 +77,34 @@ type verifyOpts struct {
 	minDays     int
 }
 
-func (c *Client) verify(ctx context.Context, value token.Secret, want token.Request, o verifyOpts) Verification {
-	var v Verification
+// subject names the token being verified, for messages that blame it.
+func (o verifyOpts) subject() string {
+	if o.exactExpiry {
+		return "the new token"
+	}
+	return "the checked token"
+}
+
+func (c *Client) verify(ctx context.Context, value token.Secret, want token.Request, o verifyOpts) (v Verification) {
+	// A check that crashes on an odd answer is a failed check, never a lost
+	// token: the caller delivers the token whatever this returns.
+	defer func() {
+		if r := recover(); r != nil {
+			v.add("verification", false, fmt.Sprintf("the check failed on GitLab's answer (a bug: %s); the token was still created", safe.Line(fmt.Sprint(r), 120)))
+		}
+	}()
+	c.opts.Scrub.Add(value.Reveal())
 	tc, err := c.newAuth(value)
 	if err != nil {
 		v.add("token accepted by GitLab", false, err.Error())
 		return v
 	}
 	self, _, err := tc.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
+	if err == nil && self == nil {
+		err = errNullAnswer
+	}
 	if err != nil {
-		v.add("token accepted by GitLab", false, c.classify(err, "read the token's own record").Error())
+		v.add("token accepted by GitLab", false, c.classifyFor(err, "read its own record", o.subject()).Error())
 		return v
 	}
 	info := fromPAT(self, 0)
@@ -100,7 +118,7 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 	}
 	c.checkScopes(&v, info, want)
 	c.checkExpiry(&v, info, want, o)
-	c.checkReach(ctx, &v, tc, want)
+	c.checkReach(ctx, &v, tc, want, o.subject())
 	return v
 }
 
@@ -149,13 +167,14 @@ func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request
 }
 
 // checkReach proves the token reaches what it is for.
-func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request) {
+func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string) {
 	if repo := want.VerifyRepo(); repo != "" {
 		name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", safe.Line(repo, 100))
 		cs, _, err := tc.Commits.ListCommits(projectID(repo), &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
+		cs = nonNil(cs)
 		switch {
 		case err != nil:
-			v.add(name, false, c.classify(err, "read commits with the new token").Error())
+			v.add(name, false, c.classifyFor(err, "read the repository's commits", subject).Error())
 		case len(cs) == 0:
 			v.add(name, true, "the repository has no commits yet; reading it worked")
 		default:
@@ -167,14 +186,17 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 		name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(want.Target, 100))
 		ps, _, err := tc.Groups.ListGroupProjects(projectID(want.Target), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
 		if err != nil {
-			v.add(name, false, c.classify(err, "list the group's projects with the new token").Error())
+			v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
 		} else {
 			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
 		}
 	case token.KindPersonal:
 		u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
+		if err == nil && u == nil {
+			err = errNullAnswer
+		}
 		if err != nil {
-			v.add("acts as a user", false, c.classify(err, "read the token's user").Error())
+			v.add("acts as a user", false, c.classifyFor(err, "read its user", subject).Error())
 		} else {
 			v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
 		}

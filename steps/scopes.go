@@ -19,9 +19,10 @@ type ScopesStep struct {
 	err      string
 }
 
-// NewScopes lists the scopes kind k may carry, with current ones ticked.
-func NewScopes(c *Common, k token.Kind, admin bool, current []token.Scope, preset token.Preset) *ScopesStep {
-	s := &ScopesStep{c: c, kind: k, q: token.ScopesQuestion(k, admin, current), selected: map[string]bool{}, preset: preset, keys: DefaultNavKeyMap()}
+// NewScopes lists the scopes kind k may carry on GitLab version ("" when
+// unknown), with current ones ticked.
+func NewScopes(c *Common, k token.Kind, admin bool, version string, current []token.Scope, preset token.Preset) *ScopesStep {
+	s := &ScopesStep{c: c, kind: k, q: token.ScopesQuestion(k, admin, version, current), selected: map[string]bool{}, preset: preset, keys: DefaultNavKeyMap()}
 	for _, o := range s.q.Options {
 		s.selected[o.Value] = o.Selected
 	}

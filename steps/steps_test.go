@@ -130,7 +130,7 @@ func TestRoleOffersOnlyGrantable(t *testing.T) {
 
 func TestScopes(t *testing.T) {
 	jr, _ := token.FindPreset("jira-read")
-	s := NewScopes(common, token.KindProject, false, nil, jr)
+	s := NewScopes(common, token.KindProject, false, "", nil, jr)
 	if msg := press(t, s, "enter"); msg != nil || !strings.Contains(view(s), "Pick at least one scope") {
 		t.Fatalf("empty selection accepted: %#v\n%s", msg, view(s))
 	}

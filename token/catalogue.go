@@ -153,7 +153,7 @@ func RoleQuestion(caller, current Role, p Preset) Question {
 	q := Question{Title: "Which role?", Default: DefaultRole(caller, current, p).String(),
 		Intro: "The token works as a member with this role."}
 	if caller != RoleNone {
-		q.Intro += fmt.Sprintf(" You are %s here, so roles above %s are not offered.", caller.Title(), caller.Title())
+		q.Intro += fmt.Sprintf(" You are %s here, so GitLab lets you grant %s.", caller.Title(), titles(GrantableBy(caller)))
 	}
 	for _, r := range GrantableBy(caller) {
 		label := r.Title()
@@ -165,10 +165,11 @@ func RoleQuestion(caller, current Role, p Preset) Question {
 	return q
 }
 
-// ScopesQuestion lists the scopes a token of kind k may carry, the current ones ticked.
-func ScopesQuestion(k Kind, admin bool, current []Scope) Question {
+// ScopesQuestion lists the scopes a token of kind k may carry on GitLab
+// version ("" when unknown), the current ones ticked.
+func ScopesQuestion(k Kind, admin bool, version string, current []Scope) Question {
 	q := Question{Title: "Which scopes?", Default: JoinScopes(current)}
-	for _, i := range ScopesFor(k, admin) {
+	for _, i := range ScopesAt(k, admin, version) {
 		q.Options = append(q.Options, Option{Value: string(i.Scope), Label: string(i.Scope), Meaning: i.Meaning,
 			Selected: slices.Contains(current, i.Scope)})
 	}

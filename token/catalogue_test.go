@@ -137,13 +137,18 @@ func TestCatalogue(t *testing.T) {
 	for _, o := range rq.Options {
 		roles = append(roles, o.Value)
 	}
-	if strings.Join(roles, ",") != "guest,planner,reporter,developer" || rq.Default != "reporter" || !strings.Contains(rq.Intro, "You are Developer") {
+	if strings.Join(roles, ",") != "guest,reporter,developer" || rq.Default != "reporter" || !strings.Contains(rq.Intro, "You are Developer") {
 		t.Fatalf("role question %+v", rq)
 	}
-	sq := ScopesQuestion(KindProject, false, []Scope{"api"})
+	sq := ScopesQuestion(KindProject, false, "", []Scope{"api"})
 	for _, o := range sq.Options {
 		if o.Selected != (o.Value == "api") || o.Value == "read_user" {
 			t.Fatalf("scopes question: %+v", o)
+		}
+	}
+	for _, o := range ScopesQuestion(KindProject, false, "17.0.1", nil).Options {
+		if o.Value == "self_rotate" || o.Value == "manage_runner" {
+			t.Fatalf("GitLab 17.0 is offered %s", o.Value)
 		}
 	}
 	if k := KindQuestion(false, KindGroup); k.Default != "group" || !strings.Contains(k.Options[2].Meaning, "web form") {

@@ -128,17 +128,41 @@ func DescribeExpiry(d, now time.Time) string {
 }
 
 // ValidateExpiry checks that d is after today (UTC) and not after the
-// instance maximum (maxDays, 0 for GitLab's default of 365).
+// maximum lifetime maxDays (0: GitLab's default of 365, as a guard).
 func ValidateExpiry(d time.Time, now time.Time, maxDays int) error {
+	return Limits{MaxLifetimeDays: maxDays}.checkExpiry(d, now)
+}
+
+// checkExpiry checks d against the lifetime rule: in the future, and within
+// the instance's maximum when it was read from the instance, the maximum
+// the user gave (--max-lifetime), or else GitLab's default of 365 days. The
+// default is only a guard: an instance may allow 400 days, or less under an
+// Ultimate policy, and counts "today" in its own time zone — so a date is
+// called the instance's last allowed one only when the instance said so.
+func (l Limits) checkExpiry(d, now time.Time) error {
 	today := Today(now)
-	last := LastAllowedExpiry(now, maxDays)
+	last := LastAllowedExpiry(now, l.MaxLifetimeDays)
 	if !d.After(today) {
+		if l.NoMaxLifetime {
+			return fmt.Errorf("%s is not in the future (tokens expire at 00:00 UTC on that date): pick a later date, such as %s",
+				d.Format(DateLayout), DefaultExpiry(now).Format(DateLayout))
+		}
 		return fmt.Errorf("%s is not in the future (tokens expire at 00:00 UTC on that date): pick a date from %s to %s",
 			d.Format(DateLayout), today.AddDate(0, 0, 1).Format(DateLayout), last.Format(DateLayout))
 	}
-	if d.After(last) {
-		return fmt.Errorf("%s is beyond the maximum lifetime of %d days: pick a date on or before %s",
-			d.Format(DateLayout), MaxDays(maxDays), last.Format(DateLayout))
+	if l.NoMaxLifetime || !d.After(last) {
+		return nil
 	}
-	return nil
+	max := MaxDays(l.MaxLifetimeDays)
+	switch {
+	case l.LifetimeKnown:
+		return fmt.Errorf("%s is beyond this instance's maximum lifetime of %d days: pick a date on or before %s",
+			d.Format(DateLayout), max, last.Format(DateLayout))
+	case l.MaxLifetimeDays > 0:
+		return fmt.Errorf("%s is beyond the maximum lifetime of %d days you gave (--max-lifetime): pick a date on or before %s",
+			d.Format(DateLayout), max, last.Format(DateLayout))
+	}
+	return fmt.Errorf("%s is beyond GitLab's default maximum lifetime of %d days: pick a date on or before %s "+
+		"(an instance may allow less, or 400 days where buffered expiry is on: then say so with --max-lifetime DAYS)",
+		d.Format(DateLayout), max, last.Format(DateLayout))
 }

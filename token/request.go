@@ -56,6 +56,15 @@ type Limits struct {
 	CallerRole Role
 	// IsAdmin is true when the caller is an instance administrator.
 	IsAdmin bool
+	// Version is the instance's GitLab version ("" when unknown), which
+	// decides the scopes it knows.
+	Version string
+	// LifetimeKnown is true when MaxLifetimeDays (or NoMaxLifetime) was read
+	// from the instance's settings, rather than GitLab's default assumed.
+	LifetimeKnown bool
+	// NoMaxLifetime is true where the instance does not require an expiry:
+	// then no maximum applies.
+	NoMaxLifetime bool
 }
 
 // Problem is one reason a Request cannot be sent.
@@ -115,13 +124,13 @@ func (r Request) Validate(l Limits, now time.Time) error {
 	if r.ExpiresAt.IsZero() {
 		add(FieldExpiry, fmt.Errorf("choose an expiry date, on or before %s", LastAllowedExpiry(now, l.MaxLifetimeDays).Format(DateLayout)))
 	} else {
-		add(FieldExpiry, ValidateExpiry(r.ExpiresAt, now, l.MaxLifetimeDays))
+		add(FieldExpiry, l.checkExpiry(r.ExpiresAt, now))
 	}
 	if r.Kind.HasRole() {
 		add(FieldRole, checkRole(r.Role, l.CallerRole))
 	}
 	if r.Kind != "" {
-		add(FieldScopes, checkScopes(r.Scopes, r.Kind, l.IsAdmin))
+		add(FieldScopes, checkScopes(r.Scopes, r.Kind, l.IsAdmin, l.Version))
 	}
 	if len(ps) == 0 {
 		return nil
@@ -162,8 +171,12 @@ func checkRole(r, caller Role) error {
 	if !r.Valid() {
 		return fmt.Errorf("role %d does not exist: use 10, 15, 20, 30, 40 or 50", int(r))
 	}
-	if caller != RoleNone && r > caller {
-		return fmt.Errorf("you are %s here and cannot grant %s: pick %s or lower", caller.Title(), r.Title(), caller.Title())
+	if !CanGrant(caller, r) {
+		why := ""
+		if r == RolePlanner {
+			why = " (GitLab lets only Owners and Planners grant Planner)"
+		}
+		return fmt.Errorf("you are %s here and cannot grant %s%s: pick %s", caller.Title(), r.Title(), why, titles(GrantableBy(caller)))
 	}
 	return nil
 }

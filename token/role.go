@@ -71,14 +71,55 @@ func ParseRole(s string) (Role, error) {
 	return RoleNone, fmt.Errorf("unknown role %q: use guest, planner, reporter, developer, maintainer or owner (or 10, 15, 20, 30, 40, 50)", s)
 }
 
-// GrantableBy returns the roles a caller holding role caller may give a token.
-// An unknown caller role (RoleNone) allows every role; the server decides.
+// grantable is GitLab's Gitlab::Access.level_encompasses? as a table: the
+// roles a caller holding a role may give a token (create_service.rb
+// validate_access_level; spec/support/helpers/roles_helpers.rb). It is not
+// "numerically lower": Planner (15) sits outside the hierarchy, so only an
+// Owner or a Planner may grant it, and a Maintainer may not.
+var grantable = map[Role][]Role{
+	RoleOwner:      {RoleGuest, RolePlanner, RoleReporter, RoleDeveloper, RoleMaintainer, RoleOwner},
+	RoleMaintainer: {RoleGuest, RoleReporter, RoleDeveloper, RoleMaintainer},
+	RoleDeveloper:  {RoleGuest, RoleReporter, RoleDeveloper},
+	RoleReporter:   {RoleGuest, RoleReporter},
+	RolePlanner:    {RoleGuest, RolePlanner},
+	RoleGuest:      {RoleGuest},
+}
+
+// CanGrant reports whether a caller holding role caller may give a token
+// role r. An unknown caller role (RoleNone) allows every role: GitLab decides.
+func CanGrant(caller, r Role) bool {
+	if caller == RoleNone {
+		return r.Valid()
+	}
+	for _, g := range grantable[caller] {
+		if g == r {
+			return true
+		}
+	}
+	return false
+}
+
+// GrantableBy returns the roles a caller holding role caller may give a
+// token, least privileged first. An unknown caller role (RoleNone) allows
+// every role; the server decides.
 func GrantableBy(caller Role) []Role {
 	var out []Role
 	for _, r := range Roles {
-		if caller == RoleNone || r <= caller {
+		if CanGrant(caller, r) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// titles writes roles as "Guest, Reporter or Developer".
+func titles(rs []Role) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.Title()
+	}
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

@@ -107,7 +107,8 @@ func TestValidate(t *testing.T) {
 		{"sudo admin project", func(r *Request) { r.Scopes = []Scope{"sudo"} }, Limits{IsAdmin: true, CallerRole: RoleOwner}, FieldScopes, "not available for project"},
 		{"no role", func(r *Request) { r.Role = RoleNone }, limits, FieldRole, "choose a role"},
 		{"bad role", func(r *Request) { r.Role = 35 }, limits, FieldRole, "does not exist"},
-		{"role above caller", func(r *Request) { r.Role = RoleOwner }, limits, FieldRole, "you are Maintainer here and cannot grant Owner: pick Maintainer or lower"},
+		{"role above caller", func(r *Request) { r.Role = RoleOwner }, limits, FieldRole, "you are Maintainer here and cannot grant Owner: pick Guest, Reporter, Developer or Maintainer"},
+		{"Maintainer cannot grant Planner", func(r *Request) { r.Role = RolePlanner }, limits, FieldRole, "cannot grant Planner (GitLab lets only Owners and Planners grant Planner)"},
 		{"role equal caller", func(r *Request) { r.Role = RoleMaintainer }, limits, "", ""},
 		{"role unknown caller", func(r *Request) { r.Role = RoleOwner }, Limits{}, "", ""},
 		{"personal needs no role", func(r *Request) { r.Kind = KindPersonal; r.Role = RoleNone; r.Target = "" }, limits, "", ""},
@@ -155,8 +156,59 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q) accepted", in)
 		}
 	}
-	if got := GrantableBy(RoleDeveloper); len(got) != 4 || got[3] != RoleDeveloper {
-		t.Errorf("GrantableBy(Developer) = %v", got)
+}
+
+// GitLab's level_encompasses?, row by row (spec/support/helpers/roles_helpers.rb).
+// Scopes by version (the instance's GET /version) and the explanation of a
+// "scopes does not have a valid value" refusal.
+func TestScopesByVersion(t *testing.T) {
+	names := func(v string) string { return JoinScopes(scopeNames(ScopesAt(KindProject, false, v))) }
+	if got := names("16.4.1-ee"); strings.Contains(got, "k8s_proxy") || strings.Contains(got, "self_rotate") || strings.Contains(got, "manage_runner") {
+		t.Errorf("16.4 offers %s", got)
+	}
+	if got := names("17.9.0"); !strings.Contains(got, "self_rotate") || !strings.Contains(got, "write_virtual_registry") {
+		t.Errorf("17.9 lacks scopes: %s", got)
+	}
+	if got := names(""); !strings.Contains(got, "self_rotate") {
+		t.Errorf("an unknown version must offer everything: %s", got)
+	}
+	l := Limits{Version: "17.8.1"}
+	r := Request{Kind: KindProject, Target: "a/b", Name: "n", Role: RoleReporter, Scopes: []Scope{"self_rotate"}, ExpiresAt: DefaultExpiry(time.Now())}
+	if err := r.Validate(l, time.Now()); err == nil || !strings.Contains(err.Error(), "needs GitLab 17.9 or later, and this instance runs 17.8.1") {
+		t.Errorf("Validate = %v", err)
+	}
+	for scopes, want := range map[string]string{
+		"read_api,read_registry": "read_registry is not enabled on this instance: the container registry may be disabled",
+		"read_virtual_registry":  "the dependency proxy may be disabled",
+		"self_rotate":            "self_rotate needs GitLab 17.9 or later",
+		"read_api,made_up_scope": "made_up_scope is not a scope GitLab knows",
+	} {
+		if got := ExplainScopeRefusal(ParseScopes(scopes), "17.8.1"); !strings.Contains(got, want) {
+			t.Errorf("ExplainScopeRefusal(%s) = %q, want %q", scopes, got, want)
+		}
+	}
+}
+
+func TestGrantableByFollowsGitLab(t *testing.T) {
+	for caller, want := range map[Role]string{
+		RoleOwner:      "guest planner reporter developer maintainer owner",
+		RoleMaintainer: "guest reporter developer maintainer",
+		RoleDeveloper:  "guest reporter developer",
+		RoleReporter:   "guest reporter",
+		RolePlanner:    "guest planner",
+		RoleGuest:      "guest",
+		RoleNone:       "guest planner reporter developer maintainer owner",
+	} {
+		var got []string
+		for _, r := range GrantableBy(caller) {
+			got = append(got, r.String())
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("GrantableBy(%v) = %v, want %s", caller, got, want)
+		}
+	}
+	if CanGrant(RoleMaintainer, RolePlanner) || !CanGrant(RolePlanner, RolePlanner) || CanGrant(RolePlanner, RoleReporter) || CanGrant(RoleOwner, Role(35)) {
+		t.Error("CanGrant disagrees with GrantableBy")
 	}
 }
 
@@ -165,11 +217,13 @@ func TestParseScopes(t *testing.T) {
 	if JoinScopes(got) != "read_api,api,read_repository" {
 		t.Fatalf("ParseScopes = %v", got)
 	}
-	if n := len(ScopesFor(KindProject, false)); n != 13 {
-		t.Fatalf("project scopes = %d, want 13", n)
+	// GitLab's resource_bot_scopes: the non-admin scopes without read_user,
+	// observability included (lib/gitlab/auth.rb).
+	if n := len(ScopesFor(KindProject, false)); n != 15 {
+		t.Fatalf("project scopes = %d, want 15", n)
 	}
-	if n := len(ScopesFor(KindPersonal, true)); n != 17 {
-		t.Fatalf("admin personal scopes = %d, want 17", n)
+	if n := len(ScopesFor(KindPersonal, true)); n != 19 {
+		t.Fatalf("admin personal scopes = %d, want 19", n)
 	}
 }
 

@@ -24,6 +24,7 @@ type API interface {
 	CallerRole(ctx context.Context, pf gitlab.Preflight, k token.Kind, p gitlab.Project) (token.Role, error)
 	NamespacePlan(ctx context.Context, path string) (gitlab.Plan, error)
 	CreateToken(ctx context.Context, r token.Request) (*gitlab.NewToken, error)
+	RetryCreate(ctx context.Context, prev *gitlab.OutcomeUnknownError) (*gitlab.NewToken, error)
 	VerifyToken(ctx context.Context, value token.Secret, want token.Request) gitlab.Verification
 	CheckPastedToken(ctx context.Context, value token.Secret, want token.Request, owner int64) gitlab.Verification
 	RevokeToken(ctx context.Context, r token.Request, id int64) error
@@ -182,6 +183,15 @@ func (m *Model) createCmd(r token.Request) tea.Cmd {
 	api, ctx := m.api, m.ctx
 	return func() tea.Msg {
 		nt, err := api.CreateToken(ctx, r)
+		return createdMsg{nt: nt, err: err}
+	}
+}
+
+// retryCmd creates again after a lost answer, looking for the token first.
+func (m *Model) retryCmd(prev *gitlab.OutcomeUnknownError) tea.Cmd {
+	api, ctx := m.api, m.ctx
+	return func() tea.Msg {
+		nt, err := api.RetryCreate(ctx, prev)
 		return createdMsg{nt: nt, err: err}
 	}
 }

@@ -40,7 +40,7 @@ type (
 		step steps.ID
 		err  error
 	}
-	retryMsg        struct{}
+	retryMsg        struct{ err error }
 	revokeOrphanMsg struct{ id int64 }
 	personalMsg     struct{}
 )
@@ -88,7 +88,7 @@ func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
 			f.notice = notice{levelInfo, "Revoking the orphaned token…"}
 			return f, send(revokeOrphanMsg{id: f.orphan.ID})
 		case key.Matches(msg, f.keys.Retry):
-			return f, send(retryMsg{})
+			return f, send(retryMsg{err: f.err})
 		case key.Matches(msg, f.keys.Personal):
 			return f, send(personalMsg{})
 		case key.Matches(msg, f.keys.Fix):
@@ -123,7 +123,11 @@ func (f *failure) View() string {
 			b.WriteString(st.Subtle.Render("GitLab said: "+safe.Text(ge.ServerMessage)) + "\n")
 		}
 	}
-	if f.keys.Retry.Enabled() {
+	switch {
+	case f.keys.Retry.Enabled() && ou != nil:
+		fmt.Fprintf(&b, "\nNo token has appeared so far, but GitLab may still finish the request. Press %s to look once more and create only if still none appeared.\n",
+			f.keys.Retry.Help().Key)
+	case f.keys.Retry.Enabled():
 		fmt.Fprintf(&b, "\nNothing was created, so trying again is safe: press %s when you are ready.\n", f.keys.Retry.Help().Key)
 	}
 	if f.keys.Personal.Enabled() {
@@ -162,6 +166,12 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 	case retryMsg:
 		// The user asks; nothing is ever re-sent on its own (invariant 1).
 		m.flow.cur, m.state = m.flow.indexOf(steps.Review), stateStep
+		var prev *gitlab.OutcomeUnknownError
+		if errors.As(msg.err, &prev) {
+			// The last answer was lost: look for the token once more first.
+			m.state, m.busy.text = stateCreating, "Checking once more that no token appeared, then creating… (keys are ignored until GitLab answers)"
+			return tea.Batch(m.busy.spin.Tick, m.retryCmd(prev))
+		}
 		return m.onCreate()
 	case personalMsg:
 		// GitLab.com Free has no project or group tokens: switch to the personal path.
@@ -218,18 +228,19 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
 
-// canRetryCreate reports whether err, a create's failure, certainly made
-// nothing, so trying again cannot make a second token: a 5xx or reset the
-// orphan check cleared, a rate limit too long to wait, or a request that never
-// left (refused connection, DNS). Not a CodeServer error: that one is "GitLab
-// created the token but sent no value".
+// canRetryCreate reports whether err, a create's failure, may be tried
+// again: a request that never left (refused connection, DNS) or a rate
+// limit too long to wait, which made nothing; or a lost answer after which
+// no token has appeared — then the retry looks once more before it sends
+// (RetryCreate). Never when a token was found, nor when GitLab named the
+// token it made.
 func (m *Model) canRetryCreate(err error) bool {
 	if m.out.Token != nil {
 		return false
 	}
 	var ou *gitlab.OutcomeUnknownError
 	if errors.As(err, &ou) {
-		return ou.NothingCreated()
+		return ou.NothingFound() && !ou.Certain
 	}
 	var ge *gitlab.Error
 	return errors.As(err, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeNetwork)

@@ -72,7 +72,7 @@ func (m *Model) step(id steps.ID) steps.Step {
 	case steps.Role:
 		s = steps.NewRole(c, m.caller, r.Role, m.preset)
 	case steps.Scopes:
-		s = steps.NewScopes(c, r.Kind, admin, r.Scopes, m.preset)
+		s = steps.NewScopes(c, r.Kind, admin, m.pf.Version, r.Scopes, m.preset)
 	case steps.Review:
 		target := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user"}[r.Kind]
 		s = steps.NewReview(c, m.reviewContent(), m.flow.order, target)
@@ -235,5 +235,5 @@ func (m *Model) onRole(msg roleMsg) tea.Cmd {
 }
 
 func (m *Model) limits() token.Limits {
-	return token.Limits{CallerRole: m.caller, IsAdmin: m.pf.User.IsAdmin}
+	return token.Limits{CallerRole: m.caller, IsAdmin: m.pf.User.IsAdmin, Version: m.pf.Version}
 }

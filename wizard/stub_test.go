@@ -69,6 +69,9 @@ func (s *stub) CreateToken(_ context.Context, r token.Request) (*gitlab.NewToken
 	return &gitlab.NewToken{TokenInfo: gitlab.TokenInfo{ID: 58, Name: r.Name, ExpiresAt: r.ExpiresAt, Active: true},
 		Value: "glpat-ExampleExampleExample"}, nil
 }
+func (s *stub) RetryCreate(ctx context.Context, _ *gitlab.OutcomeUnknownError) (*gitlab.NewToken, error) {
+	return s.CreateToken(ctx, token.Request{})
+}
 func (s *stub) VerifyToken(context.Context, token.Secret, token.Request) gitlab.Verification {
 	return gitlab.Verification{Checks: []gitlab.Check{
 		{Name: "token accepted by GitLab", OK: true, Detail: "id 58, active=true"},

@@ -49,6 +49,9 @@ func startProgram(t *testing.T, cred string) (*program, *fake.Server) {
 // startOn runs the wizard signed in with the client options o.
 func startOn(t *testing.T, o gitlab.Options) *program {
 	t.Helper()
+	if o.OrphanWindow == 0 {
+		o.OrphanWindow = 200 * time.Millisecond // tests that need the real window set it
+	}
 	c, err := gitlab.New(o)
 	if err != nil {
 		t.Fatal(err)

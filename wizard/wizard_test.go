@@ -201,7 +201,8 @@ func TestCommitThen502OffersRevoke(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		d.key("enter")
 	}
-	if !strings.Contains(d.screen(), "GitLab did create token") || !strings.Contains(d.screen(), "x revoke") {
+	// The words may wrap anywhere between them: read the screen as one line.
+	if flat := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(flat, "GitLab did create token") || !strings.Contains(flat, "x revoke") {
 		t.Fatalf("orphan screen:\n%s", d.screen())
 	}
 	d.key("x")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ParseFault reads a fault written as METHOD:PATHSUFFIX:KIND[:STATUS_OR_SECONDS[:TIMES]],
@@ -13,11 +14,12 @@ import (
 func ParseFault(s string) (Fault, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) < 3 || len(parts) > 5 {
-		return Fault{}, fmt.Errorf("fault %q: want METHOD:PATHSUFFIX:KIND[:N[:TIMES]]", s)
+		return Fault{}, fmt.Errorf("fault %q: want METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (N: status, Retry-After seconds, delay seconds or MiB)", s)
 	}
 	f := Fault{Method: strings.ToUpper(parts[0]), PathSuffix: parts[1], Kind: FaultKind(parts[2])}
 	switch f.Kind {
-	case FaultStatus, FaultCommitThenStatus, FaultRateLimit, FaultReset, FaultCommitThenReset, FaultCommitThenHang:
+	case FaultStatus, FaultCommitThenStatus, FaultRateLimit, FaultReset, FaultCommitThenReset, FaultCommitThenHang,
+		FaultTimeoutThenCommit, FaultHugeBody, FaultGzipBomb, FaultEchoCredential:
 	default:
 		return Fault{}, fmt.Errorf("fault %q: unknown kind %q", s, parts[2])
 	}
@@ -26,9 +28,14 @@ func ParseFault(s string) (Fault, error) {
 		if err != nil {
 			return Fault{}, fmt.Errorf("fault %q: %q is not a number", s, parts[3])
 		}
-		if f.Kind == FaultRateLimit {
+		switch f.Kind {
+		case FaultRateLimit:
 			f.RetryAfter = n
-		} else {
+		case FaultTimeoutThenCommit:
+			f.Delay = time.Duration(n) * time.Second
+		case FaultHugeBody, FaultGzipBomb:
+			f.Size = int64(n) << 20
+		default:
 			f.Status = n
 		}
 	}

@@ -89,7 +89,7 @@ func (s *Server) createUserToken(c *ctx) {
 	if !ok {
 		return
 	}
-	t.ID, t.Value, t.UserID, t.CreatedAt = s.nextToken, newTokenValue(), u.ID, s.now()
+	t.ID, t.Value, t.UserID, t.CreatedAt = s.nextToken, s.tokenValue(), u.ID, s.now()
 	s.addToken(t)
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
 }
@@ -107,7 +107,7 @@ func (s *Server) createOwnToken(c *ctx) {
 	if !ok {
 		return
 	}
-	t.ID, t.Value, t.UserID, t.CreatedAt = s.nextToken, newTokenValue(), c.user.ID, s.now()
+	t.ID, t.Value, t.UserID, t.CreatedAt = s.nextToken, s.tokenValue(), c.user.ID, s.now()
 	s.addToken(t)
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
 }

@@ -7,12 +7,14 @@ package fake
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +39,11 @@ type Server struct {
 	autoDecide  *autoDecision
 	browserUser int
 	hostileJSON bool
-	adminMode   bool
+	// nullElements puts null elements into every JSON list answer.
+	nullElements bool
+	// nextValues are the values the next created or rotated tokens get.
+	nextValues []string
+	adminMode  bool
 	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).
 	deviceInterval int
 
@@ -121,18 +127,23 @@ func (s *Server) AddPersonalToken(uid int, name string, scopes []string, expires
 type ctx struct {
 	// hostile makes every JSON answer odd: nulls and fields nobody expects.
 	hostile bool
-	w       http.ResponseWriter
-	r       *http.Request
-	seg     []string
-	body    []byte
-	user    *User
-	tok     *Token
-	rec     *Recorded
+	// nulls puts null elements into every list answer.
+	nulls bool
+	w     http.ResponseWriter
+	r     *http.Request
+	seg   []string
+	body  []byte
+	user  *User
+	tok   *Token
+	rec   *Recorded
 }
 
 func (c *ctx) json(status int, v any) {
 	if c.hostile {
 		v = hostileJSON(v)
+	}
+	if c.nulls {
+		v = withNulls(v)
 	}
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(status)
@@ -170,14 +181,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if fault != nil && fault.Kind == FaultTimeoutThenCommit {
+		// The proxy's answer now; GitLab's work a little later, on its own.
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(fault.Status)
+		rec.Status = fault.Status
+		_, _ = w.Write([]byte("<html><body><h1>504 Gateway Time-out</h1></body></html>\n"))
+		late := r.Clone(context.Background())
+		go func() {
+			time.Sleep(fault.Delay)
+			s.route(&ctx{w: &discardWriter{header: http.Header{}}, r: late, body: body, rec: &Recorded{}})
+		}()
+		return
+	}
 	if fault != nil && !fault.Kind.commitsFirst() {
 		fault.apply(w, r, rec)
 		return
 	}
 	s.mu.Lock()
-	hostile := s.hostileJSON
+	hostile, nulls := s.hostileJSON, s.nullElements
 	s.mu.Unlock()
-	c := &ctx{w: w, r: r, body: body, rec: rec, hostile: hostile}
+	c := &ctx{w: w, r: r, body: body, rec: rec, hostile: hostile, nulls: nulls}
 	if fault != nil {
 		c.w = &discardWriter{header: http.Header{}}
 	}
@@ -446,6 +470,41 @@ func Start(seed string) (*Server, *httptest.Server, error) {
 		return nil, nil, err
 	}
 	return s, httptest.NewServer(s), nil
+}
+
+// SetNullElements makes every JSON list answer carry null elements (first
+// and last), as a broken proxy or a hostile server might.
+func (s *Server) SetNullElements(on bool) { s.mu.Lock(); s.nullElements = on; s.mu.Unlock() }
+
+// SetNextTokenValues makes the next created or rotated tokens get these
+// values, in order, instead of fresh glpat- ones: hostile values (escape
+// sequences, newlines, spaces) for the client's defences.
+func (s *Server) SetNextTokenValues(v ...string) {
+	s.mu.Lock()
+	s.nextValues = append(s.nextValues, v...)
+	s.mu.Unlock()
+}
+
+// tokenValue is the value of a token being made; s.mu is held.
+func (s *Server) tokenValue() string {
+	if len(s.nextValues) > 0 {
+		v := s.nextValues[0]
+		s.nextValues = s.nextValues[1:]
+		return v
+	}
+	return newTokenValue()
+}
+
+func withNulls(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice {
+		return v
+	}
+	out := []any{nil}
+	for i := 0; i < rv.Len(); i++ {
+		out = append(out, rv.Index(i).Interface())
+	}
+	return append(out, nil)
 }
 
 // SetHostileJSON makes every JSON answer odd, as a broken or hostile server

@@ -301,7 +301,7 @@ func (s *Server) createResourceToken(c *ctx) {
 	}
 	bot := s.addUser(User{ID: s.nextUser, Username: fmt.Sprintf("%s_%d_bot_%s", res.kind, res.id, randomHex(16)), Name: name, Bot: true})
 	s.addMember(res, bot.ID, level)
-	t := &Token{ID: s.nextToken, Name: name, Description: desc, Value: newTokenValue(), UserID: bot.ID, Scopes: scopes,
+	t := &Token{ID: s.nextToken, Name: name, Description: desc, Value: s.tokenValue(), UserID: bot.ID, Scopes: scopes,
 		ExpiresAt: expires, CreatedAt: s.now(), Resource: res.key, AccessLevel: level}
 	s.addToken(*t)
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
@@ -406,7 +406,7 @@ func (s *Server) rotateResourceToken(c *ctx) {
 	}
 	t.Revoked = true
 	n := *t
-	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt = s.nextToken, newTokenValue(), expires, s.now(), false, nil
+	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt = s.nextToken, s.tokenValue(), expires, s.now(), false, nil
 	s.addToken(n)
 	c.json(200, s.tokenJSON(s.tokens[n.ID], true))
 }

@@ -314,7 +314,7 @@ func (s *Server) patPage(c *ctx) {
 		c.json(422, map[string]any{"errors": []string{strings.TrimPrefix(msg, "400 Bad request - ")}})
 		return
 	}
-	t := Token{ID: s.nextToken, Name: name, Description: v.Get("description"), Value: newTokenValue(), UserID: u.ID,
+	t := Token{ID: s.nextToken, Name: name, Description: v.Get("description"), Value: s.tokenValue(), UserID: u.ID,
 		Scopes: scopes, ExpiresAt: expires, CreatedAt: s.now()}
 	s.addToken(t)
 	if strings.Contains(c.r.Header.Get("Accept"), "text/html") {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"gitlab-token-wizard/token"
 )
@@ -49,4 +51,44 @@ func Free(path string) error {
 		return fmt.Errorf("%s: the folder %s does not exist", path, dir)
 	}
 	return nil
+}
+
+// WriteSomewhere writes the secret to path or, when that fails (the file
+// appeared meanwhile, the folder went away or is read-only), to a new file
+// with a unique name beside it, else to a new private folder (mode 0700) in
+// the system's temporary folder. It returns where the secret went. A token
+// that exists must land in a file the user can find, never fall back to a
+// terminal.
+func WriteSomewhere(path string, v token.Secret) (string, error) {
+	first := Write(path, v)
+	if first == nil {
+		return path, nil
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	if stem == "" {
+		stem = "gitlab-token"
+	}
+	for i := 1; i <= 20; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("%s-%d%s", stem, i, ext))
+		if err := Write(p, v); err == nil {
+			return p, nil
+		} else if !errors.Is(err, ErrExists) {
+			break // the folder itself fails: try a private one
+		}
+	}
+	tmp, err := os.MkdirTemp("", "gitlab-token-")
+	if err != nil {
+		return "", fmt.Errorf("%v; and no temporary folder: %w", first, err)
+	}
+	p := filepath.Join(tmp, stem+ext)
+	if err := Write(p, v); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("%v; and %s: %w", first, p, err)
+	}
+	return p, nil
 }

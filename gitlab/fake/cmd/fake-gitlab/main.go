@@ -31,6 +31,7 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay every response by this much")
 	urlFile := flag.String("url-file", "", "also write the URL to this file (for scripts)")
 	browserUser := flag.Int("browser-user", 0, "sign browsers without a session in as this user id (2 is alice), so the web form links work")
+	nulls := flag.Bool("null-elements", false, "put null elements into every JSON list answer (a broken proxy or hostile server)")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
 	flag.Parse()
@@ -42,6 +43,7 @@ func main() {
 	}
 	srv.SetLatency(*latency)
 	srv.SetBrowserUser(*browserUser)
+	srv.SetNullElements(*nulls)
 	for _, s := range faults {
 		f, err := fake.ParseFault(s)
 		if err != nil {

@@ -1,0 +1,479 @@
+package gitlab
+
+// Issue 9's attacks, each at the layer whose fix defeats it: the one HTTP
+// client (redirects, body limits, waits), the adapter's decoding (nulls,
+// token values), the outcome check (late commits, several candidates) and
+// the scrubber (echoed credentials).
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/internal/termcheck"
+	"gitlab-token-wizard/token"
+)
+
+// elsewhere is another origin that counts what reaches it.
+func elsewhere(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":1,"username":"mallory"}`))
+	}))
+	t.Cleanup(ts.Close)
+	return ts, &hits
+}
+
+func TestRedirectsAreRefused(t *testing.T) {
+	other, hits := elsewhere(t)
+	for _, tt := range []struct {
+		name, method, suffix string
+		status               int
+		call                 func(*Client) error
+	}{
+		{"302 on GET /user", "GET", "/user", 302, func(c *Client) error { _, err := c.Preflight(context.Background()); return err }},
+		{"307 on the create", "POST", "/access_tokens", 307, func(c *Client) error { _, err := c.CreateToken(context.Background(), jiraRead()); return err }},
+		{"301 on a search", "GET", "/projects", 301, func(c *Client) error {
+			_, err := c.SearchProjects(context.Background(), "web", 20, token.RoleMaintainer)
+			return err
+		}},
+		{"308 on the verification with the new token", "GET", "/personal_access_tokens/self", 308, func(c *Client) error {
+			v := c.VerifyToken(context.Background(), "glpat-aaaaaaaaaaaaaaaaaaaa", jiraRead())
+			if v.OK() {
+				return nil
+			}
+			return errors.New(strings.Join(v.Problems(), "; "))
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, fake.MaintainerToken)
+			hits.Store(0)
+			srv.AddFault(fake.Fault{Method: tt.method, PathSuffix: tt.suffix, Kind: fake.FaultRedirect, Status: tt.status, Location: other.URL + "/api/v4" + tt.suffix})
+			err := tt.call(c)
+			if err == nil {
+				t.Fatal("the redirect was followed")
+			}
+			if hits.Load() != 0 {
+				t.Fatalf("%d request(s) reached the other origin", hits.Load())
+			}
+			msg := err.Error()
+			for _, want := range []string{c.BaseURL(), other.URL, "nothing was sent there", "check --host"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message lacks %q: %s", want, msg)
+				}
+			}
+			if tt.method == "POST" {
+				if n := srv.CountRequests("POST", tt.suffix); n != 1 || len(srv.Tokens("project:100")) != 0 {
+					t.Fatalf("POSTs %d, tokens %d", n, len(srv.Tokens("project:100")))
+				}
+			}
+		})
+	}
+}
+
+// A same-host redirect that changes the scheme (https -> http) or the port
+// would still move the credential; every redirect is refused.
+func TestRedirectToSameHostOtherSchemeIsRefused(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	target := strings.Replace(c.BaseURL(), "http://", "https://", 1) + "/api/v4/user"
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/user", Kind: fake.FaultRedirect, Location: target})
+	_, err := c.Preflight(context.Background())
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeRedirect || !strings.Contains(err.Error(), target) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDeviceSignInRefusesRedirectsAndForeignAddresses(t *testing.T) {
+	other, hits := elsewhere(t)
+	t.Run("307 on /oauth/token", func(t *testing.T) {
+		srv, ts, err := fake.Start("demo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ts.Close)
+		srv.SetDeviceInterval(1)
+		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/oauth/token", Kind: fake.FaultRedirect, Location: other.URL + "/oauth/token"})
+		_, err = DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: fake.DemoOAuthClientID, Scopes: []string{"api"},
+			Prompt: func(d DeviceCode) {}})
+		if err == nil || hits.Load() != 0 || !strings.Contains(err.Error(), "redirect") {
+			t.Fatalf("err = %v, hits elsewhere %d", err, hits.Load())
+		}
+	})
+	t.Run("verification address on another site", func(t *testing.T) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"device_code": "dc", "user_code": "ABCD-EFGH",
+				"verification_uri": other.URL + "/oauth/device", "expires_in": 300, "interval": 5})
+		}))
+		t.Cleanup(ts.Close)
+		prompted := false
+		_, err := DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, ClientID: "x", Scopes: []string{"api"},
+			Prompt: func(d DeviceCode) { prompted = true }})
+		if err == nil || prompted || !strings.Contains(err.Error(), "it was not opened") {
+			t.Fatalf("err = %v, prompted %v", err, prompted)
+		}
+	})
+}
+
+func TestResponseBodiesAreBounded(t *testing.T) {
+	for _, f := range []fake.Fault{
+		{Method: "GET", PathSuffix: "/user", Kind: fake.FaultHugeBody, Size: 400 << 20},
+		{Method: "GET", PathSuffix: "/user", Kind: fake.FaultHugeBody, Size: 400 << 20, DeclareLength: true},
+		{Method: "GET", PathSuffix: "/user", Kind: fake.FaultGzipBomb, Size: 400 << 20},
+		{Method: "GET", PathSuffix: "/projects", Kind: fake.FaultHugeBody, Size: 45 << 20},
+	} {
+		t.Run(fmt.Sprintf("%s %d MiB length=%v", f.Kind, f.Size>>20, f.DeclareLength), func(t *testing.T) {
+			srv, c := setup(t, fake.MaintainerToken)
+			srv.AddFault(f)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			var err error
+			if f.PathSuffix == "/projects" {
+				_, err = c.SearchProjects(context.Background(), "", 20, token.RoleMaintainer)
+			} else {
+				_, err = c.Preflight(context.Background())
+			}
+			runtime.ReadMemStats(&after)
+			var e *Error
+			if !errors.As(err, &e) || e.Code != CodeTooLarge || !strings.Contains(err.Error(), "larger than 4 MiB") {
+				t.Fatalf("err = %v", err)
+			}
+			// Reading stopped at the limit: a few times the limit at most was
+			// allocated, not the hundreds of MiB that were offered.
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+				t.Fatalf("allocated %d MiB for a refused answer", grew>>20)
+			}
+		})
+	}
+}
+
+func TestDebugLogNeverFailsTheRun(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	// A valid answer of 3 MiB: within the body limit, far above what the
+	// log keeps of a body.
+	var ps []map[string]any
+	for i := 0; i < 100; i++ {
+		ps = append(ps, map[string]any{"id": i + 1, "path_with_namespace": fmt.Sprintf("big/p%d", i), "description": strings.Repeat("d", 30<<10)})
+	}
+	big, _ := json.Marshal(ps)
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/projects", Kind: fake.FaultStatus, Status: 200, Body: string(big)})
+	var log strings.Builder
+	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, Debug: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.SearchProjects(context.Background(), "", 100, token.RoleMaintainer)
+	if err != nil || len(got) != 100 {
+		t.Fatalf("search with --debug: %d projects, %v", len(got), err)
+	}
+	if !strings.Contains(log.String(), "log cut after 64 KiB; the program reads on") {
+		t.Fatalf("the log does not say it was cut:\n%.500s", log.String())
+	}
+}
+
+func TestDebugRedactsAnyBodyShape(t *testing.T) {
+	secret := "zq7Kx0oPlainLookingSecret1" // not token-shaped: only its field gives it away
+	for _, body := range []string{
+		`{"id":5,"token":"` + secret + `"} trailing garbage`,
+		`{"id":5,"token":"` + secret,
+		`[{"token":"` + secret + `"},`,
+		`token=` + secret + `&x=1`,
+		`{"nested":{"access_token":"` + secret + `"}}`,
+		`{"token":{"value":"` + secret + `"}}`,
+	} {
+		d := newDebugLog(nil, nil, nil)
+		out := d.scrubText(d.redactBody([]byte(body), "application/json") + " later mention " + secret)
+		if strings.Contains(out, secret) {
+			t.Errorf("%q: the secret survives: %s", body, out)
+		}
+	}
+}
+
+func TestRateLimitWaitsAreBoundedAndSaidAloud(t *testing.T) {
+	t.Run("far-future reset, no Retry-After", func(t *testing.T) {
+		srv, c := setup(t, fake.MaintainerToken)
+		slept := time.Duration(0)
+		c.sleep = func(_ context.Context, d time.Duration) error { slept += d; return nil }
+		srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/user", Kind: fake.FaultRateLimit, RetryAfter: 1, ResetAfter: 30 * 24 * 3600, OmitRetryAfter: true})
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_, err := c.Preflight(ctx)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeRateLimited || ctx.Err() != nil {
+			t.Fatalf("err = %v (ctx %v)", err, ctx.Err())
+		}
+		if n := srv.CountRequests("GET", "/api/v4/user"); n != 1 {
+			t.Fatalf("GET /user sent %d times: a month's wait was taken up", n)
+		}
+	})
+	t.Run("a short wait is taken once and announced", func(t *testing.T) {
+		srv, ts, err := fake.Start("demo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ts.Close)
+		var said []string
+		c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, MaxRateLimitWait: 5 * time.Second, Notify: func(s string) { said = append(said, s) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/user", Kind: fake.FaultRateLimit, RetryAfter: 1, Times: 1})
+		if _, err := c.Preflight(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if len(said) != 1 || !strings.Contains(said[0], "waiting 1s") || !strings.Contains(said[0], "never more than 5s") {
+			t.Fatalf("said %q", said)
+		}
+	})
+}
+
+// Nulls in every list the adapter reads, and null objects: nothing panics,
+// nulls are skipped, and a create whose answer is null is resolved by the
+// orphan check.
+func TestNullsDoNotCrash(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	srv.SetNullElements(true)
+	ctx := context.Background()
+	pf, err := c.Preflight(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps, err := c.SearchProjects(ctx, "web", 20, token.RoleMaintainer); err != nil || len(ps) == 0 {
+		t.Fatalf("projects %v %v", ps, err)
+	}
+	if _, err := c.SearchGroups(ctx, "", 20, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SearchUsers(ctx, "", 20); err != nil {
+		t.Fatal(err)
+	}
+	r := jiraRead()
+	nt, err := c.CreateToken(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := c.ListTokens(ctx, r, ""); err != nil || len(ts) == 0 {
+		t.Fatalf("list %v %v", ts, err)
+	}
+	if v := c.VerifyToken(ctx, nt.Value, r); !v.OK() {
+		t.Fatalf("verification with null elements: %v", v.Problems())
+	}
+	if _, err := c.CallerRole(ctx, pf, token.KindProject, Project{Path: "acme/web"}); err != nil {
+		t.Fatal(err)
+	}
+	// null objects
+	srv.SetNullElements(false)
+	for _, suffix := range []string{"/api/v4/user", "/personal_access_tokens/self"} {
+		srv.AddFault(fake.Fault{Method: "GET", PathSuffix: suffix, Kind: fake.FaultStatus, Status: 200, Body: "null", Times: 1})
+		if _, err := c.Preflight(ctx); err == nil || !strings.Contains(err.Error(), "not with the JSON GitLab sends") {
+			t.Fatalf("null %s: %v", suffix, err)
+		}
+	}
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/repository/commits", Kind: fake.FaultStatus, Status: 200, Body: "[null]"})
+	if v := c.VerifyToken(ctx, nt.Value, r); !v.OK() {
+		t.Fatalf("[null] commits: %v", v.Problems())
+	}
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/personal_access_tokens/self", Kind: fake.FaultStatus, Status: 200, Body: "null", Times: 1})
+	if v := c.VerifyToken(ctx, nt.Value, r); v.OK() || len(v.Checks) == 0 {
+		t.Fatalf("a null self record passed: %+v", v)
+	}
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 201, Body: "null", Times: 1})
+	r.Name = "null answer"
+	_, err = c.CreateToken(ctx, r)
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Orphan == nil || ou.Orphan.Name != "null answer" {
+		t.Fatalf("null create answer: %v", err)
+	}
+}
+
+func TestImplausibleTokenValuesAreNeverHandedOut(t *testing.T) {
+	for _, v := range []string{
+		"\x1b]0;pwned\x07glpat-aaaaaaaaaaaaaaaaaaaa",
+		"glpat-aaaaaaaaaaaaaaaaaaaa\nrm -rf ~",
+		"glpat-aaaa aaaaaaaaaaaaaaaa",
+		"\u202eglpat-aaaaaaaaaaaaaaaaaaaa",
+		strings.Repeat("a", 5000),
+		"",
+		`glpat-"quoted"`,
+	} {
+		t.Run(fmt.Sprintf("%.20q", v), func(t *testing.T) {
+			srv, c := setup(t, fake.MaintainerToken)
+			srv.SetNextTokenValues(v)
+			nt, err := c.CreateToken(context.Background(), jiraRead())
+			var ou *OutcomeUnknownError
+			if nt != nil || !errors.As(err, &ou) || !ou.Certain || ou.Orphan == nil || ou.Orphan.ID == 0 {
+				t.Fatalf("nt %v, err %v", nt, err)
+			}
+			if v != "" && strings.Contains(err.Error(), v) {
+				t.Fatal("the value is in the error")
+			}
+			if p := termcheck.Problem(err.Error()); p != "" {
+				t.Fatal(p)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("GitLab did create token %d", ou.Orphan.ID)) || !strings.Contains(err.Error(), "not printed, copied or saved") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestMaskedShowsNoSecretCharacter(t *testing.T) {
+	for _, v := range []token.Secret{"glpat-abcdefghijklmnopqrst", "\x1b]0;x\x07-abcdefghijklmnop", "mycorp-abcdefghijklmnop", "abcdefghij-klmnopqrstu", "glpat-short"} {
+		m := v.Masked()
+		rest := strings.TrimPrefix(string(v), "glpat-")
+		if strings.ContainsAny(m, "\x1b\x07") || strings.Contains(m, rest[:4]) {
+			t.Errorf("Masked(%q) = %q", v, m)
+		}
+	}
+}
+
+func TestLateCommitAfterGatewayTimeoutIsFound(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	var said []string
+	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: 4 * time.Second, Notify: func(s string) { said = append(said, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultTimeoutThenCommit, Delay: 2 * time.Second})
+	_, err = c.CreateToken(context.Background(), jiraRead())
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Orphan == nil || !strings.Contains(err.Error(), "504") {
+		t.Fatalf("the late token was not found: %v", err)
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "checking for up to 4s") {
+		t.Fatalf("progress not said: %q", said)
+	}
+}
+
+// The user's retry after a lost answer looks first: a token that appeared
+// meanwhile is reported, and no second create is sent.
+func TestRetryCreateLooksBeforeSending(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultTimeoutThenCommit, Delay: 300 * time.Millisecond, Times: 1})
+	_, err = c.CreateToken(context.Background(), jiraRead())
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || !ou.NothingFound() {
+		t.Fatalf("err = %v", err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(srv.Tokens("project:100")) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the late commit never happened")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, err = c.RetryCreate(context.Background(), ou)
+	var again *OutcomeUnknownError
+	if !errors.As(err, &again) || again.Orphan == nil || srv.CountRequests("POST", "/access_tokens") != 1 {
+		t.Fatalf("retry: %v, POSTs %d", err, srv.CountRequests("POST", "/access_tokens"))
+	}
+	// With nothing there, the retry creates exactly once.
+	srv.ClearFaults()
+	if err := c.RevokeToken(context.Background(), jiraRead(), again.Orphan.ID); err != nil {
+		t.Fatal(err)
+	}
+	nt, err := c.RetryCreate(context.Background(), ou)
+	if err != nil || nt == nil || srv.CountRequests("POST", "/access_tokens") != 2 {
+		t.Fatalf("retry after revoking: %v", err)
+	}
+}
+
+// Two runs creating the same name at once: each may see the other's token.
+// The report lists both and claims neither.
+func TestSeveralCandidatesAreListedNotClaimed(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	r := jiraRead()
+	other, err := New(Options{Host: c.BaseURL(), Token: fake.MaintainerToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The "other run" creates its token while ours waits for a lost answer.
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	done := make(chan error)
+	go func() {
+		_, err := other.CreateToken(context.Background(), r)
+		done <- err
+	}()
+	if err := <-done; err == nil {
+		t.Fatal("the first create should have met the 502")
+	}
+	// Now ours: its own create is lost too, and two tokens with the name
+	// appeared since its "before" list... the other run's and its own.
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	out := &OutcomeUnknownError{req: r, start: time.Now().Add(-time.Minute), before: map[int64]bool{}}
+	_, err = c.createOnce(context.Background(), r)
+	if err == nil {
+		t.Fatal("want the 502")
+	}
+	_ = c.orphanCheck(context.Background(), out)
+	if len(out.Candidates) != 2 || out.Orphan != nil {
+		t.Fatalf("candidates %d, orphan %v", len(out.Candidates), out.Orphan)
+	}
+	msg := out.Error()
+	if !strings.Contains(msg, "2 tokens named") || strings.Contains(msg, "did create") {
+		t.Fatalf("message: %s", msg)
+	}
+}
+
+func TestEchoedCredentialIsScrubbed(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultEchoCredential})
+	_, err := c.CreateToken(context.Background(), jiraRead())
+	if err == nil || strings.Contains(err.Error(), fake.MaintainerToken) || !strings.Contains(err.Error(), "[REDACTED]") {
+		t.Fatalf("err = %v", err)
+	}
+	var e *Error
+	if errors.As(err, &e) && strings.Contains(e.ServerMessage, fake.MaintainerToken) {
+		t.Fatal("ServerMessage holds the credential")
+	}
+}
+
+func TestCAFileMustBeASmallRegularFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	big := filepath.Join(dir, "big.pem")
+	if err := os.WriteFile(big, make([]byte, 2<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{fifo: "not a regular file", dir: "not a regular file", big: "more than a certificate bundle"} {
+		_, err := New(Options{Host: "https://gitlab.example.com", Token: "x", CAFile: path})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", filepath.Base(path), err, want)
+		}
+	}
+}
