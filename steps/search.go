@@ -233,6 +233,9 @@ func (s *SearchStep) render() *doc {
 	switch {
 	case s.err != "":
 		d.text(st.Error, s.err)
+		if len(s.results) > 0 {
+			d.blank()
+		}
 	case s.loading && len(s.results) == 0:
 		d.text(st.Subtle, "searching…")
 	case len(s.results) == 0:
