@@ -133,3 +133,22 @@ func TestAccessibleCtrlCAtTheFirstPrompt(t *testing.T) {
 		t.Fatalf("after ctrl+c:\n%s", all)
 	}
 }
+
+// Ctrl+C at the hidden paste prompt (echo off while it waits): exit 130,
+// and the terminal's echo is back.
+func TestAccessibleCtrlCAtTheHiddenPrompt(t *testing.T) {
+	tt := startTerm(t, t.TempDir(), 100, 40, "env TERM=dumb "+bin+" --demo"+ttyState)
+	tt.wait("What is the token for?")
+	tt.keys("Enter")
+	tt.wait("Which kind of token?")
+	tt.keys("3", "Enter")
+	tt.wait("Which project will Jira read?")
+	tt.keys("-l", "acme/web")
+	tt.keys("Enter")
+	tt.wait("Paste the new token (it is not shown)")
+	tt.keys("C-c")
+	all := restored(t, tt)
+	if !strings.Contains(all, "EXIT=130") || !strings.Contains(all, "no token was checked") {
+		t.Fatalf("after ctrl+c:\n%s", all)
+	}
+}
