@@ -171,7 +171,7 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 		if req.Kind == token.KindPersonal {
 			return nil
 		}
-		checked, err := checkTarget(ctx, p.out, s, pf, req)
+		checked, err := checkTarget(ctx, p.out, s, *req, time.Now())
 		var ee *ExitError
 		if errors.As(err, &ee) && ee.Code == ExitRefused {
 			p.say("%v\nChoose another.", err)

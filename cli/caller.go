@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -32,80 +33,61 @@ func afterCreate(ctx context.Context, w io.Writer, s *session, pf gitlab.Preflig
 	}
 }
 
-// checkCaller runs the pre-flight and checkTarget, so that a refusal comes
-// before anything is sent.
-func checkCaller(ctx context.Context, w io.Writer, s *session, req *token.Request, now time.Time) (gitlab.Preflight, token.Limits, error) {
-	pf, err := s.client.Preflight(ctx)
+// decide reads every fact the request depends on in one round of
+// concurrent requests (gitlab.Gather) and judges them with token.Decide,
+// the rule the wizard shares, so that a refusal comes before anything is
+// sent. It resolves a personal token's owner into req.
+func decide(ctx context.Context, w io.Writer, s *session, req *token.Request, now time.Time, maxLifetime int) (gitlab.Gathered, token.Decision, error) {
+	g, err := s.client.Gather(ctx, *req)
 	if err != nil {
-		return pf, token.Limits{}, apiExit(ctx, err)
+		return g, token.Decision{}, apiExit(ctx, err)
 	}
-	if err := pf.CheckCanCreate(now); err != nil {
-		return pf, token.Limits{}, &ExitError{Code: ExitRefused, Err: fmt.Errorf("%w (nothing was sent)", err)}
-	}
-	limits, err := checkTarget(ctx, w, s, pf, req)
-	return pf, limits, err
-}
-
-// checkTarget makes the checks GitLab would make on the target: the caller's
-// role on it (a role above it is refused), Maintainer for project tokens and
-// Owner for group tokens, the namespace's plan on GitLab.com, and
-// administrator rights for personal tokens, whose owner it resolves.
-func checkTarget(ctx context.Context, w io.Writer, s *session, pf gitlab.Preflight, req *token.Request) (token.Limits, error) {
-	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
 	if req.Kind == token.KindPersonal {
-		if !pf.User.IsAdmin {
-			link := gitlab.PATFormURL(s.host, pf.Version, req.Name, req.Description, req.Scopes)
-			return limits, exitf(ExitRefused, "GitLab lets only administrators create personal access tokens through the API, and %s is not one (nothing was sent).\n"+
-				"  Create it in GitLab's form, prefilled: %s\n  then check it with: gitlab-token-wizard check --project GROUP/PROJECT < token-file\n"+
-				"  or use a project token instead: --project GROUP/PROJECT", pf.User.Username, link)
-		}
-		if req.PersonalUser() == token.Me {
-			req.UserID = pf.User.ID
-			return limits, nil
-		}
-		u, err := s.client.FindUser(ctx, req.PersonalUser())
-		if err != nil {
-			return limits, apiExit(ctx, err)
-		}
-		if u.Bot {
-			return limits, exitf(ExitInvalid, "@%s is a bot user (behind a project or group token): choose a person or a service account (nothing was sent)", u.Username)
-		}
-		req.UserID = u.ID
-		fmt.Fprintf(w, "Personal token for @%s (%s), user id %d.\n", u.Username, u.Name, u.ID)
-		return limits, nil
+		req.UserID = g.Owner.ID
 	}
-	target, err := s.client.GetTarget(ctx, req.Kind, req.Target)
+	d, err := token.Decide(*req, g.Facts(), now, maxLifetime)
 	if err != nil {
-		return limits, apiExit(ctx, err)
+		return g, d, refused(s, g, *req, err)
 	}
-	if limits.CallerRole, err = s.client.CallerRole(ctx, pf, req.Kind, target); err != nil {
-		return limits, apiExit(ctx, err)
+	if req.Kind == token.KindPersonal && req.PersonalUser() != token.Me {
+		fmt.Fprintf(w, "Personal token for @%s (%s), user id %d.\n", g.Owner.Username, g.Owner.Name, g.Owner.ID)
 	}
-	need := token.RoleMaintainer
-	if req.Kind == token.KindGroup {
-		need = token.RoleOwner
+	for _, m := range d.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", m)
 	}
-	if !pf.User.IsAdmin && limits.CallerRole < need {
-		if req.Kind == token.KindGroup {
-			return limits, exitf(ExitRefused, "you (%s) are %s on group %s; group access tokens need Owner (nothing was sent): ask an Owner of %s, or make a project token for each project (--project)",
-				pf.User.Username, roleOrNone(limits.CallerRole), target.Path, target.Path)
-		}
-		return limits, exitf(ExitRefused, "you (%s) are %s on %s; creating project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token (nothing was sent)",
-			pf.User.Username, roleOrNone(limits.CallerRole), target.Path)
-	}
-	plan, err := s.client.NamespacePlan(ctx, target.Path)
-	if err != nil {
-		return limits, apiExit(ctx, err)
-	}
-	if err := token.CheckPlan(req.Kind, plan.Name, plan.Trial); err != nil {
-		return limits, exitf(ExitRefused, "no %s token for %s: %v (nothing was sent)", req.Kind, target.Path, err)
-	}
-	return limits, nil
+	return g, d, nil
 }
 
-func roleOrNone(r token.Role) string {
-	if r == token.RoleNone {
-		return "not a member"
+// refused turns Decide's verdict into an exit: a *token.Refusal is exit 3
+// (rights, credential, instance), anything else invalid input (exit 2).
+func refused(s *session, g gitlab.Gathered, req token.Request, err error) error {
+	var rf *token.Refusal
+	if !errors.As(err, &rf) {
+		return invalid(err)
 	}
-	return r.Title()
+	if rf.Reason == token.ReasonAdminOnly {
+		link := gitlab.PATFormURL(s.host, g.Preflight.Version, req.Name, req.Description, req.Scopes)
+		return exitf(ExitRefused, "%s (nothing was sent).\n"+
+			"  Create it in GitLab's form, prefilled: %s\n  then check it with: gitlab-token-wizard check --project GROUP/PROJECT < token-file\n"+
+			"  or use a project token instead: --project GROUP/PROJECT", rf.Message, link)
+	}
+	return exitf(ExitRefused, "%s (nothing was sent)", rf.Message)
+}
+
+// checkTarget makes the checks GitLab would make on the target of a request
+// whose other fields are not chosen yet (the accessible mode asks for the
+// target first): the credential, the caller's rights, the plan. It returns
+// the limits the rest of the request must keep.
+func checkTarget(ctx context.Context, w io.Writer, s *session, req token.Request, now time.Time) (token.Limits, error) {
+	g, err := s.client.Gather(ctx, req)
+	if err != nil {
+		return token.Limits{}, apiExit(ctx, err)
+	}
+	if err := token.CheckRights(req, g.Facts(), now); err != nil {
+		return token.Limits{}, refused(s, g, req, err)
+	}
+	if req.Kind == token.KindPersonal && req.PersonalUser() != token.Me {
+		fmt.Fprintf(w, "Personal token for @%s (%s), user id %d.\n", g.Owner.Username, g.Owner.Name, g.Owner.ID)
+	}
+	return g.Facts().Limits(0), nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
@@ -34,6 +35,7 @@ type createOpts struct {
 	noVerify    bool
 	save        string
 	showToken   bool
+	maxLifetime int
 }
 
 func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
@@ -89,7 +91,15 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
 	f.StringVar(&o.save, "save", "", "write the token to this new file (mode 0600) instead of stdout")
 	f.BoolVar(&o.showToken, "show-token", false, "print the token even when stdout is a terminal (it then stays in the scrollback)")
+	o.registerMaxLifetime(f)
 	return cmd
+}
+
+// registerMaxLifetime adds --max-lifetime: what the instance allows, when
+// the tool cannot read it (only administrators may) and it is not GitLab's
+// default of 365 days.
+func (o *createOpts) registerMaxLifetime(f *pflag.FlagSet) {
+	f.IntVar(&o.maxLifetime, "max-lifetime", 0, "the instance's maximum token lifetime in days, when not GitLab's default of 365 (e.g. 400 with buffered expiry); administrators' instances report it themselves")
 }
 
 // request builds the token.Request from flags; explicit flags win over the preset.
@@ -205,7 +215,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if err != nil {
 		return invalid(err)
 	}
-	if err := req.Validate(token.Limits{}, now); err != nil {
+	if err := req.Validate(token.Limits{MaxLifetimeDays: o.maxLifetime}, now); err != nil {
 		return invalid(err)
 	}
 	if err := o.checkDestination(env); err != nil {
@@ -220,13 +230,11 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if s.demo {
 		fmt.Fprintln(w, "DEMO: using the built-in GitLab stand-in, signed in as alice (Maintainer). Nothing real is created.")
 	}
-	pf, limits, err := checkCaller(ctx, w, s, &req, now)
+	facts, _, err := decide(ctx, w, s, &req, now, o.maxLifetime)
 	if err != nil {
 		return err
 	}
-	if err := req.Validate(limits, now); err != nil {
-		return invalid(err)
-	}
+	pf := facts.Preflight
 	printPlan(w, req, s.host, now, defaulted)
 	if o.dryRun {
 		fmt.Fprintln(w, "Dry run: nothing was created. The request, as curl:")
@@ -234,7 +242,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		return nil
 	}
 	fmt.Fprintln(w, "Creating the token… (sent once; never retried on its own)")
-	nt, err := s.client.CreateToken(ctx, req)
+	nt, err := s.client.CreateKnowing(ctx, req, facts.Existing)
 	if err != nil {
 		printOrphans(w, s.host, req, err)
 		return apiExit(ctx, err)

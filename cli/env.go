@@ -30,7 +30,10 @@ const (
 	ExitUnknown = 4
 	// ExitUnverified: the token was created and delivered, but using it
 	// failed a verification check (the FAIL lines say which).
-	ExitUnverified  = 5
+	ExitUnverified = 5
+	// ExitAttention: audit found a token that needs attention (expiring, or
+	// a finding at or above --fail-on).
+	ExitAttention   = 6
 	ExitInterrupted = 130
 )
 

@@ -29,6 +29,7 @@ type globalFlags struct {
 	oauthID    string
 	debug      string
 	accessible bool
+	gitlabCom  bool
 	// debugLog is the open --debug file, shared by every client of the run.
 	debugLog io.Writer
 	// quiet keeps clients from printing progress on stderr (the wizard owns the screen).
@@ -45,6 +46,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
 	f.BoolVar(&g.accessible, "accessible", false, "ask one question per line instead of drawing the screen (screen readers, simple terminals; env ACCESSIBLE)")
 	f.StringVar(&g.debug, "debug", "", "write a log of every request and response, secrets removed, to this new file (mode 0600)")
+	f.BoolVar(&g.gitlabCom, "gitlab-com", false, "treat the instance as GitLab.com, where a namespace's plan decides whether project and group tokens exist (automatic for gitlab.com; use it behind a proxy with another name)")
 	f.StringVar(&g.oauthID, "oauth-client-id", "", "sign in in the browser with OAuth (device flow) using this application id (env GITLAB_OAUTH_CLIENT_ID)")
 }
 
@@ -76,6 +78,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 			return nil, err
 		}
 		srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
+		g.gitlabCom = true    // the demo's namespaces have GitLab.com plans (widgets is on Free)
 		s.stop, s.demo, s.host, cred, s.source = ts.Close, true, ts.URL, fake.MaintainerToken, "the demo"
 	} else {
 		var err error
@@ -190,7 +193,7 @@ func (g *globalFlags) newClient(env Env, host string, cred token.Secret) (*gitla
 func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool) (*gitlab.Client, error) {
 	o := gitlab.Options{Host: host, Token: cred, OAuth: oauth, Timeout: g.timeout, CAFile: g.caFile,
 		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now, Proxy: gitlab.ProxyFromEnv(env.Getenv),
-		Scrub: env.scrub, OrphanWindow: env.OrphanWindow}
+		Scrub: env.scrub, OrphanWindow: env.OrphanWindow, GitLabCom: g.gitlabCom}
 	if !g.quiet {
 		o.Notify = func(s string) { fmt.Fprintln(env.Err, s) }
 	}
@@ -220,7 +223,8 @@ Run it with no arguments for the interactive wizard, or use "create" in scripts.
 	root.SetErr(env.Err)
 	g.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWizard(ctx, env, g) }
-	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g))
+	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g),
+		newAuditCommand(ctx, env, g))
 	return root
 }
 
@@ -251,7 +255,10 @@ func Execute(ctx context.Context, env Env, args []string) (code int) {
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
-		fmt.Fprintln(env.Err, "error:", safeLines(ee.Err.Error()))
+		// An empty message: the output already said why (audit's exit 6).
+		if msg := ee.Err.Error(); msg != "" {
+			fmt.Fprintln(env.Err, "error:", safeLines(msg))
+		}
 		return ee.Code
 	}
 	if interrupted(ctx, err) {

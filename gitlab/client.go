@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -57,6 +58,10 @@ type Options struct {
 	// Notify, when set, is told of waits and checks a person should hear
 	// about ("GitLab asks to wait 20 s"), as they start.
 	Notify func(string)
+	// GitLabCom makes the client treat the instance as GitLab.com, where the
+	// namespace's plan decides whether project and group tokens exist (the
+	// host gitlab.com is recognised without it; --demo sets it).
+	GitLabCom bool
 	// OrphanWindow is how long the check after an ambiguous create or rotate
 	// keeps looking for the token it may have made (default 6 s).
 	OrphanWindow time.Duration
@@ -73,6 +78,11 @@ type Client struct {
 	now     func() time.Time
 	sleep   func(context.Context, time.Duration) error
 	newAuth func(token.Secret) (*gl.Client, error)
+	// credentialOK is set once a pre-flight proved the credential works:
+	// a 401 after that is GitLab's answer to a caller without rights.
+	credentialOK atomic.Bool
+	// version is the instance's, once a pre-flight read it.
+	version atomic.Value
 }
 
 // New builds a Client. It fails on a bad host or CA file, before any request.

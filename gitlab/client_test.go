@@ -128,7 +128,7 @@ func TestCreateRefusals(t *testing.T) {
 		text  string
 	}{
 		{"owner by maintainer", func(r *token.Request) { r.Role = token.RoleOwner }, CodeRoleTooHigh, token.FieldRole, "above your own role"},
-		{"too far", func(r *token.Request) { r.ExpiresAt = token.Today(time.Now()).AddDate(0, 0, 366) }, CodeExpiryTooFar, token.FieldExpiry, "choose a date before " + token.Today(time.Now()).AddDate(0, 0, 365).Format(token.DateLayout)},
+		{"too far", func(r *token.Request) { r.ExpiresAt = token.Today(time.Now()).AddDate(0, 0, 366) }, CodeExpiryTooFar, token.FieldExpiry, "allows token expiry dates up to " + token.Today(time.Now()).AddDate(0, 0, 365).Format(token.DateLayout)},
 		{"not a maintainer", func(r *token.Request) { r.Target = "acme/docs" }, CodeNoPermission, token.FieldTarget, "Maintainer or Owner"},
 		{"missing project", func(r *token.Request) { r.Target = "acme/nope" }, CodeNotFound, token.FieldTarget, "not found"},
 		{"bad scope", func(r *token.Request) { r.Scopes = []token.Scope{"read_user"} }, CodeInvalid, token.FieldScopes, "scopes does not have a valid value"},

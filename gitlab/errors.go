@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,7 +59,10 @@ type Error struct {
 	Field token.Field
 	// RetryAfter is how long GitLab asked us to wait (rate limits).
 	RetryAfter time.Duration
-	cause      error
+	// LastDate is the last expiry the instance accepts, when GitLab's
+	// refusal named it.
+	LastDate time.Time
+	cause    error
 }
 
 // Error returns the explanation and the next step.
@@ -218,9 +222,8 @@ func (c *Client) fromTestedResponse(er *gl.ErrorResponse, what, subject string) 
 		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept "+subject
 		e.Next = "check that it was copied whole and belongs to " + HostName(c.base)
 	case er.StatusCode == 403 && body.Error == "insufficient_scope":
-		scope := orDefault(body.Scope, "api")
-		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("%s lacks the %s scope needed to %s", subject, scope, what)
-		e.Next = "create a token with " + strings.ReplaceAll(scope, " ", " or ")
+		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("%s lacks the scope needed to %s (it needs %s)", subject, what, scopeList(body.Scope))
+		e.Next = "create a token with " + scopeList(body.Scope)
 	case er.StatusCode == 403:
 		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to let %s %s: its role does not allow it", subject, what)
 		e.Next = "give the token (or its user) a higher role there"
@@ -270,31 +273,46 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "revoked"):
 		e.Code, e.Explanation = CodeRevoked, "your GitLab credential was revoked"
 		e.Next = "create a new personal access token with the api scope and sign in with it"
+	case er.StatusCode == 401 && c.credentialOK.Load():
+		// The credential worked a moment ago (the pre-flight): GitLab answers
+		// 401 on a resource to callers without rights there
+		// (resource_access_tokens.rb: unauthorized! unless can?(...)).
+		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to %s: your credential works, so you lack the rights there", what)
+		e.Next = "tokens of a project need Maintainer or Owner on it, a group's need Owner; ask someone with that role"
+		e.Field = token.FieldTarget
 	case er.StatusCode == 401:
 		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept your credential"
 		e.Next = "check that GITLAB_TOKEN holds a personal access token for " + HostName(c.base) + " (not another instance's)"
 	case er.StatusCode == 403 && body.Error == "insufficient_scope":
-		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("your credential lacks the %s scope needed to %s", orDefault(body.Scope, "api"), what)
+		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("your credential lacks the scope needed to %s (it needs %s)", what, scopeList(body.Scope))
 		e.Next = "sign in with a personal access token that has the api scope"
 	case er.StatusCode == 403:
 		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to %s: your role does not allow it", what)
 		e.Next = "you need Maintainer or Owner on the project (Owner on a group); ask an Owner"
 	case strings.Contains(lower, "does not have permission to create"):
 		e.Code, e.Explanation = CodeNoPermission, "GitLab refused: you may not create access tokens here"
-		e.Next = "you need Maintainer or Owner on the project (Owner on a group), and must sign in with a personal token, not a project token; on GitLab.com project and group tokens need Premium or Ultimate — a personal token is the alternative"
+		e.Next = "you need Maintainer or Owner on the project (Owner on a group) and must sign in with a personal token, not a project token; " +
+			"with that role, a setting forbids it: the top-level group's \"Users can create project access tokens and group access tokens in this group\" " +
+			"(Settings > General > Permissions), or personal access tokens disabled on the instance; on GitLab.com they also need Premium or Ultimate — a personal token is the alternative"
 		e.Field = token.FieldTarget
 	case strings.Contains(lower, "access level of the token contains permissions not held"):
 		e.Code, e.Explanation = CodeRoleTooHigh, "the role you chose is above your own role here"
 		e.Next = "choose your own role or a lower one"
 		e.Field = token.FieldRole
-	case strings.Contains(lower, "expires at must be before"):
-		e.Code, e.Explanation = CodeExpiryTooFar, "the expiry is beyond this instance's maximum token lifetime"
-		if i := strings.Index(lower, "before "); i >= 0 {
-			e.Next = "choose a date before " + strings.TrimSpace(msg[i+len("before "):])
-		} else {
-			e.Next = "choose an earlier date"
+	case strings.Contains(lower, "must be before"):
+		// "Expiration date must be before YYYY-MM-DD" (older: "Expires at
+		// ..."). GitLab refuses only dates after that one: it is the last
+		// this instance allows, in its own time zone.
+		e.Code, e.Field = CodeExpiryTooFar, token.FieldExpiry
+		e.Explanation = "the expiry is beyond this instance's maximum token lifetime"
+		e.Next = "choose an earlier date"
+		if m := lastDate.FindStringSubmatch(msg); m != nil {
+			if d, err := time.Parse(token.DateLayout, m[1]); err == nil {
+				e.LastDate = d
+				e.Explanation = fmt.Sprintf("this instance allows token expiry dates up to %s (its maximum lifetime)", m[1])
+				e.Next = fmt.Sprintf("choose %s or earlier (--expires-at %s)", m[1], m[1])
+			}
 		}
-		e.Field = token.FieldExpiry
 	case strings.Contains(lower, "token limit reached"):
 		e.Code, e.Explanation = CodeLimitReached, "GitLab's limit of access tokens was reached (trial namespaces allow one project token)"
 		e.Next = "revoke an unused token, upgrade the namespace, or use a personal token"
@@ -332,6 +350,17 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 		}
 	}
 	return e
+}
+
+// lastDate finds the date in "must be before YYYY-MM-DD".
+var lastDate = regexp.MustCompile(`before (\d{4}-\d{2}-\d{2})`)
+
+// scopeList writes GitLab's space-separated list of accepted scopes.
+func scopeList(s string) string {
+	if s == "" {
+		return "api"
+	}
+	return strings.Join(strings.Fields(s), " or ")
 }
 
 func orDefault(s, d string) string {

@@ -114,8 +114,13 @@ func TestPersonalTokenByNonAdminRefused(t *testing.T) {
 }
 
 func TestNamespacePlan(t *testing.T) {
-	_, c := setup(t, fake.MaintainerToken)
+	srv, c := setup(t, fake.MaintainerToken)
 	ctx := context.Background()
+	// Off GitLab.com the plan decides nothing, so it is not even asked.
+	if p, err := c.NamespacePlan(ctx, "widgets/shop"); err != nil || p.Name != "" || srv.CountRequests("GET", "/namespaces/widgets") != 0 {
+		t.Fatalf("self-managed: %+v, %v, %d requests", p, err, srv.CountRequests("GET", "/namespaces/widgets"))
+	}
+	c.opts.GitLabCom = true
 	p, err := c.NamespacePlan(ctx, "widgets/shop")
 	if err != nil || p.Name != "free" {
 		t.Fatalf("widgets = %+v, %v", p, err)

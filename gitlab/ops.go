@@ -22,6 +22,9 @@ type Preflight struct {
 	Self TokenInfo
 	// OAuth is true when the caller signed in with an OAuth token.
 	OAuth bool
+	// Lifetime is the instance's token lifetime rule, known only to
+	// administrators (it is read from the instance settings).
+	Lifetime token.Lifetime
 }
 
 // ShortLivedDays is the remaining lifetime at or below which a sign-in token
@@ -45,8 +48,10 @@ func (p Preflight) HasScope(s string) bool {
 	return false
 }
 
-// Preflight fetches the version, the current user and the credential's own
-// description concurrently, so the three cost one round trip.
+// Preflight fetches the version, the current user, the credential's own
+// description and the instance's lifetime rule concurrently, so the four
+// cost one round trip. Only administrators may read the rule; for anyone
+// else that request is refused and the rule stays unknown.
 func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 	var (
 		p                Preflight
@@ -54,8 +59,10 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		errV, errU, errS error
 		ver              *gl.Version
 		user             *gl.User
+		lifetime         token.Lifetime
 	)
-	wg.Add(3)
+	wg.Add(4)
+	go func() { defer wg.Done(); lifetime = c.instanceLifetime(ctx) }()
 	go func() { defer wg.Done(); ver, _, errV = c.gl.Version.GetVersion(gl.WithContext(ctx)) }()
 	go func() { defer wg.Done(); user, _, errU = c.gl.Users.CurrentUser(gl.WithContext(ctx)) }()
 	go func() {
@@ -82,30 +89,33 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 	if errS != nil {
 		return Preflight{}, c.classify(errS, "check your credential")
 	}
-	p.OAuth = c.opts.OAuth
+	p.OAuth, p.Lifetime = c.opts.OAuth, lifetime
 	if errU != nil {
 		return p, c.classify(errU, "read your user")
 	}
 	p.User = User{ID: user.ID, Username: safe.Line(user.Username, 255), Name: safe.Line(user.Name, 255), IsAdmin: user.IsAdmin, Bot: user.Bot}
 	if errV == nil && ver != nil {
 		p.Version = safe.Line(ver.Version, 64)
+		c.version.Store(p.Version)
 	}
+	c.credentialOK.Store(true)
 	return p, nil
 }
 
-// CheckCanCreate explains why the signed-in credential cannot create tokens, or returns nil.
+// CheckCanCreate explains why the signed-in credential cannot create tokens
+// (token.Facts.CredentialProblem, the rule create and the wizard share), or
+// returns nil.
 func (p Preflight) CheckCanCreate(now time.Time) error {
-	switch {
-	case p.User.Bot:
-		return &Error{Code: CodeNoPermission, Explanation: "you signed in with a project or group access token, which cannot create tokens",
-			Next: "sign in with a personal access token (or OAuth) of a user who is Maintainer or Owner", Field: token.FieldTarget}
-	case !p.HasScope("api"):
-		return &Error{Code: CodeInsufficientScope, Explanation: fmt.Sprintf("your credential has the scopes %s but creating tokens needs api", strings.Join(p.Self.Scopes, ", ")),
-			Next: "create a personal access token with the api scope (it can be short-lived) and sign in with it"}
-	case !p.Self.ExpiresAt.IsZero() && !p.Self.ExpiresAt.After(token.Today(now)):
-		return &Error{Code: CodeExpired, Explanation: "your credential has expired", Next: "create a new personal access token with the api scope"}
+	err := p.facts().CredentialProblem(now)
+	var rf *token.Refusal
+	if !errors.As(err, &rf) {
+		return err
 	}
-	return nil
+	code := map[token.Reason]Code{token.ReasonScope: CodeInsufficientScope, token.ReasonExpired: CodeExpired}[rf.Reason]
+	if code == "" {
+		code = CodeNoPermission
+	}
+	return &Error{Code: code, Explanation: rf.Message, Field: rf.Field, cause: rf}
 }
 
 // SearchProjects lists projects where the caller has at least role min whose

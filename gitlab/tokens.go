@@ -22,6 +22,20 @@ func label(k token.Kind) string { return string(k) + " token" }
 
 // ListTokens lists the tokens of r's kind on r's target whose name contains search.
 func (c *Client) ListTokens(ctx context.Context, r token.Request, search string) ([]TokenInfo, error) {
+	var uid int64
+	if r.Kind == token.KindPersonal {
+		u, err := c.personalOwner(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		uid = u.ID
+	}
+	return c.listTokensOf(ctx, r, search, uid)
+}
+
+// listTokensOf is ListTokens once a personal token's owner is known (uid;
+// 0 lists every user's tokens an administrator may see, one's own otherwise).
+func (c *Client) listTokensOf(ctx context.Context, r token.Request, search string, uid int64) ([]TokenInfo, error) {
 	var out []TokenInfo
 	what := "list the " + string(r.Kind) + " access tokens"
 	reqOpts := func() []gl.RequestOptionFunc {
@@ -32,14 +46,6 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 		return o
 	}
 	lo := gl.ListOptions{PerPage: 100, Page: 1}
-	var uid int64
-	if r.Kind == token.KindPersonal {
-		u, err := c.personalOwner(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		uid = u.ID
-	}
 	for page := 0; page < 50; page++ {
 		var (
 			resp *gl.Response
@@ -54,7 +60,10 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 			}
 		case token.KindPersonal:
 			var ts []*gl.PersonalAccessToken
-			opt := &gl.ListPersonalAccessTokensOptions{ListOptions: lo, UserID: gl.Ptr(uid)}
+			opt := &gl.ListPersonalAccessTokensOptions{ListOptions: lo}
+			if uid != 0 {
+				opt.UserID = gl.Ptr(uid)
+			}
 			if search != "" {
 				opt.Search = gl.Ptr(search)
 			}
@@ -70,7 +79,7 @@ func (c *Client) ListTokens(ctx context.Context, r token.Request, search string)
 			}
 		}
 		if err != nil {
-			return nil, c.classify(err, what)
+			return nil, c.listRefusal(ctx, r, c.classify(err, what))
 		}
 		if resp == nil || resp.NextPage == 0 {
 			break
@@ -107,7 +116,6 @@ func (c *Client) RevokeSelf(ctx context.Context) error {
 // when GitLab's answer is unusable (no value, or one that is not a plausible
 // token), naming the token it made.
 func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, error) {
-	what := "create the " + label(r.Kind)
 	if r.Kind == token.KindPersonal {
 		u, err := c.personalOwner(ctx, r)
 		if err != nil {
@@ -115,7 +123,20 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 		}
 		r.UserID = u.ID
 	}
-	before, beforeErr := c.tokenIDsNamed(ctx, r)
+	named, err := c.listTokensOf(ctx, r, r.Name, r.UserID)
+	return c.CreateKnowing(ctx, r, existing(named, err, r, r.UserID))
+}
+
+// CreateKnowing is CreateToken when the tokens already named like the
+// request were read beforehand (Gather reads them with everything else):
+// it sends the create at once. A personal token's owner must be resolved
+// (r.UserID).
+func (c *Client) CreateKnowing(ctx context.Context, r token.Request, ex Existing) (*NewToken, error) {
+	what := "create the " + label(r.Kind)
+	if r.Kind == token.KindPersonal && r.UserID == 0 {
+		return nil, &Error{Code: CodeInvalid, Explanation: "the owner of the personal token is not resolved", Next: "this is a bug: please report it"}
+	}
+	before, beforeErr := ex.IDs, ex.Err
 	start := c.now()
 	for attempt := 0; ; attempt++ {
 		if ctx.Err() != nil {
@@ -204,18 +225,6 @@ func (c *Client) createOnce(ctx context.Context, r token.Request) (*NewToken, er
 	// The raw value is kept as sent: Plausible judges it, and trimming could
 	// turn a hostile value into a plausible-looking one.
 	return &NewToken{TokenInfo: fromPAT(pat, level), Value: token.Secret(pat.Token)}, nil
-}
-
-func (c *Client) tokenIDsNamed(ctx context.Context, r token.Request) (map[int64]bool, error) {
-	ts, err := c.ListTokens(ctx, r, r.Name)
-	if err != nil {
-		return nil, err
-	}
-	ids := map[int64]bool{}
-	for _, t := range ts {
-		ids[t.ID] = true
-	}
-	return ids, nil
 }
 
 // personalOwner resolves the owner of a personal token: the caller for
@@ -390,9 +399,12 @@ type Plan struct {
 // NamespacePlan reads the plan of the top-level namespace of path (a project
 // or group full path). A namespace the caller may not read, or any failure
 // but a cancellation, gives an empty Plan: unknown.
+//
+// Only GitLab.com makes tokens depend on the plan, so elsewhere nothing is
+// asked and the plan is unknown.
 func (c *Client) NamespacePlan(ctx context.Context, path string) (Plan, error) {
 	root := strings.SplitN(strings.Trim(path, "/"), "/", 2)[0]
-	if root == "" {
+	if root == "" || !c.gitLabCom() {
 		return Plan{}, nil
 	}
 	ns, _, err := c.gl.Namespaces.GetNamespace(root, gl.WithContext(ctx))

@@ -96,7 +96,8 @@ func newDriver(t testing.TB, cred string) (*driver, *fake.Server) {
 // driverOn starts the wizard against a running stand-in, signed in with cred.
 func driverOn(t testing.TB, base, cred string) *driver {
 	t.Helper()
-	c, err := gitlab.New(gitlab.Options{Host: base, Token: token.Secret(cred)})
+	// The demo stand-in models GitLab.com's plans (widgets is on Free).
+	c, err := gitlab.New(gitlab.Options{Host: base, Token: token.Secret(cred), GitLabCom: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,6 +111,9 @@ func (s *Server) projectRole(p *Project, uid int) int {
 }
 
 func (s *Server) findProject(id string) *Project {
+	if p := s.projects[atoiOrZero(id)]; p != nil && itoa(p.ID) == id {
+		return p
+	}
 	for _, p := range s.projects {
 		if fmt.Sprint(p.ID) == id || strings.EqualFold(s.projectPath(p), id) {
 			return p
@@ -120,6 +123,9 @@ func (s *Server) findProject(id string) *Project {
 }
 
 func (s *Server) findGroup(id string) *Group {
+	if g := s.groups[atoiOrZero(id)]; g != nil && itoa(g.ID) == id {
+		return g
+	}
 	for _, g := range s.groups {
 		if fmt.Sprint(g.ID) == id || strings.EqualFold(s.groupFullPath(g.ID), id) {
 			return g

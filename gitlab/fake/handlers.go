@@ -91,6 +91,7 @@ func (s *Server) tokenJSON(t *Token, withValue bool) map[string]any {
 	} else {
 		m["expired"] = s.expired(t)
 	}
+	s.auditFields(m, t)
 	if withValue {
 		m["token"] = t.Value
 	}
@@ -339,7 +340,7 @@ func (s *Server) listGroupProjects(c *ctx) {
 		return
 	}
 	sub := c.r.URL.Query().Get("include_subgroups") == "true"
-	var out []map[string]any
+	var list []*Project
 	for _, p := range s.sortedProjects() {
 		in := p.GroupID == g.ID
 		if sub && !in {
@@ -348,8 +349,14 @@ func (s *Server) listGroupProjects(c *ctx) {
 			}
 		}
 		if in && (c.user.Admin || s.projectRole(p, c.user.ID) > 0) {
-			out = append(out, s.projectJSON(p, c.user.ID))
+			list = append(list, p)
 		}
 	}
-	c.json(200, paginate(c, out))
+	// The JSON of the page only: a 10 000-project group is listed in 100 pages.
+	page := paginateLarge(c, list)
+	out := make([]map[string]any, len(page))
+	for i, p := range page {
+		out[i] = s.projectJSON(p, c.user.ID)
+	}
+	c.json(200, out)
 }

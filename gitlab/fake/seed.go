@@ -20,7 +20,7 @@ const (
 )
 
 // Seeds lists the seed names New accepts.
-var Seeds = []string{"empty", "demo", "large", "hostile"}
+var Seeds = []string{"empty", "demo", "large", "hostile", "audit", "audit-small"}
 
 func (s *Server) seed(name string) error {
 	switch name {
@@ -31,6 +31,12 @@ func (s *Server) seed(name string) error {
 	case "large":
 		s.seedDemo()
 		s.seedMany(5000)
+	case "audit":
+		s.seedDemo()
+		s.seedAudit(10000, 20000)
+	case "audit-small":
+		s.seedDemo()
+		s.seedAudit(300, 600)
 	case "hostile":
 		s.seedDemo()
 		s.seedHostile()

@@ -46,6 +46,7 @@ type Server struct {
 	adminMode  bool
 	// deviceInterval is the OAuth device flow's polling interval in seconds (default 5).
 	deviceInterval int
+	audit          auditState
 
 	// Now is the server's clock; tests may replace it before serving.
 	Now func() time.Time
@@ -157,6 +158,8 @@ func (c *ctx) notFound(what string)           { c.message(404, "404 "+what+" Not
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, done := s.audit.enter(w)
+	defer done()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	rec := &Recorded{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Body: redactBody(body), Auth: "none"}
 	// The request is on record before any fault acts, so a client that sees a
@@ -180,6 +183,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		}
+	}
+	if s.audit.rate.limited(w, r, rec, s.now()) {
+		return
 	}
 	if fault != nil && fault.Kind == FaultTimeoutThenCommit {
 		// The proxy's answer now; GitLab's work a little later, on its own.
@@ -294,6 +300,10 @@ func (s *Server) handler(c *ctx) func(*ctx) {
 		return s.listGroupProjects
 	case is("GET", "groups", "*", "members", "all", "*"):
 		return s.getGroupMember
+	case is("GET", "groups", "*", "descendant_groups"):
+		return s.listDescendantGroups
+	case is("GET", "groups", "*", "manage", "resource_access_tokens"):
+		return s.listManagedResourceTokens
 	}
 	if len(seg) >= 3 && (seg[0] == "projects" || seg[0] == "groups") && seg[2] == "access_tokens" {
 		switch {
@@ -326,13 +336,7 @@ func (s *Server) authenticate(c *ctx) bool {
 		return false
 	}
 	c.rec.Auth = "invalid"
-	var t *Token
-	for _, tt := range s.tokens {
-		if tt.Value == v {
-			t = tt
-			break
-		}
-	}
+	t := s.tokenByValue(v)
 	if t == nil || s.users[t.UserID] == nil {
 		c.message(401, "401 Unauthorized")
 		return false

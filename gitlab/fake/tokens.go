@@ -83,7 +83,8 @@ func (s *Server) managedResource(c *ctx, verb string) *resource {
 	}
 	if !res.mayManage(c.user) {
 		if verb == "" {
-			c.message(403, "403 Forbidden")
+			// resource_access_tokens.rb: unauthorized! unless can?(:read_resource_access_tokens)
+			c.message(401, "401 Unauthorized")
 		} else {
 			c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to %s %s access token", verb, res.kind))
 		}
@@ -105,11 +106,7 @@ func (s *Server) listResourceTokens(c *ctx) {
 		return
 	}
 	var out []map[string]any
-	for id := 1; id < s.nextToken; id++ {
-		t := s.tokens[id]
-		if t == nil || t.Resource != res.key {
-			continue
-		}
+	for _, t := range s.resourceTokens(res.key) {
 		active := !t.Revoked && !s.expired(t)
 		switch q.Get("state") {
 		case "active":
@@ -129,7 +126,7 @@ func (s *Server) listResourceTokens(c *ctx) {
 		}
 		out = append(out, s.tokenJSON(t, false))
 	}
-	c.json(200, paginate(c, out))
+	c.json(200, paginateLarge(c, out))
 }
 
 func parseTimeParam(v string) (time.Time, error) {

@@ -32,6 +32,9 @@ func main() {
 	urlFile := flag.String("url-file", "", "also write the URL to this file (for scripts)")
 	browserUser := flag.Int("browser-user", 0, "sign browsers without a session in as this user id (2 is alice), so the web form links work")
 	nulls := flag.Bool("null-elements", false, "put null elements into every JSON list answer (a broken proxy or hostile server)")
+	inventory := flag.Bool("inventory", false, "answer GET /groups/:id/manage/resource_access_tokens, as GitLab.com 18.7+ does (404 otherwise)")
+	rateLimit := flag.Int("rate-limit", 0, "each caller may send this many API requests per -rate-period (0: no limit)")
+	ratePeriod := flag.Duration("rate-period", time.Minute, "the period of -rate-limit")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
 	flag.Parse()
@@ -44,6 +47,8 @@ func main() {
 	srv.SetLatency(*latency)
 	srv.SetBrowserUser(*browserUser)
 	srv.SetNullElements(*nulls)
+	srv.SetManageEndpoint(*inventory)
+	srv.SetRateLimit(*rateLimit, *ratePeriod)
 	for _, s := range faults {
 		f, err := fake.ParseFault(s)
 		if err != nil {

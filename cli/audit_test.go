@@ -1,0 +1,338 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"gitlab-token-wizard/gitlab/fake"
+)
+
+// auditRun runs the command line with stderr a terminal or not, under ctx.
+func auditRun(t *testing.T, ctx context.Context, url, cred string, errTTY bool, args ...string) run {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{In: strings.NewReader(""), Out: &out, Err: &errb, Now: time.Now,
+		IsTerminal: func(f any) bool { return errTTY && f == any(&errb) },
+		Getenv:     func(k string) string { return map[string]string{"GITLAB_TOKEN": cred, "GITLAB_HOST": url}[k] }}
+	code := Execute(ctx, env, append([]string{"audit"}, args...))
+	r := run{code, out.String(), errb.String()}
+	if strings.Contains(r.stdout+r.stderr, cred) {
+		t.Fatalf("the credential appeared in the output")
+	}
+	return r
+}
+
+func days(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format("2006-01-02") }
+
+// acmeTokens gives the demo's acme group tokens of a few shapes; it returns
+// how many are active.
+func acmeTokens(srv *fake.Server) int {
+	used := time.Now().AddDate(0, 0, -1)
+	old := time.Now().AddDate(0, -1, 0)
+	for _, tk := range []struct {
+		res string
+		t   fake.Token
+	}{
+		{"project:100", fake.Token{Name: "Jira sync", Scopes: []string{"read_api"}, AccessLevel: 20, ExpiresAt: days(10), LastUsedAt: &used}},
+		{"group:11", fake.Token{Name: `say "hi" \ now`, Scopes: []string{"read_api"}, AccessLevel: 20, ExpiresAt: days(200), LastUsedAt: &used}},
+		{"project:102", fake.Token{Name: "=HYPERLINK(\"http://evil\")", Scopes: []string{"read_api"}, AccessLevel: 20, ExpiresAt: days(120), CreatedAt: old}},
+		{"project:103", fake.Token{Name: "@SUM(A1)", Scopes: []string{"api"}, AccessLevel: 40, ExpiresAt: days(90), LastUsedAt: &used}},
+		{"project:101", fake.Token{Name: "gone", Scopes: []string{"api"}, ExpiresAt: days(50), Revoked: true}},
+		{"project:101", fake.Token{Name: "lapsed", Scopes: []string{"api"}, ExpiresAt: days(-3)}},
+	} {
+		srv.AddResourceToken(tk.res, tk.t, "192.0.2.7")
+	}
+	return 4
+}
+
+func TestAuditExitCodesFollowTheWindow(t *testing.T) {
+	srv, url := server(t)
+	active := acmeTokens(srv)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		// expiring: the first token, 10 days left, is called out.
+		expiring bool
+	}{
+		{"a token expires within 30 days", []string{"--within", "30d"}, ExitAttention, true},
+		{"on the window's last day", []string{"--within", "10"}, ExitAttention, true},
+		{"the window excludes them all", []string{"--within", "9"}, ExitOK, false},
+		{"a date as the window", []string{"--within", days(9)}, ExitOK, false},
+		{"never used counts with --fail-on unused", []string{"--within", "9", "--fail-on", "unused"}, ExitAttention, false},
+		{"broad counts with --fail-on broad", []string{"--within", "9", "--fail-on", "broad"}, ExitAttention, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := auditRun(t, context.Background(), url, fake.OwnerToken, false, append([]string{"--group", "acme", "-F", "json"}, tt.args...)...)
+			if r.code != tt.code || r.stderr != "" {
+				t.Fatalf("exit %d, want %d\n%s", r.code, tt.code, r.stderr)
+			}
+			var doc struct {
+				Tokens []struct {
+					ID        int64  `json:"id"`
+					Name      string `json:"name"`
+					DaysLeft  int    `json:"days_left"`
+					Attention bool   `json:"attention"`
+					Findings  []struct {
+						Kind, Command string
+					} `json:"findings"`
+				} `json:"tokens"`
+				Summary map[string]any `json:"summary"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+				t.Fatalf("%v\n%s", err, r.stdout)
+			}
+			if len(doc.Tokens) != active || doc.Summary["tokens"] != float64(active) || doc.Summary["exit_code"] != float64(tt.code) {
+				t.Fatalf("%d tokens, summary %v", len(doc.Tokens), doc.Summary)
+			}
+			first := doc.Tokens[0]
+			expiring := len(first.Findings) > 0 && first.Findings[0].Kind == "expiring" &&
+				strings.HasSuffix(first.Findings[0].Command, "--project acme/web 7 -D 90d")
+			if first.Name != "Jira sync" || first.DaysLeft != 10 || expiring != tt.expiring || first.Attention != tt.expiring {
+				t.Fatalf("first token %+v", first)
+			}
+		})
+	}
+}
+
+func TestAuditTableFitsIn80Columns(t *testing.T) {
+	srv, url := server(t)
+	acmeTokens(srv)
+	r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme")
+	if r.code != ExitAttention {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	want := []string{"EXPIRE WITHIN 30 DAYS (1)", "EXPIRE IN MORE THAN 30 DAYS (3)", "project acme/web",
+		"#1", "last used", "from 192.0.2.7", "! expires in 10 days",
+		"gitlab-token-wizard rotate --host " + url + " --project acme/web"}
+	for _, w := range want {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("table lacks %q", w)
+		}
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 && !strings.HasPrefix(strings.TrimSpace(line), "gitlab-token-wizard ") {
+			t.Errorf("%d columns: %s", n, line)
+		}
+	}
+}
+
+func TestAuditCSVDefusesFormulas(t *testing.T) {
+	srv, url := server(t)
+	active := acmeTokens(srv)
+	r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme", "-F", "csv")
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil || len(rows) != active+1 || rows[0][0] != "kind" {
+		t.Fatalf("%v: %d rows\n%s", err, len(rows), r.stdout)
+	}
+	names := map[string]bool{}
+	for _, row := range rows[1:] {
+		names[row[4]] = true
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+@\t\r", rune(cell[0])) {
+				t.Errorf("a cell a spreadsheet runs: %q", cell)
+			}
+		}
+	}
+	if !names[`'=HYPERLINK("http://evil")`] || !names["'@SUM(A1)"] {
+		t.Fatalf("names %v", names)
+	}
+}
+
+var (
+	omHelp   = regexp.MustCompile(`^# HELP ([a-z_]+) [^\n]+$`)
+	omType   = regexp.MustCompile(`^# TYPE ([a-z_]+) gauge$`)
+	omSample = regexp.MustCompile(`^([a-z_]+)(\{([a-z_]+="(\\[\\"n]|[^"\\])*")(,[a-z_]+="(\\[\\"n]|[^"\\])*")*\})? -?[0-9]+(\.[0-9]+)?$`)
+)
+
+func TestAuditOpenMetrics(t *testing.T) {
+	srv, url := server(t)
+	acmeTokens(srv)
+	r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme", "-F", "openmetrics")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if lines[len(lines)-1] != "# EOF" {
+		t.Fatalf("no # EOF at the end")
+	}
+	family, seen := "", map[string]bool{}
+	for _, l := range lines[:len(lines)-1] {
+		switch {
+		case omHelp.MatchString(l):
+			family = omHelp.FindStringSubmatch(l)[1]
+			if seen[family] {
+				t.Fatalf("family %s twice", family)
+			}
+			seen[family] = true
+		case omType.MatchString(l):
+			if omType.FindStringSubmatch(l)[1] != family {
+				t.Fatalf("TYPE of another family: %s", l)
+			}
+		case omSample.MatchString(l):
+			if omSample.FindStringSubmatch(l)[1] != family {
+				t.Fatalf("sample outside its family: %s", l)
+			}
+		default:
+			t.Fatalf("not OpenMetrics: %q", l)
+		}
+	}
+	for _, w := range []string{`token_name="say \"hi\" \\ now"`, `place="acme/web"`, "} 10\n", "gitlab_token_audit_attention 1\n"} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("lacks %s", w)
+		}
+	}
+}
+
+func TestAuditProgress(t *testing.T) {
+	srv, url := server(t)
+	tests := []struct {
+		name   string
+		tty    bool
+		args   []string
+		want   []string
+		silent bool
+	}{
+		{"a terminal: one line redrawn, then cleared", true, nil, []string{"\r\x1b[2Kaudit: ", "projects", "\r\x1b[2K"}, false},
+		{"not a terminal: nothing", false, nil, nil, true},
+		{"not a terminal with --progress: lines", false, []string{"--progress"}, []string{"audit: 0 projects", "tokens · "}, false},
+		{"a rate-limit wait is said", false, []string{"--progress"}, []string{"· waiting 1s: GitLab answered 429 (rate limited)"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv.ClearFaults()
+			if strings.Contains(tt.name, "rate-limit") {
+				srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Kind: fake.FaultRateLimit, RetryAfter: 1, Times: 1})
+			}
+			r := auditRun(t, context.Background(), url, fake.OwnerToken, tt.tty, append([]string{"--group", "acme", "-F", "json"}, tt.args...)...)
+			if r.code != ExitOK || (tt.silent && r.stderr != "") {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q: %q", w, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestAuditInterruptedPrintsWhatWasFound stops the audit (as Ctrl+C does)
+// when the stand-in receives its fifth token list.
+func TestAuditInterruptedPrintsWhatWasFound(t *testing.T) {
+	srv, err := fake.New("audit-small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	lists := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/access_tokens") {
+			mu.Lock()
+			if lists++; lists == 5 {
+				cancel()
+			}
+			mu.Unlock()
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	r := auditRun(t, ctx, ts.URL, fake.OwnerToken, false, "--group", "bigco", "--concurrency", "1")
+	if r.code != ExitInterrupted || !strings.Contains(r.stdout, "Audit of group bigco") || !strings.Contains(r.stderr, "interrupted: the") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestAuditRefusalsAndInvalidInput(t *testing.T) {
+	_, url := auditSmall(t)
+	tests := []struct {
+		name, cred string
+		args       []string
+		code       int
+		want       string
+		not        string
+	}{
+		{"no rights anywhere: the rights, not the credential", fake.DeveloperToken, []string{"--group", "bigco"}, ExitRefused, "Maintainer role", "GITLAB_TOKEN"},
+		{"one project without rights", fake.DeveloperToken, []string{"--project", "bigco/div-0/svc-00001"}, ExitRefused, "Maintainer or Owner role", "GITLAB_TOKEN"},
+		{"the instance needs an administrator", fake.OwnerToken, []string{"--instance"}, ExitRefused, "administrator", ""},
+		{"nothing to audit", fake.OwnerToken, nil, ExitInvalid, "exactly one of", ""},
+		{"two things to audit", fake.OwnerToken, []string{"--group", "a", "--project", "b"}, ExitInvalid, "exactly one of", ""},
+		{"an unknown level", fake.OwnerToken, []string{"--group", "bigco", "--fail-on", "warn"}, ExitInvalid, "--fail-on", ""},
+		{"a bad window", fake.OwnerToken, []string{"--group", "bigco", "--within", "soon"}, ExitInvalid, "--within", ""},
+		{"a window in the past", fake.OwnerToken, []string{"--group", "bigco", "--within", "2020-01-01"}, ExitInvalid, "past", ""},
+		{"an unknown format", fake.OwnerToken, []string{"--group", "bigco", "-F", "xml"}, ExitInvalid, "openmetrics", ""},
+		{"no concurrency", fake.OwnerToken, []string{"--group", "bigco", "--concurrency", "0"}, ExitInvalid, "1 to 64", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := auditRun(t, context.Background(), url, tt.cred, false, tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) || (tt.not != "" && strings.Contains(r.stderr, tt.not)) {
+				t.Fatalf("exit %d, want %d\n%s", r.code, tt.code, r.stderr)
+			}
+		})
+	}
+}
+
+func auditSmall(t *testing.T) (*fake.Server, string) {
+	t.Helper()
+	srv, ts, err := fake.Start("audit-small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+// TestAuditConcurrencyFlag: the stand-in never sees more requests at once
+// than --concurrency allows.
+func TestAuditConcurrencyFlag(t *testing.T) {
+	srv, url := auditSmall(t)
+	srv.SetLatency(time.Millisecond)
+	for _, n := range []string{"1", "3"} {
+		t.Run(n, func(t *testing.T) {
+			srv.ResetPeakInFlight()
+			r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "bigco", "--concurrency", n, "-F", "csv")
+			if r.code != ExitAttention || strings.Count(r.stdout, "\n") != 511 {
+				t.Fatalf("exit %d, %d lines\n%s", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+			}
+			if peak := srv.PeakInFlight(); peak > int(n[0]-'0') || (n == "3" && peak < 2) {
+				t.Fatalf("%d requests at once with --concurrency %s", peak, n)
+			}
+		})
+	}
+}
+
+// TestAuditFailureIsNotARefusal: a GitLab failing every list is exit 1,
+// a credential revoked mid-way exit 3 with the credential blamed.
+func TestAuditFailureIsNotARefusal(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault fake.Fault
+		code  int
+		want  string
+	}{
+		{"every list fails", fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Status: 400, Body: `{"message":"400 Bad request"}`}, ExitFailure, "10 requests in a row"},
+		{"the credential is revoked", fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Status: 401, Times: 1,
+			Body: `{"error":"invalid_token","error_description":"Token was revoked. You have to re-authorize from the user."}`}, ExitRefused, "credential was revoked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := auditSmall(t)
+			srv.AddFault(tt.fault)
+			r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "bigco", "--concurrency", "1")
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+				t.Fatalf("exit %d, want %d\n%s\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}

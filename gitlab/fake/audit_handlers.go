@@ -1,0 +1,152 @@
+package fake
+
+import (
+	"sort"
+	"strings"
+)
+
+// maxCounted is Kaminari's MAX_COUNT_LIMIT: above it GitLab stops counting
+// (lib/gitlab/pagination/offset_pagination.rb, exceeds_count?).
+const maxCounted = 10000
+
+// paginateLarge is paginate as GitLab answers lists of more than 10 000
+// records: without X-Total, X-Total-Pages and the rel="last" link
+// (offset_header_builder.rb). X-Next-Page is still given.
+func paginateLarge[T any](c *ctx, items []T) []T {
+	page := paginate(c, items)
+	if len(items) <= maxCounted {
+		return page
+	}
+	h := c.w.Header()
+	h.Del("X-Total")
+	h.Del("X-Total-Pages")
+	var keep []string
+	for _, l := range strings.Split(h.Get("Link"), ", ") {
+		if !strings.HasSuffix(l, `rel="last"`) {
+			keep = append(keep, l)
+		}
+	}
+	h.Set("Link", strings.Join(keep, ", "))
+	return page
+}
+
+// inGroup reports whether group gid is group root or one of its descendants.
+func (s *Server) inGroup(gid, root int) bool {
+	for g := s.groups[gid]; g != nil; g = s.groups[g.ParentID] {
+		if g.ID == root {
+			return true
+		}
+	}
+	return false
+}
+
+// listDescendantGroups is GET /groups/:id/descendant_groups: every group
+// below the group, at any depth, that the caller can see.
+func (s *Server) listDescendantGroups(c *ctx) {
+	if !s.canRead(c) {
+		return
+	}
+	g := s.visibleGroup(c)
+	if g == nil {
+		return
+	}
+	var list []*Group
+	for _, d := range s.sortedGroups() {
+		if d.ID == g.ID || !s.inGroup(d.ID, g.ID) {
+			continue
+		}
+		if c.user.Admin || s.groupRole(d.ID, c.user.ID) > 0 || s.hasProjectIn(d.ID, c.user.ID) {
+			list = append(list, d)
+		}
+	}
+	page := paginateLarge(c, list)
+	out := make([]map[string]any, len(page))
+	for i, d := range page {
+		out[i] = s.groupJSON(d)
+	}
+	c.json(200, out)
+}
+
+// listManagedResourceTokens is GET /groups/:id/manage/resource_access_tokens
+// (ee/lib/api/manage/groups.rb): every project and group token in the
+// group's hierarchy in one list, with resource_type and resource_id. GitLab
+// answers 404 where the credentials inventory is not available (only
+// GitLab.com has it) and 403 to anyone but the group's Owners.
+func (s *Server) listManagedResourceTokens(c *ctx) {
+	if !s.audit.manage {
+		c.message(404, "404 Not Found")
+		return
+	}
+	if !s.canRead(c) {
+		return
+	}
+	g := s.visibleGroup(c)
+	if g == nil {
+		return
+	}
+	if !c.user.Admin && s.groupRole(g.ID, c.user.ID) < 50 {
+		c.message(403, "403 Forbidden")
+		return
+	}
+	keep, ok := s.tokenFilter(c)
+	if !ok {
+		return
+	}
+	var list []*Token
+	add := func(key string) {
+		for _, t := range s.resourceTokens(key) {
+			if keep(t) {
+				list = append(list, t)
+			}
+		}
+	}
+	for _, d := range s.sortedGroups() {
+		if s.inGroup(d.ID, g.ID) {
+			add("group:" + itoa(d.ID))
+		}
+	}
+	for _, p := range s.sortedProjects() {
+		if s.inGroup(p.GroupID, g.ID) {
+			add("project:" + itoa(p.ID))
+		}
+	}
+	desc := c.r.URL.Query().Get("sort") == "created_desc"
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt) != desc
+		}
+		return (a.ID < b.ID) != desc
+	})
+	page := paginateLarge(c, list)
+	out := make([]map[string]any, len(page))
+	for i, t := range page {
+		out[i] = s.tokenJSON(t, false)
+	}
+	c.json(200, out)
+}
+
+// tokenFilter reads the access_token_params filters GitLab's token lists
+// share (state, revoked, search, created_after/before); false after a 400.
+func (s *Server) tokenFilter(c *ctx) (func(*Token) bool, bool) {
+	q := c.r.URL.Query()
+	after, errA := parseTimeParam(q.Get("created_after"))
+	before, errB := parseTimeParam(q.Get("created_before"))
+	if errA != nil || errB != nil {
+		c.errorField("created_after is invalid")
+		return nil, false
+	}
+	state, revoked, term := q.Get("state"), q.Get("revoked"), strings.ToLower(q.Get("search"))
+	return func(t *Token) bool {
+		active := !t.Revoked && !s.expired(t)
+		switch {
+		case state == "active" && !active, state == "inactive" && active:
+			return false
+		case revoked == "true" && !t.Revoked, revoked == "false" && t.Revoked:
+			return false
+		case !after.IsZero() && t.CreatedAt.Before(after), !before.IsZero() && t.CreatedAt.After(before):
+			return false
+		}
+		return term == "" || strings.Contains(strings.ToLower(t.Name), term)
+	}, true
+}
