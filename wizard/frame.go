@@ -23,8 +23,9 @@ import (
 // home, end, left and right only where no text input has the keyboard.
 type ScrollKeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
-	// Hint stands for all of them in the short help.
-	Hint key.Binding
+	// Hint stands for the vertical ones in the short help, Sideways for
+	// left and right when a line (a long command or address) runs past the edge.
+	Hint, Sideways key.Binding
 	// Help toggles the full help.
 	Help key.Binding
 }
@@ -41,6 +42,7 @@ func DefaultScrollKeyMap() ScrollKeyMap {
 		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "scroll left")),
 		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "scroll right")),
 		Hint:     key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
+		Sideways: key.NewBinding(key.WithKeys("right"), key.WithHelp("←/→", "see long lines")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 	}
 }
@@ -58,7 +60,18 @@ type frame struct {
 	// starts at the top, a moved cursor is scrolled into view.
 	title string
 	focus int
-	out   string
+	// wide is set when a line of the body runs past the edge.
+	wide bool
+	out  string
+}
+
+// widest is the width of the widest line of s.
+func widest(s string) int {
+	w := 0
+	for _, l := range strings.Split(s, "\n") {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
 }
 
 func newFrame(c *steps.Common) frame {
@@ -128,6 +141,7 @@ func (f *frame) draw(p page) {
 	// keys, and the help's height decides the body's: a close estimate is
 	// enough (the header, title and gaps take four lines).
 	scrolls := f.height > 0 && f.vp.TotalLineCount() > f.height-6
+	f.wide = f.height > 0 && widest(p.body) > width
 	helpView := f.helpView(p, scrolls)
 	header := ansi.Truncate(p.header, width, "…")
 	var bottom []string
@@ -186,9 +200,10 @@ func (f *frame) position() string {
 func (f *frame) helpView(p page, scrolls bool) string {
 	kk := f.keys
 	kk.Hint.SetEnabled(scrolls && !p.busy)
+	kk.Sideways.SetEnabled(f.wide && !p.takesText && !p.busy)
 	kk.Help.SetEnabled(!p.takesText && !p.busy)
 	if !f.full {
-		return f.shortHelp(append(p.keys.ShortHelp(), kk.Hint, kk.Help))
+		return f.shortHelp(append(p.keys.ShortHelp(), kk.Hint, kk.Sideways, kk.Help))
 	}
 	f.help.SetWidth(f.c.Width)
 	scroll := []key.Binding{kk.Up, kk.Down, kk.PageUp, kk.PageDown}

@@ -179,3 +179,29 @@ func TestAChangedAnswerRebuildsTheGuide(t *testing.T) {
 		t.Fatalf("the link kept the old scopes:\n%s", d.screen())
 	}
 }
+
+// A command argument wider than the window (a long project's URL) is never
+// broken: it runs past the edge, the help says so, and → brings it in view.
+func TestLongLinesScrollSideways(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("enter")
+	d.key("enter")
+	for _, c := range "tools/cli" {
+		d.send(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+	for i := 0; i < 5; i++ { // the project, name, expiry, role, scopes
+		d.key("enter")
+	}
+	url := "/api/v4/projects/acme%2Fplatform%2Ftools%2Fcli/access_tokens"
+	scr := d.screen()
+	if !strings.Contains(scr, "Review: nothing has been sent yet") || strings.Contains(scr, url) || !strings.Contains(scr, "←/→ see long lines") {
+		t.Fatalf("review at 80 columns:\n%s", scr)
+	}
+	for i := 0; i < 3; i++ {
+		d.send(tea.KeyPressMsg{Code: tea.KeyRight})
+	}
+	if scr := d.screen(); !strings.Contains(scr, "cli/access_tokens") {
+		t.Fatalf("→ did not bring the end of the URL in view:\n%s", scr)
+	}
+}
