@@ -1,97 +1,33 @@
 package cli
 
-// The accessible wizard: the same questions as the full-screen wizard, asked
-// one per line with huh's accessible mode, for screen readers and terminals
-// that cannot draw a full screen. Answers are numbers or text typed after a
-// prompt; every prompt has a default, so an empty line (or the end of input)
-// takes it, and the create is sent only after an explicit "y".
+// The accessible wizard: the same questions as the full-screen wizard, from
+// the same catalogue (package token), asked one per line with huh's
+// accessible mode, for screen readers and terminals that cannot draw a full
+// screen. Answers are numbers or text typed after a prompt; every prompt has
+// a default, so an empty line (or the end of input) takes it, and the
+// create is sent only after an explicit "y". Ctrl+C at any prompt ends the
+// run with exit code 130.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"slices"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
-
-	"charm.land/huh/v2"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/internal/secretfile"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
+	"gitlab-token-wizard/wizard"
 )
-
-// prompter asks one question at a time on in/out. raw is the unwrapped
-// input, a terminal when tty is set (hidden input needs its descriptor).
-type prompter struct {
-	in  lineReader
-	raw io.Reader
-	tty bool
-	out io.Writer
-}
-
-// lineReader hands out at most one line per Read. huh starts a new scanner
-// for every prompt; a scanner that read ahead would swallow later answers
-// when input is piped.
-type lineReader struct{ r *bufio.Reader }
-
-func (l lineReader) Read(p []byte) (int, error) {
-	line, err := l.r.ReadSlice('\n')
-	if len(line) > len(p) {
-		line = line[:len(p)]
-	}
-	n := copy(p, line)
-	if err == bufio.ErrBufferFull {
-		err = nil
-	}
-	if n > 0 && err == io.EOF {
-		err = nil
-	}
-	return n, err
-}
-
-func (p prompter) run(f huh.Field) error {
-	return huh.NewForm(huh.NewGroup(f)).WithAccessible(true).WithInput(p.in).WithOutput(p.out).
-		WithTheme(huh.ThemeFunc(huh.ThemeBase)).Run()
-}
-
-func (p prompter) say(format string, a ...any) { fmt.Fprintf(p.out, format+"\n", a...) }
-
-// choose asks for one of options; an empty line keeps *value, named in the title.
-func (p prompter) choose(title string, options []huh.Option[string], value *string) error {
-	for i, o := range options {
-		if o.Value == *value {
-			title += fmt.Sprintf(" (Enter keeps %d)", i+1)
-		}
-	}
-	return p.run(huh.NewSelect[string]().Title(title).Options(options...).Value(value))
-}
-
-// text asks for a line; an empty line keeps *value, named in the title.
-func (p prompter) text(title string, value *string, validate func(string) error) error {
-	def := *value
-	if def != "" {
-		title += fmt.Sprintf(" (Enter keeps %q)", safe.Line(def, 60))
-	}
-	return p.run(huh.NewInput().Title(title).Value(value).Validate(func(v string) error {
-		if strings.TrimSpace(v) == "" && def != "" {
-			return nil // the default, checked when it was made
-		}
-		return validate(v)
-	}))
-}
-
-func (p prompter) confirm(title string, value *bool) error {
-	return p.run(huh.NewConfirm().Title(title).Value(value))
-}
 
 // runAccessible is the wizard as plain prompts.
 func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
-	p := prompter{in: lineReader{bufio.NewReader(env.In)}, raw: env.In, tty: env.IsTerminal(env.In), out: env.Err}
+	p := newPrompter(ctx, env)
 	s, err := g.connect(ctx, env, false)
 	if err != nil {
 		return err
@@ -99,7 +35,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	defer s.stop()
 	if s.client == nil {
 		if err := p.signIn(env, g, s); err != nil {
-			return err
+			return stoppedAt(err, "nothing was sent")
 		}
 	}
 	now := env.Now()
@@ -111,44 +47,20 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 		return &ExitError{Code: ExitRefused, Err: err}
 	}
 	p.say("Signed in to %s as %s.", gitlab.HostName(s.host), safe.Line(pf.User.Username, 64))
-
-	req := token.Request{ExpiresAt: token.DefaultExpiry(now)}
-	presetID := token.Presets[0].ID
-	var opts []huh.Option[string]
-	for _, pr := range token.Presets {
-		opts = append(opts, huh.NewOption(pr.Title+" — "+pr.Summary, pr.ID))
+	req, preset, err := accessibleRequest(p, pf, now)
+	if err != nil {
+		return stoppedAt(err, "nothing was sent")
 	}
-	if err := p.choose("What is the token for?", opts, &presetID); err != nil {
-		return err
-	}
-	preset, _ := token.FindPreset(presetID)
-	preset.Apply(&req)
-
-	kind := string(token.KindProject)
-	opts = nil
-	for _, k := range token.Kinds {
-		label := string(k) + ": " + k.Describe()
-		switch {
-		case k == token.KindPersonal && pf.User.IsAdmin:
-			label += "; as an administrator you can make one for any user"
-		case k == token.KindPersonal:
-			label += "; made in GitLab's web form, which this prefills and then checks"
-		}
-		opts = append(opts, huh.NewOption(label, string(k)))
-	}
-	if err := p.choose("Which kind of token?", opts, &kind); err != nil {
-		return err
-	}
-	req.Kind = token.Kind(kind)
 	if req.Kind == token.KindPersonal && !pf.User.IsAdmin {
 		return accessibleGuided(ctx, p, s, pf, req, now)
 	}
 	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
 	if err := accessibleTarget(ctx, p, s, pf, &req, &limits); err != nil {
-		return err
+		return stoppedAt(err, "nothing was sent")
 	}
+	limits.Version = pf.Version // the scopes this instance knows
 	if err := accessibleDetails(p, &req, limits, preset, now); err != nil {
-		return err
+		return stoppedAt(err, "nothing was sent")
 	}
 	if err := req.Validate(limits, now); err != nil {
 		return invalid(err)
@@ -157,8 +69,8 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	printPlan(env.Err, req, s.host, now, false)
 	p.say("The same, for a script or a ticket:\n%s\n%s", req.CommandLine(s.host), req.Curl(s.host))
 	create := false
-	if err := p.confirm("Create this token now?", &create); err != nil {
-		return err
+	if err := p.confirm(token.CreateQuestion().Title, &create); err != nil {
+		return stoppedAt(err, "nothing was created")
 	}
 	if !create {
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("cancelled at the review: nothing was created")}
@@ -169,48 +81,66 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	}
 	p.say("Created %s access token %d %q (%s). GitLab shows it only once.", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
-	if err := accessibleKeep(p, env, nt); err != nil {
-		return err
+	saved, err := accessibleKeep(p, env, nt)
+	if err != nil {
+		return revokeUnkept(p, s, req, nt, err)
 	}
+	accessibleEnd(p, s.host, req, nt, pf, saved)
 	afterCreate(ctx, env.Err, s, pf, false, now)
 	return nil
 }
 
+// stoppedAt turns a prompt stopped by ctrl+c into exit code 130, saying
+// what it left behind; other errors pass through.
+func stoppedAt(err error, left string) error {
+	if errors.Is(err, errInterrupted) {
+		return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("%w: %s", errInterrupted, left)}
+	}
+	return err
+}
+
+// accessibleRequest asks for the purpose and the kind.
+func accessibleRequest(p prompter, pf gitlab.Preflight, now time.Time) (token.Request, token.Preset, error) {
+	req := token.Request{ExpiresAt: token.DefaultExpiry(now)}
+	presetID := token.Presets[0].ID
+	if err := p.choose(token.PurposeQuestion(presetID), &presetID); err != nil {
+		return req, token.Preset{}, err
+	}
+	preset, _ := token.FindPreset(presetID)
+	preset.Apply(&req)
+	kind := string(token.KindProject)
+	if err := p.choose(token.KindQuestion(pf.User.IsAdmin, token.KindProject), &kind); err != nil {
+		return req, preset, err
+	}
+	req.Kind = token.Kind(kind)
+	return req, preset, nil
+}
+
 // accessibleTarget asks for the project, group or user, by search.
 func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Preflight, req *token.Request, limits *token.Limits) error {
-	what := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user"}[req.Kind]
+	q := token.TargetQuestion(req.Kind, false)
 	for {
 		query := ""
-		if err := p.text(fmt.Sprintf("Search for the %s (part of its name or path; empty lists the first ones):", what), &query, func(string) error { return nil }); err != nil {
+		if err := p.text(q.Label+" ("+q.Placeholder+"; empty lists the first ones):", &query, nil); err != nil {
 			return err
 		}
-		var opts []huh.Option[string]
+		var opts []token.Option
 		ids := map[string]int64{}
 		switch req.Kind {
 		case token.KindPersonal:
-			opts = append(opts, huh.NewOption("@me — "+pf.User.Name+" (you)", token.Me))
+			opts = append(opts, token.Option{Value: token.Me, Label: "@me", Meaning: pf.User.Name + " (you)"})
 			us, err := s.client.SearchUsers(ctx, query, 20)
 			if err != nil {
 				return apiExit(ctx, err)
 			}
 			for _, u := range us {
 				if u.ID != pf.User.ID {
-					opts = append(opts, huh.NewOption("@"+u.Username+" — "+u.Name, u.Username))
+					opts = append(opts, token.Option{Value: u.Username, Label: "@" + u.Username, Meaning: u.Name})
 					ids[u.Username] = u.ID
 				}
 			}
 		default:
-			var ps []gitlab.Project
-			var err error
-			if req.Kind == token.KindGroup {
-				ps, err = s.client.SearchGroups(ctx, query, 20, pf.User.IsAdmin)
-			} else {
-				min := token.RoleMaintainer
-				if pf.User.IsAdmin {
-					min = token.RoleNone
-				}
-				ps, err = s.client.SearchProjects(ctx, query, 20, min)
-			}
+			ps, err := searchTargets(ctx, s, pf, req.Kind, query)
 			if err != nil {
 				return apiExit(ctx, err)
 			}
@@ -219,16 +149,16 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 				if pr.Role != token.RoleNone {
 					label += " (you: " + pr.Role.Title() + ")"
 				}
-				opts = append(opts, huh.NewOption(label, pr.Path))
+				opts = append(opts, token.Option{Value: pr.Path, Label: label})
 			}
 		}
 		if len(opts) == 0 {
 			p.say("Nothing matches %q. Try another part of the name.", safe.Line(query, 60))
 			continue
 		}
-		opts = append(opts, huh.NewOption("(search again)", ""))
+		opts = append(opts, token.Option{Value: "", Label: "(search again)"})
 		choice := opts[0].Value
-		if err := p.choose("Which "+what+"?", opts, &choice); err != nil {
+		if err := p.choose(token.Question{Title: q.Title, Options: opts}, &choice); err != nil {
 			return err
 		}
 		if choice == "" {
@@ -255,63 +185,48 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 	}
 }
 
+// searchTargets finds projects or groups as the full-screen wizard does.
+func searchTargets(ctx context.Context, s *session, pf gitlab.Preflight, k token.Kind, query string) ([]gitlab.Project, error) {
+	if k == token.KindGroup {
+		return s.client.SearchGroups(ctx, query, 20, pf.User.IsAdmin)
+	}
+	return s.client.SearchProjects(ctx, query, 20, token.SearchMinRole(k, pf.User.IsAdmin, false))
+}
+
 // accessibleDetails asks for the name, expiry, role and scopes.
 func accessibleDetails(p prompter, req *token.Request, limits token.Limits, preset token.Preset, now time.Time) error {
-	if err := p.text("Token name:", &req.Name, token.ValidateName); err != nil {
+	nq := token.NameQuestion(req.Name)
+	if err := p.text(nq.Label+":", &req.Name, nq.Validate); err != nil {
 		return err
 	}
-	last := token.LastAllowedExpiry(now, 0)
-	expiry := "30"
-	var opts []huh.Option[string]
-	for _, d := range []int{30, 90, 180, 365} {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("%d days: %s", d, token.DescribeExpiry(token.Today(now).AddDate(0, 0, d), now)), fmt.Sprint(d)))
-	}
-	opts = append(opts, huh.NewOption("another date (up to "+last.Format(token.DateLayout)+")", "custom"))
-	if err := p.choose("When should it expire?", opts, &expiry); err != nil {
+	eq := token.ExpiryQuestion(now, 0, time.Time{})
+	expiry := eq.Default
+	eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(now, 0).Format(token.DateLayout) + ")"
+	if err := p.choose(eq, &expiry); err != nil {
 		return err
 	}
-	if expiry == "custom" {
-		date := ""
-		err := p.text("Expiry date (YYYY-MM-DD, or 60d, 8w):", &date, func(v string) error {
-			d, err := token.ParseExpiry(v, now)
-			if err != nil {
-				return err
-			}
-			return token.ValidateExpiry(d, now, 0)
-		})
-		if err != nil {
+	if expiry == token.Custom {
+		cq := token.CustomExpiryQuestion(now, 0, time.Time{})
+		expiry = ""
+		if err := p.text(cq.Label+" ("+cq.Placeholder+"):", &expiry, cq.Validate); err != nil {
 			return err
 		}
-		req.ExpiresAt, _ = token.ParseExpiry(date, now)
-	} else {
-		req.ExpiresAt, _ = token.ParseExpiry(expiry+"d", now)
 	}
+	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, 0)
 	if req.Kind.HasRole() {
-		role := req.Role.String()
-		opts = nil
-		for _, r := range token.GrantableBy(limits.CallerRole) {
-			opts = append(opts, huh.NewOption(r.Title()+" — "+r.Meaning(), r.String()))
-		}
-		if err := p.choose("Which role?", opts, &role); err != nil {
+		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset)
+		role := rq.Default
+		if err := p.choose(rq, &role); err != nil {
 			return err
 		}
 		req.Role, _ = token.ParseRole(role)
 	}
-	var chosen []string
-	for _, sc := range req.Scopes {
-		chosen = append(chosen, string(sc))
-	}
-	opts = nil
-	for _, i := range token.ScopesFor(req.Kind, limits.IsAdmin) {
-		opts = append(opts, huh.NewOption(string(i.Scope)+" — "+i.Meaning, string(i.Scope)).Selected(slices.Contains(chosen, string(i.Scope))))
-	}
-	err := p.run(huh.NewMultiSelect[string]().Title("Which scopes? Enter a number to select or unselect it, 0 when done.").
-		Options(opts...).Value(&chosen).Validate(func(v []string) error {
+	chosen, err := p.pick(token.ScopesQuestion(req.Kind, limits.IsAdmin, limits.Version, req.Scopes), func(v []string) error {
 		if len(v) == 0 {
 			return errors.New("choose at least one scope")
 		}
 		return nil
-	}))
+	})
 	if err != nil {
 		return err
 	}
@@ -323,31 +238,90 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 }
 
 // accessibleKeep makes sure the new token goes somewhere before the run ends:
-// a new 0600 file, or this terminal when the user says so.
-func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) error {
+// a new 0600 file, or this terminal when the user says so. It returns the
+// saved file's full path ("" when printed).
+func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) (string, error) {
 	for {
 		where := "save"
-		opts := []huh.Option[string]{
-			huh.NewOption("save it to a new file, readable only by you", "save"),
-			huh.NewOption("print it here (it stays in this terminal's history)", "print"),
-		}
-		if err := p.choose("Where should the token go?", opts, &where); err != nil {
-			return err
+		q := token.Question{Title: "Where should the token go?", Options: []token.Option{
+			{Value: "save", Label: "save it to a new file, readable only by you"},
+			{Value: "print", Label: "print it here (it stays in this terminal's history)"},
+		}}
+		if err := p.choose(q, &where); err != nil {
+			return "", err
 		}
 		if where == "print" {
 			fmt.Fprintln(env.rawOut, nt.Value.Reveal()) // the one write that carries the token
-			return nil
+			return "", nil
 		}
-		path := fmt.Sprintf("gitlab-token-%d.txt", nt.ID)
+		path := suggestFile(nt.ID)
 		if err := p.text("File name:", &path, secretfile.Free); err != nil {
-			return err
+			return "", err
+		}
+		full, _ := filepath.Abs(path)
+		if tree := wizard.WorkTree(filepath.Dir(full)); tree != "" {
+			yes := false
+			if err := p.confirm(fmt.Sprintf("%s is inside the git work tree at %s, where a token file is easily committed. Save there anyway?", path, tree), &yes); err != nil {
+				return "", err
+			}
+			if !yes {
+				continue
+			}
 		}
 		if err := secretfile.Write(path, nt.Value); err != nil {
 			p.say("Could not save: %v", err)
 			continue
 		}
 		p.say("Saved to %s (mode 0600).", path)
-		return nil
+		return full, nil
+	}
+}
+
+// suggestFile is the default file name: in this folder unless it is in a
+// git work tree, else in the home folder.
+func suggestFile(id int64) string {
+	cwd, _ := os.Getwd()
+	home, _ := os.UserHomeDir()
+	path := wizard.SuggestSavePath(id, cwd, home)
+	if rel, err := filepath.Rel(cwd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// revokeUnkept revokes a token the user never kept because the run was
+// interrupted before it went anywhere (invariant 3), saying so.
+func revokeUnkept(p prompter, s *session, req token.Request, nt *gitlab.NewToken, err error) error {
+	if !errors.Is(err, errInterrupted) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), 10*time.Second)
+	defer cancel()
+	if rerr := s.client.RevokeToken(ctx, req, nt.ID); rerr != nil {
+		p.say("Token %d was created but not saved or printed, and could not be revoked (%v). Revoke it with:\n  %s",
+			nt.ID, rerr, req.TokenCommandLine(s.host, "revoke", nt.ID))
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: the new token was not kept")}
+	}
+	return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted before the token was kept: token %d was revoked", nt.ID)}
+}
+
+// accessibleEnd says what the result screen says: the hand-off summary, the
+// steps in Jira and the command that renews the token.
+func accessibleEnd(p prompter, host string, req token.Request, nt *gitlab.NewToken, pf gitlab.Preflight, saved string) {
+	user, name := "", ""
+	if req.PersonalUser() == token.Me {
+		user, name = pf.User.Username, pf.User.Name
+	}
+	h := token.HandOff{Kind: req.Kind, ID: nt.ID, Name: nt.Name, Target: req.TargetPhrase(user, name), Grant: req.GrantPhrase(),
+		Expires: req.ExpiresAt, Masked: nt.Value.Masked()}
+	p.say("\nHand-off summary (no secret; paste it into the ticket):\n%s", h)
+	if saved != "" {
+		p.say("The token is in %s (mode 0600).", saved)
+	}
+	next := req.JiraSteps(host, nt.ID)
+	p.say("\nNext, in Jira:\n%s", strings.Join(next.Steps, "\n"))
+	if next.Rotate != nil {
+		p.say("   %s", next.Rotate)
 	}
 }
 
@@ -355,23 +329,23 @@ func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) error {
 // prefilled form, then the pasted token checked.
 func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Preflight, req token.Request, now time.Time) error {
 	repo := ""
-	if err := p.text("Which project will Jira read (group/project)? The token is checked against it:", &repo, func(v string) error {
+	rq := token.TargetQuestion(token.KindPersonal, true)
+	if err := p.text(rq.Title+" (group/project) "+rq.Intro, &repo, func(v string) error {
 		if strings.TrimSpace(v) == "" {
 			return errors.New("give the project's path, such as group/project")
 		}
 		return nil
 	}); err != nil {
-		return err
+		return stoppedAt(err, "nothing was sent")
 	}
 	req.Repo = strings.TrimSpace(repo)
 	link := gitlab.PATFormURL(s.host, pf.Version, req.Name, req.Description, req.Scopes)
-	p.say("GitLab's API lets only administrators create personal access tokens, so make it in GitLab's form.")
-	p.say("Open this address (it fills in the name and scopes):\n  %s", link)
-	p.say("Set the expiration date to %s, press Create token, and copy the token.", req.ExpiresAt.Format(token.DateLayout))
+	p.say("%s\n  %s", token.FormIntro, link)
+	p.say("In the form:\n  %s", strings.Join(token.FormSteps(req, now), "\n  "))
 	for {
 		pasted, err := p.secret("Paste the new token (it is not shown); an empty line stops:")
 		if err != nil {
-			return err
+			return stoppedAt(err, "no token was checked; a token you made in GitLab's form still exists")
 		}
 		if pasted == "" {
 			return &ExitError{Code: ExitInterrupted, Err: errors.New("stopped: no token was checked")}
@@ -386,33 +360,19 @@ func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 	}
 }
 
-// secret reads a line without echo on a terminal, or a plain line from a pipe.
-func (p prompter) secret(title string) (token.Secret, error) {
-	if p.tty {
-		var v string
-		err := huh.NewForm(huh.NewGroup(huh.NewInput().Title(title).EchoMode(huh.EchoModePassword).Value(&v))).
-			WithAccessible(true).WithInput(p.raw).WithOutput(p.out).WithTheme(huh.ThemeFunc(huh.ThemeBase)).Run()
-		return token.Secret(strings.TrimSpace(v)), err
-	}
-	fmt.Fprintln(p.out, title)
-	line, err := p.in.r.ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
-	}
-	return token.Secret(strings.TrimSpace(line)), nil
-}
-
 // signIn asks for the host and a credential when nothing else gave one.
 func (p prompter) signIn(env Env, g *globalFlags, s *session) error {
 	host := s.host
-	if err := p.text("GitLab host:", &host, func(v string) error { _, err := gitlab.NormalizeHost(v, g.allowHTTP); return err }); err != nil {
+	hq, cq := token.HostQuestion(host, func(v string) error { _, err := gitlab.NormalizeHost(v, g.allowHTTP); return err }), token.CredentialQuestion()
+	p.say("%s", hq.Intro)
+	if err := p.text(hq.Label+":", &host, hq.Validate); err != nil {
 		return err
 	}
-	p.say("Sign in with a personal access token that has the api scope; it is used for this run only.")
 	if h, err := gitlab.NormalizeHost(host, g.allowHTTP); err == nil {
-		p.say("No token yet? Create one at:\n  %s", steps.TokenFormURL(h))
+		p.say("%s\n  %s", cq.Intro, steps.TokenFormURL(h))
 	}
-	cred, err := p.secret("Access token (it is not shown):")
+	p.say("%s", token.OtherWaysIn)
+	cred, err := p.secret(cq.Label + " (it is not shown):")
 	if err != nil {
 		return err
 	}

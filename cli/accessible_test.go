@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,5 +92,113 @@ func TestAccessiblePrintsOnlyWhenAsked(t *testing.T) {
 	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
 	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "glpat-") {
 		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// watcher is stderr that tells when a text has appeared, so that a test can
+// act at a prompt without guessing how long to wait.
+type watcher struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+}
+
+func (w *watcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return len(p), nil
+}
+
+func (w *watcher) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.buf.String() }
+
+// interruptAt answers the accessible wizard with answers, then presses
+// ctrl+c (cancels the context, as SIGINT does) once prompt is on screen.
+func interruptAt(t *testing.T, url, answers, prompt string) (int, string) {
+	t.Helper()
+	in, feed := io.Pipe()
+	errw := &watcher{want: prompt, seen: make(chan struct{})}
+	seen := errw.seen
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := Env{In: in, Out: io.Discard, Err: errw, Now: time.Now, IsTerminal: func(any) bool { return false },
+		Getenv: func(k string) string {
+			return map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}[k]
+		}}
+	done := make(chan int, 1)
+	go func() { done <- Execute(ctx, env, []string{"--accessible"}) }()
+	go func() { _, _ = io.WriteString(feed, answers) }()
+	select {
+	case <-seen:
+	case code := <-done:
+		t.Fatalf("ended (%d) before %q:\n%s", code, prompt, errw)
+	}
+	cancel()
+	code := <-done
+	_ = feed.Close()
+	return code, errw.String()
+}
+
+// Ctrl+C at a prompt ends the run at once with 130; before the create
+// nothing was sent, and after it the token that went nowhere is revoked.
+func TestAccessibleCtrlCAtAnyPrompt(t *testing.T) {
+	tests := []struct {
+		name, answers, prompt string
+		created               bool
+	}{
+		{"first prompt", "", "What is the token for?", false},
+		{"search", "\n\n", "Search for the project", false},
+		{"scopes", "\n\nweb\n\n\n\n\n", "Which scopes?", false},
+		{"create", "\n\nweb\n\n\n\n\n\n", "Create this token now?", false},
+		{"keep, after the create", "\n\nweb\n\n\n\n\n\ny\n", "Where should the token go?", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := server(t)
+			code, stderr := interruptAt(t, url, tt.answers, tt.prompt)
+			if code != ExitInterrupted {
+				t.Fatalf("exit %d, want %d:\n%s", code, ExitInterrupted, stderr)
+			}
+			posts := srv.CountRequests("POST", "/access_tokens")
+			if !tt.created {
+				if posts != 0 || !strings.Contains(stderr, "nothing was") {
+					t.Fatalf("%d creates; stderr:\n%s", posts, stderr)
+				}
+				return
+			}
+			ts := srv.Tokens("project:100")
+			if posts != 1 || len(ts) != 1 || !ts[0].Revoked || !strings.Contains(stderr, "was revoked") {
+				t.Fatalf("a token that went nowhere must be revoked: %+v\n%s", ts, stderr)
+			}
+		})
+	}
+}
+
+// An empty line in the scope list keeps the ticked scopes, as README says.
+func TestAccessibleEmptyLineKeepsTheScopes(t *testing.T) {
+	srv, url := server(t)
+	r := execute(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\ny\n2\n", "--accessible")
+	ts := srv.Tokens("project:100")
+	if r.code != ExitOK || len(ts) != 1 || strings.Join(ts[0].Scopes, ",") != "read_api" || strings.Contains(r.stderr, "Invalid") {
+		t.Fatalf("exit %d, tokens %+v\n%s", r.code, ts, r.stderr)
+	}
+}
+
+// The end says what the result screen says: hand-off, Jira steps, the
+// exact rotate command, and where the file is.
+func TestAccessibleEndShowsHandOffJiraStepsAndRotate(t *testing.T) {
+	_, url := server(t)
+	file := filepath.Join(t.TempDir(), "jira.token")
+	r := execute(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n0\ny\n\n"+file+"\n", "--accessible")
+	for _, want := range []string{"Hand-off summary", "project token id 7", "Next, in Jira", "Paste the token; repository: acme/web",
+		"gitlab-token-wizard rotate --host " + url + " --project acme/web 7", "The token is in " + file} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("no %q in:\n%s", want, r.stderr)
+		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package e2e drives the real binary in tmux, as a person would: keys by
-// send-keys, the screen read by capture-pane. It needs tmux (.ci/run installs it).
+// send-keys, the screen read by capture-pane. It needs tmux (.ci/run installs
+// it and sets E2E_REQUIRED=1); without tmux the terminal tests skip.
 package e2e
 
 import (
@@ -44,6 +45,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// requireTmux skips the test when tmux is missing, so that `go test ./...`
+// passes on a machine with only Go; with E2E_REQUIRED=1 (as .ci/run sets)
+// a missing tmux fails it instead.
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		msg := "tmux is not installed, so the end-to-end test cannot drive a terminal: apt-get install -y tmux (.ci/run does this)"
+		if os.Getenv("E2E_REQUIRED") == "1" {
+			t.Fatal(msg + "; E2E_REQUIRED=1 makes this a failure")
+		}
+		t.Skip(msg + "; set E2E_REQUIRED=1 to make this a failure")
+	}
+}
+
 // term is one tmux session running a command line, in its own tmux server.
 type term struct {
 	t       *testing.T
@@ -55,9 +70,7 @@ type term struct {
 // startTerm runs command in a new tmux session of width x height in dir.
 func startTerm(t *testing.T, dir string, width, height int, command string) *term {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is required for the end-to-end test: apt-get install -y tmux (.ci/run does this)")
-	}
+	requireTmux(t)
 	tt := &term{t: t, socket: filepath.Join(dir, "tmux.sock"), session: "e2e", dir: dir}
 	tt.run("new-session", "-d", "-s", tt.session, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "-c", dir, command)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", tt.socket, "kill-server").Run() })
@@ -105,6 +118,8 @@ func TestWizardInTmux(t *testing.T) {
 	}
 	tm("send-keys", "-t", session, "s")
 	wait("mode 0600")
+	tm("send-keys", "-t", session, "Enter") // the proposed file, in this (non-git) folder
+	wait("Saved to")
 	tm("send-keys", "-t", session, "q")
 	wait("EXIT=0")
 	all := tm("capture-pane", "-p", "-S", "-1000", "-t", session)

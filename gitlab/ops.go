@@ -136,7 +136,7 @@ func (c *Client) SearchProjects(ctx context.Context, query string, limit int, mi
 	}
 	if q := strings.TrimSpace(query); q != "" {
 		opt.Search = gl.Ptr(q)
-		opt.SearchNamespaces = gl.Ptr(strings.Contains(q, "/"))
+		opt.SearchNamespaces = gl.Ptr(true) // "widgets" finds widgets/shop: the group's path counts too
 	}
 	ps, _, err := c.gl.Projects.ListProjects(opt, gl.WithContext(ctx))
 	if err != nil {

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -10,101 +9,123 @@ import (
 	"gitlab-token-wizard/token"
 )
 
-// Option is one line of a single-choice step.
-type Option struct {
-	Label    string
-	Detail   string
-	Disabled string // why it cannot be chosen, if it cannot
-	Value    any
-}
-
-// Choice is a single-choice list; Purpose, Kind and Role are built on it.
+// Choice is a single choice among a question's options; Purpose, Kind and
+// Role are built on it from the catalogue.
 type Choice struct {
-	id      ID
-	title   string
-	intro   string
-	options []Option
-	cursor  int
-	keys    NavKeyMap
-	styles  *Styles
-	apply   func(r *token.Request, v any)
-	note    func(v any) string
-	err     string
+	c      *Common
+	id     ID
+	q      token.Question
+	cursor int
+	keys   NavKeyMap
+	// answer turns the chosen option's value into the step's answer.
+	answer func(value string) Answer
+	// note warns about the option under the cursor, if it needs a warning.
+	note func(value string) string
 }
 
-func (c *Choice) ID() ID        { return c.id }
-func (c *Choice) Title() string { return c.title }
-func (c *Choice) Init() tea.Cmd { return nil }
+func newChoice(c *Common, id ID, q token.Question, answer func(string) Answer) *Choice {
+	ch := &Choice{c: c, id: id, q: q, keys: DefaultNavKeyMap(), answer: answer}
+	ch.Select(q.Default)
+	return ch
+}
 
-// Selected returns the value under the cursor.
-func (c *Choice) Selected() any { return c.options[c.cursor].Value }
+// NewPurpose asks what the token is for. It is the first step after the
+// sign-in, which cannot be gone back to: there esc leaves the wizard (with
+// nothing sent), and its help says so rather than promise "back".
+func NewPurpose(c *Common, preset string) *Choice {
+	ch := newChoice(c, Purpose, token.PurposeQuestion(preset), func(v string) Answer {
+		p, _ := token.FindPreset(v)
+		return PurposeChosen{Preset: p}
+	})
+	ch.keys.Back.SetHelp("esc", "quit")
+	return ch
+}
 
-// Select moves the cursor to the option holding v.
-func (c *Choice) Select(v any) {
-	for i, o := range c.options {
+// NewKind asks for the kind of token.
+func NewKind(c *Common, isAdmin bool, current token.Kind) *Choice {
+	return newChoice(c, Kind, token.KindQuestion(isAdmin, current), func(v string) Answer {
+		return KindChosen{Kind: token.Kind(v)}
+	})
+}
+
+// NewRole lists only the roles the caller may grant, with the current choice
+// selected, and warns when the role is more than the purpose needs.
+func NewRole(c *Common, caller, current token.Role, preset token.Preset) *Choice {
+	ch := newChoice(c, Role, token.RoleQuestion(caller, current, preset), func(v string) Answer {
+		r, _ := token.ParseRole(v)
+		return RoleChosen{Role: r}
+	})
+	ch.note = func(v string) string {
+		if r, _ := token.ParseRole(v); preset.Role != token.RoleNone && r > preset.Role {
+			return fmt.Sprintf("%s is more than %q needs (%s): the token could do more than Jira requires", r.Title(), preset.ID, preset.Role.Title())
+		}
+		return ""
+	}
+	return ch
+}
+
+func (ch *Choice) ID() ID          { return ch.id }
+func (ch *Choice) Title() string   { return ch.q.Title }
+func (ch *Choice) Init() tea.Cmd   { return nil }
+func (ch *Choice) TakesText() bool { return false }
+
+// Selected returns the value of the option under the cursor.
+func (ch *Choice) Selected() string { return ch.q.Options[ch.cursor].Value }
+
+// Select moves the cursor to the option with value v.
+func (ch *Choice) Select(v string) {
+	for i, o := range ch.q.Options {
 		if o.Value == v {
-			c.cursor = i
+			ch.cursor = i
 		}
 	}
 }
 
-func (c *Choice) Apply(r *token.Request) { c.apply(r, c.Selected()) }
-
-func (c *Choice) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (ch *Choice) Update(msg tea.Msg) (Step, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return c, nil
+		return ch, nil
 	}
+	n := len(ch.q.Options)
 	switch {
-	case key.Matches(k, c.keys.Up):
-		c.cursor = (c.cursor + len(c.options) - 1) % len(c.options)
-		c.err = ""
-	case key.Matches(k, c.keys.Down):
-		c.cursor = (c.cursor + 1) % len(c.options)
-		c.err = ""
-	case key.Matches(k, c.keys.Next):
-		if why := c.options[c.cursor].Disabled; why != "" {
-			c.err = why
-			return c, nil
-		}
-		return c, done(c.id)
-	case key.Matches(k, c.keys.Back):
-		return c, back(c.id)
+	case key.Matches(k, ch.keys.Up):
+		ch.cursor = (ch.cursor + n - 1) % n
+	case key.Matches(k, ch.keys.Down):
+		ch.cursor = (ch.cursor + 1) % n
+	case key.Matches(k, ch.keys.Next):
+		return ch, done(ch.id, ch.answer(ch.Selected()))
+	case key.Matches(k, ch.keys.Back):
+		return ch, back(ch.id)
 	}
-	return c, nil
+	return ch, nil
 }
 
-func (c *Choice) View() string {
-	var b strings.Builder
-	if c.intro != "" {
-		b.WriteString(c.styles.Subtle.Render(c.intro) + "\n\n")
+func (ch *Choice) render() *doc {
+	st := &ch.c.Styles
+	d := newDoc(ch.c.Width)
+	if ch.q.Intro != "" {
+		d.text(st.Subtle, ch.q.Intro)
+		d.blank()
 	}
-	for i, o := range c.options {
-		cur, label := "  ", o.Label
-		if i == c.cursor {
-			cur = c.styles.Cursor.Render("> ")
-			label = c.styles.Selected.Render(label)
-		}
-		if o.Disabled != "" {
-			label = c.styles.Subtle.Render(o.Label + " (not available)")
-		}
-		fmt.Fprintf(&b, "%s%s\n", cur, label)
-		if o.Detail != "" {
-			fmt.Fprintf(&b, "    %s\n", c.styles.Subtle.Render(o.Detail))
+	for i, o := range ch.q.Options {
+		d.option(st, i == ch.cursor, o.Label)
+		if o.Meaning != "" {
+			d.hanging("    ", "    ", st.Subtle, o.Meaning)
 		}
 	}
-	if c.note != nil {
-		if n := c.note(c.Selected()); n != "" {
-			b.WriteString("\n" + c.styles.Warn.Render("! "+n) + "\n")
+	if ch.note != nil {
+		if n := ch.note(ch.Selected()); n != "" {
+			d.blank()
+			d.text(st.Warn, "! "+n)
 		}
 	}
-	if c.err != "" {
-		b.WriteString("\n" + c.styles.Error.Render(c.err) + "\n")
-	}
-	return b.String()
+	return d
 }
 
-func (c *Choice) ShortHelp() []key.Binding {
-	return []key.Binding{c.keys.Up, c.keys.Down, c.keys.Next, c.keys.Back}
+func (ch *Choice) View() string   { return ch.render().String() }
+func (ch *Choice) FocusLine() int { return ch.render().focus }
+
+func (ch *Choice) ShortHelp() []key.Binding {
+	return []key.Binding{ch.keys.Up, ch.keys.Down, ch.keys.Next, ch.keys.Back}
 }
-func (c *Choice) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+func (ch *Choice) FullHelp() [][]key.Binding { return [][]key.Binding{ch.ShortHelp()} }

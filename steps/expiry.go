@@ -1,8 +1,6 @@
 package steps
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -12,43 +10,42 @@ import (
 	"gitlab-token-wizard/token"
 )
 
-var quickDays = []int{30, 90, 180, 365}
-
 // ExpiryStep offers quick lifetimes and a custom date.
 type ExpiryStep struct {
+	c       *Common
 	now     time.Time
 	maxDays int
-	cursor  int // 0..len(quickDays)-1 quick picks, len(quickDays) = custom
+	q       token.Question
+	cursor  int // an option of q; the last one is the custom date
 	custom  textinput.Model
 	keys    NavKeyMap
-	styles  *Styles
 	err     string
 }
 
 // NewExpiry selects the current date if it is a quick pick, else shows it as custom.
-func NewExpiry(st *Styles, now time.Time, maxDays int, current time.Time) *ExpiryStep {
-	s := &ExpiryStep{now: now, maxDays: maxDays, keys: DefaultNavKeyMap(), styles: st,
-		custom: newInput("Date or duration: ", "YYYY-MM-DD, 45d, 8w", 20, "")}
-	if !current.IsZero() {
-		s.cursor = len(quickDays)
-		for i, d := range quickDays {
-			if token.Today(now).AddDate(0, 0, d).Equal(current) {
-				s.cursor = i
-			}
+func NewExpiry(c *Common, now time.Time, maxDays int, current time.Time) *ExpiryStep {
+	cq := token.CustomExpiryQuestion(now, maxDays, current)
+	s := &ExpiryStep{c: c, now: now, maxDays: maxDays, q: token.ExpiryQuestion(now, maxDays, current), keys: DefaultNavKeyMap(),
+		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, 20, cq.Default)}
+	for i, o := range s.q.Options {
+		if o.Value == s.q.Default {
+			s.cursor = i
 		}
-		if s.cursor == len(quickDays) {
-			s.custom.SetValue(current.Format(token.DateLayout))
-		}
+	}
+	if !s.onCustom() {
+		s.custom.SetValue("")
 	}
 	return s
 }
 
-func (s *ExpiryStep) ID() ID        { return Expiry }
-func (s *ExpiryStep) Title() string { return "When should it expire?" }
-func (s *ExpiryStep) Init() tea.Cmd { return s.syncFocus() }
+func (s *ExpiryStep) ID() ID          { return Expiry }
+func (s *ExpiryStep) Title() string   { return s.q.Title }
+func (s *ExpiryStep) Init() tea.Cmd   { return s.syncFocus() }
+func (s *ExpiryStep) TakesText() bool { return s.onCustom() }
+func (s *ExpiryStep) onCustom() bool  { return s.q.Options[s.cursor].Value == token.Custom }
 
 func (s *ExpiryStep) syncFocus() tea.Cmd {
-	if s.cursor == len(quickDays) {
+	if s.onCustom() {
 		return s.custom.Focus()
 	}
 	s.custom.Blur()
@@ -57,81 +54,76 @@ func (s *ExpiryStep) syncFocus() tea.Cmd {
 
 // Date returns the chosen date or an error saying how to fix it.
 func (s *ExpiryStep) Date() (time.Time, error) {
-	if s.cursor < len(quickDays) {
-		return token.Today(s.now).AddDate(0, 0, quickDays[s.cursor]), nil
+	v := s.q.Options[s.cursor].Value
+	if v == token.Custom {
+		v = s.custom.Value()
 	}
-	d, err := token.ParseExpiry(s.custom.Value(), s.now)
-	if err != nil {
-		return d, err
-	}
-	return d, token.ValidateExpiry(d, s.now, s.maxDays)
-}
-
-func (s *ExpiryStep) Apply(r *token.Request) {
-	if d, err := s.Date(); err == nil {
-		r.ExpiresAt = d
-	}
+	return token.ExpiryAnswer(v, s.now, s.maxDays)
 }
 
 func (s *ExpiryStep) Update(msg tea.Msg) (Step, tea.Cmd) {
+	n := len(s.q.Options)
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, s.keys.Up):
-			s.cursor = (s.cursor + len(quickDays)) % (len(quickDays) + 1)
-			s.err = ""
+			s.cursor, s.err = (s.cursor+n-1)%n, ""
 			return s, s.syncFocus()
 		case key.Matches(k, s.keys.Down):
-			s.cursor = (s.cursor + 1) % (len(quickDays) + 1)
-			s.err = ""
+			s.cursor, s.err = (s.cursor+1)%n, ""
 			return s, s.syncFocus()
 		case key.Matches(k, s.keys.Back):
 			return s, back(Expiry)
 		case key.Matches(k, s.keys.Next):
-			if _, err := s.Date(); err != nil {
+			d, err := s.Date()
+			if err != nil {
 				s.err = err.Error()
 				return s, nil
 			}
-			return s, done(Expiry)
+			return s, done(Expiry, ExpiryChosen{Date: d})
 		}
 	}
-	if s.cursor == len(quickDays) {
-		var cmd tea.Cmd
-		s.custom, cmd = s.custom.Update(msg)
-		s.err = ""
-		return s, cmd
+	if !s.onCustom() {
+		return s, nil
 	}
-	return s, nil
+	before := s.custom.Value()
+	var cmd tea.Cmd
+	s.custom, cmd = s.custom.Update(msg)
+	// Only an edit makes the error stale: timer and other messages pass
+	// through the input too, and must not wipe what the user has to read.
+	if s.custom.Value() != before {
+		s.err = ""
+	}
+	return s, cmd
 }
 
-func (s *ExpiryStep) View() string {
-	var b strings.Builder
-	b.WriteString(s.styles.Subtle.Render(fmt.Sprintf("Tokens expire at 00:00 UTC on the date. At most %d days: the last date is %s.",
-		token.MaxDays(s.maxDays), token.LastAllowedExpiry(s.now, s.maxDays).Format(token.DateLayout))) + "\n\n")
-	for i, d := range quickDays {
-		label := fmt.Sprintf("%d days — %s", d, token.DescribeExpiry(token.Today(s.now).AddDate(0, 0, d), s.now))
-		b.WriteString(s.line(i, label))
+func (s *ExpiryStep) render() *doc {
+	st := &s.c.Styles
+	d := newDoc(s.c.Width)
+	d.text(st.Subtle, s.q.Intro)
+	d.blank()
+	for i, o := range s.q.Options {
+		d.option(st, i == s.cursor, o.Label)
 	}
-	b.WriteString(s.line(len(quickDays), "Custom date or duration"))
-	if s.cursor == len(quickDays) {
-		b.WriteString("    " + s.custom.View() + "\n")
-		if d, err := s.Date(); err == nil {
-			b.WriteString("    " + s.styles.OK.Render(token.DescribeExpiry(d, s.now)) + "\n")
+	if s.onCustom() {
+		d.raw("    " + s.custom.View())
+		if dt, err := s.Date(); err == nil {
+			d.hanging("    ", "    ", st.OK, token.DescribeExpiry(dt, s.now))
 		}
 	}
 	if s.err != "" {
-		b.WriteString("\n" + s.styles.Error.Render(s.err) + "\n")
+		d.blank()
+		d.text(st.Error, s.err)
 	}
-	return b.String()
+	return d
 }
 
-func (s *ExpiryStep) line(i int, label string) string {
-	if i == s.cursor {
-		return s.styles.Cursor.Render("> ") + s.styles.Selected.Render(label) + "\n"
-	}
-	return "  " + label + "\n"
-}
+func (s *ExpiryStep) View() string   { return s.render().String() }
+func (s *ExpiryStep) FocusLine() int { return s.render().focus }
 
 func (s *ExpiryStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Back}
 }
 func (s *ExpiryStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *ExpiryStep) Restyle(st Styles) { s.custom.SetStyles(st.Input) }

@@ -10,11 +10,15 @@ import (
 // width, textinput draws only the first character of a placeholder.
 const inputWidth = 50
 
-func newInput(prompt, placeholder string, limit int, value string) textinput.Model {
+// NewInput builds a text input in the wizard's styles (Styles.Input: it
+// follows NO_COLOR, and its cursor does not blink, whose timer messages once
+// cleared an error they fell through to).
+func NewInput(st Styles, prompt, placeholder string, limit int, value string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = prompt
 	in.Placeholder = placeholder
 	in.CharLimit = limit
+	in.SetStyles(st.Input)
 	in.SetWidth(inputWidth)
 	in.SetValue(value)
 	return in
@@ -24,12 +28,11 @@ func newInput(prompt, placeholder string, limit int, value string) textinput.Mod
 type fields struct {
 	in    []textinput.Model
 	focus int
-	next  key.Binding
+	keys  FieldsKeyMap
 }
 
 func newFields(focus int, in ...textinput.Model) fields {
-	return fields{in: in, focus: focus,
-		next: key.NewBinding(key.WithKeys("tab", "down", "up"), key.WithHelp("tab", "next field"))}
+	return fields{in: in, focus: focus, keys: DefaultFieldsKeyMap()}
 }
 
 // focusOn focuses input i and blurs the others.
@@ -46,10 +49,15 @@ func (f *fields) focusOn(i int) tea.Cmd {
 	return cmd
 }
 
-// update moves the focus on tab, else gives msg to the focused input.
+// update moves the focus on tab and shift+tab, else gives msg to the focused input.
 func (f *fields) update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, f.next) {
-		return f.focusOn((f.focus + 1) % len(f.in))
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, f.keys.NextField):
+			return f.focusOn((f.focus + 1) % len(f.in))
+		case key.Matches(k, f.keys.PrevField):
+			return f.focusOn((f.focus + len(f.in) - 1) % len(f.in))
+		}
 	}
 	var cmd tea.Cmd
 	f.in[f.focus], cmd = f.in[f.focus].Update(msg)
@@ -57,3 +65,13 @@ func (f *fields) update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *fields) value(i int) string { return f.in[i].Value() }
+
+func (f *fields) TakesText() bool { return true }
+
+// Restyle applies the styles again after the background colour changed them.
+func (f *fields) Restyle(st Styles) {
+	for i := range f.in {
+		f.in[i].SetStyles(st.Input)
+	}
+}
+func (f *fields) FocusLine() int { return -1 }

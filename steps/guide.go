@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -16,63 +15,91 @@ import (
 )
 
 // OpenURLMsg asks the root to open an address in the browser.
-type OpenURLMsg struct{ URL string }
+type OpenURLMsg struct {
+	From Address
+	URL  string
+}
 
 // OpenedMsg tells the step whether a browser was started.
-type OpenedMsg struct{ OK bool }
+type OpenedMsg struct {
+	To Address
+	OK bool
+}
+
+// Recipient is the step that asked.
+func (m OpenedMsg) Recipient() Address { return m.To }
 
 // PastedMsg asks the root to check a token the user pasted.
-type PastedMsg struct{ Value token.Secret }
+type PastedMsg struct {
+	From  Address
+	Value token.Secret
+}
 
 // CheckedMsg carries the verdict on a pasted token back to the step.
-type CheckedMsg struct{ V gitlab.Verification }
+type CheckedMsg struct {
+	To Address
+	V  gitlab.Verification
+}
+
+// Recipient is the step that asked.
+func (m CheckedMsg) Recipient() Address { return m.To }
 
 // GuideKeyMap holds the guided step's keys. Letters go to the paste field.
 type GuideKeyMap struct {
-	Check, Open, Back key.Binding
+	// Check and Finish are both enter: Check until a pasted token passed,
+	// Finish after, so the help says what enter does now.
+	Check, Finish, Open, CopyLink, Back key.Binding
+}
+
+// DefaultGuideKeyMap returns the guided step's keys.
+func DefaultGuideKeyMap() GuideKeyMap {
+	k := GuideKeyMap{
+		Check:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the token")),
+		Finish:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")),
+		Open:     key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open the link")),
+		CopyLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "copy the link")),
+		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+	}
+	k.Finish.SetEnabled(false)
+	return k
 }
 
 // GuideStep guides a non-administrator through GitLab's web form: the
 // prefilled link (opened in the browser when there is one), what to set
 // there, a masked field for the new token, and the verdict of checking it.
 type GuideStep struct {
+	c        *Common
 	link     string
-	expiry   time.Time
-	scopes   []token.Scope
+	req      token.Request
 	now      time.Time
 	input    textinput.Model
 	opened   *bool
+	seq      int
 	checking bool
 	verdict  *gitlab.Verification
 	err      string
 	keys     GuideKeyMap
-	styles   *Styles
 }
 
 // NewGuide builds the guided step for a prefilled form link.
-func NewGuide(st *Styles, link string, r token.Request, now time.Time) *GuideStep {
-	in := newInput("New token: ", "paste the token GitLab shows after you create it", 0, "")
+func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep {
+	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", 0, "")
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
-	return &GuideStep{link: link, expiry: r.ExpiresAt, scopes: r.Scopes, now: now, input: in, styles: st,
-		keys: GuideKeyMap{
-			Check: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the token")),
-			Open:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open the link")),
-			Back:  key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-		}}
+	return &GuideStep{c: c, link: link, req: r, now: now, input: in, keys: DefaultGuideKeyMap()}
 }
 
-func (s *GuideStep) ID() ID               { return Guide }
-func (s *GuideStep) Title() string        { return "Create the token in GitLab, then paste it here" }
-func (s *GuideStep) Apply(*token.Request) {}
+func (s *GuideStep) ID() ID          { return Guide }
+func (s *GuideStep) Title() string   { return "Create the token in GitLab, then paste it here" }
+func (s *GuideStep) TakesText() bool { return true }
+func (s *GuideStep) FocusLine() int  { return -1 }
 
 // Init focuses the paste field and opens the link, the first time.
 func (s *GuideStep) Init() tea.Cmd {
 	if s.opened != nil {
 		return s.input.Focus()
 	}
-	link := s.link
-	return tea.Batch(s.input.Focus(), func() tea.Msg { return OpenURLMsg{URL: link} })
+	return tea.Batch(s.input.Focus(), send(OpenURLMsg{From: Address{Step: Guide}, URL: s.link}))
 }
 
 // Busy reports whether a pasted token is being checked.
@@ -91,12 +118,17 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		s.opened = &ok
 		return s, nil
 	case CheckedMsg:
+		if m.To.Seq != s.seq {
+			return s, nil
+		}
 		s.checking = false
 		v := m.V
 		s.verdict = &v
 		if !v.OK() {
 			s.input.SetValue("") // the fix is a new token: make room for it
 		}
+		s.keys.Check.SetEnabled(!s.Ready())
+		s.keys.Finish.SetEnabled(s.Ready())
 		return s, nil
 	case tea.KeyPressMsg:
 		switch {
@@ -105,19 +137,20 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		case key.Matches(m, s.keys.Back):
 			return s, back(Guide)
 		case key.Matches(m, s.keys.Open):
-			link := s.link
-			return s, func() tea.Msg { return OpenURLMsg{URL: link} }
+			return s, send(OpenURLMsg{From: Address{Step: Guide}, URL: s.link})
+		case key.Matches(m, s.keys.CopyLink):
+			return s, send(CopyMsg{What: "the form link", Text: s.link})
+		case key.Matches(m, s.keys.Finish):
+			return s, done(Guide, GuideChecked{Verification: *s.verdict})
 		case key.Matches(m, s.keys.Check):
-			if s.Ready() {
-				return s, done(Guide)
-			}
 			v := s.Pasted()
 			if v == "" {
 				s.err = "Paste the token GitLab showed you (it starts with glpat- on most instances)."
 				return s, nil
 			}
+			s.seq = s.c.nextSeq()
 			s.err, s.checking, s.verdict = "", true, nil
-			return s, func() tea.Msg { return PastedMsg{Value: v} }
+			return s, send(PastedMsg{From: Address{Step: Guide, Seq: s.seq}, Value: v})
 		}
 	}
 	var cmd tea.Cmd
@@ -126,47 +159,75 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 }
 
 func (s *GuideStep) View() string {
-	var b strings.Builder
-	b.WriteString(s.styles.Subtle.Render("GitLab's API lets only administrators create personal access tokens, so this one is made in GitLab's web form. The link fills in the name and scopes for you:") + "\n\n")
-	b.WriteString("  " + ansi.SetHyperlink(s.link) + s.link + ansi.ResetHyperlink() + "\n")
+	st := &s.c.Styles
+	d := newDoc(s.c.Width)
+	d.text(st.Subtle, token.FormIntro)
+	d.blank()
+	// The link is never wrapped: broken, it would not open or paste whole.
+	d.raw("  " + Link(s.link))
+	if ansi.StringWidth(s.link)+2 > d.width {
+		d.text(st.Subtle, "  (it runs past the edge: "+s.keys.CopyLink.Help().Key+" copies it whole, "+s.keys.Open.Help().Key+" opens it; many terminals open it on a click)")
+	}
 	switch {
 	case s.opened == nil:
 	case *s.opened:
-		b.WriteString(s.styles.Subtle.Render("  (opened in your browser; ctrl+o opens it again)") + "\n")
+		d.text(st.Subtle, "  (opened in your browser; "+s.keys.Open.Help().Key+" opens it again, "+s.keys.CopyLink.Help().Key+" copies it)")
 	default:
-		b.WriteString(s.styles.Subtle.Render("  (no browser here: open it on a machine where you are signed in to GitLab)") + "\n")
+		d.text(st.Subtle, "  (no browser here: open it on a machine where you are signed in to GitLab; "+s.keys.CopyLink.Help().Key+" copies it)")
 	}
-	b.WriteString("\nIn the form:\n")
-	fmt.Fprintf(&b, "  1. check the scopes: %s (nothing more)\n", token.JoinScopes(s.scopes))
-	fmt.Fprintf(&b, "  2. set the expiration date to %s, %d days from now (the link cannot fill it in)\n",
-		s.expiry.Format(token.DateLayout), token.DaysUntil(s.expiry, s.now))
-	b.WriteString("  3. press \"Create token\" and copy the token GitLab shows once\n\n")
-	b.WriteString(s.input.View() + "\n")
+	d.blank()
+	d.raw("In the form:")
+	for _, l := range token.FormSteps(s.req, s.now) {
+		d.hanging("  ", "     ", st.Text, l)
+	}
+	d.blank()
+	d.raw(s.input.View())
 	if s.err != "" {
-		b.WriteString("\n" + s.styles.Error.Render(s.err) + "\n")
+		d.blank()
+		d.text(st.Error, s.err)
 	}
 	if s.checking {
-		b.WriteString("\n" + s.styles.Subtle.Render("Checking the token with GitLab…") + "\n")
+		d.blank()
+		d.text(st.Subtle, "Checking the token with GitLab…")
 	}
 	if v := s.verdict; v != nil {
-		b.WriteString("\n")
+		d.blank()
 		for _, c := range v.Checks {
-			mark := s.styles.OK.Render("PASS")
-			if !c.OK {
-				mark = s.styles.Error.Render("FAIL")
-			}
-			fmt.Fprintf(&b, "%s  %s: %s\n", mark, c.Name, safe.Line(c.Detail, 160))
+			checkLine(d, st, c)
 		}
+		d.blank()
 		if v.OK() {
-			b.WriteString("\n" + s.styles.OK.Render("The token is ready for Jira. Press enter to finish.") + "\n")
+			d.text(st.OK, "The token is ready for Jira. Press "+s.keys.Finish.Help().Key+" to finish.")
 		} else {
-			b.WriteString("\n" + s.styles.Warn.Render("Fix this in GitLab (revoke that token, create a new one from the link), then paste the new token.") + "\n")
+			d.text(st.Warn, "Fix this in GitLab (revoke that token, create a new one from the link), then paste the new token.")
 		}
 	}
-	return b.String()
+	return d.String()
+}
+
+// checkLine adds one verification result, its mark coloured.
+func checkLine(d *doc, st *Styles, c gitlab.Check) {
+	mark, rest := token.CheckLine(c.OK, c.Name, safe.Line(c.Detail, 160))
+	ms := st.OK
+	if !c.OK {
+		ms = st.Error
+	}
+	d.hanging(ms.Render(mark)+"  ", "      ", st.Text, rest)
+}
+
+// CheckLines draws verification results as every screen does.
+func CheckLines(c *Common, checks []gitlab.Check) string {
+	d := newDoc(c.Width)
+	for _, ch := range checks {
+		checkLine(d, &c.Styles, ch)
+	}
+	return d.String()
 }
 
 func (s *GuideStep) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Check, s.keys.Open, s.keys.Back}
+	return []key.Binding{s.keys.Check, s.keys.Finish, s.keys.Open, s.keys.CopyLink, s.keys.Back}
 }
 func (s *GuideStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *GuideStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }

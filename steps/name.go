@@ -12,26 +12,22 @@ import (
 // NameStep asks for the token's name and an optional description.
 type NameStep struct {
 	fields
-	keys             NavKeyMap
-	styles           *Styles
+	c                *Common
+	name, desc       token.Question
 	nameErr, descErr string
 }
 
 // NewName starts with the name from the request (the purpose's default).
-func NewName(st *Styles, name, desc string) *NameStep {
-	return &NameStep{styles: st, keys: DefaultNavKeyMap(), fields: newFields(0,
-		newInput("Name:        ", "", 300, name),
-		newInput("Description: ", "optional: who uses it, the ticket number", 300, desc))}
+func NewName(c *Common, name, desc string) *NameStep {
+	nq, dq := token.NameQuestion(name), token.DescriptionQuestion(desc)
+	return &NameStep{c: c, name: nq, desc: dq, fields: newFields(0,
+		NewInput(c.Styles, pad(nq.Label+":", 13), nq.Placeholder, 300, nq.Default),
+		NewInput(c.Styles, pad(dq.Label+":", 13), dq.Placeholder, 300, dq.Default))}
 }
 
 func (s *NameStep) ID() ID        { return Name }
-func (s *NameStep) Title() string { return "Name the token" }
+func (s *NameStep) Title() string { return s.name.Title }
 func (s *NameStep) Init() tea.Cmd { return s.focusOn(s.focus) }
-
-func (s *NameStep) name() string { return strings.TrimSpace(s.value(0)) }
-func (s *NameStep) desc() string { return strings.TrimSpace(s.value(1)) }
-
-func (s *NameStep) Apply(r *token.Request) { r.Name, r.Description = s.name(), s.desc() }
 
 func (s *NameStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -39,14 +35,15 @@ func (s *NameStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		case key.Matches(k, s.keys.Back):
 			return s, back(Name)
 		case key.Matches(k, s.keys.Next):
-			s.nameErr, s.descErr = errText(token.ValidateName(s.name())), errText(token.ValidateDescription(s.desc()))
+			name, desc := strings.TrimSpace(s.value(0)), strings.TrimSpace(s.value(1))
+			s.nameErr, s.descErr = errText(s.name.Validate(name)), errText(s.desc.Validate(desc))
 			if s.nameErr != "" {
 				return s, s.focusOn(0)
 			}
 			if s.descErr != "" {
 				return s, s.focusOn(1)
 			}
-			return s, done(Name)
+			return s, done(Name, Named{Name: name, Description: desc})
 		}
 	}
 	return s, s.update(msg)
@@ -60,16 +57,20 @@ func errText(err error) string {
 }
 
 func (s *NameStep) View() string {
-	var b strings.Builder
-	b.WriteString(s.styles.Subtle.Render("A clear name lets you find and revoke the token later.") + "\n\n")
+	st := &s.c.Styles
+	d := newDoc(s.c.Width)
+	d.text(st.Subtle, s.name.Intro)
+	d.blank()
 	for i, msg := range []string{s.nameErr, s.descErr} {
-		b.WriteString(s.in[i].View() + "\n")
+		d.raw(s.in[i].View())
 		if msg != "" {
-			b.WriteString(s.styles.Error.Render("  "+msg) + "\n")
+			d.hanging("  ", "  ", st.Error, msg)
 		}
 	}
-	return b.String()
+	return d.String()
 }
 
-func (s *NameStep) ShortHelp() []key.Binding  { return []key.Binding{s.next, s.keys.Next, s.keys.Back} }
+func (s *NameStep) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.NextField, s.keys.PrevField, s.keys.Next, s.keys.Back}
+}
 func (s *NameStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

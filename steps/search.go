@@ -3,7 +3,6 @@ package steps
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -13,9 +12,6 @@ import (
 	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
-
-// Debounce is how long typing must pause before a search is sent.
-const Debounce = 250 * time.Millisecond
 
 // Mode is what a search step looks for.
 type Mode int
@@ -32,23 +28,36 @@ const (
 	ModeRepo
 )
 
-// SearchRequestMsg asks the root to search; the step never does I/O.
+// Kind is the kind of token a search in this mode chooses the target of.
+func (m Mode) Kind() token.Kind {
+	return map[Mode]token.Kind{ModeProject: token.KindProject, ModeGroup: token.KindGroup, ModeUser: token.KindPersonal, ModeRepo: token.KindPersonal}[m]
+}
+
+// SearchRequestMsg asks the root to search; the step never does I/O. The
+// root runs at most one search per step: a newer request cancels the older.
 type SearchRequestMsg struct {
-	Seq   int
+	From  Address
 	Mode  Mode
 	Query string
 }
 
-// ResultsMsg carries search results back to the step: projects or groups in
-// Projects, users in Users.
+// ResultsMsg carries search results back to the step that asked: projects
+// or groups in Projects, users in Users.
 type ResultsMsg struct {
-	Seq      int
+	To       Address
 	Projects []gitlab.Project
 	Users    []gitlab.User
 	Err      error
 }
 
-type debounceMsg struct{ seq int }
+// Recipient is the step that asked.
+func (m ResultsMsg) Recipient() Address { return m.To }
+
+// debounceMsg fires when typing has paused; it is addressed like an answer,
+// so that it still reaches its step after the user moved on.
+type debounceMsg struct{ to Address }
+
+func (m debounceMsg) Recipient() Address { return m.to }
 
 // item is one search result as the step shows it.
 type item struct {
@@ -60,28 +69,28 @@ type item struct {
 // SearchStep searches GitLab, server-side and debounced, for the token's
 // target (project, group or user) or for the project Jira will read.
 type SearchStep struct {
-	mode    Mode
-	me      gitlab.User
-	input   textinput.Model
+	c     *Common
+	mode  Mode
+	q     token.Question
+	me    gitlab.User
+	input textinput.Model
+	// seq numbers the queries: an answer is shown only if it answers the latest.
 	seq     int
 	results []item
 	cursor  int
 	loading bool
 	err     string
-	chosen  item
 	keys    NavKeyMap
-	styles  *Styles
 }
 
 // NewSearch starts a search step with the current value (if any) as the query.
 // me is the caller, offered first when an administrator picks a user.
-func NewSearch(st *Styles, mode Mode, current string, me gitlab.User) *SearchStep {
-	placeholder := map[Mode]string{ModeProject: "project name or group/path", ModeGroup: "group name or path",
-		ModeUser: "name or username", ModeRepo: "project name or group/path"}[mode]
+func NewSearch(c *Common, mode Mode, current string, me gitlab.User) *SearchStep {
+	q := token.TargetQuestion(mode.Kind(), mode == ModeRepo)
 	if mode == ModeUser && current == token.Me {
 		current = ""
 	}
-	return &SearchStep{mode: mode, me: me, input: newInput("Search: ", placeholder, 255, current), keys: DefaultNavKeyMap(), styles: st}
+	return &SearchStep{c: c, mode: mode, q: q, me: me, input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current), keys: DefaultNavKeyMap()}
 }
 
 func (s *SearchStep) ID() ID {
@@ -91,49 +100,38 @@ func (s *SearchStep) ID() ID {
 	return Target
 }
 
-func (s *SearchStep) Title() string {
-	return map[Mode]string{ModeProject: "Which project?", ModeGroup: "Which group?", ModeUser: "Whose personal token?",
-		ModeRepo: "Which project will Jira read?"}[s.mode]
-}
+func (s *SearchStep) Title() string   { return s.q.Title }
+func (s *SearchStep) TakesText() bool { return true }
 
-// Init focuses the input and, the first time only, searches right away;
-// coming back keeps the results instead of asking GitLab again.
+// Init focuses the input and searches when there is no answer to show: the
+// first time, after an error, or when an answer was lost (a request still
+// unanswered on return is sent again; the root cancels the old one).
+// Coming back to results keeps them instead of asking GitLab again.
 func (s *SearchStep) Init() tea.Cmd {
-	if s.seq > 0 && s.err == "" {
+	if s.seq > 0 && !s.loading && s.err == "" {
 		return s.input.Focus()
 	}
+	s.seq = s.c.nextSeq()
 	return tea.Batch(s.input.Focus(), s.search())
 }
 
+// search asks the root for the answer to query number seq.
 func (s *SearchStep) search() tea.Cmd {
-	s.seq++
 	s.loading = true
-	seq, q, mode := s.seq, strings.TrimSpace(s.input.Value()), s.mode
-	return func() tea.Msg { return SearchRequestMsg{Seq: seq, Mode: mode, Query: q} }
+	return send(SearchRequestMsg{From: Address{Step: s.ID(), Seq: s.seq}, Mode: s.mode, Query: strings.TrimSpace(s.input.Value())})
 }
 
 // Busy reports whether a search is under way (typed, or sent and not answered).
 func (s *SearchStep) Busy() bool { return s.loading }
 
-// Chosen returns the selected project or group.
-func (s *SearchStep) Chosen() gitlab.Project { return s.chosen.project }
-
-// ChosenUser returns the selected user.
-func (s *SearchStep) ChosenUser() gitlab.User { return s.chosen.user }
-
-func (s *SearchStep) Apply(r *token.Request) {
-	switch {
-	case s.chosen.path == "":
-	case s.mode == ModeRepo:
-		r.Repo = s.chosen.project.Path
-	case s.mode == ModeUser:
-		r.Target, r.UserID = s.chosen.user.Username, s.chosen.user.ID
-		if s.chosen.user.ID == s.me.ID {
-			r.Target = token.Me
-		}
-	default:
-		r.Target = s.chosen.project.Path
+func (s *SearchStep) answer(it item) Answer {
+	switch s.mode {
+	case ModeRepo:
+		return RepoChosen{Project: it.project}
+	case ModeUser:
+		return UserChosen{User: it.user, Me: it.user.ID == s.me.ID}
 	}
+	return TargetChosen{Project: it.project}
 }
 
 func (s *SearchStep) items(m ResultsMsg) []item {
@@ -152,9 +150,9 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 	default:
 		for _, p := range m.Projects {
 			it := item{path: p.Path, detail: roleLabel(p.Role), project: p}
-			if s.mode == ModeGroup && p.Role != token.RoleNone && p.Role < token.RoleOwner {
-				it.detail += " (needs Owner)"
-				it.disabled = fmt.Sprintf("You are %s on %s, and group access tokens need Owner: ask an Owner of the group, or go back (esc twice) and make a project token for each project.", p.Role.Title(), p.Path)
+			if why := token.CannotCreateOn(s.mode.Kind(), p.Role, p.Path); s.mode != ModeRepo && why != "" {
+				it.detail += fmt.Sprintf(" (needs %s)", s.mode.Kind().CallerNeeds().Title())
+				it.disabled = why + " " + s.keys.Back.Help().Key + " goes back to the kind of token."
 			}
 			out = append(out, it)
 		}
@@ -165,13 +163,13 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	switch m := msg.(type) {
 	case debounceMsg:
-		if m.seq == s.seq {
+		if m.to.Seq == s.seq {
 			return s, s.search()
 		}
 		return s, nil
 	case ResultsMsg:
-		if m.Seq != s.seq {
-			return s, nil // a stale answer to an older query
+		if m.To.Seq != s.seq {
+			return s, nil // the answer to an older query
 		}
 		s.loading = false
 		s.results, s.err, s.cursor = s.items(m), "", 0
@@ -180,90 +178,91 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		}
 		return s, nil
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(m, s.keys.Up):
-			if len(s.results) > 0 {
-				s.cursor = (s.cursor + len(s.results) - 1) % len(s.results)
-			}
-			return s, nil
-		case key.Matches(m, s.keys.Down):
-			if len(s.results) > 0 {
-				s.cursor = (s.cursor + 1) % len(s.results)
-			}
-			return s, nil
-		case key.Matches(m, s.keys.Back):
-			return s, back(s.ID())
-		case key.Matches(m, s.keys.Next):
-			if s.loading || len(s.results) == 0 {
-				if !s.loading {
-					s.err = "Nothing selected: type part of its name, then pick it with ↑/↓."
-				}
-				return s, nil
-			}
-			if why := s.results[s.cursor].disabled; why != "" {
-				s.err = why
-				return s, nil
-			}
-			s.chosen = s.results[s.cursor]
-			return s, done(s.ID())
+		if cmd, ok := s.onKey(m); ok {
+			return s, cmd
 		}
 	}
 	before := s.input.Value()
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
 	if s.input.Value() != before {
-		s.seq++
-		seq := s.seq
+		s.seq = s.c.nextSeq()
 		s.loading, s.err = true, ""
-		return s, tea.Batch(cmd, tea.Tick(Debounce, func(time.Time) tea.Msg { return debounceMsg{seq} }))
+		return s, tea.Batch(cmd, s.c.Clock.After(s.c.debounce(), debounceMsg{to: Address{Step: s.ID(), Seq: s.seq}}))
 	}
 	return s, cmd
 }
 
-func (s *SearchStep) intro() string {
-	switch s.mode {
-	case ModeGroup:
-		return "Group access tokens need Owner on the group; groups where you are Maintainer are listed but cannot be picked."
-	case ModeUser:
-		return "As an administrator you can create a personal token for any user. It acts as that user: check the name."
-	case ModeRepo:
-		return "The token will be checked by reading this project, as Jira will."
+// onKey handles the step's own keys; ok is false for keys that go to the input.
+func (s *SearchStep) onKey(k tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	n := len(s.results)
+	switch {
+	case key.Matches(k, s.keys.Up):
+		if n > 0 {
+			s.cursor = (s.cursor + n - 1) % n
+		}
+	case key.Matches(k, s.keys.Down):
+		if n > 0 {
+			s.cursor = (s.cursor + 1) % n
+		}
+	case key.Matches(k, s.keys.Back):
+		return back(s.ID()), true
+	case key.Matches(k, s.keys.Next):
+		switch {
+		case s.loading:
+		case n == 0:
+			s.err = "Nothing selected: type part of its name, then pick it with ↑/↓."
+		case s.results[s.cursor].disabled != "":
+			s.err = s.results[s.cursor].disabled
+		default:
+			return done(s.ID(), s.answer(s.results[s.cursor])), true
+		}
+	default:
+		return nil, false
 	}
-	return "Only projects where you are Maintainer or Owner can have tokens."
+	return nil, true
 }
 
-func (s *SearchStep) View() string {
-	var b strings.Builder
-	b.WriteString(s.styles.Subtle.Render(s.intro()) + "\n\n")
-	b.WriteString(s.input.View() + "\n\n")
+func (s *SearchStep) render() *doc {
+	st := &s.c.Styles
+	d := newDoc(s.c.Width)
+	d.text(st.Subtle, s.q.Intro)
+	d.blank()
+	d.raw(s.input.View())
+	d.blank()
 	switch {
 	case s.err != "":
-		b.WriteString(s.styles.Error.Render(s.err) + "\n")
+		d.text(st.Error, s.err)
+		if len(s.results) > 0 {
+			d.blank()
+		}
 	case s.loading && len(s.results) == 0:
-		b.WriteString(s.styles.Subtle.Render("searching…") + "\n")
+		d.text(st.Subtle, "searching…")
 	case len(s.results) == 0:
 		hint := "Nothing matches."
 		if q := strings.TrimSpace(s.input.Value()); q != "" && len([]rune(q)) < 3 {
 			hint += " GitLab matches names of fewer than 3 characters only exactly: type more."
 		}
-		b.WriteString(s.styles.Warn.Render(hint) + "\n")
+		d.text(st.Warn, hint)
 	}
+	// Every result is drawn: the screen scrolls to keep the cursor's row in
+	// view, so the highlighted row is always one the user can see.
 	for i, it := range s.results {
-		if i >= 8 {
-			b.WriteString(s.styles.Subtle.Render(fmt.Sprintf("  … %d more: refine the search", len(s.results)-8)) + "\n")
-			break
-		}
-		cur, path := "  ", fmt.Sprintf("%-40s", safe.Line(it.path, 60))
+		cur, path := "  ", pad(safe.Line(it.path, 60), 40)
 		switch {
 		case i == s.cursor:
-			cur, path = s.styles.Cursor.Render("> "), s.styles.Selected.Render(path)
+			d.mark()
+			cur, path = st.Cursor.Render("> "), st.Selected.Render(path)
 		case it.disabled != "":
-			path = s.styles.Subtle.Render(path)
+			path = st.Subtle.Render(path)
 		}
-		b.WriteString(cur + path + " " + s.styles.Subtle.Render(safe.Line(it.detail, 80)) + "\n")
+		d.hanging(cur+path+" ", pad("", 43), st.Subtle, safe.Line(it.detail, 80))
 	}
-	return b.String()
+	return d
 }
+
+func (s *SearchStep) View() string   { return s.render().String() }
+func (s *SearchStep) FocusLine() int { return s.render().focus }
 
 func roleLabel(r token.Role) string {
 	if r == token.RoleNone {
@@ -276,3 +275,6 @@ func (s *SearchStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Back}
 }
 func (s *SearchStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *SearchStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }

@@ -14,23 +14,28 @@ import (
 // SignInStep asks for the host and, masked, a credential.
 type SignInStep struct {
 	fields
-	keys      NavKeyMap
-	styles    *Styles
+	c         *Common
+	host      token.Question
+	cred      token.Question
+	copyLink  key.Binding
 	err       string
 	allowHTTP bool
 }
 
 // NewSignIn starts with the given host, the focus on the credential.
-func NewSignIn(st *Styles, host string, allowHTTP bool) *SignInStep {
-	c := newInput("Access token: ", "a personal access token with the api scope", 0, "")
-	c.EchoMode = textinput.EchoPassword
-	c.EchoCharacter = '•'
-	return &SignInStep{keys: DefaultNavKeyMap(), styles: st, allowHTTP: allowHTTP,
-		fields: newFields(1, newInput("GitLab host:  ", "gitlab.com or https://gitlab.example.com", 0, host), c)}
+func NewSignIn(c *Common, host string, allowHTTP bool) *SignInStep {
+	hq := token.HostQuestion(host, func(v string) error { _, err := gitlab.NormalizeHost(v, allowHTTP); return err })
+	cq := token.CredentialQuestion()
+	cred := NewInput(c.Styles, pad(cq.Label+":", 14), cq.Placeholder, 0, "")
+	cred.EchoMode = textinput.EchoPassword
+	cred.EchoCharacter = '•'
+	return &SignInStep{c: c, host: hq, cred: cq, allowHTTP: allowHTTP,
+		copyLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "copy the link")),
+		fields:   newFields(1, NewInput(c.Styles, pad(hq.Label+":", 14), hq.Placeholder, 0, hq.Default), cred)}
 }
 
 func (s *SignInStep) ID() ID        { return SignIn }
-func (s *SignInStep) Title() string { return "Sign in to GitLab" }
+func (s *SignInStep) Title() string { return s.host.Title }
 func (s *SignInStep) Init() tea.Cmd { return s.focusOn(s.focus) }
 
 // Host returns the normalized host, or an error that says how to fix it.
@@ -44,12 +49,17 @@ func (s *SignInStep) Credential() token.Secret {
 // SetError shows a sign-in problem found by the pre-flight.
 func (s *SignInStep) SetError(msg string) { s.err = msg }
 
-func (s *SignInStep) Apply(*token.Request) {}
-
 func (s *SignInStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		if key.Matches(k, s.keys.Next) {
-			if _, err := s.Host(); err != nil {
+		switch {
+		case key.Matches(k, s.copyLink):
+			if h, err := s.Host(); err == nil {
+				return s, send(CopyMsg{What: "the link to GitLab's token form", Text: TokenFormURL(h)})
+			}
+			return s, nil
+		case key.Matches(k, s.keys.Next):
+			host, err := s.Host()
+			if err != nil {
 				s.err = err.Error()
 				return s, s.focusOn(0)
 			}
@@ -58,7 +68,7 @@ func (s *SignInStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 				return s, s.focusOn(1)
 			}
 			s.err = ""
-			return s, done(SignIn)
+			return s, done(SignIn, SignedIn{Host: host, Credential: s.Credential()})
 		}
 	}
 	return s, s.update(msg)
@@ -70,18 +80,26 @@ func TokenFormURL(base string) string {
 }
 
 func (s *SignInStep) View() string {
-	var b strings.Builder
-	b.WriteString(s.styles.Subtle.Render("Sign in with a personal access token that has the api scope. It is used for this run only.") + "\n\n")
-	b.WriteString(s.in[0].View() + "\n" + s.in[1].View() + "\n\n")
+	st := &s.c.Styles
+	d := newDoc(s.c.Width)
+	d.text(st.Subtle, s.host.Intro)
+	d.blank()
+	d.raw(s.in[0].View(), s.in[1].View())
+	d.blank()
 	if h, err := s.Host(); err == nil {
-		b.WriteString(s.styles.Subtle.Render("No token yet? Create one (expiry: tomorrow is enough; you can revoke it at the end) at:") + "\n  " + TokenFormURL(h) + "\n")
+		d.text(st.Subtle, s.cred.Intro)
+		d.raw("  " + Link(TokenFormURL(h)))
 	}
-	b.WriteString("\n" + s.styles.Subtle.Render("Other ways in: GITLAB_TOKEN, an existing glab login, or --oauth-client-id to sign in through the browser.") + "\n")
+	d.blank()
+	d.text(st.Subtle, token.OtherWaysIn)
 	if s.err != "" {
-		b.WriteString("\n" + s.styles.Error.Render(s.err) + "\n")
+		d.blank()
+		d.text(st.Error, s.err)
 	}
-	return b.String()
+	return d.String()
 }
 
-func (s *SignInStep) ShortHelp() []key.Binding  { return []key.Binding{s.next, s.keys.Next} }
+func (s *SignInStep) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.NextField, s.keys.Next, s.copyLink}
+}
 func (s *SignInStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -1,14 +1,13 @@
 // Package steps holds the wizard's steps, one file each. Every step is a
 // self-contained model behind the Step interface: it takes what it needs in
-// its constructor, does no I/O (it asks the root with a message instead),
-// keeps its value when the user goes back, and finishes with DoneMsg.
+// its constructor (a *Common for styles, clock and width), does no I/O (it
+// asks the root with a message instead), keeps its value when the user goes
+// back, and finishes with a DoneMsg carrying its typed Answer.
 package steps
 
 import (
-	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
-
-	"gitlab-token-wizard/token"
 )
 
 // ID names a step.
@@ -38,15 +37,24 @@ type Step interface {
 	Title() string
 	Init() tea.Cmd
 	Update(tea.Msg) (Step, tea.Cmd)
+	// View draws the step at the width in Common; lines that hold a command
+	// or an address may be wider, and are never broken.
 	View() string
-	// Apply writes the step's value into the request.
-	Apply(r *token.Request)
-	ShortHelp() []key.Binding
-	FullHelp() [][]key.Binding
+	// FocusLine is the line of View that must stay on screen (the cursor's row),
+	// or -1 when none must.
+	FocusLine() int
+	// TakesText reports whether a text input has the keyboard: then
+	// printable keys, home and end are the input's, not the screen's.
+	TakesText() bool
+	help.KeyMap
 }
 
-// DoneMsg says a step is finished; the root accepts it only from the current step.
-type DoneMsg struct{ Step ID }
+// DoneMsg says a step is finished with its answer; the root accepts it only
+// from the current step.
+type DoneMsg struct {
+	Step   ID
+	Answer Answer
+}
 
 // BackMsg asks the root to go to the previous step.
 type BackMsg struct{ Step ID }
@@ -54,24 +62,30 @@ type BackMsg struct{ Step ID }
 // JumpMsg asks the root to go to a named step (from the review).
 type JumpMsg struct{ To ID }
 
-func done(id ID) tea.Cmd { return func() tea.Msg { return DoneMsg{Step: id} } }
+// CopyMsg asks the root to send Text to the terminal's clipboard; What names
+// it in the notice ("the create command").
+type CopyMsg struct{ What, Text string }
+
+// Address names the recipient of an asynchronous answer: a step, and the
+// sequence number of the request it answers.
+type Address struct {
+	Step ID
+	Seq  int
+}
+
+// Addressed is an asynchronous answer for one step. The root delivers it to
+// that step whether or not it is current, so an answer that arrives after
+// the user moved on is not lost or given to another step; the step drops it
+// when its sequence is not the latest.
+type Addressed interface{ Recipient() Address }
+
+func done(id ID, a Answer) tea.Cmd {
+	return func() tea.Msg { return DoneMsg{Step: id, Answer: a} }
+}
 func back(id ID) tea.Cmd { return func() tea.Msg { return BackMsg{Step: id} } }
 
-// NavKeyMap holds the keys every step shares.
-type NavKeyMap struct {
-	Up, Down, Toggle, Next, Back key.Binding
-}
-
-// DefaultNavKeyMap returns the shared keys. Printable keys are left to text inputs.
-func DefaultNavKeyMap() NavKeyMap {
-	return NavKeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
-		Next:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		Back:   key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-	}
-}
+// send returns a command that delivers msg.
+func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // Every step satisfies Step.
 var (

@@ -14,8 +14,9 @@ import (
 )
 
 var (
-	now    = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
-	styles = NewStyles(true, true)
+	now = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	// Wide, so that these assertions read whole sentences; wrapping is tested at 80 columns.
+	common = &Common{Styles: NewStyles(true, true), Clock: InstantClock(func() time.Time { return now }), Width: 200}
 )
 
 func keyMsg(k string) tea.KeyPressMsg {
@@ -60,46 +61,64 @@ func press(t *testing.T, s Step, keys ...string) tea.Msg {
 
 func isDone(msg tea.Msg, id ID) bool { d, ok := msg.(DoneMsg); return ok && d.Step == id }
 
+// apply writes the answer of a DoneMsg into r.
+func apply(t *testing.T, msg tea.Msg, r *token.Request) {
+	t.Helper()
+	d, ok := msg.(DoneMsg)
+	if !ok {
+		t.Fatalf("not done: %#v", msg)
+	}
+	d.Answer.Apply(r)
+}
+
 func view(s Step) string { return ansi.Strip(s.View()) }
 
 func TestPurpose(t *testing.T) {
-	s := NewPurpose(&styles, "jira-read")
+	s := NewPurpose(common, "jira-read")
 	golden.RequireEqual(t, view(s))
-	if msg := press(t, s, "down", "enter"); !isDone(msg, Purpose) {
+	msg := press(t, s, "down", "enter")
+	if !isDone(msg, Purpose) {
 		t.Fatalf("enter gave %#v", msg)
 	}
 	r := token.Request{}
-	s.Apply(&r)
+	apply(t, msg, &r)
 	if r.Preset != "jira-write" || r.Role != token.RoleDeveloper || token.JoinScopes(r.Scopes) != "api" || r.Name != "Jira integration" {
 		t.Fatalf("applied %+v", r)
 	}
 	if msg := press(t, s, "esc"); msg != (BackMsg{Step: Purpose}) {
 		t.Fatalf("esc gave %#v", msg)
 	}
+	// The first step has nothing to go back to: the root leaves on its
+	// esc, and the help says so instead of promising "back".
+	for _, b := range s.ShortHelp() {
+		if b.Help().Key == "esc" && b.Help().Desc != "quit" {
+			t.Fatalf("the first step's help says esc %s", b.Help().Desc)
+		}
+	}
 }
 
 func TestKindOffersEveryKind(t *testing.T) {
-	s := NewKind(&styles, false)
-	if msg := press(t, s, "down", "enter"); !isDone(msg, Kind) || s.Selected() != token.KindGroup {
+	s := NewKind(common, false, token.KindProject)
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Kind) || s.Selected() != string(token.KindGroup) {
 		t.Fatalf("group refused: %#v", msg)
 	}
 	if v := view(s); !strings.Contains(v, "made in GitLab's web form") {
 		t.Fatalf("a non-administrator is not told how personal tokens are made:\n%s", v)
 	}
-	if v := view(NewKind(&styles, true)); !strings.Contains(v, "for any user") {
+	if v := view(NewKind(common, true, token.KindProject)); !strings.Contains(v, "for any user") {
 		t.Fatalf("an administrator is not told:\n%s", v)
 	}
 }
 
 func TestRoleOffersOnlyGrantable(t *testing.T) {
 	jr, _ := token.FindPreset("jira-read")
-	s := NewRole(&styles, token.RoleDeveloper, token.RoleOwner, jr)
+	s := NewRole(common, token.RoleDeveloper, token.RoleOwner, jr)
 	golden.RequireEqual(t, view(s))
 	if v := view(s); strings.Contains(v, "Maintainer") || strings.Contains(v, "Owner") {
 		t.Fatalf("offers roles above Developer:\n%s", v)
 	}
 	r := token.Request{}
-	s.Apply(&r)
+	apply(t, press(t, s, "enter"), &r)
 	if r.Role != token.RoleReporter {
 		t.Fatalf("an out-of-reach current role should fall back to the preset's, got %v", r.Role)
 	}
@@ -111,7 +130,7 @@ func TestRoleOffersOnlyGrantable(t *testing.T) {
 
 func TestScopes(t *testing.T) {
 	jr, _ := token.FindPreset("jira-read")
-	s := NewScopes(&styles, token.KindProject, false, nil, jr)
+	s := NewScopes(common, token.KindProject, false, "", nil, jr)
 	if msg := press(t, s, "enter"); msg != nil || !strings.Contains(view(s), "Pick at least one scope") {
 		t.Fatalf("empty selection accepted: %#v\n%s", msg, view(s))
 	}
@@ -129,32 +148,34 @@ func TestScopes(t *testing.T) {
 }
 
 func TestNameValidatesInline(t *testing.T) {
-	s := NewName(&styles, "Jira integration", "")
+	s := NewName(common, "Jira integration", "")
 	s.Init()
 	golden.RequireEqual(t, view(s))
 	press(t, s, strings.Split(strings.Repeat("backspace ", 16), " ")[:16]...)
 	if msg := press(t, s, "enter"); isDone(msg, Name) || !strings.Contains(view(s), "give the token a name") {
 		t.Fatalf("empty name accepted: %#v\n%s", msg, view(s))
 	}
-	if msg := press(t, s, "type:Jira 🚀", "tab", "type:PROJ-12", "enter"); !isDone(msg, Name) {
+	msg := press(t, s, "type:Jira 🚀", "tab", "type:PROJ-12", "enter")
+	if !isDone(msg, Name) {
 		t.Fatalf("valid name refused: %#v\n%s", msg, view(s))
 	}
 	r := token.Request{}
-	s.Apply(&r)
+	apply(t, msg, &r)
 	if r.Name != "Jira 🚀" || r.Description != "PROJ-12" {
 		t.Fatalf("applied %+v", r)
 	}
 }
 
 func TestExpiry(t *testing.T) {
-	s := NewExpiry(&styles, now, 0, token.DefaultExpiry(now))
+	s := NewExpiry(common, now, 0, token.DefaultExpiry(now))
 	s.Init()
 	golden.RequireEqual(t, view(s))
-	if msg := press(t, s, "down", "enter"); !isDone(msg, Expiry) {
+	msg := press(t, s, "down", "enter")
+	if !isDone(msg, Expiry) {
 		t.Fatalf("90 days refused: %#v", msg)
 	}
 	r := token.Request{}
-	s.Apply(&r)
+	apply(t, msg, &r)
 	if r.ExpiresAt.Format(token.DateLayout) != "2027-02-23" {
 		t.Fatalf("90 days = %v", r.ExpiresAt)
 	}
@@ -165,20 +186,20 @@ func TestExpiry(t *testing.T) {
 		{"1.5d", "whole positive number"},
 	}
 	for _, tt := range tests {
-		c := NewExpiry(&styles, now, 0, time.Time{})
+		c := NewExpiry(common, now, 0, time.Time{})
 		c.Init()
 		if msg := press(t, c, "down", "down", "down", "down", "type:"+tt.typed, "enter"); isDone(msg, Expiry) || !strings.Contains(view(c), tt.want) {
 			t.Errorf("%s: %#v\n%s", tt.typed, msg, view(c))
 		}
 	}
-	c := NewExpiry(&styles, now, 0, time.Time{})
+	c := NewExpiry(common, now, 0, time.Time{})
 	if msg := press(t, c, "up", "type:2027-11-25", "enter"); !isDone(msg, Expiry) || !strings.Contains(view(c), "Thursday, in 365 days") {
 		t.Fatalf("today+365 refused: %#v\n%s", msg, view(c))
 	}
 }
 
 func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
-	s := NewSearch(&styles, ModeProject, "", gitlab.User{})
+	s := NewSearch(common, ModeProject, "", gitlab.User{})
 	first := s.Init()
 	if first == nil {
 		t.Fatal("no first search")
@@ -189,32 +210,34 @@ func TestProjectSearchIsDebouncedAndIgnoresStaleAnswers(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("typing scheduled nothing")
 	}
-	stale := ResultsMsg{Seq: 1, Projects: []gitlab.Project{{Path: "old/answer"}}}
+	stale := ResultsMsg{To: Address{Step: Target, Seq: 1}, Projects: []gitlab.Project{{Path: "old/answer"}}}
 	s.Update(stale)
 	if strings.Contains(view(s), "old/answer") {
 		t.Fatal("a stale answer was shown")
 	}
 	// The debounce for the latest keystroke asks the root to search "we".
-	_, cmd = s.Update(debounceMsg{seq: s.seq})
+	_, cmd = s.Update(debounceMsg{to: Address{Step: Target, Seq: s.seq}})
 	req, ok := cmd().(SearchRequestMsg)
 	if !ok || req.Query != "we" {
 		t.Fatalf("search request = %#v", req)
 	}
-	s.Update(ResultsMsg{Seq: req.Seq, Projects: []gitlab.Project{{Path: "acme/web", Role: token.RoleMaintainer}, {Path: "acme/website", Role: token.RoleOwner}}})
+	s.Update(ResultsMsg{To: req.From, Projects: []gitlab.Project{{Path: "acme/web", Role: token.RoleMaintainer}, {Path: "acme/website", Role: token.RoleOwner}}})
 	golden.RequireEqual(t, view(s))
-	if msg := press(t, s, "down", "enter"); !isDone(msg, Target) || s.Chosen().Path != "acme/website" {
-		t.Fatalf("choice: %#v %+v", msg, s.Chosen())
+	if msg := press(t, s, "down", "enter"); !isDone(msg, Target) || msg.(DoneMsg).Answer.(TargetChosen).Project.Path != "acme/website" {
+		t.Fatalf("choice: %#v", msg)
 	}
-	if s.Init() == nil {
+	s.input.Blur() // as leaving the step does
+	s.Init()
+	if !s.input.Focused() {
 		t.Fatal("coming back should still focus the input")
 	}
-	if s.seq != req.Seq {
+	if s.seq != req.From.Seq {
 		t.Fatal("coming back searched again")
 	}
 }
 
 func TestSignIn(t *testing.T) {
-	s := NewSignIn(&styles, "gitlab.example.com/", false)
+	s := NewSignIn(common, "gitlab.example.com/", false)
 	s.Init()
 	golden.RequireEqual(t, view(s))
 	if msg := press(t, s, "enter"); isDone(msg, SignIn) || !strings.Contains(view(s), "Paste a personal access token") {
@@ -230,7 +253,7 @@ func TestSignIn(t *testing.T) {
 	if h, _ := s.Host(); h != "https://gitlab.example.com" {
 		t.Fatalf("host = %s", h)
 	}
-	bad := NewSignIn(&styles, "http://gitlab.example.com", false)
+	bad := NewSignIn(common, "http://gitlab.example.com", false)
 	bad.Init()
 	bad.Update(tea.PasteMsg{Content: "glpat-x"})
 	if msg := press(t, bad, "enter"); isDone(msg, SignIn) || !strings.Contains(view(bad), "--allow-http") {
@@ -239,19 +262,20 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestGroupSearchExplainsTheOwnerRule(t *testing.T) {
-	s := NewSearch(&styles, ModeGroup, "", gitlab.User{})
+	s := NewSearch(common, ModeGroup, "", gitlab.User{})
 	req := s.Init()
 	_ = req
-	s.Update(ResultsMsg{Seq: s.seq, Projects: []gitlab.Project{{Path: "acme/platform", Role: token.RoleMaintainer}, {Path: "widgets", Role: token.RoleOwner}}})
+	s.Update(ResultsMsg{To: Address{Step: Target, Seq: s.seq}, Projects: []gitlab.Project{{Path: "acme/platform", Role: token.RoleMaintainer}, {Path: "widgets", Role: token.RoleOwner}}})
 	golden.RequireEqual(t, view(s))
 	if msg := press(t, s, "enter"); msg != nil || !strings.Contains(view(s), "group access tokens need Owner") {
 		t.Fatalf("a Maintainer's group was accepted: %#v\n%s", msg, view(s))
 	}
-	if msg := press(t, s, "down", "enter"); !isDone(msg, Target) {
+	msg := press(t, s, "down", "enter")
+	if !isDone(msg, Target) {
 		t.Fatalf("an Owner's group was refused: %#v", msg)
 	}
 	var r token.Request
-	s.Apply(&r)
+	apply(t, msg, &r)
 	if r.Target != "widgets" {
 		t.Fatalf("target = %q", r.Target)
 	}
@@ -259,9 +283,9 @@ func TestGroupSearchExplainsTheOwnerRule(t *testing.T) {
 
 func TestUserSearchOffersMeFirstWithNames(t *testing.T) {
 	me := gitlab.User{ID: 1, Username: "root", Name: "Administrator", IsAdmin: true}
-	s := NewSearch(&styles, ModeUser, "", me)
+	s := NewSearch(common, ModeUser, "", me)
 	s.Init()
-	s.Update(ResultsMsg{Seq: s.seq, Users: []gitlab.User{me, {ID: 2, Username: "alice", Name: "Alice Maintainer"}}})
+	s.Update(ResultsMsg{To: Address{Step: Target, Seq: s.seq}, Users: []gitlab.User{me, {ID: 2, Username: "alice", Name: "Alice Maintainer"}}})
 	v := view(s)
 	if !strings.Contains(v, "@me") || !strings.Contains(v, "Administrator (@root, you)") || !strings.Contains(v, "@alice") || !strings.Contains(v, "Alice Maintainer") {
 		t.Fatalf("user list:\n%s", v)
@@ -270,13 +294,11 @@ func TestUserSearchOffersMeFirstWithNames(t *testing.T) {
 		t.Fatalf("the caller is listed twice:\n%s", v)
 	}
 	var r token.Request
-	press(t, s, "enter")
-	s.Apply(&r)
+	apply(t, press(t, s, "enter"), &r)
 	if r.Target != token.Me || r.UserID != 1 {
 		t.Fatalf("me: %+v", r)
 	}
-	press(t, s, "down", "enter")
-	s.Apply(&r)
+	apply(t, press(t, s, "down", "enter"), &r)
 	if r.Target != "alice" || r.UserID != 2 {
 		t.Fatalf("alice: %+v", r)
 	}
@@ -285,7 +307,7 @@ func TestUserSearchOffersMeFirstWithNames(t *testing.T) {
 func TestGuideOpensTheLinkAndChecksThePaste(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	r := token.Request{Kind: token.KindPersonal, Scopes: []token.Scope{"read_api"}, ExpiresAt: now.AddDate(0, 0, 30).Truncate(24 * time.Hour)}
-	s := NewGuide(&styles, "https://gitlab.example.com/-/user_settings/personal_access_tokens?name=Jira&scopes=read_api", r, now)
+	s := NewGuide(common, "https://gitlab.example.com/-/user_settings/personal_access_tokens?name=Jira&scopes=read_api", r, now)
 	var opened bool
 	for _, m := range runBatch(s.Init()) {
 		if o, ok := m.(OpenURLMsg); ok && strings.Contains(o.URL, "scopes=read_api") {
@@ -307,21 +329,21 @@ func TestGuideOpensTheLinkAndChecksThePaste(t *testing.T) {
 	if p, ok := msg.(PastedMsg); !ok || p.Value.Reveal() != "glpat-pasted-secret-000" {
 		t.Fatalf("paste = %#v", msg)
 	}
-	s.Update(CheckedMsg{V: gitlab.Verification{Checks: []gitlab.Check{{Name: "scopes as requested", Detail: "missing read_api: create a new token with read_api"}}}})
+	s.Update(CheckedMsg{To: Address{Step: Guide, Seq: s.seq}, V: gitlab.Verification{Checks: []gitlab.Check{{Name: "scopes as requested", Detail: "missing read_api: create a new token with read_api"}}}})
 	golden.RequireEqual(t, view(s))
 	if s.Ready() || s.Pasted() != "" {
 		t.Fatal("a failed token is kept")
 	}
 	s.Update(tea.PasteMsg{Content: "glpat-second-000"})
 	press(t, s, "enter")
-	s.Update(CheckedMsg{V: gitlab.Verification{Checks: []gitlab.Check{{Name: "scopes as requested", OK: true, Detail: "read_api"}}}})
+	s.Update(CheckedMsg{To: Address{Step: Guide, Seq: s.seq}, V: gitlab.Verification{Checks: []gitlab.Check{{Name: "scopes as requested", OK: true, Detail: "read_api"}}}})
 	if msg := press(t, s, "enter"); !isDone(msg, Guide) || !s.Ready() {
 		t.Fatalf("ready token not accepted: %#v", msg)
 	}
 }
 
 // runBatch runs a command, and the commands of a batch, collecting their
-// messages; commands that wait (cursor blinks) are given up after 100 ms.
+// messages. None waits: cursors do not blink, and the clock is instant.
 func runBatch(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
@@ -333,22 +355,13 @@ func runBatch(cmd tea.Cmd) []tea.Msg {
 	}
 	var out []tea.Msg
 	for _, c := range b {
-		if c == nil {
-			continue
-		}
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
-		select {
-		case x := <-ch:
-			out = append(out, x)
-		case <-time.After(100 * time.Millisecond):
-		}
+		out = append(out, runBatch(c)...)
 	}
 	return out
 }
 
 func TestReviewOffersOnlyTheStepsOfThisRun(t *testing.T) {
-	s := NewReview(&styles, "body", []ID{Purpose, Kind, Target, Name, Expiry, Scopes, Review}, "user")
+	s := NewReview(common, ReviewContent{Req: token.Request{Kind: token.KindPersonal, Name: "Jira"}}, []ID{Purpose, Kind, Target, Name, Expiry, Scopes, Review}, "user")
 	var help []string
 	for _, b := range s.ShortHelp() {
 		help = append(help, b.Help().Key+" "+b.Help().Desc)

@@ -51,42 +51,11 @@ func (r Request) Curl(base string) string {
 		ShellQuote(string(body)) + " \\\n  " + ShellQuote(strings.TrimRight(base, "/")+"/api/v4"+r.CreatePath())
 }
 
-// commandStart is "gitlab-token-wizard VERB [--host H] --project|--group|--user TARGET".
-func (r Request) commandStart(base, verb string) []string {
-	parts := []string{"gitlab-token-wizard", verb}
-	if base != "" && base != "https://gitlab.com" {
-		parts = append(parts, "--host", ShellQuote(base))
-	}
-	switch r.Kind {
-	case KindGroup:
-		parts = append(parts, "--group", ShellQuote(r.Target))
-	case KindProject:
-		parts = append(parts, "--project", ShellQuote(r.Target))
-	case KindPersonal:
-		parts = append(parts, "--user", ShellQuote(r.PersonalUser()))
-	}
-	return parts
-}
-
 // TokenCommandLine writes the command that applies verb (rotate, revoke) to
-// token id of the request's kind and target.
+// token id of the request's kind and target, on one line.
 func (r Request) TokenCommandLine(base, verb string, id int64) string {
-	return strings.Join(append(r.commandStart(base, verb), fmt.Sprint(id)), " ")
+	return r.TokenCommand(base, verb, id).String()
 }
 
-// CommandLine writes the equivalent gitlab-token-wizard create command.
-func (r Request) CommandLine(base string) string {
-	parts := r.commandStart(base, "create")
-	parts = append(parts, "--name", ShellQuote(r.Name))
-	if r.Description != "" {
-		parts = append(parts, "--description", ShellQuote(r.Description))
-	}
-	if r.Kind.HasRole() {
-		parts = append(parts, "--access-level", r.Role.String())
-	}
-	parts = append(parts, "--scope", JoinScopes(r.Scopes))
-	if !r.ExpiresAt.IsZero() {
-		parts = append(parts, "--expires-at", r.ExpiresAt.Format(DateLayout))
-	}
-	return strings.Join(parts, " ")
-}
+// CommandLine writes the equivalent gitlab-token-wizard create command on one line.
+func (r Request) CommandLine(base string) string { return r.CreateCommand(base).String() }

@@ -44,17 +44,28 @@ func FindPreset(id string) (Preset, error) {
 	return Preset{}, fmt.Errorf("unknown preset %q: use jira-read, jira-write or custom", id)
 }
 
-// Apply fills the request's empty fields from the preset; what is already set wins.
+// Apply makes r follow purpose p, the one rule for flags and for the wizard's
+// purpose step. The first time (r has no purpose yet) it fills only what is
+// empty, so explicit flags win; switching from another purpose replaces the
+// role and scopes with p's; choosing the same purpose again changes nothing,
+// so the role and scopes picked since stand.
 func (p Preset) Apply(r *Request) {
+	switch r.Preset {
+	case p.ID:
+		return
+	case "":
+		if r.Role == RoleNone {
+			r.Role = p.Role
+		}
+		if len(r.Scopes) == 0 {
+			r.Scopes = append([]Scope(nil), p.Scopes...)
+		}
+	default:
+		r.Role, r.Scopes = p.Role, append([]Scope(nil), p.Scopes...)
+	}
 	r.Preset = p.ID
 	if r.Name == "" {
 		r.Name = p.Name
-	}
-	if r.Role == RoleNone {
-		r.Role = p.Role
-	}
-	if len(r.Scopes) == 0 {
-		r.Scopes = append([]Scope(nil), p.Scopes...)
 	}
 }
 

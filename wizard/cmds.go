@@ -1,16 +1,15 @@
 package wizard
 
+// Every request to GitLab, each a tea.Cmd built here: it captures what it
+// needs, never touches the model, and returns a typed message.
+
 import (
 	"context"
-	"errors"
-	"fmt"
-	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/secretfile"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
@@ -32,6 +31,10 @@ type API interface {
 	RevokeSelf(ctx context.Context) error
 }
 
+// searchLimit is how many results a search shows: enough to spot the one
+// meant, few enough to read.
+const searchLimit = 20
+
 type preflightMsg struct {
 	api API
 	pf  gitlab.Preflight
@@ -48,64 +51,120 @@ type createdMsg struct {
 	err error
 }
 type verifiedMsg struct{ v gitlab.Verification }
+
+// savedMsg answers a save: written to path, refused with err, or not
+// written because path is inside the git work tree at tree.
 type savedMsg struct {
-	path string
+	path, tree string
+	err        error
+}
+
+// revokedMsg answers a revoke of the new token (leaving without keeping it),
+// of an orphan, or of the sign-in credential (self).
+type revokedMsg struct {
+	self bool
 	err  error
 }
-type revokedMsg struct{ err error }
-type revokedSelfMsg struct{ err error }
 
-// Every command below captures what it needs and never touches the model.
-
-func preflight(ctx context.Context, api API) tea.Msg {
-	pf, err := api.Preflight(ctx)
-	return preflightMsg{api: api, pf: pf, err: err}
+// flight is a step's request in flight, so that its next one cancels it.
+type flight struct {
+	seq    int
+	cancel context.CancelFunc
 }
 
-func (m *Model) preflightCmd(api API) tea.Cmd {
-	ctx := m.ctx
-	return func() tea.Msg { return preflight(ctx, api) }
-}
-
-func (m *Model) connectCmd(host string, cred token.Secret) tea.Cmd {
-	connect, ctx := m.opts.Connect, m.ctx
-	return func() tea.Msg {
-		api, err := connect(host, cred)
-		if err != nil {
-			return preflightMsg{err: err}
-		}
-		return preflight(ctx, api)
+// request runs a step's request, at most one per step: a newer one cancels
+// the one in flight, whose late answer the step then drops by its sequence.
+func (m *Model) request(msg tea.Msg) tea.Cmd {
+	var from steps.Address
+	var run func(ctx context.Context) tea.Msg
+	switch r := msg.(type) {
+	case steps.SearchRequestMsg:
+		from, run = r.From, m.search(r)
+	case steps.PastedMsg:
+		from, run = r.From, m.check(r)
+	case steps.OpenURLMsg:
+		open := m.opts.OpenURL
+		return func() tea.Msg { return steps.OpenedMsg{To: r.From, OK: open != nil && open(r.URL)} }
 	}
+	if run == nil {
+		return nil
+	}
+	if f, ok := m.inflight[from.Step]; ok {
+		f.cancel()
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.inflight[from.Step] = flight{seq: from.Seq, cancel: cancel}
+	return func() tea.Msg { return run(ctx) }
 }
 
-func (m *Model) searchCmd(r steps.SearchRequestMsg) tea.Cmd {
-	api, ctx, admin := m.api, m.ctx, m.pf.User.IsAdmin
-	return func() tea.Msg {
-		out := steps.ResultsMsg{Seq: r.Seq}
-		// An administrator may manage any project or group, member or not.
-		min := token.RoleMaintainer
-		switch {
-		case admin:
-			min = token.RoleNone
-		case r.Mode == steps.ModeRepo:
-			min = token.RoleReporter
-		}
+// deliver gives an answer to the step that asked, current or not.
+func (m *Model) deliver(msg steps.Addressed) tea.Cmd {
+	to := msg.Recipient()
+	if f, ok := m.inflight[to.Step]; ok && f.seq == to.Seq {
+		f.cancel()
+		delete(m.inflight, to.Step)
+	}
+	s, ok := m.flow.built[to.Step]
+	if !ok {
+		return nil // the step was rebuilt since: nobody waits for this
+	}
+	s, cmd := s.Update(msg)
+	m.flow.built[to.Step] = s
+	return cmd
+}
+
+func (m *Model) search(r steps.SearchRequestMsg) func(context.Context) tea.Msg {
+	api, admin := m.api, m.pf.User.IsAdmin
+	if api == nil {
+		return nil
+	}
+	min := token.SearchMinRole(r.Mode.Kind(), admin, r.Mode == steps.ModeRepo)
+	return func(ctx context.Context) tea.Msg {
+		out := steps.ResultsMsg{To: r.From}
 		switch r.Mode {
 		case steps.ModeGroup:
-			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, 20, admin)
+			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, searchLimit, admin)
 		case steps.ModeUser:
-			out.Users, out.Err = api.SearchUsers(ctx, r.Query, 20)
+			out.Users, out.Err = api.SearchUsers(ctx, r.Query, searchLimit)
 		default:
-			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, 20, min)
+			out.Projects, out.Err = api.SearchProjects(ctx, r.Query, searchLimit, min)
 		}
 		return out
 	}
 }
 
-// roleCmd reads the caller's role on the target and the namespace's plan, concurrently.
-func (m *Model) roleCmd(k token.Kind, p gitlab.Project) tea.Cmd {
-	api, ctx, pf := m.api, m.ctx, m.pf
-	return func() tea.Msg {
+// check checks a token pasted on the guided path.
+func (m *Model) check(p steps.PastedMsg) func(context.Context) tea.Msg {
+	api, want, owner := m.api, m.req, m.pf.User.ID
+	return func(ctx context.Context) tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return steps.CheckedMsg{To: p.From, V: api.CheckPastedToken(cctx, p.Value, want, owner)}
+	}
+}
+
+func preflight(api API) func(context.Context) tea.Msg {
+	return func(ctx context.Context) tea.Msg {
+		pf, err := api.Preflight(ctx)
+		return preflightMsg{api: api, pf: pf, err: err}
+	}
+}
+
+func (m *Model) connect(host string, cred token.Secret) func(context.Context) tea.Msg {
+	connect := m.opts.Connect
+	return func(ctx context.Context) tea.Msg {
+		api, err := connect(host, cred)
+		if err != nil {
+			return preflightMsg{err: err}
+		}
+		return preflight(api)(ctx)
+	}
+}
+
+// role reads the caller's role on the target and the namespace's plan, concurrently.
+func (m *Model) role(k token.Kind, p gitlab.Project) func(context.Context) tea.Msg {
+	api, pf := m.api, m.pf
+	return func(ctx context.Context) tea.Msg {
 		planCh := make(chan roleMsg, 1)
 		go func() {
 			plan, err := api.NamespacePlan(ctx, p.Path)
@@ -137,6 +196,8 @@ func (m *Model) retryCmd(prev *gitlab.OutcomeUnknownError) tea.Cmd {
 	}
 }
 
+// verifyCmd outlives a cancelled program context for a bounded time: the
+// token exists, and the user is told whether it works.
 func (m *Model) verifyCmd(v token.Secret, r token.Request) tea.Cmd {
 	api, ctx := m.api, context.WithoutCancel(m.ctx)
 	return func() tea.Msg {
@@ -146,21 +207,6 @@ func (m *Model) verifyCmd(v token.Secret, r token.Request) tea.Cmd {
 	}
 }
 
-// checkCmd checks a token pasted on the guided path.
-func (m *Model) checkCmd(v token.Secret, r token.Request) tea.Cmd {
-	api, ctx, owner := m.api, m.ctx, m.pf.User.ID
-	return func() tea.Msg {
-		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		return steps.CheckedMsg{V: api.CheckPastedToken(cctx, v, r, owner)}
-	}
-}
-
-func (m *Model) openCmd(url string) tea.Cmd {
-	open := m.opts.OpenURL
-	return func() tea.Msg { return steps.OpenedMsg{OK: open != nil && open(url)} }
-}
-
 func (m *Model) revokeCmd(r token.Request, id int64) tea.Cmd {
 	api, ctx := m.api, m.ctx
 	return func() tea.Msg { return revokedMsg{err: api.RevokeToken(ctx, r, id)} }
@@ -168,24 +214,5 @@ func (m *Model) revokeCmd(r token.Request, id int64) tea.Cmd {
 
 func (m *Model) revokeSelfCmd() tea.Cmd {
 	api, ctx := m.api, m.ctx
-	return func() tea.Msg { return revokedSelfMsg{err: api.RevokeSelf(ctx)} }
-}
-
-// saveCmd writes the token to a new file with mode 0600; it never overwrites.
-func saveCmd(dir string, id int64, v token.Secret) tea.Cmd {
-	return func() tea.Msg {
-		for i := 0; i < 100; i++ {
-			name := fmt.Sprintf("gitlab-token-%d.txt", id)
-			if i > 0 {
-				name = fmt.Sprintf("gitlab-token-%d-%d.txt", id, i)
-			}
-			path := filepath.Join(dir, name)
-			err := secretfile.Write(path, v)
-			if errors.Is(err, secretfile.ErrExists) {
-				continue
-			}
-			return savedMsg{path: path, err: err}
-		}
-		return savedMsg{err: fmt.Errorf("too many gitlab-token files in %s: remove old ones", dir)}
-	}
+	return func() tea.Msg { return revokedMsg{self: true, err: api.RevokeSelf(ctx)} }
 }

@@ -1,100 +1,224 @@
 package wizard
 
-// Failures: the keys that act on them, the step that fixes each, and when
-// trying the create again is safe.
+// The failure screen: what went wrong, the step that fixes it, and the keys
+// that act on it (retry the create, revoke an orphan, switch to a personal
+// token), each enabled only when it applies.
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
-func (m *Model) onFailedKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	var ou *gitlab.OutcomeUnknownError
-	switch {
-	case key.Matches(k, m.keys.Revoke) && errors.As(m.failure, &ou) && ou.Orphan != nil && !m.revoked:
-		return m, m.revokeCmd(m.req, ou.Orphan.ID)
-	case key.Matches(k, m.keys.Again) && m.canRetryCreate():
-		// The user asks; nothing is ever re-sent on its own (invariant 1).
-		prev := ou
-		if !errors.As(m.failure, &prev) {
-			prev = nil
-		}
-		m.failure, m.notice = nil, ""
-		m.cur, m.state = m.indexOf(steps.Review), stateStep
-		if prev != nil {
-			// The last answer was lost: look for the token once more first.
-			m.state, m.busy = stateCreating, "Checking once more that no token appeared, then creating… (keys are ignored until GitLab answers)"
-			return m, tea.Batch(m.spin.Tick, m.retryCmd(prev))
-		}
-		return m.onCreate()
-	case key.Matches(k, m.keys.Personal) && isPlanError(m.failure):
-		// GitLab.com Free has no project or group tokens: switch to the personal path.
-		m.failure = nil
-		m.cur = m.indexOf(steps.Kind)
-		m.setKind(token.KindPersonal)
-		if c, ok := m.steps[steps.Kind].(*steps.Choice); ok {
-			c.Select(token.KindPersonal)
-		}
-		return m, m.enter(m.indexOf(steps.Kind) + 1)
-	case key.Matches(k, m.keys.Retry):
-		fix := m.failureStep() // read before the failure is cleared
-		m.failure, m.notice = nil, ""
-		if i := m.indexOf(fix); i >= 0 {
-			m.resume = true // the other answers stand: come back to the review
-			return m, m.enter(i)
-		}
-		if m.api == nil || m.pf.User.ID == 0 {
-			return m.quit()
-		}
-		return m, m.enter(m.indexOf(steps.Review))
-	case key.Matches(k, m.keys.Quit), k.String() == "q":
-		if m.Summary == "" {
-			m.Summary = "Stopped after an error: " + oneLine(m.failure)
-		}
-		return m.quit()
-	}
-	return m, nil
+// FailureKeyMap holds the failure screen's keys.
+type FailureKeyMap struct {
+	Fix, Retry, Revoke, Personal, Quit key.Binding
 }
 
-// failureStep is the step that can fix the current failure.
-func (m *Model) failureStep() steps.ID {
+// DefaultFailureKeyMap returns the failure screen's keys, all enabled.
+func DefaultFailureKeyMap() FailureKeyMap {
+	return FailureKeyMap{
+		Fix:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go back and fix")),
+		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try the create again")),
+		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke the orphan")),
+		Personal: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "make a personal token instead")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// The failure screen's requests to the root.
+type (
+	fixMsg struct {
+		step steps.ID
+		err  error
+	}
+	retryMsg        struct{ err error }
+	revokeOrphanMsg struct{ id int64 }
+	personalMsg     struct{}
+)
+
+// failure is the screen for an error with a way on.
+type failure struct {
+	c      *steps.Common
+	err    error
+	fix    steps.ID // the step that fixes it, "" for none
+	orphan *gitlab.TokenInfo
+	keys   FailureKeyMap
+	notice notice
+}
+
+// newFailure builds the screen for err. canRetry says that the create
+// certainly made nothing, so trying again cannot make a second token.
+func newFailure(c *steps.Common, err error, canRetry bool) *failure {
+	f := &failure{c: c, err: err, fix: failureStep(err), orphan: orphanOf(err), keys: DefaultFailureKeyMap()}
+	f.keys.Retry.SetEnabled(canRetry)
+	f.keys.Revoke.SetEnabled(f.orphan != nil)
+	f.keys.Personal.SetEnabled(isPlanError(err))
+	if f.fix != "" {
+		f.keys.Fix.SetHelp("enter", "go back to the "+string(f.fix)+" step")
+	}
+	return f
+}
+
+func (f *failure) Title() string   { return "Something needs your attention" }
+func (f *failure) Notice() notice  { return f.notice }
+func (f *failure) TakesText() bool { return false }
+
+func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case revokedMsg:
+		if msg.err != nil {
+			f.notice = notice{levelError, "Revoke failed: " + safe.Text(msg.err.Error())}
+			return f, nil
+		}
+		f.notice = notice{levelDone, "The orphaned token was revoked."}
+		f.keys.Revoke.SetEnabled(false)
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, f.keys.Revoke):
+			f.keys.Revoke.SetEnabled(false) // one revoke is enough; a second key press sends nothing
+			f.notice = notice{levelInfo, "Revoking the orphaned token…"}
+			return f, send(revokeOrphanMsg{id: f.orphan.ID})
+		case key.Matches(msg, f.keys.Retry):
+			return f, send(retryMsg{err: f.err})
+		case key.Matches(msg, f.keys.Personal):
+			return f, send(personalMsg{})
+		case key.Matches(msg, f.keys.Fix):
+			return f, send(fixMsg{step: f.fix, err: f.err})
+		case key.Matches(msg, f.keys.Quit):
+			return f, send(quitMsg{summary: "Stopped after an error: " + oneLine(f.err)})
+		}
+	}
+	return f, nil
+}
+
+func (f *failure) View() string {
+	st := &f.c.Styles
+	var b strings.Builder
 	var ve *token.ValidationError
-	if errors.As(m.failure, &ve) && len(ve.Problems) > 0 {
+	var ou *gitlab.OutcomeUnknownError
+	switch {
+	case errors.As(f.err, &ve):
+		b.WriteString("Nothing was sent. Fix these first:\n")
+		for _, p := range ve.Problems {
+			fmt.Fprintf(&b, "  • %s: %s\n", p.Field, safe.Text(p.Message))
+		}
+	case errors.As(f.err, &ou):
+		b.WriteString(st.Error.Render("The create request did not finish cleanly.") + "\n\n" + safe.Text(ou.Error()) + "\n")
+		if f.keys.Revoke.Enabled() {
+			fmt.Fprintf(&b, "\nPress %s to revoke the orphaned token, then go back and create a new one.\n", f.keys.Revoke.Help().Key)
+		}
+	default:
+		b.WriteString(st.Error.Render(safe.Text(f.err.Error())) + "\n")
+		var ge *gitlab.Error
+		if errors.As(f.err, &ge) && ge.ServerMessage != "" {
+			b.WriteString(st.Subtle.Render("GitLab said: "+safe.Text(ge.ServerMessage)) + "\n")
+		}
+	}
+	switch {
+	case f.keys.Retry.Enabled() && ou != nil:
+		fmt.Fprintf(&b, "\nNo token has appeared so far, but GitLab may still finish the request. Press %s to look once more and create only if still none appeared.\n",
+			f.keys.Retry.Help().Key)
+	case f.keys.Retry.Enabled():
+		fmt.Fprintf(&b, "\nNothing was created, so trying again is safe: press %s when you are ready.\n", f.keys.Retry.Help().Key)
+	}
+	if f.keys.Personal.Enabled() {
+		fmt.Fprintf(&b, "\nPress %s to make a personal access token instead (it acts as you; the wizard guides you through GitLab's form).\n", f.keys.Personal.Help().Key)
+	}
+	if f.fix != "" {
+		fmt.Fprintf(&b, "\nPress %s to go back to the %s step; your other answers are kept.\n", f.keys.Fix.Help().Key, f.fix)
+	}
+	return steps.Wrap(strings.TrimRight(b.String(), "\n"), f.c.Width)
+}
+
+func (f *failure) ShortHelp() []key.Binding {
+	return []key.Binding{f.keys.Fix, f.keys.Quit, f.keys.Revoke, f.keys.Personal, f.keys.Retry}
+}
+func (f *failure) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// fail shows the failure screen for err; only a failed create may offer
+// to try again (failCreate).
+func (m *Model) fail(err error) tea.Cmd { return m.show(newFailure(m.c, err, false)) }
+
+func (m *Model) failCreate(err error) tea.Cmd {
+	return m.show(newFailure(m.c, err, m.canRetryCreate(err)))
+}
+
+// show gives the keyboard to screen s.
+func (m *Model) show(s screen) tea.Cmd {
+	m.state, m.screen = stateScreen, s
+	return nil
+}
+
+// onFailure carries out what the failure screen asks.
+func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case revokeOrphanMsg:
+		return m.revokeCmd(m.req, msg.id)
+	case retryMsg:
+		// The user asks; nothing is ever re-sent on its own (invariant 1).
+		m.flow.cur, m.state = m.flow.indexOf(steps.Review), stateStep
+		var prev *gitlab.OutcomeUnknownError
+		if errors.As(msg.err, &prev) {
+			// The last answer was lost: look for the token once more first.
+			m.state, m.busy.text = stateCreating, "Checking once more that no token appeared, then creating… (keys are ignored until GitLab answers)"
+			return tea.Batch(m.busy.spin.Tick, m.retryCmd(prev))
+		}
+		return m.onCreate()
+	case personalMsg:
+		// GitLab.com Free has no project or group tokens: switch to the personal path.
+		m.flow.cur, m.state = m.flow.indexOf(steps.Kind), stateStep
+		delete(m.flow.built, steps.Kind) // drawn again with the personal kind selected
+		return m.onDone(steps.DoneMsg{Step: steps.Kind, Answer: steps.KindChosen{Kind: token.KindPersonal}})
+	case fixMsg:
+		if i := m.flow.indexOf(msg.step); i >= 0 {
+			m.flow.resume = true // the other answers stand: come back to the review
+			return m.enter(i)
+		}
+		if m.api == nil || m.pf.User.ID == 0 {
+			return m.quit("Stopped after an error: " + oneLine(msg.err))
+		}
+		return m.enter(m.flow.indexOf(steps.Review))
+	}
+	return nil
+}
+
+// failureStep is the step that can fix err.
+func failureStep(err error) steps.ID {
+	var ve *token.ValidationError
+	if errors.As(err, &ve) && len(ve.Problems) > 0 {
 		return fieldStep(ve.Problems[0].Field)
 	}
 	var ge *gitlab.Error
-	if errors.As(m.failure, &ge) && ge.Field != "" {
+	if errors.As(err, &ge) && ge.Field != "" {
 		return fieldStep(ge.Field)
 	}
-	if isPlanError(m.failure) {
+	if isPlanError(err) {
 		return steps.Target
 	}
 	return ""
 }
 
 func fieldStep(f token.Field) steps.ID {
-	switch f {
-	case token.FieldTarget:
-		return steps.Target
-	case token.FieldName, token.FieldDescription:
-		return steps.Name
-	case token.FieldExpiry:
-		return steps.Expiry
-	case token.FieldRole:
-		return steps.Role
-	case token.FieldScopes:
-		return steps.Scopes
-	case token.FieldKind:
-		return steps.Kind
+	return map[token.Field]steps.ID{token.FieldTarget: steps.Target, token.FieldName: steps.Name, token.FieldDescription: steps.Name,
+		token.FieldExpiry: steps.Expiry, token.FieldRole: steps.Role, token.FieldScopes: steps.Scopes, token.FieldKind: steps.Kind}[f]
+}
+
+// orphanOf is the token an ambiguous create left behind, if the orphan check found one.
+func orphanOf(err error) *gitlab.TokenInfo {
+	var ou *gitlab.OutcomeUnknownError
+	if errors.As(err, &ou) {
+		return ou.Orphan
 	}
-	return ""
+	return nil
 }
 
 func oneLine(err error) string {
@@ -104,19 +228,31 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
 
-// canRetryCreate reports whether the failure is a create the user may try
-// again: a request that never left (refused connection, DNS) or a rate limit
-// too long to wait, which made nothing; or a lost answer after which no token
-// has appeared — then the retry looks once more before it sends (RetryCreate).
-// Never when a token was found, nor when GitLab named the token it made.
-func (m *Model) canRetryCreate() bool {
-	if m.result != nil || m.failure == nil || m.failure != m.createErr {
+// canRetryCreate reports whether err, a create's failure, may be tried
+// again: a request that never left (refused connection, DNS) or a rate
+// limit too long to wait, which made nothing; or a lost answer after which
+// no token has appeared — then the retry looks once more before it sends
+// (RetryCreate). Never when a token was found, nor when GitLab named the
+// token it made.
+func (m *Model) canRetryCreate(err error) bool {
+	if m.out.Token != nil {
 		return false
 	}
 	var ou *gitlab.OutcomeUnknownError
-	if errors.As(m.failure, &ou) {
+	if errors.As(err, &ou) {
 		return ou.NothingFound() && !ou.Certain
 	}
 	var ge *gitlab.Error
-	return errors.As(m.failure, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeNetwork)
+	return errors.As(err, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeNetwork)
+}
+
+// planError is a namespace plan without the chosen kind of token (GitLab.com Free).
+type planError struct{ err error }
+
+func (e *planError) Error() string { return e.err.Error() }
+func (e *planError) Unwrap() error { return e.err }
+
+func isPlanError(err error) bool {
+	var pe *planError
+	return errors.As(err, &pe)
 }

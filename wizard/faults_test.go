@@ -128,7 +128,7 @@ func TestWizardResetMidResponseIsOutcomeUnknown(t *testing.T) {
 // signInProgram starts the wizard on its sign-in step for host.
 func signInProgram(t *testing.T, host string, o gitlab.Options) *program {
 	t.Helper()
-	m := New(context.Background(), Options{Host: host, Preset: "jira-read", SaveDir: t.TempDir(), NoColor: true,
+	m := New(context.Background(), Options{Host: host, Request: token.Request{Preset: "jira-read"}, SaveDir: t.TempDir(), NoColor: true,
 		Connect: func(h string, cred token.Secret) (API, error) {
 			o.Host, o.Token = h, cred
 			return gitlab.New(o)

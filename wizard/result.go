@@ -1,42 +1,135 @@
 package wizard
 
-// Creating the token and the screen that shows it once.
+// The result screen: the new token, shown once, masked until revealed; its
+// verification; the hand-off summary and the next steps in Jira. It owns
+// the questions asked over it (where to save, leave without the token?).
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
-func (m *Model) onCreate() (tea.Model, tea.Cmd) {
-	// Only the review, in the step state, may start a create; a second Enter finds stateCreating.
-	if m.state != stateStep || m.order[m.cur] != steps.Review || m.result != nil {
-		return m, nil
-	}
-	if err := m.req.Validate(m.limits(), m.opts.Now()); err != nil {
-		m.state, m.failure = stateFailed, err
-		return m, nil
-	}
-	m.state, m.busy = stateCreating, "Creating the token… (keys are ignored until GitLab answers)"
-	return m, tea.Batch(m.spin.Tick, m.createCmd(m.req))
+// ResultKeyMap holds the result screen's keys.
+type ResultKeyMap struct {
+	Reveal, Copy, CopyHandOff, Save, RevokeSelf, Done key.Binding
 }
 
-func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
-	if m.state != stateCreating {
-		return m, nil
+// DefaultResultKeyMap returns the result screen's keys.
+func DefaultResultKeyMap() ResultKeyMap {
+	return ResultKeyMap{
+		Reveal:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal/hide")),
+		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
+		CopyHandOff: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "copy hand-off")),
+		Save:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file (0600)")),
+		RevokeSelf:  key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
+		Done:        key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "finish")),
 	}
-	if msg.err != nil {
-		m.state, m.failure, m.createErr = stateFailed, msg.err, msg.err
-		return m, nil
+}
+
+// The result screen's requests to the root, and its own questions' answers.
+type (
+	revokeTokenMsg struct{}
+	revokeSelfMsg  struct{}
+	leaveMsg       struct{ revoke bool }
+)
+
+// resultInfo is what the result screen shows besides the token, prepared by the root.
+type resultInfo struct {
+	handOff token.HandOff
+	next    token.NextSteps
+	// selfNote offers to revoke a short-lived sign-in credential; "" when not offered.
+	selfNote string
+}
+
+// result is the screen that shows the new token.
+type result struct {
+	c    *steps.Common
+	keys ResultKeyMap
+	spin spinner.Model
+	tok  *gitlab.NewToken
+	info resultInfo
+	// out is the run's outcome, which this screen keeps up to date (what
+	// the user did with the token) for the caller after exit.
+	out          *Outcome
+	verification *gitlab.Verification
+	showValue    bool
+	savePath     string // the save prompt's default
+	// revoking is set while the token is being revoked on leaving.
+	revoking bool
+	notice   notice
+	// modal is a question over the result, nil when none.
+	modal screen
+}
+
+func newResult(c *steps.Common, tok *gitlab.NewToken, info resultInfo, out *Outcome) *result {
+	r := &result{c: c, keys: DefaultResultKeyMap(), spin: spinner.New(spinner.WithSpinner(spinner.Dot)), tok: tok, info: info, out: out,
+		savePath: fmt.Sprintf("gitlab-token-%d.txt", tok.ID)}
+	r.keys.RevokeSelf.SetEnabled(info.selfNote != "")
+	return r
+}
+
+func (r *result) Title() string {
+	if r.modal != nil {
+		return r.modal.Title()
 	}
-	m.result, m.state = msg.nt, stateResult
-	m.Summary = fmt.Sprintf("Created %s access token %d %q %s (%s, expires %s); the value was shown once and is not in this scrollback.",
-		m.req.Kind, msg.nt.ID, msg.nt.Name, m.targetPhrase(), m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
-	return m, tea.Batch(m.spin.Tick, m.verifyCmd(msg.nt.Value, m.req))
+	return "Your new token — shown once"
+}
+
+func (r *result) Notice() notice { return r.notice }
+
+func (r *result) TakesText() bool { return r.modal != nil && r.modal.TakesText() }
+
+func (r *result) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if r.verification != nil {
+			return r, nil
+		}
+		var cmd tea.Cmd
+		r.spin, cmd = r.spin.Update(msg)
+		return r, cmd
+	case verifiedMsg:
+		r.verification = &msg.v
+	case suggestedMsg:
+		r.savePath = msg.path
+	case savedMsg:
+		return r, r.onSaved(msg)
+	case revokedMsg:
+		return r, r.onRevoked(msg)
+	case leaveMsg:
+		if !msg.revoke {
+			return r, send(quitMsg{})
+		}
+		r.modal, r.revoking, r.notice = nil, true, notice{levelInfo, "Revoking the token…"}
+		return r, send(revokeTokenMsg{})
+	case closeMsg:
+		r.modal = nil
+	case reopenMsg:
+		r.modal = newSavePrompt(r.c, msg.path)
+	case tea.KeyPressMsg:
+		if r.modal != nil {
+			var cmd tea.Cmd
+			r.modal, cmd = r.modal.Update(msg)
+			return r, cmd
+		}
+		return r, r.onKey(msg)
+	default:
+		if r.modal != nil {
+			var cmd tea.Cmd
+			r.modal, cmd = r.modal.Update(msg)
+			return r, cmd
+		}
+	}
+	return r, nil
 }
 
 // crashOn is empty in every real build. End-to-end tests build a binary with
@@ -44,33 +137,143 @@ func (m *Model) onCreated(msg createdMsg) (tea.Model, tea.Cmd) {
 // key panic, proving a crash restores the terminal and prints no secret.
 var crashOn string
 
-func (m *Model) onResultKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if crashOn != "" && k.String() == crashOn {
+func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if crashOn != "" && key.Matches(k, key.NewBinding(key.WithKeys(crashOn))) {
 		panic("crash test: a deliberate panic on the result screen")
 	}
 	switch {
-	case key.Matches(k, m.keys.Reveal):
-		m.revealed = !m.revealed
-	case key.Matches(k, m.keys.Copy):
-		m.copied, m.notice = true, "Copied to the clipboard (OSC 52; works over SSH in most terminals)."
-		return m, tea.SetClipboard(m.result.Value.Reveal())
-	case key.Matches(k, m.keys.Save):
-		return m, saveCmd(m.opts.SaveDir, m.result.ID, m.result.Value)
-	case key.Matches(k, m.keys.RevokeSelf) && m.offerRevokeSelf():
-		return m, m.revokeSelfCmd()
-	case key.Matches(k, m.keys.Done), key.Matches(k, m.keys.Quit):
-		if !m.copied && m.savedPath == "" {
-			m.state = stateConfirmQuit
-			return m, nil
+	case key.Matches(k, r.keys.Reveal):
+		r.showValue = !r.showValue
+		r.out.Revealed = r.out.Revealed || r.showValue
+	case key.Matches(k, r.keys.Copy):
+		r.out.Copied = true
+		r.notice = notice{levelDone, steps.Copied("the token")}
+		return tea.SetClipboard(r.tok.Value.Reveal())
+	case key.Matches(k, r.keys.CopyHandOff):
+		r.notice = notice{levelDone, steps.Copied("the hand-off summary")}
+		return tea.SetClipboard(r.info.handOff.String())
+	case key.Matches(k, r.keys.Save):
+		switch {
+		case r.out.SavedPath != "":
+			// A second copy of the secret is a second file to protect.
+			r.notice = notice{levelWarn, "Already saved to " + r.out.SavedPath + ": no second copy is written."}
+		default:
+			r.modal = newSavePrompt(r.c, r.savePath)
 		}
-		return m.quit()
+	case key.Matches(k, r.keys.RevokeSelf):
+		r.keys.RevokeSelf.SetEnabled(false)
+		return send(revokeSelfMsg{})
+	case key.Matches(k, r.keys.Done) && !r.revoking:
+		if r.out.Kept() {
+			return send(quitMsg{})
+		}
+		r.modal = r.leaveQuestion()
 	}
-	return m, nil
+	return nil
 }
 
-// offerRevokeSelf reports whether the result screen offers to revoke the
-// sign-in credential: a personal token that expires within a week, made
-// just for this run, and not revoked yet.
-func (m *Model) offerRevokeSelf() bool {
-	return !m.selfRevoked && m.pf.ShortLived(m.opts.Now())
+func (r *result) leaveQuestion() screen {
+	return &question{c: r.c, title: "Leave without keeping the token?",
+		warning: "You have not copied or saved the token. GitLab will never show it again; you would have to revoke it and create another.",
+		body:    "Leave it in GitLab (the command that revokes it is printed after exit), revoke it now, or go back to it.",
+		choices: []choice{
+			{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, leave")), leaveMsg{}},
+			{key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke it, then leave")), leaveMsg{revoke: true}},
+			{key.NewBinding(key.WithKeys("n", "esc", "ctrl+c"), key.WithHelp("n", "no, go back")), closeMsg{}},
+		}}
+}
+
+func (r *result) onSaved(msg savedMsg) tea.Cmd {
+	switch {
+	case msg.tree != "":
+		r.modal = &question{c: r.c, title: "Save inside a git work tree?",
+			warning: msg.path + " is inside the git work tree at " + msg.tree + ": a token file there is one `git add` away from being committed and pushed.",
+			body:    "Save there anyway, or go back and choose another place?",
+			choices: []choice{
+				{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save there anyway")), saveRequest{path: msg.path, inTree: true}},
+				{key.NewBinding(key.WithKeys("n", "esc", "ctrl+c"), key.WithHelp("n", "choose another place")), reopenMsg{path: msg.path}},
+			}}
+	case msg.err != nil:
+		p := newSavePrompt(r.c, msg.path)
+		p.err = "Could not save: " + msg.err.Error()
+		r.modal, r.notice = p, notice{levelError, "Could not save: nothing was written."}
+	default:
+		r.modal, r.out.SavedPath = nil, msg.path
+		r.notice = notice{levelDone, "Saved to " + msg.path + " (mode 0600, readable only by you)."}
+		r.keys.Save.SetHelp(r.keys.Save.Help().Key, "saved")
+	}
+	return nil
+}
+
+// reopenMsg goes back to the save prompt with path.
+type reopenMsg struct{ path string }
+
+func (r *result) onRevoked(msg revokedMsg) tea.Cmd {
+	switch {
+	case msg.self && msg.err != nil:
+		r.notice = notice{levelError, "Could not revoke your sign-in token: " + safe.Text(msg.err.Error())}
+		r.keys.RevokeSelf.SetEnabled(true)
+	case msg.self:
+		r.info.selfNote, r.notice = "", notice{levelDone, "The token you signed in with is revoked."}
+	case msg.err != nil:
+		r.revoking = false
+		r.notice = notice{levelError, "Could not revoke the new token: " + safe.Text(msg.err.Error())}
+	default:
+		r.out.Revoked = true
+		return send(quitMsg{})
+	}
+	return nil
+}
+
+func (r *result) View() string {
+	if r.modal != nil {
+		return r.modal.View()
+	}
+	st := &r.c.Styles
+	var b strings.Builder
+	val, hint := r.tok.Value.Masked(), fmt.Sprintf("(press %s to reveal)", r.keys.Reveal.Help().Key)
+	if r.showValue {
+		val, hint = st.Secret.Render(r.tok.Value.Reveal()), fmt.Sprintf("(%s hides it; shift+drag selects it)", r.keys.Reveal.Help().Key)
+	}
+	// The hint stays outside the box, so the box fits a narrow window.
+	b.WriteString(st.Box.Render(val) + "\n" + st.Subtle.Render(hint) + "\n")
+	b.WriteString(st.Warn.Render(steps.Wrap(fmt.Sprintf("GitLab shows this token only once. Copy it (%s) or save it (%s) before you leave.",
+		r.keys.Copy.Help().Key, r.keys.Save.Help().Key), r.c.Width)) + "\n")
+	b.WriteString("\n" + st.Title.Render("Verification with the new token") + "\n")
+	if r.verification == nil {
+		b.WriteString(r.spin.View() + " using the token as Jira will…\n")
+	} else {
+		b.WriteString(steps.CheckLines(r.c, r.verification.Checks) + "\n")
+	}
+	b.WriteString("\n" + st.Title.Render(fmt.Sprintf("Hand-off summary (no secret; %s copies it for the ticket)", r.keys.CopyHandOff.Help().Key)) + "\n")
+	b.WriteString(steps.Wrap(r.info.handOff.String(), r.c.Width) + "\n")
+	b.WriteString("\n" + st.Title.Render("Next, in Jira") + "\n")
+	for _, s := range r.info.next.Steps {
+		// A hanging indent, so that an address wrapped to its own line stays under its step.
+		b.WriteString(strings.ReplaceAll(steps.Wrap(s, r.c.Width-3), "\n", "\n   ") + "\n")
+	}
+	if c := r.info.next.Rotate; c != nil {
+		// The renewal, whole or broken only between arguments.
+		for _, l := range c.Lines(r.c.Width - 3) {
+			b.WriteString("   " + l + "\n")
+		}
+	}
+	if r.info.selfNote != "" {
+		b.WriteString("\n" + st.Warn.Render(steps.Wrap(r.info.selfNote, r.c.Width)) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (r *result) ShortHelp() []key.Binding {
+	if r.modal != nil {
+		return r.modal.ShortHelp()
+	}
+	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.RevokeSelf}
+}
+
+func (r *result) FullHelp() [][]key.Binding {
+	if r.modal != nil {
+		return r.modal.FullHelp()
+	}
+	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.RevokeSelf, r.keys.Done}}
 }

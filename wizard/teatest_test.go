@@ -56,7 +56,7 @@ func startOn(t *testing.T, o gitlab.Options) *program {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return startModel(t, New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir(), NoColor: true}))
+	return startModel(t, New(context.Background(), Options{API: c, Demo: true, Request: token.Request{Preset: "jira-read"}, SaveDir: t.TempDir(), NoColor: true}))
 }
 
 func startModel(t *testing.T, m *Model) *program {
@@ -117,12 +117,15 @@ func TestProgramRecommendedPath(t *testing.T) {
 	enter(tm)
 	waitText(t, tm, "reads the latest commit")
 	tm.Send(tea.KeyPressMsg{Code: 's', Text: "s"})
+	waitText(t, tm, "Save the token to a new file")
+	enter(tm) // the proposed file
+	waitText(t, tm, "Saved to")
 	waitText(t, tm, "mode 0600")
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 	nt, kept := final.Result()
-	if nt == nil || !kept || final.verification == nil || !final.verification.OK() {
-		t.Fatalf("final model: token %+v kept %v verification %+v", nt, kept, final.verification)
+	if nt == nil || !kept || final.verification() == nil || !final.verification().OK() {
+		t.Fatalf("final model: token %+v kept %v verification %+v", nt, kept, final.verification())
 	}
 	if n := srv.CountRequests("POST", "/access_tokens"); n != 1 {
 		t.Fatalf("creates = %d", n)

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -14,87 +13,43 @@ import (
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
 // driver runs the model synchronously: it executes commands and feeds their
-// messages back, leaving out spinner ticks and cursor blinks (which would
-// loop forever). A command still running after 400 ms is kept: when the
-// model is waiting for an answer (a request in flight), the driver waits for
-// it, so a slow machine does not lose a message.
+// messages back, leaving out spinner ticks (which would loop forever). No
+// command waits: cursors do not blink, and the clock is instant, so a
+// debounce fires at once; a request to the stand-in is answered before the
+// command returns.
 type driver struct {
-	t       testing.TB
-	m       *Model
-	pending []chan tea.Msg
+	t testing.TB
+	m *Model
 }
 
 func (d *driver) send(msg tea.Msg) {
 	queue := []tea.Msg{msg}
-	for {
-		for len(queue) > 0 {
-			msg, queue = queue[0], queue[1:]
-			if _, ok := msg.(spinner.TickMsg); ok {
-				continue
+	for len(queue) > 0 {
+		msg, queue = queue[0], queue[1:]
+		switch msg := msg.(type) {
+		case nil, spinner.TickMsg:
+			continue
+		case tea.BatchMsg:
+			for _, c := range msg {
+				queue = append(queue, d.run(c))
 			}
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					if m := d.run(c); m != nil {
-						queue = append(queue, m)
-					}
-				}
-				continue
-			}
-			if strings.Contains(fmt.Sprintf("%T", msg), "cursor.") {
-				continue // cursor blinks would loop forever
-			}
-			_, cmd := d.m.Update(msg)
-			if m := d.run(cmd); m != nil {
-				queue = append(queue, m)
-			}
-		}
-		if m := d.late(); m != nil {
-			queue = append(queue, m)
 			continue
 		}
-		return
+		_, cmd := d.m.Update(msg)
+		queue = append(queue, d.run(cmd))
 	}
 }
 
-// run executes a command; one that takes longer than 400 ms is left pending.
 func (d *driver) run(cmd tea.Cmd) tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	select {
-	case m := <-ch:
-		return m
-	case <-time.After(400 * time.Millisecond):
-		d.pending = append(d.pending, ch)
-		return nil
-	}
-}
-
-// late returns the first message of a pending command while the model waits
-// for an answer, or nil when it does not (then pending ones are timers).
-func (d *driver) late() tea.Msg {
-	deadline := time.Now().Add(20 * time.Second)
-	for d.m.awaiting() && len(d.pending) > 0 && time.Now().Before(deadline) {
-		for i, ch := range d.pending {
-			select {
-			case m := <-ch:
-				d.pending = append(d.pending[:i], d.pending[i+1:]...)
-				if _, tick := m.(spinner.TickMsg); tick || strings.Contains(fmt.Sprintf("%T", m), "cursor.") {
-					return d.late()
-				}
-				return m
-			default:
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return nil
+	return cmd()
 }
 
 func (d *driver) key(k string) {
@@ -108,6 +63,18 @@ func (d *driver) key(k string) {
 		msg = tea.KeyPressMsg{Code: tea.KeyDown}
 	case "ctrl+c":
 		msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "up":
+		msg = tea.KeyPressMsg{Code: tea.KeyUp}
+	case "tab":
+		msg = tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		msg = tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "pgdown":
+		msg = tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "end":
+		msg = tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "backspace":
+		msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
 	default:
 		msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
 	}
@@ -134,7 +101,8 @@ func driverOn(t testing.TB, base, cred string) *driver {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(context.Background(), Options{API: c, Demo: true, Preset: "jira-read", SaveDir: t.TempDir()})
+	m := New(context.Background(), Options{API: c, Demo: true, Request: token.Request{Preset: "jira-read"}, SaveDir: t.TempDir(),
+		Clock: steps.InstantClock(time.Now)})
 	d := &driver{t: t, m: m}
 	d.send(d.run(m.Init()))
 	return d
@@ -180,8 +148,9 @@ func TestRecommendedPathWithDoubleEnter(t *testing.T) {
 	}
 	d.key("n")
 	d.key("s")
-	if _, kept := d.m.Result(); !kept || !strings.Contains(d.m.notice, "mode 0600") {
-		t.Fatalf("save: %q", d.m.notice)
+	d.key("enter") // the proposed file
+	if _, kept := d.m.Result(); !kept || !strings.Contains(d.m.noticeText(), "mode 0600") {
+		t.Fatalf("save: %q", d.m.noticeText())
 	}
 	if strings.Contains(d.m.Summary, nt.Value.Reveal()) || !strings.Contains(d.m.Summary, "acme/web") {
 		t.Fatalf("summary = %q", d.m.Summary)
@@ -319,8 +288,11 @@ func TestCtrlCAtEveryStep(t *testing.T) {
 
 func TestSaveNeverOverwrites(t *testing.T) {
 	dir := t.TempDir()
-	first := saveCmd(dir, 7, token.Secret("glpat-first-value-000000"))().(savedMsg)
-	second := saveCmd(dir, 7, token.Secret("glpat-second-value-00000"))().(savedMsg)
+	save := func(v token.Secret) savedMsg {
+		return saveTo(saveRequest{path: SuggestSavePath(7, dir)}, v)().(savedMsg)
+	}
+	first := save(token.Secret("glpat-first-value-000000"))
+	second := save(token.Secret("glpat-second-value-00000"))
 	if first.err != nil || second.err != nil || first.path == second.path {
 		t.Fatalf("saves: %+v %+v", first, second)
 	}
@@ -330,6 +302,13 @@ func TestSaveNeverOverwrites(t *testing.T) {
 		if err != nil || string(b) != want || st.Mode().Perm() != 0o600 {
 			t.Fatalf("%s: %q %v %v", path, b, st.Mode(), err)
 		}
+	}
+	// A path that exists, typed by hand, is refused, not overwritten.
+	if again := saveTo(saveRequest{path: first.path}, "glpat-third-value-000000")().(savedMsg); again.err == nil {
+		t.Fatal("an existing file was written again")
+	}
+	if b, _ := os.ReadFile(first.path); string(b) != "glpat-first-value-000000\n" {
+		t.Fatalf("overwritten: %q", b)
 	}
 }
 
@@ -354,17 +333,43 @@ func TestSamePurposeAgainKeepsTheRoleChosenSince(t *testing.T) {
 	}
 }
 
-// awaiting tells the driver whether the model waits for an answer from
-// GitLab: a request in flight, the verification, or a step's search or check.
-func (m *Model) awaiting() bool {
-	switch m.state {
-	case stateBusy, stateCreating:
-		return true
-	case stateResult:
-		return m.verification == nil
-	case stateStep:
-		b, ok := m.current().(interface{ Busy() bool })
-		return ok && b.Busy()
+// onlyGETs fails when anything but a read was sent to GitLab.
+func onlyGETs(t *testing.T, srv *fake.Server) {
+	t.Helper()
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Fatalf("sent %s %s", r.Method, r.Path)
+		}
 	}
-	return false
+}
+
+// toGuide walks a Maintainer (no administrator) to the guided personal path.
+func toGuide(t *testing.T, d *driver) {
+	t.Helper()
+	d.m.opts.OpenURL = func(string) bool { return true }
+	d.key("enter")
+	d.key("down")
+	d.key("down")
+	for i := 0; i < 5; i++ { // personal, repo, name, expiry, scopes
+		d.key("enter")
+	}
+	if !strings.Contains(d.screen(), "Create the token in GitLab") {
+		t.Fatalf("not on the guide:\n%s", d.screen())
+	}
+}
+
+// noticeText is the notice on screen: the screen's, or the root's for a step.
+func (m *Model) noticeText() string {
+	if m.state == stateScreen {
+		return m.screen.Notice().text
+	}
+	return m.notice.text
+}
+
+// verification is the result screen's verification, nil before it arrived.
+func (m *Model) verification() *gitlab.Verification {
+	if r, ok := m.screen.(*result); ok {
+		return r.verification
+	}
+	return nil
 }

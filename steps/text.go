@@ -1,0 +1,134 @@
+package steps
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// DefaultWidth is the width drawn at before the terminal reports its size.
+const DefaultWidth = 79
+
+// doc builds a view line by line: prose is wrapped at the width, while
+// commands and addresses are added whole (a break inside them would change
+// what a copy pastes). It remembers the line that must stay on screen.
+type doc struct {
+	width int
+	lines []string
+	focus int
+}
+
+func newDoc(width int) *doc {
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	return &doc{width: width, focus: -1}
+}
+
+// text adds prose, wrapped and styled line by line (a style spanning a line
+// break would be lost when the screen scrolls that break out of view).
+func (d *doc) text(st lipgloss.Style, s string) { d.hanging("", "", st, s) }
+
+// hanging adds prose after first, continued lines indented by rest.
+func (d *doc) hanging(first, rest string, st lipgloss.Style, s string) {
+	w := max(d.width-ansi.StringWidth(first), 10)
+	for i, l := range strings.Split(Wrap(s, w), "\n") {
+		lead := rest
+		if i == 0 {
+			lead = first
+		}
+		d.lines = append(d.lines, lead+st.Render(l))
+	}
+}
+
+// raw adds lines as they are: a command, an address, an input.
+func (d *doc) raw(s ...string) {
+	for _, l := range s {
+		d.lines = append(d.lines, strings.Split(l, "\n")...)
+	}
+}
+
+func (d *doc) blank() { d.lines = append(d.lines, "") }
+
+// option adds one row of a list: the cursor's row marked, highlighted, and
+// remembered as the line to keep on screen.
+func (d *doc) option(st *Styles, selected bool, label string) {
+	if selected {
+		d.mark()
+		d.hanging(st.Cursor.Render("> "), "  ", st.Selected, label)
+		return
+	}
+	d.hanging("  ", "  ", st.Text, label)
+}
+
+// mark makes the next line added the one that must stay on screen.
+func (d *doc) mark() { d.focus = len(d.lines) }
+
+func (d *doc) String() string { return strings.Join(d.lines, "\n") }
+
+// Link draws an address as an OSC 8 hyperlink: whole, and clickable even
+// where the screen cuts it at the edge.
+func Link(url string) string { return ansi.SetHyperlink(url) + url + ansi.ResetHyperlink() }
+
+// Wrap fits prose to width, breaking each line at spaces only — never inside
+// "--flag" or "Content-Type" as hyphen-breaking wrappers do. A word longer
+// than the width is cut at the width.
+func Wrap(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = wordWrap(l, width)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wordWrap breaks one line at spaces; trailing spaces past the width are dropped.
+func wordWrap(line string, width int) string {
+	var out []string
+	cur, curW := "", 0
+	for i, w := range strings.Split(line, " ") {
+		ww := ansi.StringWidth(w)
+		sep := 0
+		if i > 0 {
+			sep = 1
+		}
+		if curW+sep+ww <= width {
+			if i > 0 {
+				cur += " "
+			}
+			cur, curW = cur+w, curW+sep+ww
+			continue
+		}
+		if ww == 0 {
+			continue // a space that would pass the edge
+		}
+		if cur != "" {
+			out = append(out, cur)
+		}
+		cur = w
+		for ansi.StringWidth(cur) > width {
+			out = append(out, ansi.Truncate(cur, width, ""))
+			cur = ansi.TruncateLeft(cur, width, "")
+		}
+		curW = ansi.StringWidth(cur)
+	}
+	return strings.Join(append(out, cur), "\n")
+}
+
+// pad fills s with spaces to n cells (cells, not characters: wide and
+// zero-width characters count as the terminal draws them).
+func pad(s string, n int) string {
+	if w := ansi.StringWidth(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
+}
+
+// Copied says what a copy key did, honestly: OSC 52 asks the terminal to
+// set its clipboard, and some terminals (and tmux without set-clipboard on)
+// ignore it without a word.
+func Copied(what string) string {
+	return "Sent " + what + " to the terminal's clipboard (OSC 52). Paste it to check: some terminals, and tmux without set-clipboard on, ignore it."
+}

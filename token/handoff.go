@@ -1,0 +1,63 @@
+package token
+
+import (
+	"fmt"
+	"time"
+
+	"gitlab-token-wizard/internal/safe"
+)
+
+// HandOff is everything about a new token but its value: the line a support
+// engineer pastes into the ticket. The full-screen result, the accessible
+// prompts and the summary after exit all write it with String.
+type HandOff struct {
+	Kind   Kind
+	ID     int64
+	Name   string
+	Target string // TargetPhrase: "on acme/web"
+	Grant  string // GrantPhrase: "Reporter, read_api"
+	// Expires is the expiry date; Masked the value with all but its prefix hidden.
+	Expires time.Time
+	Masked  string
+}
+
+// String is the one-line hand-off: kind, id, name, target, grant, expiry, masked value.
+func (h HandOff) String() string {
+	return fmt.Sprintf("%s token id %d · %q · %s · %s · expires %s · %s", h.Kind, h.ID, h.Name, safe.Line(h.Target, 80),
+		h.Grant, h.Expires.Format(DateLayout), h.Masked)
+}
+
+// NextSteps is what to do with the new token in Jira, and how to renew it.
+type NextSteps struct {
+	// Steps are the numbered steps in the Jira app, the last one ending with Renew.
+	Steps []string
+	// Rotate renews the token before it expires; nil for a kind that is not
+	// rotated by this tool (personal tokens are made again instead).
+	Rotate *Command
+}
+
+// JiraSteps are the steps that connect token id in a Jira GitLab app, for
+// the instance at base, and the renewal.
+func (r Request) JiraSteps(base string, id int64) NextSteps {
+	where := "repository: " + safe.Line(r.Target, 80)
+	switch r.Kind {
+	case KindGroup:
+		where = "group: " + safe.Line(r.Target, 80) + " (every project in it)"
+	case KindPersonal:
+		where = "repositories: any the user can read"
+	}
+	n := NextSteps{Steps: []string{
+		"1. In your Jira GitLab app (e.g. Jigit), add a connection to " + base,
+		"2. Paste the token; " + where,
+		fmt.Sprintf("3. Press \"Test connection\". Renew before %s", r.ExpiresAt.Format(DateLayout)),
+	}}
+	if r.Kind.HasRole() {
+		// No full stop after the command: a copy would take it with the id.
+		n.Steps[2] += " with:"
+		c := r.TokenCommand(base, "rotate", id)
+		n.Rotate = &c
+	} else {
+		n.Steps[2] += " (create a new one)."
+	}
+	return n
+}

@@ -1,0 +1,123 @@
+package token
+
+import (
+	"fmt"
+	"strings"
+)
+
+// QuickLifetimes are the lifetimes offered in one keystroke, in days.
+var QuickLifetimes = []int{30, 90, 180, 365}
+
+// CallerNeeds is the role the caller must hold on the target to create a
+// token of kind k: Maintainer on a project, Owner on a group. Personal tokens
+// need no role (RoleNone).
+func (k Kind) CallerNeeds() Role {
+	switch k {
+	case KindProject:
+		return RoleMaintainer
+	case KindGroup:
+		return RoleOwner
+	}
+	return RoleNone
+}
+
+// SearchMinRole is the least role a search for a target lists: what the
+// kind needs, Reporter for the project a personal token will read (forRepo),
+// and any role at all for an administrator, who may manage every project.
+func SearchMinRole(k Kind, admin, forRepo bool) Role {
+	switch {
+	case admin:
+		return RoleNone
+	case forRepo:
+		return RoleReporter
+	}
+	return k.CallerNeeds()
+}
+
+// CannotCreateOn says why a caller holding role on path cannot create a
+// token of kind k there, or "" when they can (or their role is unknown).
+func CannotCreateOn(k Kind, role Role, path string) string {
+	need := k.CallerNeeds()
+	if role == RoleNone || role >= need {
+		return ""
+	}
+	return fmt.Sprintf("You are %s on %s, and %s access tokens need %s: ask an %s of the %s, or make a project token for each of its projects instead.",
+		role.Title(), path, k, need.Title(), need.Title(), k)
+}
+
+// DefaultRole is the role offered first: the current one when the caller
+// may grant it, else what the purpose needs, else Reporter (enough for Jira
+// to read code).
+func DefaultRole(caller, current Role, p Preset) Role {
+	if current != RoleNone && (caller == RoleNone || current <= caller) {
+		return current
+	}
+	if p.Role != RoleNone {
+		return p.Role
+	}
+	return RoleReporter
+}
+
+// KeepScopes keeps the scopes a token of kind k may carry, in order; when
+// none is left, it falls back to the purpose's scopes.
+func KeepScopes(ss []Scope, k Kind, admin bool, fallback []Scope) []Scope {
+	var out []Scope
+	for _, s := range ss {
+		if i, ok := Lookup(s); ok && i.Allows(k, admin) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, fallback...)
+	}
+	return out
+}
+
+// SwitchKind is the request for another kind of token: the target belongs
+// to the old kind and is dropped, and only the scopes the new kind may carry
+// are kept.
+func (r Request) SwitchKind(k Kind, admin bool, fallback []Scope) Request {
+	if k == r.Kind {
+		return r
+	}
+	r.Kind, r.Target, r.UserID = k, "", 0
+	r.Scopes = KeepScopes(r.Scopes, k, admin, fallback)
+	return r
+}
+
+// CheckLine is one verification result as every screen and prompt writes it:
+// "PASS  name: detail". The mark comes first so that a screen can colour it.
+func CheckLine(ok bool, name, detail string) (mark, rest string) {
+	mark = "PASS"
+	if !ok {
+		mark = "FAIL"
+	}
+	return mark, name + ": " + detail
+}
+
+// GrantPhrase is the role (if the kind has one) and the scopes: "Reporter, read_api".
+func (r Request) GrantPhrase() string {
+	if r.Kind.HasRole() {
+		return r.Role.Title() + ", " + JoinScopes(r.Scopes)
+	}
+	return JoinScopes(r.Scopes)
+}
+
+// TargetPhrase names what the token is for: "on acme/web", "on group acme",
+// or "for @alice (Alice Liddell)" given the owner's username and full name.
+func (r Request) TargetPhrase(username, fullName string) string {
+	switch r.Kind {
+	case KindPersonal:
+		if username == "" {
+			username = r.PersonalUser()
+		}
+		p := "for @" + strings.TrimPrefix(username, "@")
+		if fullName != "" {
+			p += " (" + fullName + ")"
+		}
+		return p
+	case KindGroup:
+		return "on group " + r.Target
+	}
+	return "on " + r.Target
+}

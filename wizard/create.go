@@ -1,0 +1,168 @@
+package wizard
+
+// Creating the token, what the screens ask of the root, and the account of
+// the run printed after exit.
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
+)
+
+func (m *Model) onCreate() tea.Cmd {
+	// Only the review, in the step state, may start a create; a second Enter finds stateCreating.
+	if m.state != stateStep || m.flow.order[m.flow.cur] != steps.Review || m.out.Token != nil {
+		return nil
+	}
+	if err := m.req.Validate(m.limits(), m.c.Clock.Now()); err != nil {
+		return m.fail(err)
+	}
+	m.state, m.busy.text = stateCreating, "Creating the token… (keys are ignored until GitLab answers)"
+	return tea.Batch(m.busy.spin.Tick, m.createCmd(m.req))
+}
+
+func (m *Model) onCreated(msg createdMsg) tea.Cmd {
+	if m.state != stateCreating {
+		return nil
+	}
+	if msg.err != nil {
+		return m.failCreate(msg.err)
+	}
+	nt := msg.nt
+	m.out.Token = nt
+	m.Summary = fmt.Sprintf("Created %s access token %d %q %s (%s, expires %s); the value was shown once and is not in this scrollback.",
+		m.req.Kind, nt.ID, nt.Name, m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
+	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID)}
+	if m.pf.ShortLived(m.c.Clock.Now()) {
+		info.selfNote = fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press %s to revoke it now.",
+			safe.Line(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.c.Clock.Now()), DefaultResultKeyMap().RevokeSelf.Help().Key)
+	}
+	r := newResult(m.c, nt, info, &m.out)
+	m.show(r)
+	return tea.Batch(r.spin.Tick, m.verifyCmd(nt.Value, m.req), m.suggestCmd(nt.ID))
+}
+
+// onScreenRequest carries out what a screen asks: requests to GitLab, a
+// save, a change of flow. ok is false for any other message.
+func (m *Model) onScreenRequest(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case steps.CopyMsg:
+		m.notice = notice{levelDone, steps.Copied(msg.What)}
+		return tea.SetClipboard(msg.Text), true
+	case saveRequest:
+		return saveTo(msg, m.out.Token.Value), true
+	case revokeTokenMsg:
+		return m.revokeCmd(m.req, m.out.Token.ID), true
+	case revokeSelfMsg:
+		return m.revokeSelfCmd(), true
+	case revokeOrphanMsg, retryMsg, personalMsg, fixMsg:
+		return m.onFailure(msg), true
+	}
+	return nil, false
+}
+
+// finishGuided records the outcome of the guided path and ends the run.
+func (m *Model) finishGuided(v gitlab.Verification) tea.Cmd {
+	if v.Self == nil {
+		return m.quit(guidedStopped)
+	}
+	t := *v.Self
+	m.out.Checked = &t
+	return m.quit(fmt.Sprintf("Checked personal access token %d %q (%s, expires %s): ready for Jira; it reads %s.",
+		t.ID, t.Name, strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo))
+}
+
+// guidedStopped is said when the run ends on the guided path before a
+// pasted token passed: the user may have made one in GitLab's form already.
+const guidedStopped = "Stopped on the guided path: no token was checked. A token you made in GitLab's form still exists: use it, or revoke it on your access tokens page."
+
+// cancelSummary says what leaving now leaves behind.
+func (m *Model) cancelSummary() string {
+	switch {
+	case m.out.Guided:
+		return guidedStopped
+	case m.state == stateStep && m.flow.order[m.flow.cur] == steps.Review:
+		return "Cancelled at the review: nothing was created."
+	}
+	return "Cancelled before the review: nothing was sent to GitLab."
+}
+
+// onQuit ends the run as a screen asks; leaving the result, the summary
+// says what became of the token.
+func (m *Model) onQuit(msg quitMsg) tea.Cmd {
+	if msg.summary == "" && m.out.Token != nil {
+		msg.summary = m.exitSummary()
+	}
+	return m.quit(msg.summary)
+}
+
+// exitSummary is printed after the result screen: the non-secret summary,
+// where the token was saved, and the exact command that renews or revokes
+// it, so that nothing on the screen is lost with it.
+func (m *Model) exitSummary() string {
+	o, base := m.out, m.api.BaseURL()
+	lines := []string{m.Summary, "Hand-off: " + m.handOff().String()}
+	if o.SavedPath != "" {
+		lines = append(lines, "Saved to "+o.SavedPath+" (mode 0600).")
+	}
+	switch {
+	case o.Revoked:
+		lines = append(lines, fmt.Sprintf("Revoked on leaving, as you asked: token %d no longer works.", o.Token.ID))
+	case !o.Kept():
+		lines = append(lines, fmt.Sprintf("Token %d was not copied or saved, and GitLab cannot show it again. To revoke it:", o.Token.ID),
+			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
+	default:
+		next := m.req.JiraSteps(base, o.Token.ID)
+		lines = append(lines, next.Steps...)
+		if next.Rotate != nil {
+			lines = append(lines, "  "+next.Rotate.String())
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) handOff() token.HandOff {
+	nt := m.out.Token
+	return token.HandOff{Kind: m.req.Kind, ID: nt.ID, Name: nt.Name, Target: m.targetPhrase(), Grant: m.req.GrantPhrase(),
+		Expires: m.req.ExpiresAt, Masked: nt.Value.Masked()}
+}
+
+// targetPhrase names what the token is for, for summaries.
+func (m *Model) targetPhrase() string {
+	u := m.owner
+	if u.Username == "" && m.req.PersonalUser() == token.Me {
+		u = m.pf.User
+	}
+	return m.req.TargetPhrase(u.Username, u.Name)
+}
+
+// reviewContent is what the review shows: every answer, and the warnings.
+func (m *Model) reviewContent() steps.ReviewContent {
+	r := m.req
+	base := ""
+	if m.api != nil {
+		base = m.api.BaseURL()
+	}
+	rows := []steps.Row{{Field: "kind", Value: string(r.Kind) + " access token"}}
+	if r.Kind == token.KindPersonal {
+		rows = append(rows, steps.Row{Field: "for", Value: safe.Text(strings.TrimPrefix(m.targetPhrase(), "for ")) + " — the token acts as this user"})
+	} else {
+		rows = append(rows, steps.Row{Field: string(r.Kind), Value: safe.Text(r.Target)})
+	}
+	rows = append(rows, steps.Row{Field: "name", Value: safe.Text(r.Name)})
+	if r.Description != "" {
+		rows = append(rows, steps.Row{Field: "description", Value: safe.Text(r.Description)})
+	}
+	if r.Kind.HasRole() {
+		rows = append(rows, steps.Row{Field: "role", Value: r.Role.Title() + " — " + r.Role.Meaning()})
+	}
+	rows = append(rows, steps.Row{Field: "scopes", Value: token.JoinScopes(r.Scopes)},
+		steps.Row{Field: "expires", Value: token.DescribeExpiry(r.ExpiresAt, m.c.Clock.Now())})
+	return steps.ReviewContent{Rows: rows, Advice: m.preset.Advice(r), Base: base, Req: r}
+}

@@ -1,0 +1,239 @@
+package wizard
+
+// The flow: which steps a run takes, moving between them, and what each
+// step's answer leads to.
+
+import (
+	"fmt"
+	"reflect"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
+)
+
+// flow is where the run is: the steps in order, the one shown, and the
+// steps built so far (each keeps its answer until an answer it depends on
+// changes, per steps.Invalidates).
+type flow struct {
+	order []steps.ID
+	cur   int
+	built map[steps.ID]steps.Step
+	// resume sends the user back to the review after a step they jumped to from it.
+	resume bool
+}
+
+func newFlow(order []steps.ID) flow { return flow{order: order, built: map[steps.ID]steps.Step{}} }
+
+func (f *flow) indexOf(id steps.ID) int {
+	for i, s := range f.order {
+		if s == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// drop forgets the steps made stale by a change to step id's answer.
+func (f *flow) drop(id steps.ID) {
+	for _, s := range steps.Invalidates[id] {
+		delete(f.built, s)
+	}
+}
+
+func (m *Model) current() steps.Step { return m.step(m.flow.order[m.flow.cur]) }
+
+// step returns a step, building it from the request the first time.
+func (m *Model) step(id steps.ID) steps.Step {
+	if s, ok := m.flow.built[id]; ok {
+		return s
+	}
+	c, r, admin := m.c, m.req, m.pf.User.IsAdmin
+	var s steps.Step
+	switch id {
+	case steps.Purpose:
+		s = steps.NewPurpose(c, m.preset.ID)
+	case steps.Kind:
+		s = steps.NewKind(c, admin, r.Kind)
+	case steps.Target:
+		mode := map[token.Kind]steps.Mode{token.KindProject: steps.ModeProject, token.KindGroup: steps.ModeGroup, token.KindPersonal: steps.ModeUser}[r.Kind]
+		s = steps.NewSearch(c, mode, r.Target, m.pf.User)
+	case steps.Repo:
+		s = steps.NewSearch(c, steps.ModeRepo, r.Repo, m.pf.User)
+	case steps.Guide:
+		link := gitlab.PATFormURL(m.api.BaseURL(), m.pf.Version, r.Name, r.Description, r.Scopes)
+		s = steps.NewGuide(c, link, r, c.Clock.Now())
+	case steps.Name:
+		s = steps.NewName(c, r.Name, r.Description)
+	case steps.Expiry:
+		s = steps.NewExpiry(c, c.Clock.Now(), 0, r.ExpiresAt)
+	case steps.Role:
+		s = steps.NewRole(c, m.caller, r.Role, m.preset)
+	case steps.Scopes:
+		s = steps.NewScopes(c, r.Kind, admin, m.pf.Version, r.Scopes, m.preset)
+	case steps.Review:
+		target := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user"}[r.Kind]
+		s = steps.NewReview(c, m.reviewContent(), m.flow.order, target)
+	}
+	m.flow.built[id] = s
+	return s
+}
+
+// enter shows step i.
+func (m *Model) enter(i int) tea.Cmd {
+	m.flow.cur, m.state, m.screen, m.notice = i, stateStep, nil, notice{}
+	switch m.flow.order[i] {
+	case steps.Review:
+		m.flow.resume = false
+		delete(m.flow.built, steps.Review) // always rebuilt from the latest answers
+	case steps.Guide:
+		m.out.Guided = true
+	}
+	return m.current().Init()
+}
+
+// advance leaves the current step: to the next one, or straight back to the
+// review when the user came from it. The review (or the guide) is reached
+// only with a request that passes validation; otherwise the failure names
+// the step to fix.
+func (m *Model) advance() tea.Cmd {
+	next := m.flow.cur + 1
+	if m.flow.resume {
+		next = m.flow.indexOf(steps.Review)
+	}
+	if id := m.flow.order[next]; id == steps.Review || id == steps.Guide {
+		if err := m.req.Validate(m.limits(), m.c.Clock.Now()); err != nil {
+			return m.fail(err)
+		}
+	}
+	return m.enter(next)
+}
+
+// onBack goes to the previous step; from the first one (the sign-in, once
+// used, cannot be gone back to) it leaves, as that step's help says.
+func (m *Model) onBack(msg steps.BackMsg) tea.Cmd {
+	f := &m.flow
+	switch {
+	case m.state != stateStep || msg.Step != f.order[f.cur]:
+		return nil
+	case f.cur == 0 || f.order[f.cur-1] == steps.SignIn:
+		return m.quit(m.cancelSummary())
+	}
+	return m.enter(f.cur - 1)
+}
+
+func (m *Model) onJump(msg steps.JumpMsg) tea.Cmd {
+	if m.state != stateStep || m.flow.order[m.flow.cur] != steps.Review {
+		return nil
+	}
+	i := m.flow.indexOf(msg.To)
+	if i < 0 {
+		return nil
+	}
+	m.flow.resume = true
+	return m.enter(i)
+}
+
+// onDone takes the current step's answer into the request, drops the steps
+// it made stale, and goes on. An answer from a step that is not current (a
+// stale Done) is ignored.
+func (m *Model) onDone(msg steps.DoneMsg) tea.Cmd {
+	if m.state != stateStep || msg.Step != m.flow.order[m.flow.cur] {
+		return nil
+	}
+	before := m.req
+	msg.Answer.Apply(&m.req)
+	switch a := msg.Answer.(type) {
+	case steps.SignedIn:
+		return m.startBusy("Signing in to "+gitlab.HostName(a.Host)+"…", m.connect(a.Host, a.Credential))
+	case steps.PurposeChosen:
+		m.preset = a.Preset
+	case steps.KindChosen:
+		m.req = before.SwitchKind(a.Kind, m.pf.User.IsAdmin, m.preset.Scopes)
+		if a.Kind != before.Kind {
+			m.caller = token.RoleNone // the caller's role was on the old kind's target
+		}
+		m.switchOrder()
+	case steps.UserChosen:
+		m.owner = a.User
+	case steps.TargetChosen:
+		m.invalidate(msg.Step, before)
+		// The caller's role bounds the roles offered, and the namespace's plan
+		// decides whether such tokens exist at all (GitLab.com Free).
+		return m.startBusy("Reading your role on "+a.Project.Path+"…", m.role(m.req.Kind, a.Project))
+	case steps.GuideChecked:
+		return m.finishGuided(a.Verification)
+	}
+	m.invalidate(msg.Step, before)
+	return m.advance()
+}
+
+// invalidate drops the steps made stale when step id's answer changed the request.
+func (m *Model) invalidate(id steps.ID, before token.Request) {
+	if !reflect.DeepEqual(before, m.req) {
+		m.flow.drop(id)
+	}
+}
+
+// switchOrder follows a change of kind: the new kind's steps, and its
+// target asked for even when the user came from the review.
+func (m *Model) switchOrder() {
+	f := &m.flow
+	cur := f.order[f.cur]
+	order := steps.Order(m.req.Kind, m.pf.User.IsAdmin, f.indexOf(steps.SignIn) >= 0)
+	if !reflect.DeepEqual(order, f.order) || m.req.Target == "" {
+		f.resume = false
+	}
+	f.order = order
+	if i := f.indexOf(cur); i >= 0 {
+		f.cur = i
+	}
+}
+
+func (m *Model) onPreflight(msg preflightMsg) tea.Cmd {
+	if m.state != stateBusy {
+		return nil // cancelled
+	}
+	m.busy.stop()
+	err := msg.err
+	if err == nil {
+		err = msg.pf.CheckCanCreate(m.c.Clock.Now())
+	}
+	if err != nil {
+		if si, ok := m.flow.built[steps.SignIn].(*steps.SignInStep); ok {
+			si.SetError(err.Error())
+			return m.enter(0)
+		}
+		return m.fail(err)
+	}
+	m.api, m.pf = msg.api, msg.pf
+	m.switchOrder() // now that it is known whether the caller is an administrator
+	return m.enter(m.flow.indexOf(steps.Purpose))
+}
+
+func (m *Model) onRole(msg roleMsg) tea.Cmd {
+	if m.state != stateBusy {
+		return nil // cancelled
+	}
+	m.busy.stop()
+	if msg.err == nil {
+		if err := token.CheckPlan(m.req.Kind, msg.plan.Name, msg.plan.Trial); err != nil {
+			msg.err = &planError{err: fmt.Errorf("%s: %w", msg.path, err)}
+		}
+	}
+	if msg.err != nil {
+		return m.fail(msg.err)
+	}
+	if msg.role != m.caller {
+		m.caller = msg.role
+		delete(m.flow.built, steps.Role) // the roles offered depend on the caller's
+	}
+	m.state = stateStep
+	return m.advance()
+}
+
+func (m *Model) limits() token.Limits {
+	return token.Limits{CallerRole: m.caller, IsAdmin: m.pf.User.IsAdmin, Version: m.pf.Version}
+}

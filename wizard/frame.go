@@ -1,0 +1,239 @@
+package wizard
+
+// The frame every screen is drawn in: a header, the title, the body in a
+// viewport that scrolls (keys, wheel), the latest notice, and the help drawn
+// from the bindings. Nothing is ever cut off for good: what does not fit is
+// one key away, and the help says which.
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"gitlab-token-wizard/steps"
+)
+
+// ScrollKeyMap holds the keys that scroll the body. Up and down scroll only
+// where the screen has no use for them (a list moves its cursor instead);
+// home, end, left and right only where no text input has the keyboard.
+type ScrollKeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Left, Right key.Binding
+	// Hint stands for the vertical ones in the short help, Sideways for
+	// left and right when a line (a long command or address) runs past the edge.
+	Hint, Sideways key.Binding
+	// Help toggles the full help.
+	Help key.Binding
+}
+
+// DefaultScrollKeyMap returns the scroll keys.
+func DefaultScrollKeyMap() ScrollKeyMap {
+	return ScrollKeyMap{
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
+		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "scroll left")),
+		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "scroll right")),
+		Hint:     key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
+		Sideways: key.NewBinding(key.WithKeys("right"), key.WithHelp("←/→", "see long lines")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+	}
+}
+
+type frame struct {
+	c *steps.Common
+	// width and height are the window's; height is 0 until the terminal
+	// reports its size, and then everything is drawn, unscrolled.
+	width, height int
+	vp            viewport.Model
+	keys          ScrollKeyMap
+	help          help.Model
+	full          bool // the full help is shown
+	// title and focus are what the body was last scrolled for: a new title
+	// starts at the top, a moved cursor is scrolled into view.
+	title string
+	focus int
+	// wide is set when a line of the body runs past the edge.
+	wide bool
+	out  string
+}
+
+// widest is the width of the widest line of s.
+func widest(s string) int {
+	w := 0
+	for _, l := range strings.Split(s, "\n") {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
+}
+
+func newFrame(c *steps.Common) frame {
+	vp := viewport.New()
+	vp.MouseWheelEnabled = true
+	vp.SetHorizontalStep(8)
+	return frame{c: c, width: steps.DefaultWidth + 1, vp: vp, keys: DefaultScrollKeyMap(), help: help.New(), focus: -1}
+}
+
+func (f *frame) resize(w, h int) {
+	f.width, f.height = w, h
+	f.c.Width = max(w-1, 20) // the last column is left free: some terminals wrap on it
+}
+
+func (f *frame) top() { f.vp.GotoTop(); f.vp.SetXOffset(0) }
+
+func (f *frame) scroll(msg tea.Msg) { f.vp, _ = f.vp.Update(msg) }
+
+// scrollKey scrolls for k if k is a scroll key that is enabled now.
+func (f *frame) scrollKey(k tea.KeyPressMsg, takesText bool) bool {
+	kk := f.keys
+	for _, b := range []*key.Binding{&kk.Top, &kk.Bottom, &kk.Left, &kk.Right} {
+		b.SetEnabled(!takesText)
+	}
+	switch {
+	case key.Matches(k, kk.Up):
+		f.vp.ScrollUp(1)
+	case key.Matches(k, kk.Down):
+		f.vp.ScrollDown(1)
+	case key.Matches(k, kk.PageUp):
+		f.vp.PageUp()
+	case key.Matches(k, kk.PageDown):
+		f.vp.PageDown()
+	case key.Matches(k, kk.Top):
+		f.top()
+	case key.Matches(k, kk.Bottom):
+		f.vp.GotoBottom()
+	case key.Matches(k, kk.Left):
+		f.vp.ScrollLeft(8)
+	case key.Matches(k, kk.Right):
+		f.vp.ScrollRight(8)
+	default:
+		return false
+	}
+	return true
+}
+
+// page is one screenful to draw.
+type page struct {
+	header, title, body string
+	// focus is the body line to keep in view, -1 for none.
+	focus     int
+	notice    string
+	keys      help.KeyMap
+	takesText bool
+	// busy is a request in flight: neither scrolling nor ? apply.
+	busy bool
+}
+
+// draw lays p out in the window and keeps the result for View.
+func (f *frame) draw(p page) {
+	f.help.Styles, f.help.ShowAll = f.c.Styles.Help, f.full
+	width := f.c.Width
+	f.vp.SetWidth(width)
+	f.vp.SetContent(p.body)
+	// Whether the body scrolls decides whether the help names the scroll
+	// keys, and the help's height decides the body's: a close estimate is
+	// enough (the header, title and gaps take four lines).
+	scrolls := f.height > 0 && f.vp.TotalLineCount() > f.height-6
+	f.wide = f.height > 0 && widest(p.body) > width
+	helpView := f.helpView(p, scrolls)
+	header := ansi.Truncate(p.header, width, "…")
+	var bottom []string
+	if p.notice != "" {
+		bottom = append(bottom, ansi.Wrap(p.notice, width, ""))
+	}
+	bottom = append(bottom, helpView)
+	if f.height <= 0 {
+		f.out = strings.Join(append([]string{header, "", p.title, "", p.body, ""}, bottom...), "\n")
+		return
+	}
+	bottomLines := strings.Count(strings.Join(bottom, "\n"), "\n") + 1
+	// When the window is short the blank lines go first, then the header,
+	// then the title: the body and the keys must stay.
+	var top []string
+	for _, t := range [][]string{{header, "", p.title, ""}, {header, p.title}, {p.title}, {}} {
+		if len(t)+bottomLines+3 <= f.height {
+			top = t
+			break
+		}
+	}
+	room := max(f.height-len(top)-bottomLines, 1)
+	f.vp.SetHeight(room)
+	if f.vp.TotalLineCount() > room && room > 1 {
+		f.vp.SetHeight(room - 1) // a line to say there is more
+	}
+	if p.title != f.title {
+		f.title, f.focus = p.title, -1
+		f.top()
+	}
+	if p.focus >= 0 && p.focus != f.focus {
+		f.vp.EnsureVisible(p.focus, 0, 0)
+	}
+	f.focus = p.focus
+	lines := append(append([]string{}, top...), f.vp.View())
+	if f.vp.Height() < room {
+		lines = append(lines, f.c.Styles.Subtle.Render(f.position()))
+	}
+	f.out = strings.Join(append(lines, bottom...), "\n")
+}
+
+// position says where the view is in a body longer than the window.
+func (f *frame) position() string {
+	above, below := f.vp.YOffset(), f.vp.TotalLineCount()-f.vp.YOffset()-f.vp.Height()
+	switch {
+	case above == 0:
+		return fmt.Sprintf("▼ %d more lines below (pgdn)", below)
+	case below <= 0:
+		return fmt.Sprintf("▲ %d lines above (pgup)", above)
+	}
+	return fmt.Sprintf("▲ %d above · ▼ %d below (pgup/pgdn)", above, below)
+}
+
+// helpView is the screen's keys, then the frame's: scrolling when the body
+// is longer than the window, and ? for every key.
+func (f *frame) helpView(p page, scrolls bool) string {
+	kk := f.keys
+	kk.Hint.SetEnabled(scrolls && !p.busy)
+	kk.Sideways.SetEnabled(f.wide && !p.takesText && !p.busy)
+	kk.Help.SetEnabled(!p.takesText && !p.busy)
+	if !f.full {
+		return f.shortHelp(append(p.keys.ShortHelp(), kk.Hint, kk.Sideways, kk.Help))
+	}
+	f.help.SetWidth(f.c.Width)
+	scroll := []key.Binding{kk.Up, kk.Down, kk.PageUp, kk.PageDown}
+	if !p.takesText {
+		scroll = append(scroll, kk.Top, kk.Bottom, kk.Left, kk.Right)
+	}
+	return f.help.FullHelpView(append(p.keys.FullHelp(), scroll, []key.Binding{kk.Help}))
+}
+
+// shortHelp lays the bindings out on as many lines as the width needs,
+// breaking between bindings, never inside one ("copy hand-" / "off").
+func (f *frame) shortHelp(bs []key.Binding) string {
+	st := f.c.Styles.Help
+	sep := st.ShortSeparator.Render(" • ")
+	var lines []string
+	cur, curW := "", 0
+	for _, b := range bs {
+		if !b.Enabled() || b.Help().Key == "" {
+			continue
+		}
+		w := ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+		item := st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
+		switch {
+		case cur == "":
+			cur, curW = item, w
+		case curW+3+w <= f.c.Width:
+			cur, curW = cur+sep+item, curW+3+w
+		default:
+			lines, cur, curW = append(lines, cur), item, w
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
+}

@@ -1,0 +1,106 @@
+package wizard
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/steps"
+)
+
+// screen is a full screen that is not a step: the result, a failure, a
+// question. Like a step (and like soft-serve's pages) it is a model with its
+// own keys; the root routes messages to it and draws it in the frame. It
+// asks the root for anything that is I/O or flow with a message.
+type screen interface {
+	Title() string
+	Update(tea.Msg) (screen, tea.Cmd)
+	View() string
+	// Notice is the screen's latest word on what a key did, drawn below
+	// the scrolling body so that it is always seen.
+	Notice() notice
+	TakesText() bool
+	help.KeyMap
+}
+
+// level is how a notice is drawn: its severity.
+type level int
+
+const (
+	levelInfo level = iota
+	levelDone
+	levelWarn
+	levelError
+)
+
+// notice is a one-line report with a severity.
+type notice struct {
+	level level
+	text  string
+}
+
+func (n notice) view(st *steps.Styles) string {
+	switch n.level {
+	case levelDone:
+		return st.OK.Render(n.text)
+	case levelWarn:
+		return st.Warn.Render(n.text)
+	case levelError:
+		return st.Error.Render(n.text)
+	}
+	return st.Text.Render(n.text)
+}
+
+// choice is one answer to a question: its key and the message it sends.
+type choice struct {
+	key key.Binding
+	msg tea.Msg
+}
+
+// question is a yes/no (or more) question over another screen: leave
+// without the token? save inside a git work tree?
+type question struct {
+	c *steps.Common
+	// warning is drawn first, in the warning style; body after it.
+	title, warning, body string
+	choices              []choice
+	// answered is set by the first answer: a key pressed twice (a revoke,
+	// a save) must not send its request twice.
+	answered bool
+}
+
+func (q *question) Title() string   { return q.title }
+func (q *question) Notice() notice  { return notice{} }
+func (q *question) TakesText() bool { return false }
+func (q *question) View() string {
+	return q.c.Styles.Warn.Render(steps.Wrap(q.warning, q.c.Width)) + "\n\n" + steps.Wrap(q.body, q.c.Width)
+}
+
+func (q *question) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && !q.answered {
+		for _, ch := range q.choices {
+			if key.Matches(k, ch.key) {
+				q.answered = true
+				return q, send(ch.msg)
+			}
+		}
+	}
+	return q, nil
+}
+
+func (q *question) ShortHelp() []key.Binding {
+	bs := make([]key.Binding, len(q.choices))
+	for i, ch := range q.choices {
+		bs[i] = ch.key
+	}
+	return bs
+}
+func (q *question) FullHelp() [][]key.Binding { return [][]key.Binding{q.ShortHelp()} }
+
+func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// quitMsg asks the root to end the program, with the summary to print.
+type quitMsg struct{ summary string }
+
+// closeMsg closes the question shown over a screen.
+type closeMsg struct{}

@@ -1,0 +1,96 @@
+package wizard
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
+)
+
+// stub is a hand-written API with fixed answers and a fixed address, for
+// screens that must not change from run to run (goldens) and for requests
+// a test holds open (a slow search).
+type stub struct {
+	createErr error
+	// hold, when set, makes every search wait for the context to end,
+	// after saying on started (when not nil) that it reached GitLab.
+	hold    bool
+	started chan struct{}
+	// searching counts searches running now; most is the largest count seen.
+	searching, most atomic.Int32
+	mu              sync.Mutex
+	queries         []string
+}
+
+var goldenNow = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+
+func (s *stub) BaseURL() string { return "https://gitlab.example.com" }
+func (s *stub) Preflight(context.Context) (gitlab.Preflight, error) {
+	return gitlab.Preflight{Version: "18.5.0", User: gitlab.User{ID: 2, Username: "alice", Name: "Alice Maintainer"},
+		Self: gitlab.TokenInfo{Name: "laptop", Scopes: []string{"api"}, ExpiresAt: goldenNow.AddDate(0, 3, 0), Active: true}}, nil
+}
+
+func (s *stub) SearchProjects(ctx context.Context, q string, _ int, _ token.Role) ([]gitlab.Project, error) {
+	n := s.searching.Add(1)
+	defer s.searching.Add(-1)
+	for m := s.most.Load(); n > m && !s.most.CompareAndSwap(m, n); m = s.most.Load() {
+	}
+	s.mu.Lock()
+	s.queries = append(s.queries, q)
+	s.mu.Unlock()
+	if s.hold {
+		if s.started != nil {
+			s.started <- struct{}{}
+		}
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return []gitlab.Project{{ID: 100, Path: "acme/web", Name: "Web", Role: token.RoleMaintainer}}, nil
+}
+
+func (s *stub) SearchGroups(context.Context, string, int, bool) ([]gitlab.Project, error) {
+	return []gitlab.Project{{ID: 10, Path: "acme", Role: token.RoleOwner}}, nil
+}
+func (s *stub) SearchUsers(context.Context, string, int) ([]gitlab.User, error) { return nil, nil }
+func (s *stub) CallerRole(context.Context, gitlab.Preflight, token.Kind, gitlab.Project) (token.Role, error) {
+	return token.RoleMaintainer, nil
+}
+func (s *stub) NamespacePlan(context.Context, string) (gitlab.Plan, error) { return gitlab.Plan{}, nil }
+func (s *stub) CreateToken(_ context.Context, r token.Request) (*gitlab.NewToken, error) {
+	if s.createErr != nil {
+		return nil, s.createErr
+	}
+	return &gitlab.NewToken{TokenInfo: gitlab.TokenInfo{ID: 58, Name: r.Name, ExpiresAt: r.ExpiresAt, Active: true},
+		Value: "glpat-ExampleExampleExample"}, nil
+}
+func (s *stub) RetryCreate(ctx context.Context, _ *gitlab.OutcomeUnknownError) (*gitlab.NewToken, error) {
+	return s.CreateToken(ctx, token.Request{})
+}
+func (s *stub) VerifyToken(context.Context, token.Secret, token.Request) gitlab.Verification {
+	return gitlab.Verification{Checks: []gitlab.Check{
+		{Name: "token accepted by GitLab", OK: true, Detail: "id 58, active=true"},
+		{Name: "scopes as requested", OK: true, Detail: "read_api"},
+		{Name: "expiry as requested", OK: true, Detail: "2026-12-25 00:00 UTC"},
+		{Name: "reads the latest commit of acme/web (what Jira does)", OK: true, Detail: "5d0f2c1 web: change 5"}}}
+}
+func (s *stub) CheckPastedToken(context.Context, token.Secret, token.Request, int64) gitlab.Verification {
+	return gitlab.Verification{}
+}
+func (s *stub) RevokeToken(context.Context, token.Request, int64) error { return nil }
+func (s *stub) RevokeSelf(context.Context) error                        { return nil }
+
+// stubDriver is the wizard on a stub, at a fixed time, sized w x h.
+func stubDriver(api *stub, w, h int) *driver {
+	m := New(context.Background(), Options{API: api, Request: token.Request{Preset: "jira-read"},
+		Clock: steps.InstantClock(func() time.Time { return goldenNow }), NoColor: true})
+	d := &driver{m: m}
+	d.send(d.run(m.Init()))
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return d
+}
