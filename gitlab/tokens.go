@@ -223,15 +223,36 @@ func (c *Client) CreateKnowing(ctx context.Context, r token.Request, ex Existing
 		}
 		if !ambiguous(err) {
 			e := c.classify(err, what)
-			if ge, ok := e.(*Error); ok && r.Kind == token.KindPersonal && ge.Status == 403 {
-				ge.Explanation = "GitLab refused to create a personal token for another user"
-				ge.Next = "only administrators may; with Admin Mode on, sign in with a token that has the api and admin_mode scopes"
+			if ge, ok := e.(*Error); ok {
+				c.explainCreateRefusal(ge, r)
 			}
 			return nil, e
 		}
 		out := &OutcomeUnknownError{Cause: c.classify(err, what), req: r, start: start, before: before, beforeErr: beforeErr}
 		return nil, c.orphanCheck(ctx, out)
 	}
+}
+
+// explainCreateRefusal adds what only the request tells: which scope the
+// instance does not know (a newer one, or a disabled feature's), and that
+// only administrators create other users' personal tokens.
+func (c *Client) explainCreateRefusal(ge *Error, r token.Request) {
+	switch {
+	case r.Kind == token.KindPersonal && ge.Status == 403:
+		ge.Explanation = "GitLab refused to create a personal token for another user"
+		ge.Next = "only administrators may; with Admin Mode on, sign in with a token that has the api and admin_mode scopes"
+	case strings.Contains(strings.ToLower(ge.ServerMessage), "scopes does not have a valid value"):
+		if why := token.ExplainScopeRefusal(r.Scopes, c.knownVersion()); why != "" {
+			ge.Explanation = "GitLab refused the scopes: " + why
+			ge.Next = "remove it, or ask an administrator to enable the feature"
+		}
+	}
+}
+
+// knownVersion is the instance's version once a pre-flight read it ("" before).
+func (c *Client) knownVersion() string {
+	v, _ := c.version.Load().(string)
+	return v
 }
 
 // createOnce sends one create request, with retries switched off.

@@ -214,14 +214,20 @@ func (s *Server) getProject(c *ctx) {
 	}
 }
 
-func (s *Server) memberJSON(c *ctx, uidText string, level func(uid int) int) {
+// memberJSON answers a membership; a custom role (Ultimate) comes as
+// member_role with its base access level.
+func (s *Server) memberJSON(c *ctx, uidText string, level func(uid int) int, custom map[int]bool) {
 	uid, _ := strconv.Atoi(uidText)
 	u := s.users[uid]
 	if u == nil || level(uid) == 0 {
 		c.message(404, "404 Not found")
 		return
 	}
-	c.json(200, map[string]any{"id": u.ID, "username": u.Username, "name": u.Name, "state": "active", "access_level": level(uid)})
+	m := map[string]any{"id": u.ID, "username": u.Username, "name": u.Name, "state": "active", "access_level": level(uid), "member_role": nil}
+	if custom[uid] {
+		m["member_role"] = map[string]any{"id": 7, "name": "Token manager", "base_access_level": level(uid)}
+	}
+	c.json(200, m)
 }
 
 func (s *Server) getProjectMember(c *ctx) {
@@ -229,7 +235,7 @@ func (s *Server) getProjectMember(c *ctx) {
 		return
 	}
 	if p := s.visibleProject(c); p != nil {
-		s.memberJSON(c, c.seg[4], func(uid int) int { return s.projectRole(p, uid) })
+		s.memberJSON(c, c.seg[4], func(uid int) int { return s.projectRole(p, uid) }, p.CustomManagers)
 	}
 }
 
@@ -323,7 +329,7 @@ func (s *Server) getGroupMember(c *ctx) {
 		return
 	}
 	if g := s.visibleGroup(c); g != nil {
-		s.memberJSON(c, c.seg[4], func(uid int) int { return s.groupRole(g.ID, uid) })
+		s.memberJSON(c, c.seg[4], func(uid int) int { return s.groupRole(g.ID, uid) }, g.CustomManagers)
 	}
 }
 
