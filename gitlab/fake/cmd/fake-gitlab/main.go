@@ -35,6 +35,8 @@ func main() {
 	inventory := flag.Bool("inventory", false, "answer GET /groups/:id/manage/resource_access_tokens, as GitLab.com 18.7+ does (404 otherwise)")
 	rateLimit := flag.Int("rate-limit", 0, "each caller may send this many API requests per -rate-period (0: no limit)")
 	ratePeriod := flag.Duration("rate-period", time.Minute, "the period of -rate-limit")
+	active := flag.Int("project-tokens", 0, "add this many active tokens to acme/web (benchmarks of list)")
+	revoked := flag.Int("revoked-tokens", 0, "add this many revoked tokens to acme/web")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
 	flag.Parse()
@@ -47,6 +49,11 @@ func main() {
 	srv.SetLatency(*latency)
 	srv.SetBrowserUser(*browserUser)
 	srv.SetNullElements(*nulls)
+	exp := time.Now().UTC().AddDate(0, 0, 200).Format("2006-01-02")
+	for i := 0; i < *active+*revoked; i++ {
+		srv.AddResourceToken("project:100", fake.Token{Name: fmt.Sprintf("bench %d", i), ExpiresAt: exp, Scopes: []string{"read_api"},
+			AccessLevel: 20, Revoked: i >= *active})
+	}
 	srv.SetManageEndpoint(*inventory)
 	srv.SetRateLimit(*rateLimit, *ratePeriod)
 	for _, s := range faults {
