@@ -35,6 +35,13 @@ type Gathered struct {
 	Existing Existing
 	// GitLabCom is true on GitLab.com, where the plan decides.
 	GitLabCom bool
+	// Account is the service account named by the request, when the group
+	// has it (nil: it will be created); AccountErr when it could not be looked up.
+	Account    *ServiceAccount
+	AccountErr error
+	// PlaceRoles are the caller's roles on the places a service account is
+	// given access to, by path.
+	PlaceRoles map[string]token.Role
 }
 
 // Existing is the list of tokens already named like a request, read before
@@ -54,6 +61,7 @@ func (g Gathered) Facts() token.Facts {
 	f.Plan, f.Trial = g.Plan.Name, g.Plan.Trial
 	f.Owner, f.OwnerBot = g.Owner.Username, g.Owner.Bot
 	f.SameName = g.Existing.Active
+	f.PlaceRoles = g.PlaceRoles
 	return f
 }
 
@@ -81,7 +89,7 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 	switch r.Kind {
 	case token.KindProject:
 		run(func() { g.Target, errT = c.GetProject(ctx, r.Target) })
-	case token.KindGroup:
+	case token.KindGroup, token.KindServiceAccount:
 		run(func() { g.Target, errT = c.GetGroup(ctx, r.Target) })
 		leaf := r.Target[strings.LastIndex(r.Target, "/")+1:]
 		run(func() { owners, errO = c.listGroups(ctx, leaf, gl.OwnerPermissions) })
@@ -93,7 +101,17 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 	}
 	// A personal token's owner is not known yet: list every user's tokens
 	// with the name (an administrator sees all) and keep the owner's after.
-	if r.Name != "" {
+	places := make([]Project, len(r.Places))
+	placeErrs := make([]error, len(r.Places))
+	if r.Kind == token.KindServiceAccount {
+		run(func() { g.Account, g.AccountErr = c.FindServiceAccount(ctx, r.Target, r.Account.Username) })
+		for i, p := range r.Places {
+			if p.Kind == token.KindProject {
+				run(func() { places[i], placeErrs[i] = c.GetProject(ctx, p.Path) })
+			}
+		}
+	} else if r.Name != "" {
+		// (A service account's tokens are listed once the account is known.)
 		run(func() { named, g.Existing.Err = c.listTokensOf(ctx, r, ListQuery{Search: r.Name}, r.UserID) })
 	}
 	if r.Kind.HasRole() {
@@ -117,8 +135,11 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 		return g, nil
 	}
 	g.Role = g.Target.Role
-	if r.Kind == token.KindGroup && errO == nil && errM == nil {
+	if r.Kind != token.KindProject && errO == nil && errM == nil {
 		g.Role = roleFromLists(g.Target, owners, maintainers)
+	}
+	if r.Kind == token.KindServiceAccount {
+		return g, c.placeRoles(ctx, &g, r, places, placeErrs)
 	}
 	if !g.Preflight.User.IsAdmin && g.Role < token.NeededRole(r.Kind) {
 		// Below what the kind needs, or not reported: the membership says
@@ -130,6 +151,45 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 		g.Role, g.CustomRole = max(role, g.Role), custom
 	}
 	return g, nil
+}
+
+// placeRoles fills the caller's roles on a service account's places: a
+// project's from its permissions (looked up by membership when below what
+// adding a member needs), the account's own group's from Gather.
+func (c *Client) placeRoles(ctx context.Context, g *Gathered, r token.Request, places []Project, errs []error) error {
+	if g.Role < token.RoleOwner && !g.Preflight.User.IsAdmin {
+		role, custom, err := c.memberRole(ctx, token.KindGroup, g.Target.Path, g.Preflight.User.ID)
+		if err != nil {
+			return err
+		}
+		g.Role, g.CustomRole = max(role, g.Role), custom
+	}
+	g.PlaceRoles = map[string]token.Role{}
+	for i, p := range r.Places {
+		switch {
+		case p.Kind == token.KindGroup && strings.EqualFold(strings.Trim(p.Path, "/"), strings.Trim(g.Target.Path, "/")):
+			g.PlaceRoles[p.Path] = g.Role
+		case p.Kind == token.KindGroup:
+			role, _, err := c.memberRole(ctx, token.KindGroup, p.Path, g.Preflight.User.ID)
+			if err != nil {
+				return err
+			}
+			g.PlaceRoles[p.Path] = role
+		case errs[i] != nil:
+			return errs[i]
+		default:
+			role := places[i].Role
+			if role < token.NeededForPlace(token.KindProject, r.Role) && !g.Preflight.User.IsAdmin {
+				byMember, _, err := c.memberRole(ctx, token.KindProject, p.Path, g.Preflight.User.ID)
+				if err != nil {
+					return err
+				}
+				role = max(role, byMember)
+			}
+			g.PlaceRoles[p.Path] = role
+		}
+	}
+	return nil
 }
 
 // roleFromLists is the caller's role on group t from the listings of groups

@@ -13,6 +13,20 @@ import (
 
 // GetToken reads one project or group access token (never its value).
 func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (TokenInfo, error) {
+	if r.Kind == token.KindServiceAccount {
+		// No endpoint reads one service-account token: its list (17.11+) does.
+		ts, err := c.List(ctx, r, ListQuery{All: true})
+		if err != nil {
+			return TokenInfo{}, err
+		}
+		for _, t := range ts {
+			if t.ID == id {
+				return t, nil
+			}
+		}
+		return TokenInfo{}, &Error{Code: CodeNotFound, Status: 404, Explanation: fmt.Sprintf("the service account has no token %d", id),
+			Next: "list its tokens to find the id", Field: token.FieldTarget}
+	}
 	var (
 		t   *gl.PersonalAccessToken
 		lvl gl.AccessLevelValue
@@ -86,12 +100,16 @@ func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo
 		t   *gl.PersonalAccessToken
 		lvl gl.AccessLevelValue
 	)
-	if r.Kind == token.KindGroup {
+	switch r.Kind {
+	case token.KindServiceAccount:
+		t, _, err = c.gl.Groups.RotateServiceAccountPersonalAccessToken(projectID(r.Target), r.UserID, id,
+			&gl.RotateServiceAccountPersonalAccessTokenOptions{ExpiresAt: &exp}, opts...)
+	case token.KindGroup:
 		var g *gl.GroupAccessToken
 		if g, _, err = c.gl.GroupAccessTokens.RotateGroupAccessToken(projectID(r.Target), id, &gl.RotateGroupAccessTokenOptions{ExpiresAt: &exp}, opts...); g != nil {
 			t, lvl = &g.PersonalAccessToken, g.AccessLevel
 		}
-	} else {
+	default:
 		var p *gl.ProjectAccessToken
 		if p, _, err = c.gl.ProjectAccessTokens.RotateProjectAccessToken(projectID(r.Target), id, &gl.RotateProjectAccessTokenOptions{ExpiresAt: &exp}, opts...); p != nil {
 			t, lvl = &p.PersonalAccessToken, p.AccessLevel

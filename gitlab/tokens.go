@@ -97,8 +97,13 @@ func (c *Client) sayPause(d time.Duration, why string) {
 func (c *Client) listTokensOf(ctx context.Context, r token.Request, query ListQuery, uid int64) ([]TokenInfo, error) {
 	what := "list the " + string(r.Kind) + " access tokens"
 	path := "personal_access_tokens"
-	if r.Kind.HasRole() {
+	switch r.Kind {
+	case token.KindProject, token.KindGroup:
 		path = string(r.Kind) + "s/" + url.PathEscape(strings.Trim(strings.TrimSpace(r.Target), "/")) + "/access_tokens"
+	case token.KindServiceAccount:
+		// GET …/service_accounts/:user_id/personal_access_tokens: GitLab 17.11+.
+		path = fmt.Sprintf("%s/service_accounts/%d/personal_access_tokens", groupPath(r.Target), r.UserID)
+		uid = 0
 	}
 	// Decoded leniently (rawToken): one odd value costs a field, not the
 	// list; and GitLab's last_used_ips, which client-go lacks, come along.
@@ -151,6 +156,8 @@ func (c *Client) RevokeToken(ctx context.Context, r token.Request, id int64) err
 		_, err = c.gl.GroupAccessTokens.RevokeGroupAccessToken(projectID(r.Target), id, gl.WithContext(ctx))
 	case token.KindPersonal:
 		_, err = c.gl.PersonalAccessTokens.RevokePersonalAccessTokenByID(id, gl.WithContext(ctx))
+	case token.KindServiceAccount:
+		_, err = c.gl.Groups.RevokeServiceAccountPersonalAccessToken(projectID(r.Target), r.UserID, id, gl.WithContext(ctx))
 	default:
 		_, err = c.gl.ProjectAccessTokens.RevokeProjectAccessToken(projectID(r.Target), id, gl.WithContext(ctx))
 	}
@@ -187,8 +194,8 @@ func (c *Client) CreateToken(ctx context.Context, r token.Request) (*NewToken, e
 // (r.UserID).
 func (c *Client) CreateKnowing(ctx context.Context, r token.Request, ex Existing) (*NewToken, error) {
 	what := "create the " + label(r.Kind)
-	if r.Kind == token.KindPersonal && r.UserID == 0 {
-		return nil, &Error{Code: CodeInvalid, Explanation: "the owner of the personal token is not resolved", Next: "this is a bug: please report it"}
+	if (r.Kind == token.KindPersonal || r.Kind == token.KindServiceAccount) && r.UserID == 0 {
+		return nil, &Error{Code: CodeInvalid, Explanation: "the owner of the token is not resolved", Next: "this is a bug: please report it"}
 	}
 	before, beforeErr := ex.IDs, ex.Err
 	start := c.now()
@@ -280,6 +287,10 @@ func (c *Client) createOnce(ctx context.Context, r token.Request) (*NewToken, er
 		}
 	case token.KindPersonal:
 		pat, _, err = c.gl.Users.CreatePersonalAccessToken(r.UserID, &gl.CreatePersonalAccessTokenOptions{
+			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, ExpiresAt: &exp,
+		}, opts...)
+	case token.KindServiceAccount:
+		pat, _, err = c.gl.Groups.CreateServiceAccountPersonalAccessToken(projectID(r.Target), r.UserID, &gl.CreateServiceAccountPersonalAccessTokenOptions{
 			Name: gl.Ptr(r.Name), Description: desc, Scopes: &scopes, ExpiresAt: &exp,
 		}, opts...)
 	default:

@@ -199,16 +199,21 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 			v.add(name, true, fmt.Sprintf("%s %s", safe.Line(cs[0].ShortID, 12), safe.Line(cs[0].Title, 72)))
 		}
 	}
-	switch want.Kind {
-	case token.KindGroup:
-		name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(want.Target, 100))
-		ps, _, err := tc.Groups.ListGroupProjects(projectID(want.Target), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
+	switch {
+	case want.Kind == token.KindGroup || want.Kind == token.KindServiceAccount && want.VerifyRepo() == "" && groupPlace(want) != "":
+		group := want.Target
+		if want.Kind == token.KindServiceAccount {
+			group = groupPlace(want)
+		}
+		name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
+		ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
 		if err != nil {
 			v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
 		} else {
 			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
 		}
-	case token.KindPersonal:
+	}
+	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
 		u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
 		if err == nil && u == nil {
 			err = errNullAnswer
@@ -219,6 +224,16 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 			v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
 		}
 	}
+}
+
+// groupPlace is the first group a service account was given access to.
+func groupPlace(r token.Request) string {
+	for _, p := range r.Places {
+		if p.Kind == token.KindGroup {
+			return p.Path
+		}
+	}
+	return ""
 }
 
 // PATFormURL is GitLab's personal access token page, prefilled with name,

@@ -57,6 +57,9 @@ type Facts struct {
 	// SameName counts the active tokens on the target that already carry
 	// the request's name.
 	SameName int
+	// PlaceRoles are the caller's roles on the places a service account is
+	// given access to, by path.
+	PlaceRoles map[string]Role
 }
 
 // Lifetime is an instance's rule for token expiry.
@@ -141,6 +144,9 @@ func CheckRights(r Request, f Facts, now time.Time) error {
 	if err := f.CredentialProblem(now); err != nil {
 		return err
 	}
+	if r.Kind == KindServiceAccount {
+		return CheckServiceAccount(r, f, f.PlaceRoles)
+	}
 	if err := f.rightsProblem(r, "creating"); err != nil {
 		return err
 	}
@@ -218,7 +224,7 @@ func (f Facts) rightsProblem(r Request, verb string) error {
 // or revokes tokens of kind k (project: Maintainer; group: Owner), before
 // custom roles.
 func NeededRole(k Kind) Role {
-	if k == KindGroup {
+	if k == KindGroup || k == KindServiceAccount {
 		return RoleOwner
 	}
 	return RoleMaintainer

@@ -31,12 +31,15 @@ func (k Kind) Describe() string {
 		return "every project in a group; needs Owner on the group"
 	case KindPersonal:
 		return "acts as you, everywhere you have access; ends when your account does"
+	case KindServiceAccount:
+		return "one token for many projects, not tied to a person; needs group Owner (or an administrator)"
 	}
 	return ""
 }
 
 // HasRole reports whether tokens of the kind carry a role (access level).
-func (k Kind) HasRole() bool { return k == KindProject || k == KindGroup }
+// A service account's role is that of its memberships.
+func (k Kind) HasRole() bool { return k == KindProject || k == KindGroup || k == KindServiceAccount }
 
 // ParseKind turns a user's word into a Kind.
 func ParseKind(s string) (Kind, error) {
@@ -47,6 +50,8 @@ func ParseKind(s string) (Kind, error) {
 		return KindGroup, nil
 	case "personal", "user", "pat":
 		return KindPersonal, nil
+	case "service-account", "service_account", "serviceaccount", "sa":
+		return KindServiceAccount, nil
 	}
 	return "", fmt.Errorf("unknown token kind %q: use project, group or personal", s)
 }

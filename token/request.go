@@ -46,6 +46,10 @@ type Request struct {
 	Scopes    []Scope
 	// Preset records the purpose the request was filled from, if any.
 	Preset string
+	// Account is the service account a KindServiceAccount token belongs to
+	// (Target is its group), and Places where it gets access at Role.
+	Account Account
+	Places  []Place
 }
 
 // Limits are what the instance and the caller allow.
@@ -115,6 +119,14 @@ func (r Request) Validate(l Limits, now time.Time) error {
 	case KindPersonal:
 		if u := r.PersonalUser(); u != Me && !ValidUsername(u) {
 			add(FieldTarget, fmt.Errorf("%q is not a GitLab username: use letters, digits, '_', '-' and '.', or @me for yourself", safe.Line(u, 64)))
+		}
+	case KindServiceAccount:
+		if strings.TrimSpace(r.Target) == "" {
+			add(FieldTarget, fmt.Errorf("choose the group that owns the service account (its full path)"))
+		}
+		add(FieldTarget, ValidateAccount(r.Account))
+		if len(r.Places) == 0 {
+			add(FieldTarget, fmt.Errorf("choose where the service account gets access: its group, or projects (--project, repeatable)"))
 		}
 	default:
 		add(FieldKind, fmt.Errorf("choose a token kind: project, group or personal"))
@@ -213,6 +225,11 @@ func (r Request) VerifyRepo() string {
 	}
 	if r.Kind == KindProject {
 		return r.Target
+	}
+	for _, p := range r.Places {
+		if p.Kind == KindProject {
+			return p.Path // a service account reads its first project
+		}
 	}
 	return ""
 }

@@ -27,7 +27,7 @@ type ScopeInfo struct {
 	Needs string
 }
 
-var allKinds = []Kind{KindPersonal, KindGroup, KindProject}
+var allKinds = []Kind{KindPersonal, KindGroup, KindProject, KindServiceAccount}
 
 // Catalogue is every scope GitLab documents, in the order the wizard lists them.
 var Catalogue = []ScopeInfo{
@@ -35,7 +35,7 @@ var Catalogue = []ScopeInfo{
 	{Scope: "api", Meaning: "full read/write API access within the token's reach", Kinds: allKinds, Broad: true},
 	{Scope: "read_repository", Meaning: "git pull over HTTP and the repository files API", Kinds: allKinds},
 	{Scope: "write_repository", Meaning: "git pull and push over HTTP", Kinds: allKinds, Broad: true},
-	{Scope: "read_user", Meaning: "read the user's profile", Kinds: []Kind{KindPersonal}},
+	{Scope: "read_user", Meaning: "read the user's profile", Kinds: []Kind{KindPersonal, KindServiceAccount}},
 	{Scope: "read_registry", Meaning: "pull container images", Kinds: allKinds, Needs: registry},
 	{Scope: "write_registry", Meaning: "push container images", Kinds: allKinds, Broad: true, Needs: registry},
 	{Scope: "read_virtual_registry", Meaning: "pull through the dependency proxy", Kinds: allKinds, Since: "17.3", Needs: dependencyProxy},

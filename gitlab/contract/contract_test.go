@@ -39,7 +39,7 @@ var Env = map[string]string{
 	"GITLAB_CONTRACT_READONLY_TOKEN":   "the Maintainer's token with read_api only",
 	"GITLAB_CONTRACT_EXPIRED_TOKEN":    "an expired personal access token",
 	"GITLAB_CONTRACT_OTHER_PAT_ID":     "the id of another user's personal access token",
-	"GITLAB_CONTRACT_SETTINGS":         "instance settings present: registry-off, max-lifetime-90",
+	"GITLAB_CONTRACT_SETTINGS":         "instance settings present: registry-off, max-lifetime-90, service-accounts (the tier and version have them, and Owners may create them)",
 	"GITLAB_CONTRACT_CREATE_TOKENS_OK": "must be 1: the run creates tokens on the project (and revokes them)",
 }
 
@@ -64,7 +64,7 @@ func standIn(t *testing.T) *instance {
 		creds: map[Who]string{Nobody: "", Maintainer: fake.MaintainerToken, Developer: fake.DeveloperToken, Owner: fake.OwnerToken,
 			Admin: fake.AdminToken, ReadOnly: fake.ReadOnlyToken, Expired: fake.ExpiredToken},
 		vars:     map[string]string{"{project}": "acme%2Fweb", "{group}": "acme", "{other_pat}": "1", "{user}": "3"},
-		settings: map[string]bool{"registry-off": true, "max-lifetime-90": true}}
+		settings: map[string]bool{"registry-off": true, "max-lifetime-90": true, "service-accounts": true}}
 }
 
 func live(t *testing.T) *instance {
@@ -115,10 +115,15 @@ func (in *instance) run(t *testing.T, row Row) {
 		restore := in.configure(row)
 		defer restore()
 	}
-	path := row.Path
+	path, body := row.Path, row.Body
 	for _, s := range row.Setup {
-		id := in.makeToken(t, s == "revoked")
-		path = strings.ReplaceAll(path, "{"+s+"}", id)
+		var id string
+		if s == "account" {
+			id = in.makeAccount(t)
+		} else {
+			id = in.makeToken(t, s == "revoked")
+		}
+		path, body = strings.ReplaceAll(path, "{"+s+"}", id), strings.ReplaceAll(body, "{"+s+"}", id)
 	}
 	for k, v := range in.vars {
 		path = strings.ReplaceAll(path, k, v)
@@ -126,14 +131,14 @@ func (in *instance) run(t *testing.T, row Row) {
 	if strings.Contains(path, "{") || strings.Contains(path, "//") {
 		t.Skipf("the path %s needs a GITLAB_CONTRACT_* variable that is not set", path)
 	}
-	status, body := in.do(t, row.As, row.Method, path, row.Body)
+	status, answer := in.do(t, row.As, row.Method, path, body)
 	if row.Creates && status == 201 {
-		in.remember(t, path, row.As, body)
+		in.remember(t, path, row.As, answer)
 	}
 	if status != row.Status {
-		t.Fatalf("%s %s as %s = %d %s; want %d (%s)", row.Method, path, row.As, status, body, row.Status, row.Source)
+		t.Fatalf("%s %s as %s = %d %s; want %d (%s)", row.Method, path, row.As, status, answer, row.Status, row.Source)
 	}
-	checkBody(t, row, body)
+	checkBody(t, row, answer)
 }
 
 // configure makes the stand-in match a row's settings and version range,
@@ -222,6 +227,22 @@ func (in *instance) makeToken(t *testing.T, revoked bool) string {
 	return id
 }
 
+// makeAccount creates a service account of the group as its Owner (deleted
+// at the end) and makes it a Reporter of the project; it returns its id.
+func (in *instance) makeAccount(t *testing.T) string {
+	t.Helper()
+	path := "groups/" + in.vars["{group}"] + "/service_accounts"
+	status, body := in.do(t, Owner, "POST", path, fmt.Sprintf(`{"name":"contract setup","username":"contract-setup-%d"}`, time.Now().UnixNano()))
+	if status != 201 {
+		t.Fatalf("setup: create a service account: %d %s", status, body)
+	}
+	id := in.remember(t, path, Owner, body)
+	if st, b := in.do(t, Owner, "POST", "projects/"+in.vars["{project}"]+"/members", `{"user_id":`+id+`,"access_level":20}`); st != 201 {
+		t.Fatalf("setup: add the account to the project: %d %s", st, b)
+	}
+	return id
+}
+
 func (in *instance) remember(t *testing.T, path string, who Who, body []byte) string {
 	var tok struct {
 		ID int64 `json:"id"`
@@ -234,8 +255,8 @@ func (in *instance) remember(t *testing.T, path string, who Who, body []byte) st
 	return id
 }
 
-// cleanup revokes every token the run created (a 404 or 400 for one already
-// revoked is fine).
+// cleanup revokes every token and deletes every service account the run
+// created (a 404 or 400 for one already gone is fine).
 func (in *instance) cleanup(t *testing.T) {
 	for path, who := range in.made {
 		if st, b := in.do(t, who, "DELETE", path, ""); st != 204 && st != 404 && st != 400 {

@@ -42,6 +42,10 @@ type features struct {
 	// patsDisabled: personal access tokens disabled on the instance (EE),
 	// which also refuses project and group tokens.
 	patsDisabled bool
+	// noOwnerServiceAccounts: self-managed without
+	// allow_top_level_group_owners_to_create_service_accounts: only
+	// administrators create service accounts.
+	noOwnerServiceAccounts bool
 }
 
 // today is Date.current: the date in the instance's time zone.

@@ -305,6 +305,24 @@ func (s *Server) handler(c *ctx) func(*ctx) {
 		return s.listGroupProjects
 	case is("GET", "groups", "*", "members", "all", "*"):
 		return s.getGroupMember
+	case is("POST", "groups", "*", "members"), is("POST", "projects", "*", "members"):
+		return s.createMember
+	case is("GET", "groups", "*", "members", "*"), is("GET", "projects", "*", "members", "*"):
+		return s.getDirectMember
+	case is("GET", "groups", "*", "service_accounts"):
+		return s.listServiceAccounts
+	case is("POST", "groups", "*", "service_accounts"):
+		return s.createServiceAccount
+	case is("DELETE", "groups", "*", "service_accounts", "*"):
+		return s.deleteServiceAccount
+	case is("GET", "groups", "*", "service_accounts", "*", "personal_access_tokens"):
+		return s.listServiceAccountTokens
+	case is("POST", "groups", "*", "service_accounts", "*", "personal_access_tokens"):
+		return s.createServiceAccountToken
+	case is("DELETE", "groups", "*", "service_accounts", "*", "personal_access_tokens", "*"):
+		return s.revokeServiceAccountToken
+	case is("POST", "groups", "*", "service_accounts", "*", "personal_access_tokens", "*", "rotate"):
+		return s.rotateServiceAccountToken
 	case is("GET", "groups", "*", "descendant_groups"):
 		return s.listDescendantGroups
 	case is("GET", "groups", "*", "manage", "resource_access_tokens"):

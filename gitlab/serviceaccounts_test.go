@@ -1,0 +1,160 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/token"
+)
+
+func saRequest(places ...token.Place) token.Request {
+	if len(places) == 0 {
+		places = []token.Place{{Kind: token.KindProject, Path: "acme/web"}}
+	}
+	return token.Request{Kind: token.KindServiceAccount, Target: "acme", Account: token.Account{Username: "jira-bot", Name: "Jira bot", Email: "team@example.com"},
+		Places: places, Name: "Jira link", Role: token.RoleReporter, Scopes: []token.Scope{"read_api"}, ExpiresAt: token.DefaultExpiry(time.Now())}
+}
+
+// provision gathers and provisions r as cred, the way create does.
+func provision(t *testing.T, c *Client, r token.Request) (Provisioned, Gathered, error) {
+	t.Helper()
+	g, err := c.Gather(context.Background(), r)
+	if err != nil {
+		return Provisioned{}, g, err
+	}
+	if err := token.CheckRights(r, g.Facts(), time.Now()); err != nil {
+		return Provisioned{}, g, err
+	}
+	p, err := c.ProvisionServiceAccount(context.Background(), r, g, nil)
+	return p, g, err
+}
+
+func TestServiceAccountTokenForAnOwner(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	r := saRequest()
+	p, _, err := provision(t, c, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Created || p.Account.Username != "jira-bot" || len(p.Memberships) != 1 || p.Memberships[0].Existed || p.Token == nil {
+		t.Fatalf("provisioned %+v", p)
+	}
+	for path, want := range map[string]int{"/groups/acme/service_accounts": 1, "/projects/acme%2Fweb/members": 1, "/personal_access_tokens": 1} {
+		if n := srv.CountRequests("POST", path); n != want {
+			t.Errorf("POST %s sent %d times, want %d", path, n, want)
+		}
+	}
+	r.UserID = p.Account.ID
+	if v := c.VerifyToken(context.Background(), p.Token.Value, r); !v.OK() {
+		t.Fatalf("the token does not read acme/web: %v", v.Problems())
+	}
+	// A second run with the same name reuses the account; the membership stands.
+	r.Name = "Jira link 2"
+	p2, g2, err := provision(t, c, r)
+	if err != nil || g2.Account == nil || p2.Created || p2.Account.ID != p.Account.ID || !p2.Memberships[0].Existed || p2.Memberships[0].Role != token.RoleReporter {
+		t.Fatalf("second run: %+v, %v", p2, err)
+	}
+	if n := srv.CountRequests("POST", "/groups/acme/service_accounts"); n != 1 {
+		t.Fatalf("the account was created %d times", n)
+	}
+}
+
+func TestServiceAccountMembershipsAreNeverRaised(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	r := saRequest(token.Place{Kind: token.KindProject, Path: "acme/web"}, token.Place{Kind: token.KindProject, Path: "acme/docs"})
+	r.Role = token.RoleGuest
+	if _, _, err := provision(t, c, r); err != nil {
+		t.Fatal(err)
+	}
+	// Asked again at Reporter: the Guest membership stays, and says so.
+	r.Role, r.Name = token.RoleReporter, "again"
+	p, _, err := provision(t, c, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range p.Memberships {
+		if !m.Existed || m.Role != token.RoleGuest {
+			t.Fatalf("membership %+v: want the existing Guest, unchanged", m)
+		}
+	}
+	_ = srv
+}
+
+func TestServiceAccountRefusals(t *testing.T) {
+	tests := []struct {
+		name  string
+		cred  string
+		setup func(*fake.Server)
+		r     func() token.Request
+		want  string
+	}{
+		{"a Maintainer of the group is not its Owner", fake.MaintainerToken, func(s *fake.Server) { s.SetVersion("18.11.0") }, func() token.Request {
+			r := saRequest(token.Place{Kind: token.KindGroup, Path: "acme/platform"})
+			r.Target = "acme/platform"
+			return r
+		}, "service accounts are created by the group's Owners"},
+		{"a subgroup before 18.11", fake.OwnerToken, func(s *fake.Server) { s.SetVersion("18.9.0") }, func() token.Request {
+			r := saRequest(token.Place{Kind: token.KindGroup, Path: "acme/platform"})
+			r.Target = "acme/platform"
+			return r
+		}, "keeps service accounts on top-level groups"},
+		{"before the API existed", fake.OwnerToken, func(s *fake.Server) { s.SetVersion("16.0.5") }, func() token.Request { return saRequest() }, "cannot create service accounts through its API"},
+		{"self-managed: only administrators", fake.OwnerToken, func(s *fake.Server) { s.SetServiceAccountOwners(false) }, func() token.Request { return saRequest() },
+			"Allow top-level group owners to create service accounts"},
+		{"GitLab.com Free before 18.10", fake.MaintainerToken, func(s *fake.Server) { s.SetVersion("18.8.0") }, func() token.Request {
+			r := saRequest(token.Place{Kind: token.KindProject, Path: "widgets/shop"})
+			r.Target = "widgets"
+			return r
+		}, "cannot have more service accounts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, tt.cred)
+			if tt.setup != nil {
+				tt.setup(srv)
+			}
+			_, _, err := provision(t, c, tt.r())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if n := srv.CountRequests("POST", "/personal_access_tokens"); n != 0 {
+				t.Fatalf("a token was created: %d", n)
+			}
+		})
+	}
+}
+
+// The account's create answer is lost: it is found by its username and the
+// run goes on, without a second account.
+func TestServiceAccountLostAnswerIsFoundByUsername(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/service_accounts", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	p, _, err := provision(t, c, saRequest())
+	if err != nil || p.Token == nil || srv.CountRequests("POST", "/service_accounts") != 1 {
+		t.Fatalf("%+v, %v, %d account POSTs", p, err, srv.CountRequests("POST", "/service_accounts"))
+	}
+}
+
+// An inherited role above the one asked for stands: GitLab's 400 is read as
+// "already has more".
+func TestServiceAccountInheritedMembership(t *testing.T) {
+	_, c := setup(t, fake.OwnerToken)
+	r := saRequest(token.Place{Kind: token.KindGroup, Path: "acme"})
+	r.Role = token.RoleDeveloper
+	if _, _, err := provision(t, c, r); err != nil {
+		t.Fatal(err)
+	}
+	r.Places, r.Role, r.Name = []token.Place{{Kind: token.KindProject, Path: "acme/web"}}, token.RoleReporter, "web"
+	p, _, err := provision(t, c, r)
+	if err != nil || !p.Memberships[0].Inherited || p.Memberships[0].Role != token.RoleDeveloper {
+		t.Fatalf("%+v, %v", p.Memberships, err)
+	}
+	var ge *Error
+	if errors.As(err, &ge) {
+		t.Fatal(ge)
+	}
+}
