@@ -155,9 +155,14 @@ func (s *Server) listServiceAccounts(c *ctx) {
 	c.json(200, out)
 }
 
-// serviceAccount finds the path's account among the group's own
-// (provisioned_users.find_by_id): 404 "User Not Found" otherwise.
-func (s *Server) serviceAccount(c *ctx, g *Group) *User {
+// serviceAccount finds the path's group (see serviceAccountGroup) and its
+// account among the group's own (provisioned_users.find_by_id): 404 "User
+// Not Found" otherwise. It answers the failure and returns nil.
+func (s *Server) serviceAccount(c *ctx, write bool) *User {
+	g := s.serviceAccountGroup(c, write)
+	if g == nil {
+		return nil
+	}
 	uid, _ := strconv.Atoi(c.seg[3])
 	u := s.users[uid]
 	if u == nil || u.ServiceAccountOf != g.ID {
@@ -170,11 +175,7 @@ func (s *Server) serviceAccount(c *ctx, g *Group) *User {
 // deleteServiceAccount is DELETE /groups/:id/service_accounts/:user_id: 204,
 // the account removed (GitLab does it asynchronously).
 func (s *Server) deleteServiceAccount(c *ctx) {
-	g := s.serviceAccountGroup(c, true)
-	if g == nil {
-		return
-	}
-	u := s.serviceAccount(c, g)
+	u := s.serviceAccount(c, true)
 	if u == nil {
 		return
 	}
@@ -186,11 +187,7 @@ func (s *Server) deleteServiceAccount(c *ctx) {
 // createServiceAccountToken is POST …/service_accounts/:user_id/personal_access_tokens:
 // any scope GitLab knows; model errors are 422 with the bare sentence.
 func (s *Server) createServiceAccountToken(c *ctx) {
-	g := s.serviceAccountGroup(c, true)
-	if g == nil {
-		return
-	}
-	u := s.serviceAccount(c, g)
+	u := s.serviceAccount(c, true)
 	if u == nil {
 		return
 	}
@@ -209,11 +206,7 @@ func (s *Server) listServiceAccountTokens(c *ctx) {
 		c.message(404, "404 Not Found")
 		return
 	}
-	g := s.serviceAccountGroup(c, false)
-	if g == nil {
-		return
-	}
-	u := s.serviceAccount(c, g)
+	u := s.serviceAccount(c, false)
 	if u == nil {
 		return
 	}
@@ -253,11 +246,7 @@ func (s *Server) revokeServiceAccountToken(c *ctx) {
 		c.message(404, "404 Not Found")
 		return
 	}
-	g := s.serviceAccountGroup(c, true)
-	if g == nil {
-		return
-	}
-	u := s.serviceAccount(c, g)
+	u := s.serviceAccount(c, true)
 	if u == nil {
 		return
 	}
@@ -271,11 +260,7 @@ func (s *Server) revokeServiceAccountToken(c *ctx) {
 // rotateServiceAccountToken is POST …/:token_id/rotate: 200 and a new value;
 // expires_at from 17.9 (a week by default where expiry is required).
 func (s *Server) rotateServiceAccountToken(c *ctx) {
-	g := s.serviceAccountGroup(c, true)
-	if g == nil {
-		return
-	}
-	u := s.serviceAccount(c, g)
+	u := s.serviceAccount(c, true)
 	if u == nil {
 		return
 	}
@@ -306,11 +291,7 @@ func (s *Server) rotateServiceAccountToken(c *ctx) {
 	} else {
 		expires = s.today().AddDate(0, 0, 7).Format("2006-01-02")
 	}
-	t.Revoked = true
-	n := *t
-	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt, n.PreviousID = s.nextToken, s.tokenValue(), expires, s.now(), false, nil, t.ID
-	s.addToken(n)
-	c.json(200, s.tokenJSON(s.tokens[n.ID], true))
+	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
 }
 
 // createMember is POST /groups/:id/members and /projects/:id/members
@@ -366,7 +347,7 @@ func (s *Server) createMember(c *ctx) {
 			fmt.Sprintf("should be greater than or equal to %s inherited membership from group %s", levelName(inherited), from)}}})
 		return
 	}
-	s.setMember(res, uid, level)
+	s.addMember(res, uid, level)
 	c.json(201, map[string]any{"id": u.ID, "username": u.Username, "name": u.Name, "state": "active", "access_level": level,
 		"created_at": s.now().UTC().Format(time.RFC3339), "expires_at": nil, "member_role": nil})
 }
@@ -388,14 +369,6 @@ func (s *Server) memberships(res *resource, uid int) (direct, inherited int, fro
 		}
 	}
 	return direct, inherited, from
-}
-
-func (s *Server) setMember(res *resource, uid, level int) {
-	if res.kind == "project" {
-		s.projects[res.id].Members[uid] = level
-	} else {
-		s.groups[res.id].Members[uid] = level
-	}
 }
 
 // getDirectMember is GET /groups|projects/:id/members/:user_id: direct

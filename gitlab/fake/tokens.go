@@ -488,11 +488,17 @@ func (s *Server) rotateResourceToken(c *ctx) {
 		c.message(400, "400 Bad request - "+msg)
 		return
 	}
+	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+}
+
+// rotate revokes t and makes its replacement (same name, scopes, role and
+// user; a new value; expires), remembered as t's successor; s.mu is held.
+func (s *Server) rotate(t *Token, expires string) *Token {
 	t.Revoked = true
 	n := *t
 	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt, n.PreviousID = s.nextToken, s.tokenValue(), expires, s.now(), false, nil, t.ID
 	s.addToken(n)
-	c.json(200, s.tokenJSON(s.tokens[n.ID], true))
+	return s.tokens[n.ID]
 }
 
 const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
