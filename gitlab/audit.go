@@ -70,6 +70,10 @@ type AuditReport struct {
 	Paused                time.Duration
 	// Interrupted is true when the audit was stopped before the end.
 	Interrupted bool
+	// ServiceAccounts counts the groups' service accounts whose tokens were
+	// read; ServiceAccountsUnread the groups whose accounts or tokens GitLab
+	// would not list (before 17.1 and 17.11, or below Owner).
+	ServiceAccounts, ServiceAccountsUnread int
 }
 
 // maxExamples bounds the places kept to name in the report: the count is

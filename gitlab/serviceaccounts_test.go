@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,4 +158,38 @@ func TestServiceAccountInheritedMembership(t *testing.T) {
 	if errors.As(err, &ge) {
 		t.Fatal(ge)
 	}
+}
+
+// An audit of the group finds its service accounts' tokens too, each with
+// the commands that act on it.
+func TestAuditFindsServiceAccountTokens(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	r := saRequest()
+	r.ExpiresAt = token.Today(time.Now()).AddDate(0, 0, 10)
+	p, _, err := provision(t, c, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Audit(context.Background(), AuditOptions{Group: "acme"})
+	if err != nil || rep.ServiceAccounts != 1 {
+		t.Fatalf("%v, %+v", err, rep)
+	}
+	var found *token.Found
+	for i, f := range rep.Tokens {
+		if f.ID == p.Token.ID {
+			found = &rep.Tokens[i]
+		}
+	}
+	if found == nil || found.Where.Kind != token.KindServiceAccount || found.Where.Path != "acme/@jira-bot" {
+		t.Fatalf("the account's token: %+v", found)
+	}
+	j := token.AuditPolicy{Host: c.BaseURL(), Now: time.Now(), WithinDays: 30}.Judge(*found)
+	var cmds []string
+	for _, f := range j.Findings {
+		cmds = append(cmds, f.Command)
+	}
+	if !strings.Contains(strings.Join(cmds, "\n"), "rotate --host "+c.BaseURL()+" --group acme --service-account jira-bot "+fmt.Sprint(p.Token.ID)) {
+		t.Fatalf("commands: %q (findings of %+v)", cmds, *found)
+	}
+	_ = srv
 }

@@ -25,10 +25,14 @@ func (p Place) Target() string {
 	return strconv.FormatInt(p.ID, 10)
 }
 
-// String names the place for people: "project acme/web", "user alice".
+// String names the place for people: "project acme/web", "user alice",
+// "service account acme/@jira-bot".
 func (p Place) String() string {
-	if p.Kind == KindPersonal {
+	switch p.Kind {
+	case KindPersonal:
 		return "user " + p.Target()
+	case KindServiceAccount:
+		return "service account " + p.Target()
 	}
 	return string(p.Kind) + " " + p.Target()
 }
@@ -185,6 +189,11 @@ func (p AuditPolicy) Judge(f Found) Judged {
 		j.DaysLeft = DaysUntil(f.ExpiresAt, p.Now)
 	}
 	r := Request{Kind: f.Where.Kind, Target: f.Where.Target()}
+	if r.Kind == KindServiceAccount {
+		// A service account's place is "GROUP/@username".
+		group, user, _ := strings.Cut(f.Where.Path, "/@")
+		r.Target, r.Account = group, Account{Username: user}
+	}
 	revoke := r.TokenCommandLine(p.Host, "revoke", f.ID)
 	if r.Kind == KindPersonal && f.Where.Path == "" {
 		revoke = "" // revoke --user needs the username, which GitLab did not give

@@ -76,6 +76,8 @@ func (r Request) commandStart(base, verb string) Command {
 		c.add("--project", ShellQuote(r.Target))
 	case KindPersonal:
 		c.add("--user", ShellQuote(r.PersonalUser()))
+	case KindServiceAccount:
+		c.add("--group", ShellQuote(r.Target), "--service-account", ShellQuote(r.Account.Username))
 	}
 	return c
 }
@@ -91,6 +93,19 @@ func (r Request) TokenCommand(base, verb string, id int64) Command {
 // CreateCommand is the gitlab-token-wizard create command for the request.
 func (r Request) CreateCommand(base string) Command {
 	c := r.commandStart(base, "create")
+	if r.Kind == KindServiceAccount {
+		if r.Account.Name != "" && r.Account.Name != r.Account.Username {
+			c.add("--account-name", ShellQuote(r.Account.Name))
+		}
+		if r.Account.Email != "" {
+			c.add("--account-email", ShellQuote(r.Account.Email))
+		}
+		for _, p := range r.Places {
+			if p.Kind == KindProject {
+				c.add("--project", ShellQuote(p.Path))
+			}
+		}
+	}
 	c.add("--name", ShellQuote(r.Name))
 	if r.Description != "" {
 		c.add("--description", ShellQuote(r.Description))
@@ -120,7 +135,7 @@ func (r Request) CurlCommand(base string) Command {
 	for _, s := range r.Scopes {
 		c.add("--data", ShellQuote("scopes[]="+string(s)))
 	}
-	if r.Kind.HasRole() {
+	if r.Kind.HasTokenRole() {
 		c.add("--data", fmt.Sprintf("access_level=%d", int(r.Role)))
 	}
 	if !r.ExpiresAt.IsZero() {

@@ -21,7 +21,7 @@ func (r Request) CreateBody() map[string]any {
 	if r.Description != "" {
 		m["description"] = r.Description
 	}
-	if r.Kind.HasRole() {
+	if r.Kind.HasTokenRole() {
 		m["access_level"] = int(r.Role)
 	}
 	if !r.ExpiresAt.IsZero() {
@@ -40,6 +40,12 @@ func (r Request) CreatePath() string {
 			return fmt.Sprintf("/users/%d/personal_access_tokens", r.UserID)
 		}
 		return "/users/$USER_ID/personal_access_tokens"
+	case KindServiceAccount:
+		id := "$SERVICE_ACCOUNT_ID"
+		if r.UserID > 0 {
+			id = fmt.Sprint(r.UserID)
+		}
+		return "/groups/" + url.PathEscape(r.Target) + "/service_accounts/" + id + "/personal_access_tokens"
 	}
 	return "/projects/" + url.PathEscape(r.Target) + "/access_tokens"
 }

@@ -41,6 +41,10 @@ func (k Kind) Describe() string {
 // A service account's role is that of its memberships.
 func (k Kind) HasRole() bool { return k == KindProject || k == KindGroup || k == KindServiceAccount }
 
+// HasTokenRole reports whether the token itself carries a role (its
+// access_level): project and group tokens, whose bot user is a member.
+func (k Kind) HasTokenRole() bool { return k == KindProject || k == KindGroup }
+
 // ParseKind turns a user's word into a Kind.
 func ParseKind(s string) (Kind, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
