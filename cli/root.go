@@ -61,6 +61,23 @@ type session struct {
 	stop   func()
 }
 
+// cmd adapts a command line printed for the user to how this run signed
+// in: the demo's stand-in has a new address every run, so its commands say
+// --demo instead of --host.
+func (s *session) cmd(line string) string {
+	if !s.demo {
+		return line
+	}
+	return strings.Replace(line, "--host "+token.ShellQuote(s.host), "--demo", 1)
+}
+
+// sayDemo tells, on a demo run, who is signed in and what can be tried.
+func (s *session) sayDemo(w io.Writer) {
+	if s.demo {
+		fmt.Fprintln(w, "DEMO: the built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets); nothing real changes.")
+	}
+}
+
 // connect builds a client from flags and environment. The credential comes
 // from --token-stdin, else GITLAB_TOKEN (GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 // else an existing glab login for the host, else an OAuth device sign-in when
@@ -73,13 +90,11 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 	}
 	var cred token.Secret
 	if g.demo {
-		srv, ts, err := fake.Start("demo")
+		url, stop, err := g.startDemo()
 		if err != nil {
 			return nil, err
 		}
-		srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
-		g.gitlabCom = true    // the demo's namespaces have GitLab.com plans (widgets is on Free)
-		s.stop, s.demo, s.host, cred, s.source = ts.Close, true, ts.URL, fake.MaintainerToken, "the demo"
+		s.stop, s.demo, s.host, cred, s.source = stop, true, url, fake.MaintainerToken, "the demo"
 	} else {
 		var err error
 		cred, s.source, err = credential(env, g.tokenStdin)
@@ -99,6 +114,8 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 			if login != nil {
 				cred, s.oauth, s.host, s.source = login.cred, login.oauth, login.host, "glab's login ("+login.path+")"
 				env.scrub.Add(cred.Reveal())
+				// Said aloud: the account acting may not be the one the user has in mind.
+				fmt.Fprintf(env.Err, "note: signed in with glab's login for %s (%s)\n", gitlab.HostName(login.host), login.path)
 			}
 		}
 		if s.host == "" {
@@ -126,6 +143,21 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 	}
 	s.client, s.host = c, c.BaseURL()
 	return s, nil
+}
+
+// startDemo serves the stand-in on loopback for --demo, seeded with the
+// demo's projects and with tokens to list, rotate, revoke, check and audit
+// (some expiring within days, one revoked). It returns its address and the
+// function that stops it.
+func (g *globalFlags) startDemo() (string, func(), error) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		return "", nil, err
+	}
+	srv.SeedDemoTokens()
+	srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
+	g.gitlabCom = true    // the demo's namespaces have GitLab.com plans (widgets is on Free)
+	return ts.URL, ts.Close, nil
 }
 
 // openDebug creates the --debug log: a new file, mode 0600, never an existing one.
@@ -216,15 +248,18 @@ every choice before anything is sent, shows the token once, and proves it works.
 Run it with no arguments for the interactive wizard, or use "create" in scripts.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       Version,
 	}
 	root.SetIn(env.In)
-	root.SetOut(env.Err)
-	root.SetErr(env.Err)
+	setConventions(root, env)
 	g.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWizard(ctx, env, g) }
 	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g),
 		newAuditCommand(ctx, env, g))
+	for _, c := range root.Commands() {
+		if c.Runnable() {
+			registerCompletions(ctx, env, g, c)
+		}
+	}
 	return root
 }
 
@@ -272,7 +307,8 @@ func Execute(ctx context.Context, env Env, args []string) (code int) {
 
 // safeLines sanitizes each line of a message, keeping the line breaks.
 func safeLines(s string) string {
-	lines := strings.Split(s, "\n")
+	// Tabs (cobra's suggestions are indented with one) would be dropped.
+	lines := strings.Split(strings.ReplaceAll(s, "\t", "  "), "\n")
 	for i, l := range lines {
 		lines[i] = safe.Text(l)
 	}

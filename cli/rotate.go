@@ -41,11 +41,11 @@ terminal only with --show-token.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.project, "project", "R", "", "the project the token belongs to")
-	f.StringVarP(&group, "group", "g", "", "the group the token belongs to")
+	projectFlag(f, &o.project, "the project the token belongs to")
+	groupFlag(f, &group, "the group the token belongs to")
 	f.StringVarP(&o.duration, "duration", "D", "", "new lifetime: 30d, 4w, 1y (default 30d)")
 	f.StringVarP(&o.expiresAt, "expires-at", "E", "", "new expiry date, YYYY-MM-DD")
-	f.StringVarP(&o.output, "output", "F", "text", "output: text or json")
+	outputFlag(f, &o.output, "text", "json")
 	f.StringVar(&o.save, "save", "", "write the new token to this new file (mode 0600) instead of stdout")
 	f.BoolVar(&o.showToken, "show-token", false, "print the new token even when stdout is a terminal")
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
@@ -91,6 +91,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	defer s.stop()
+	s.sayDemo(env.Err)
 	old, notes, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
 	if err != nil {
 		return err
@@ -156,7 +157,7 @@ func replacementHint(ctx context.Context, s *session, r token.Request, old gitla
 		return ""
 	}
 	return fmt.Sprintf(".\n  Its replacement is probably %d %q (created %s); to renew that one: %s",
-		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), rotateCommand(s.host, r, best.ID))
+		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), s.cmd(rotateCommand(s.host, r, best.ID)))
 }
 
 // unknownToken explains a token that could not be read: an unknown id
@@ -165,7 +166,7 @@ func unknownToken(ctx context.Context, s *session, r token.Request, id int64, er
 	var ge *gitlab.Error
 	if errors.As(err, &ge) && ge.Code == gitlab.CodeNotFound {
 		return exitf(ExitRefused, "there is no %s access token %d%s (nothing was sent): %s shows the ids",
-			r.Kind, id, revokeWhere(r), listCommand(s.host, r))
+			r.Kind, id, revokeWhere(r), s.cmd(listCommand(s.host, r)))
 	}
 	return apiExit(ctx, err)
 }
