@@ -35,9 +35,15 @@ func newListCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command
 (--user, your own or, for administrators, anyone's): id, name, role, scopes,
 expiry and last use. Tokens that expire within %d days are called out, so an
 integration does not stop working unnoticed. Values are never shown: GitLab
-does not keep them.`, soonDays),
+does not keep them.
+
+With -F json, stdout gets a list with one object per token: id, name, scopes,
+active, revoked, created_at, expires_at (YYYY-MM-DD or null), days_left,
+last_used_at (or null), and access_level and role for project and group tokens.`, soonDays),
 		Example: `  gitlab-token-wizard list --project acme/web
-  gitlab-token-wizard list --group acme -F json`,
+  gitlab-token-wizard list -R acme/web --all
+  gitlab-token-wizard list --group acme -F json
+  gitlab-token-wizard list --demo -R acme/web`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runList(ctx, env, g, o) },
 	}

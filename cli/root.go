@@ -40,7 +40,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.host, "host", "", "GitLab instance: gitlab.com or https://gitlab.example.com (env GITLAB_HOST)")
 	f.BoolVar(&g.tokenStdin, "token-stdin", false, "read your credential from the first line of stdin (else GITLAB_TOKEN)")
-	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as a maintainer")
+	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets), with tokens to list, rotate, revoke, check and audit")
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
@@ -245,7 +245,10 @@ func NewRootCommand(ctx context.Context, env Env) *cobra.Command {
 integration such as Jira: the right kind, least privilege, a sane expiry. It checks
 every choice before anything is sent, shows the token once, and proves it works.
 
-Run it with no arguments for the interactive wizard, or use "create" in scripts.`,
+Run it with no arguments for the interactive wizard, or use "create" in scripts;
+"list", "rotate", "revoke", "check" and "audit" look after the tokens afterwards.
+Every command runs against a built-in GitLab stand-in with --demo, no account
+needed: gitlab-token-wizard list --demo -R acme/web`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

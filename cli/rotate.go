@@ -32,9 +32,15 @@ project, Owner for a group), a token that is already revoked, a token whose
 role you could not grant, the new expiry. The request is sent once and never
 retried; if the answer is lost, the old token is read back to tell what
 happened. The new value goes to stdout, to --save FILE (0600), or to a
-terminal only with --show-token.`,
+terminal only with --show-token.
+
+With -F json, stdout gets one object with the replacement, as create writes
+it: id, kind, host, target, project or group, name, scopes, access_level,
+role, expires_at, created_at, user_id, active, token (or token_file with
+--save), verified and verification.`,
 		Example: `  gitlab-token-wizard list --project acme/web
-  T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)`,
+  T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)
+  gitlab-token-wizard rotate --demo -R acme/web 7 -F json`,
 		Args: tokenIDArg("rotate", "renew"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRotate(ctx, env, g, o, group, args[0])
