@@ -115,6 +115,7 @@ func parseWithin(s string, now time.Time) (int, error) {
 }
 
 func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error {
+	g.demoTokens = true // --demo: tokens to look after
 	scope, err := o.scope()
 	if err != nil {
 		return err

@@ -74,6 +74,7 @@ With -F json, stdout gets one object:
 }
 
 func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error {
+	g.demoTokens = true // --demo: tokens to look after
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
 	}

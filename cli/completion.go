@@ -139,6 +139,7 @@ func (g *globalFlags) completionClient(env Env) (*gitlab.Client, func()) {
 	oauth := false
 	switch {
 	case g.demo:
+		g.demoTokens = true
 		url, s, err := g.startDemo()
 		if err != nil {
 			return nil, stop

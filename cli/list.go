@@ -75,6 +75,7 @@ func whose(project, group, user string) (token.Request, error) {
 }
 
 func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
+	g.demoTokens = true // --demo: tokens to look after
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
 	}

@@ -45,7 +45,8 @@ With -F json, stdout gets one object:
   id, kind, target, name        the token
   scopes, expires_at            its scopes, and expiry (YYYY-MM-DD or null)
   access_level, role            project and group tokens
-  revoked                       true: the token is revoked now
+  revoked                       true: the token is revoked now; false: it was not
+                                confirmed (exit 2 without a terminal and --yes, 130 on "no")
   already_revoked               true: it was revoked before this run (nothing was sent)`,
 		Example: `  gitlab-token-wizard list --project acme/web
   gitlab-token-wizard revoke --project acme/web 58
@@ -65,6 +66,7 @@ With -F json, stdout gets one object:
 }
 
 func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idText string) error {
+	g.demoTokens = true // --demo: tokens to look after
 	id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
@@ -92,10 +94,16 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		return revokeOutput(env, o, r, t, true)
 	}
 	if !o.yes {
+		// A script that asked for JSON still gets the token it named, marked
+		// not revoked; the exit code says why.
 		if !env.IsTerminal(env.In) {
+			_ = revokeOutput(env, o, r, t, false)
 			return exitf(ExitInvalid, "stdin is not a terminal, so revoke cannot ask before revoking %s: add --yes to confirm (nothing was revoked)", what)
 		}
 		ok, err := confirm(ctx, env, fmt.Sprintf("Revoke %s? Whatever uses it stops working at once.", what))
+		if err != nil || !ok {
+			_ = revokeOutput(env, o, r, t, false)
+		}
 		if err != nil {
 			return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was revoked")}
 		}
@@ -218,7 +226,7 @@ func revokeOutput(env Env, o *revokeOpts, r token.Request, t gitlab.TokenInfo, a
 		return nil
 	}
 	obj := map[string]any{"id": t.ID, "kind": r.Kind, "target": r.Target, "name": t.Name, "scopes": nonNilStrings(t.Scopes),
-		"expires_at": nil, "revoked": true, "already_revoked": already}
+		"expires_at": nil, "revoked": t.Revoked, "already_revoked": already}
 	if r.Kind == token.KindPersonal {
 		obj["target"] = r.PersonalUser()
 	}
@@ -269,7 +277,8 @@ func revokeCommand(host string, r token.Request, id int64) string {
 
 // revokeOrphanCommand is the command line that revokes a token this run
 // made and nobody received: the run already named it, so it confirms with
-// --yes (and works from a script).
+// --yes (and works from a script). --yes goes last, so that the line starts
+// as every other revoke command does.
 func revokeOrphanCommand(host string, r token.Request, id int64) string {
-	return r.TokenCommand(host, "revoke --yes", id).String()
+	return revokeCommand(host, r, id) + " --yes"
 }

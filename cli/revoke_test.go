@@ -95,9 +95,11 @@ func TestRevokeAsksAndSaysAlreadyRevoked(t *testing.T) {
 		!strings.Contains(r.stderr, "nothing was revoked") || revoked() {
 		t.Fatalf("answered no: exit %d:\n%s", r.code, r.stderr)
 	}
-	r = executeEnv(t, vars, "", args...)
-	if r.code != ExitInvalid || !strings.Contains(r.stderr, "stdin is not a terminal") || !strings.Contains(r.stderr, "add --yes") || revoked() {
-		t.Fatalf("no terminal, no --yes: exit %d:\n%s", r.code, r.stderr)
+	r = executeEnv(t, vars, "", append(args, "-F", "json")...)
+	var unconfirmed map[string]any
+	if r.code != ExitInvalid || !strings.Contains(r.stderr, "stdin is not a terminal") || !strings.Contains(r.stderr, "add --yes") || revoked() ||
+		json.Unmarshal([]byte(r.stdout), &unconfirmed) != nil || unconfirmed["revoked"] != false || unconfirmed["name"] != "Jira sync" {
+		t.Fatalf("no terminal, no --yes: exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = executeStdinTTY(t, vars, "y\n", args...)
 	if r.code != ExitOK || !strings.Contains(r.stderr, "Revoked project access token "+strconv.Itoa(id)+` "Jira sync" on acme/web`) || !revoked() {

@@ -34,6 +34,11 @@ type globalFlags struct {
 	debugLog io.Writer
 	// quiet keeps clients from printing progress on stderr (the wizard owns the screen).
 	quiet bool
+	// demoTokens seeds --demo's stand-in with tokens to look after: list,
+	// rotate, revoke, check and audit set it. The wizard and create leave the
+	// stand-in as its seed is, so that a new token's id stays the one the
+	// end-to-end tests know.
+	demoTokens bool
 }
 
 func (g *globalFlags) register(cmd *cobra.Command) {
@@ -146,15 +151,17 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 }
 
 // startDemo serves the stand-in on loopback for --demo, seeded with the
-// demo's projects and with tokens to list, rotate, revoke, check and audit
-// (some expiring within days, one revoked). It returns its address and the
-// function that stops it.
+// demo's projects and, for the commands that look after tokens, with tokens
+// to list, rotate, revoke, check and audit (some expiring within days, one
+// revoked). It returns its address and the function that stops it.
 func (g *globalFlags) startDemo() (string, func(), error) {
 	srv, ts, err := fake.Start("demo")
 	if err != nil {
 		return "", nil, err
 	}
-	srv.SeedDemoTokens()
+	if g.demoTokens {
+		srv.SeedDemoTokens()
+	}
 	srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
 	g.gitlabCom = true    // the demo's namespaces have GitLab.com plans (widgets is on Free)
 	return ts.URL, ts.Close, nil

@@ -74,6 +74,7 @@ func tokenIDArg(verb, what string) cobra.PositionalArgs {
 }
 
 func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, group, idText string) error {
+	g.demoTokens = true // --demo: tokens to look after
 	id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
