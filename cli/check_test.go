@@ -108,6 +108,12 @@ func TestCheckSaysWhatItDidNotCheck(t *testing.T) {
 	if nc, _ := got["not_checked"].([]any); len(nc) != 1 || !strings.Contains(nc[0].(string), "--project") {
 		t.Fatalf("not_checked = %v", got["not_checked"])
 	}
+	// On a terminal the token is asked for without echo.
+	vars := map[string]string{"GITLAB_HOST": url}
+	if r := executeStdinTTY(t, vars, good+"\n", "check", "-R", "acme/web"); r.code != ExitOK ||
+		!strings.Contains(r.stderr, "Paste the token to check (it is not shown):") || !strings.Contains(r.stderr, "The token is ready") {
+		t.Fatalf("terminal: exit %d:\n%s", r.code, r.stderr)
+	}
 	tok, _ := got["token"].(map[string]any)
 	if tok == nil || tok["name"] != "Jira" || tok["scopes"] == nil || strings.Contains(r.stdout, good) {
 		t.Fatalf("token = %v", got["token"])

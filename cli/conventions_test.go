@@ -44,6 +44,17 @@ func TestHelpVersionAndCompletionGoToStdout(t *testing.T) {
 			}
 		})
 	}
+	// The script arrives whole: the scrubber every output passes leaves it
+	// as cobra wrote it.
+	var want bytes.Buffer
+	root := NewRootCommand(context.Background(), Env{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{},
+		Getenv: func(string) string { return "" }, Now: time.Now, IsTerminal: func(any) bool { return false }}.scrubbed())
+	if err := root.GenBashCompletionV2(&want, true); err != nil {
+		t.Fatal(err)
+	}
+	if r := executeEnv(t, nil, "", "completion", "bash"); r.stdout != want.String() {
+		t.Fatal("completion bash differs from cobra's script")
+	}
 	// Errors stay on stderr, stdout stays empty.
 	r := executeEnv(t, nil, "", "list", "--bogus")
 	if r.code != ExitInvalid || r.stdout != "" || !strings.Contains(r.stderr, "unknown flag: --bogus") {
