@@ -55,12 +55,12 @@ Maintainer on a project, Owner on a group) are counted and named at the end.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runAudit(ctx, env, g, o) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.project, "project", "R", "", "audit one project")
-	f.StringVarP(&o.group, "group", "g", "", "audit a group, its subgroups and all their projects")
+	projectFlag(f, &o.project, "audit one project")
+	groupFlag(f, &o.group, "audit a group, its subgroups and all their projects")
 	f.BoolVar(&o.instance, "instance", false, "audit the whole instance (administrators)")
 	f.StringVar(&o.within, "within", "30d", "expiry window: days (30 or 30d), weeks (4w) or a date (YYYY-MM-DD)")
 	f.StringVar(&o.failOn, "fail-on", "expiry", "exit 6 for findings at or above: expiry, unused, no-expiry, broad")
-	f.StringVarP(&o.output, "output", "F", "text", "output: "+strings.Join(auditFormats, ", "))
+	outputFlag(f, &o.output, auditFormats...)
 	f.IntVar(&o.concurrency, "concurrency", gitlab.DefaultAuditConcurrency, "most requests in flight at once (1-64)")
 	f.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")
 	f.BoolVar(&o.includeExpired, "include-expired", false, "also list expired tokens (never revoked ones)")
@@ -115,6 +115,7 @@ func parseWithin(s string, now time.Time) (int, error) {
 }
 
 func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error {
+	g.demoTokens = true // --demo: tokens to look after
 	scope, err := o.scope()
 	if err != nil {
 		return err
@@ -135,6 +136,7 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 		return err
 	}
 	defer s.stop()
+	s.sayDemo(env.Err)
 	policy.Host = s.host
 	if s.demo {
 		policy.Host = ""

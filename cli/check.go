@@ -3,20 +3,24 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/token"
 )
 
 type checkOpts struct {
-	project string
-	scopes  []string
-	preset  string
+	project, group string
+	scopes         []string
+	preset, output string
 }
 
 // newCheckCommand checks a token made elsewhere (GitLab's web form) the way
@@ -27,49 +31,190 @@ func newCheckCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Comman
 		Use:   "check",
 		Short: "Check a token made in GitLab's web form: active, scopes, expiry, can read the project",
 		Long: `Check an access token that you (or a customer) created in GitLab's web form.
-The token is read from the first line of stdin, never from a flag. It is used
-to read its own record and the project Jira will read; each problem is named
-with its fix ("missing read_api", "expires in 3 days"). Exit 0 when every check
-passes, 3 when one fails.`,
-		Example: `  gitlab-token-wizard check --host gitlab.example.com --project acme/web < token.txt`,
-		Args:    cobra.NoArgs,
+The token is read from the first line of stdin (on a terminal, a hidden
+prompt), never from a flag, and it is the only credential used: GITLAB_TOKEN
+and your sign-in play no part, and every problem found is the checked token's.
+
+It reads its own record and what Jira will read: the project (--project), or
+the group's projects (--group, for a group token). Each problem is named with
+its fix ("missing read_api", "expires in 3 days"), and a token that can do more
+than the purpose needs gets the same least-privilege warning create gives
+(an api token checked for jira-read).
+
+Without --project or --group the token's reach is not checked: the verdict
+says so, and with -F json "not_checked" lists it. Exit 0 when every check made
+passes, 3 when one fails.
+
+With -F json, stdout gets one object:
+  ok             every check made passed (exit 0)
+  ready          ok, and nothing was left unchecked
+  preset         the purpose checked for (jira-read, jira-write, custom)
+  host           the instance
+  project, group what the token's reach was checked on, when given
+  token          the token as GitLab reports it to its holder: id, name, scopes,
+                 expires_at, active, revoked, user_id (null when GitLab refused it)
+  checks         [{check, ok, detail}], one per check
+  warnings       least-privilege warnings, as create gives them
+  not_checked    what was not checked, and the flag that checks it`,
+		Example: `  gitlab-token-wizard check --host gitlab.example.com --project acme/web < token.txt
+  pass jira/gitlab | gitlab-token-wizard check -R acme/web -F json
+  gitlab-token-wizard check --demo -R acme/web`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(ctx, env, g, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.project, "project", "R", "", "project the token must be able to read (group/project)")
+	projectFlag(f, &o.project, "project the token must be able to read")
+	groupFlag(f, &o.group, "group whose projects a group token must be able to list")
 	f.StringSliceVarP(&o.scopes, "scope", "S", nil, "scopes the token must carry (default from --preset)")
-	f.StringVar(&o.preset, "preset", "jira-read", "purpose preset: jira-read (read_api) or jira-write (api)")
+	f.StringVar(&o.preset, "preset", "jira-read", "purpose preset: jira-read (read_api), jira-write (api) or custom (with --scope)")
+	outputFlag(f, &o.output, "text", "json")
 	return cmd
 }
 
 func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error {
-	line, err := bufio.NewReader(env.In).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return exitf(ExitFailure, "read the token from stdin: %v", err)
-	}
-	value := token.Secret(strings.TrimSpace(line))
-	if value == "" {
-		return exitf(ExitInvalid, "no token on stdin: paste it into a file and run `gitlab-token-wizard check --project GROUP/PROJECT < file`")
+	g.demoTokens = true // --demo: tokens to look after
+	if err := checkOutput(o.output, "text", "json"); err != nil {
+		return err
 	}
 	p, err := token.FindPreset(o.preset)
 	if err != nil {
 		return invalid(fmt.Errorf("--preset: %w", err))
 	}
 	want := token.Request{Kind: token.KindPersonal, Scopes: token.ParseScopes(o.scopes...), Repo: strings.TrimSpace(o.project)}
+	if o.group != "" {
+		if o.project != "" {
+			return invalid(errors.New("--project and --group both given: check a group token with --group, any other with --project"))
+		}
+		want = token.Request{Kind: token.KindGroup, Target: strings.TrimSpace(o.group), Scopes: want.Scopes}
+	}
 	p.Apply(&want)
 	want.ExpiresAt = token.DefaultExpiry(env.Now())
 	host := firstNonEmpty(g.host, env.Getenv("GITLAB_HOST"), "https://gitlab.com")
+	if g.demo {
+		url, stop, err := g.startDemo()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		host = url
+	}
+	value, err := readChecked(ctx, env, g.demo)
+	if err != nil {
+		return err
+	}
+	// The checked token is this client's only credential: nothing here
+	// can blame the caller's own sign-in.
 	c, err := g.newClient(env, host, value)
 	if err != nil {
 		return exitf(ExitInvalid, "%v", err)
 	}
 	v := c.CheckPastedToken(ctx, value, want, 0)
-	printVerification(env.Err, v)
-	if !v.OK() {
-		return exitf(ExitRefused, "the token is not ready for %s: %s", p.ID, strings.Join(v.Problems(), "; "))
+	res := judgeChecked(p, want, v)
+	printChecks(env.Err, "Checks of the token:", v)
+	for _, w := range res.warnings {
+		fmt.Fprintf(env.Err, "warning: %s\n", w)
 	}
-	fmt.Fprintln(env.Err, "The token is ready: paste it into the Jira app and press Test connection.")
+	if o.output == "json" {
+		if err := checkJSON(env.Out, c.BaseURL(), p, o, v, res); err != nil {
+			return err
+		}
+	}
+	switch {
+	case !v.OK():
+		return exitf(ExitRefused, "the checked token is not ready for %s: %s", p.ID, strings.Join(v.Problems(), "; "))
+	case len(res.notChecked) > 0:
+		fmt.Fprintf(env.Err, "The token passed every check made, but not everything was checked: %s.\n", strings.Join(res.notChecked, "; "))
+	case len(res.warnings) > 0:
+		fmt.Fprintln(env.Err, "The token works, with the warnings above: consider a narrower one; otherwise paste it into the Jira app and press Test connection.")
+	default:
+		fmt.Fprintln(env.Err, "The token is ready: paste it into the Jira app and press Test connection.")
+	}
 	return nil
+}
+
+// readChecked reads the token to check: a hidden prompt on a terminal, else
+// the first line of stdin. On the demo, with nothing given, it is the
+// stand-in's own Jira token.
+func readChecked(ctx context.Context, env Env, demo bool) (token.Secret, error) {
+	var value token.Secret
+	switch {
+	case demo && env.IsTerminal(env.In):
+	case env.IsTerminal(env.In):
+		v, err := newPrompter(ctx, env).secret("Paste the token to check (it is not shown):")
+		if err != nil {
+			return "", &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: no token was checked")}
+		}
+		value = v
+	default:
+		line, err := bufio.NewReader(env.In).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", exitf(ExitFailure, "read the token from stdin: %v", err)
+		}
+		value = token.Secret(strings.TrimSpace(line))
+	}
+	if value == "" && demo {
+		fmt.Fprintln(env.Err, `DEMO: checking alice's "Jira (personal)" token on the built-in GitLab stand-in (pipe another token in to check that one).`)
+		value = fake.DemoJiraToken
+	}
+	if value == "" {
+		return "", exitf(ExitInvalid, "no token on stdin: paste it into a file and run `gitlab-token-wizard check --project GROUP/PROJECT < file`")
+	}
+	return value, nil
+}
+
+// checkResult is what check concludes beyond the verification's lines.
+type checkResult struct {
+	// warnings are create's least-privilege warnings, for the scopes the
+	// token really has.
+	warnings []string
+	// notChecked says what was not checked and which flag checks it.
+	notChecked []string
+}
+
+// judgeChecked holds the token GitLab described to the purpose, as create
+// holds a request: a token that can do more than the purpose needs gets
+// the same warning, whatever it passed.
+func judgeChecked(p token.Preset, want token.Request, v gitlab.Verification) checkResult {
+	var res checkResult
+	if v.Self != nil {
+		got := token.Request{Kind: want.Kind, Scopes: token.ParseScopes(v.Self.Scopes...)}
+		res.warnings = p.Advice(got)
+	}
+	if want.VerifyRepo() == "" && want.Kind != token.KindGroup {
+		res.notChecked = append(res.notChecked,
+			"whether it can read the project Jira will read (give --project GROUP/PROJECT, or --group GROUP for a group token)")
+	}
+	return res
+}
+
+// checkJSON writes check's one object; the token's value is never in it.
+func checkJSON(w io.Writer, host string, p token.Preset, o *checkOpts, v gitlab.Verification, res checkResult) error {
+	checks := []jsonCheck{}
+	for _, c := range v.Checks {
+		checks = append(checks, jsonCheck{c.Name, c.OK, c.Detail})
+	}
+	obj := map[string]any{"ok": v.OK(), "ready": v.OK() && len(res.notChecked) == 0, "preset": p.ID, "host": host,
+		"token": nil, "checks": checks, "warnings": nonNilStrings(res.warnings), "not_checked": nonNilStrings(res.notChecked)}
+	if o.project != "" {
+		obj["project"] = strings.TrimSpace(o.project)
+	}
+	if o.group != "" {
+		obj["group"] = strings.TrimSpace(o.group)
+	}
+	if t := v.Self; t != nil {
+		tok := map[string]any{"id": t.ID, "name": t.Name, "scopes": nonNilStrings(t.Scopes), "expires_at": nil,
+			"active": t.Active, "revoked": t.Revoked, "user_id": t.UserID}
+		if !t.ExpiresAt.IsZero() {
+			tok["expires_at"] = t.ExpiresAt.Format(token.DateLayout)
+		}
+		if !t.LastUsedAt.IsZero() {
+			tok["last_used_at"] = t.LastUsedAt.Format(time.RFC3339)
+		}
+		obj["token"] = tok
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(obj)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/internal/secretfile"
 	"gitlab-token-wizard/token"
 )
@@ -55,6 +53,15 @@ The token alone goes to stdout and everything else to stderr, so
 T=$(gitlab-token-wizard create ...) works. When stdout is a terminal, say where
 the token goes: --save FILE (mode 0600) or --show-token.
 
+With -F json, stdout gets one object: id, kind, host, target, project or
+group, name, description, scopes, access_level and role (project and group
+tokens), expires_at, created_at, user_id, active, token (the value; token_file
+instead with --save), verified and verification ([{check, ok, detail}]).
+With --dry-run -F json, the request that would be sent: dry_run (true),
+method, url, headers (the credential as $GITLAB_TOKEN), body (GitLab's
+fields), curl (the same request as a curl command), command (this create as
+one line) and warnings.
+
 The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 --token-stdin, glab's login, or --oauth-client-id; never from a flag.`,
 		Example: `  GITLAB_TOKEN=... gitlab-token-wizard create --project acme/web "Jira integration"
@@ -74,10 +81,9 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.project, "project", "", "project: full path (group/project) or numeric id")
-	f.StringVarP(&o.project, "repo", "R", "", "same as --project (glab's name)")
-	f.StringVarP(&o.group, "group", "g", "", "group: full path or numeric id (a group access token; you need Owner)")
-	f.StringVarP(&o.user, "user", "U", "", "USERNAME or @me: a personal access token (administrators only, self-managed)")
+	projectFlag(f, &o.project, "a project access token on this project (a personal token's project to verify on)")
+	groupFlag(f, &o.group, "group: full path or numeric id (a group access token; you need Owner)")
+	userFlag(f, &o.user, "USERNAME or @me: a personal access token (administrators only, self-managed)")
 	f.BoolVar(&o.revokeCred, "revoke-credential", false, "after success, revoke the personal token you signed in with (one made just for this)")
 	f.StringVar(&o.name, "name", "", "token name (default from the preset: \"Jira integration\")")
 	f.StringVar(&o.description, "description", "", "token description (at most 255 characters)")
@@ -85,7 +91,7 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 	f.StringSliceVarP(&o.scopes, "scope", "S", nil, "scope, repeatable or comma-separated (read_api, api, read_repository, ...)")
 	f.StringVarP(&o.duration, "duration", "D", "", "lifetime: 30d, 4w, 1y or 720h (default 30d)")
 	f.StringVarP(&o.expiresAt, "expires-at", "E", "", "expiry date, YYYY-MM-DD (tokens expire at 00:00 UTC)")
-	f.StringVarP(&o.output, "output", "F", "text", "output: text (the token alone on stdout) or json")
+	outputFlag(f, &o.output, "text", "json")
 	f.StringVar(&o.preset, "preset", "jira-read", "purpose preset: jira-read, jira-write or custom")
 	f.BoolVar(&o.dryRun, "dry-run", false, "check everything, send nothing that changes state, print the request as curl")
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
@@ -230,16 +236,14 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	if s.demo {
 		fmt.Fprintln(w, "DEMO: using the built-in GitLab stand-in, signed in as alice (Maintainer). Nothing real is created.")
 	}
-	facts, _, err := decide(ctx, w, s, &req, now, o.maxLifetime)
+	facts, d, err := decide(ctx, w, s, &req, now, o.maxLifetime)
 	if err != nil {
 		return err
 	}
 	pf := facts.Preflight
 	printPlan(w, req, s.host, now, defaulted)
 	if o.dryRun {
-		fmt.Fprintln(w, "Dry run: nothing was created. The request, as curl:")
-		fmt.Fprintln(env.Out, req.Curl(s.host))
-		return nil
+		return o.printDryRun(env, req, s.host, d.Warnings)
 	}
 	fmt.Fprintln(w, "Creating the token… (sent once; never retried on its own)")
 	nt, err := s.client.CreateKnowing(ctx, req, facts.Existing)
@@ -265,7 +269,7 @@ func printOrphans(w io.Writer, host string, req token.Request, err error) {
 	case ou.Rotated && ou.Orphan != nil:
 		fmt.Fprintf(w, "To get a value for the replacement: %s\n", rotateCommand(host, req, ou.Orphan.ID))
 	case ou.Orphan != nil:
-		fmt.Fprintf(w, "To revoke the orphaned token: %s\n", revokeCommand(host, req, ou.Orphan.ID))
+		fmt.Fprintf(w, "To revoke the orphaned token: %s\n", revokeOrphanCommand(host, req, ou.Orphan.ID))
 	case len(ou.Candidates) > 1:
 		fmt.Fprintln(w, "Tokens that appeared meanwhile (one may be this run's; check which one is in use before revoking):")
 		for _, t := range ou.Candidates {
@@ -328,7 +332,7 @@ func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab
 		}
 		if saved == "" && env.IsTerminal(env.Out) {
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("token %d was created but could not be saved, and stdout is a terminal where it would stay in the scrollback: revoke it with %s and try again",
-				nt.ID, revokeCommand(host, req, nt.ID))}
+				nt.ID, revokeOrphanCommand(host, req, nt.ID))}
 		}
 	}
 	switch {
@@ -344,8 +348,8 @@ func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab
 // has a place to go that is not a terminal's scrollback: a pipe, a new file
 // (--save), or a terminal the user chose (--show-token).
 func (o *createOpts) checkDestination(env Env) error {
-	if o.output != "text" && o.output != "json" {
-		return exitf(ExitInvalid, "--output %q: use text or json (nothing was sent)", o.output)
+	if err := checkOutput(o.output, "text", "json"); err != nil {
+		return err
 	}
 	if o.save != "" {
 		if err := secretfile.Free(o.save); err != nil {
@@ -359,86 +363,4 @@ func (o *createOpts) checkDestination(env Env) error {
 			"or run the wizard (no arguments), which shows it masked")
 	}
 	return nil
-}
-
-func printPlan(w io.Writer, r token.Request, host string, now time.Time, defaulted bool) {
-	switch r.Kind {
-	case token.KindPersonal:
-		fmt.Fprintf(w, "Personal access token %q for %s (%s)\n", safe.Text(r.Name), safe.Text(r.PersonalUser()), host)
-		fmt.Fprintf(w, "  acts as: that user, with the scopes below, everywhere they have access\n")
-	default:
-		fmt.Fprintf(w, "%s access token %q on %s (%s)\n", strings.ToUpper(string(r.Kind[:1]))+string(r.Kind[1:]), safe.Text(r.Name), safe.Text(r.Target), host)
-		fmt.Fprintf(w, "  role:    %s — %s\n", r.Role.Title(), r.Role.Meaning())
-	}
-	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
-	exp := token.DescribeExpiry(r.ExpiresAt, now)
-	if defaulted {
-		exp += fmt.Sprintf(" — the default of %d days; change it with --duration or --expires-at", token.DefaultLifetimeDays)
-	}
-	fmt.Fprintf(w, "  expires: %s\n", exp)
-	if p, err := token.FindPreset(r.Preset); err == nil {
-		for _, a := range p.Advice(r) {
-			fmt.Fprintf(w, "  warning: %s\n", a)
-		}
-	}
-}
-
-func printVerification(w io.Writer, v gitlab.Verification) {
-	fmt.Fprintln(w, "Verification with the new token:")
-	for _, c := range v.Checks {
-		mark := "PASS"
-		if !c.OK {
-			mark = "FAIL"
-		}
-		fmt.Fprintf(w, "  %s  %s: %s\n", mark, c.Name, c.Detail)
-	}
-}
-
-type jsonCheck struct {
-	Check  string `json:"check"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
-}
-
-// writeJSON writes one object; the token is in it unless it was saved to a
-// file. Everything but the token passes the scrubber; the token is put in
-// afterwards, on the way to stdout.
-func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo string) error {
-	obj := map[string]any{
-		"id": nt.ID, "kind": r.Kind, "host": host, "target": r.Target, "name": nt.Name, "description": nt.Description, "scopes": nt.Scopes,
-		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
-		"user_id": nt.UserID, "active": nt.Active,
-	}
-	// A placeholder that cannot occur in a scrubbed text holds the token's
-	// place; the value is a plausible token (no quotes or backslashes).
-	const placeholder = "\x00token\x00"
-	if savedTo != "" {
-		obj["token_file"] = savedTo
-	} else {
-		obj["token"] = placeholder
-	}
-	switch r.Kind {
-	case token.KindProject:
-		obj["project"] = r.Target
-	case token.KindGroup:
-		obj["group"] = r.Target
-	}
-	if r.Kind.HasRole() {
-		obj["access_level"], obj["role"] = int(nt.AccessLevel), nt.AccessLevel.String()
-	}
-	if v != nil {
-		checks := []jsonCheck{}
-		for _, c := range v.Checks {
-			checks = append(checks, jsonCheck{c.Name, c.OK, c.Detail})
-		}
-		obj["verified"] = v.OK()
-		obj["verification"] = checks
-	}
-	b, err := json.MarshalIndent(obj, "", "  ")
-	if err != nil {
-		return err
-	}
-	text := strings.Replace(env.scrub.String(string(b)), `"\u0000token\u0000"`, `"`+nt.Value.Reveal()+`"`, 1)
-	_, err = fmt.Fprintln(env.rawOut, text)
-	return err
 }

@@ -35,18 +35,24 @@ func newListCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command
 (--user, your own or, for administrators, anyone's): id, name, role, scopes,
 expiry and last use. Tokens that expire within %d days are called out, so an
 integration does not stop working unnoticed. Values are never shown: GitLab
-does not keep them.`, soonDays),
+does not keep them.
+
+With -F json, stdout gets a list with one object per token: id, name, scopes,
+active, revoked, created_at, expires_at (YYYY-MM-DD or null), days_left,
+last_used_at (or null), and access_level and role for project and group tokens.`, soonDays),
 		Example: `  gitlab-token-wizard list --project acme/web
-  gitlab-token-wizard list --group acme -F json`,
+  gitlab-token-wizard list -R acme/web --all
+  gitlab-token-wizard list --group acme -F json
+  gitlab-token-wizard list --demo -R acme/web`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runList(ctx, env, g, o) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.project, "project", "R", "", "the project")
-	f.StringVarP(&o.group, "group", "g", "", "the group")
-	f.StringVarP(&o.user, "user", "U", "", "USERNAME or @me")
+	projectFlag(f, &o.project, "the project's tokens")
+	groupFlag(f, &o.group, "the group's tokens")
+	userFlag(f, &o.user, "USERNAME or @me: a user's personal tokens (another user's: administrators)")
 	f.BoolVar(&o.all, "all", false, "include revoked and expired tokens")
-	f.StringVarP(&o.output, "output", "F", "text", "output: text or json")
+	outputFlag(f, &o.output, "text", "json")
 	return cmd
 }
 
@@ -69,8 +75,9 @@ func whose(project, group, user string) (token.Request, error) {
 }
 
 func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
-	if o.output != "text" && o.output != "json" {
-		return exitf(ExitInvalid, "--output %q: use text or json", o.output)
+	g.demoTokens = true // --demo: tokens to look after
+	if err := checkOutput(o.output, "text", "json"); err != nil {
+		return err
 	}
 	r, err := whose(o.project, o.group, o.user)
 	if err != nil {
@@ -81,6 +88,7 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 		return err
 	}
 	defer s.stop()
+	s.sayDemo(env.Err)
 	if err := mayListUser(ctx, s, r); err != nil {
 		return err
 	}
@@ -159,7 +167,7 @@ func listTable(env Env, s *session, r token.Request, shown []gitlab.TokenInfo, n
 	if r.Kind.HasRole() {
 		fmt.Fprintln(env.Err, "Renew each now (a new value, the same name, role and scopes; then update Jira):")
 		for _, t := range soon {
-			fmt.Fprintf(env.Err, "  %s --duration 90d\n", rotateCommand(s.host, r, t.ID))
+			fmt.Fprintf(env.Err, "  %s --duration 90d\n", s.cmd(rotateCommand(s.host, r, t.ID)))
 		}
 	} else {
 		fmt.Fprintln(env.Err, "Rotate them in GitLab (User settings > Access tokens), or create a replacement with gitlab-token-wizard, update Jira, then revoke the old one.")
@@ -197,10 +205,21 @@ func explainRights(ctx context.Context, s *session, r token.Request, verb string
 	if gerr != nil {
 		return apiExit(ctx, gerr) // the credential, or the target, is the problem
 	}
-	need := token.NeededRole(r.Kind)
-	if g.Role >= need || g.Preflight.User.IsAdmin || g.CustomRole {
+	if !lacksRights(g, r) {
 		return apiExit(ctx, err)
 	}
+	return rightsRefusal(g, r, verb)
+}
+
+// lacksRights reports whether the caller is below the role GitLab requires
+// to manage r's tokens (Maintainer on a project, Owner on a group); an
+// administrator, or a custom role, is left to GitLab.
+func lacksRights(g gitlab.Gathered, r token.Request) bool {
+	return r.Kind.HasRole() && g.Role < token.NeededRole(r.Kind) && !g.Preflight.User.IsAdmin && !g.CustomRole
+}
+
+// rightsRefusal names the rule the caller is below, and their role.
+func rightsRefusal(g gitlab.Gathered, r token.Request, verb string) error {
 	what := map[token.Kind]string{token.KindProject: "Maintainer or Owner", token.KindGroup: "Owner"}[r.Kind]
 	return exitf(ExitRefused, "you (%s) are %s on %s %s; to %s its access tokens GitLab requires %s: ask someone with that role (nothing was changed)",
 		g.Preflight.User.Username, roleOrNone(g.Role), r.Kind, g.Target.Path, verb, what)

@@ -34,13 +34,18 @@ type globalFlags struct {
 	debugLog io.Writer
 	// quiet keeps clients from printing progress on stderr (the wizard owns the screen).
 	quiet bool
+	// demoTokens seeds --demo's stand-in with tokens to look after: list,
+	// rotate, revoke, check and audit set it. The wizard and create leave the
+	// stand-in as its seed is, so that a new token's id stays the one the
+	// end-to-end tests know.
+	demoTokens bool
 }
 
 func (g *globalFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.host, "host", "", "GitLab instance: gitlab.com or https://gitlab.example.com (env GITLAB_HOST)")
 	f.BoolVar(&g.tokenStdin, "token-stdin", false, "read your credential from the first line of stdin (else GITLAB_TOKEN)")
-	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as a maintainer")
+	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets), with tokens to list, rotate, revoke, check and audit")
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
@@ -61,6 +66,23 @@ type session struct {
 	stop   func()
 }
 
+// cmd adapts a command line printed for the user to how this run signed
+// in: the demo's stand-in has a new address every run, so its commands say
+// --demo instead of --host.
+func (s *session) cmd(line string) string {
+	if !s.demo {
+		return line
+	}
+	return strings.Replace(line, "--host "+token.ShellQuote(s.host), "--demo", 1)
+}
+
+// sayDemo tells, on a demo run, who is signed in and what can be tried.
+func (s *session) sayDemo(w io.Writer) {
+	if s.demo {
+		fmt.Fprintln(w, "DEMO: the built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets); nothing real changes.")
+	}
+}
+
 // connect builds a client from flags and environment. The credential comes
 // from --token-stdin, else GITLAB_TOKEN (GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 // else an existing glab login for the host, else an OAuth device sign-in when
@@ -73,13 +95,11 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 	}
 	var cred token.Secret
 	if g.demo {
-		srv, ts, err := fake.Start("demo")
+		url, stop, err := g.startDemo()
 		if err != nil {
 			return nil, err
 		}
-		srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
-		g.gitlabCom = true    // the demo's namespaces have GitLab.com plans (widgets is on Free)
-		s.stop, s.demo, s.host, cred, s.source = ts.Close, true, ts.URL, fake.MaintainerToken, "the demo"
+		s.stop, s.demo, s.host, cred, s.source = stop, true, url, fake.MaintainerToken, "the demo"
 	} else {
 		var err error
 		cred, s.source, err = credential(env, g.tokenStdin)
@@ -99,6 +119,8 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 			if login != nil {
 				cred, s.oauth, s.host, s.source = login.cred, login.oauth, login.host, "glab's login ("+login.path+")"
 				env.scrub.Add(cred.Reveal())
+				// Said aloud: the account acting may not be the one the user has in mind.
+				fmt.Fprintf(env.Err, "note: signed in with glab's login for %s (%s)\n", gitlab.HostName(login.host), login.path)
 			}
 		}
 		if s.host == "" {
@@ -126,6 +148,23 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 	}
 	s.client, s.host = c, c.BaseURL()
 	return s, nil
+}
+
+// startDemo serves the stand-in on loopback for --demo, seeded with the
+// demo's projects and, for the commands that look after tokens, with tokens
+// to list, rotate, revoke, check and audit (some expiring within days, one
+// revoked). It returns its address and the function that stops it.
+func (g *globalFlags) startDemo() (string, func(), error) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		return "", nil, err
+	}
+	if g.demoTokens {
+		srv.SeedDemoTokens()
+	}
+	srv.SetBrowserUser(2) // the form links work in a real browser, signed in as alice
+	g.gitlabCom = true    // the demo's namespaces have GitLab.com plans (widgets is on Free)
+	return ts.URL, ts.Close, nil
 }
 
 // openDebug creates the --debug log: a new file, mode 0600, never an existing one.
@@ -213,18 +252,24 @@ func NewRootCommand(ctx context.Context, env Env) *cobra.Command {
 integration such as Jira: the right kind, least privilege, a sane expiry. It checks
 every choice before anything is sent, shows the token once, and proves it works.
 
-Run it with no arguments for the interactive wizard, or use "create" in scripts.`,
+Run it with no arguments for the interactive wizard, or use "create" in scripts;
+"list", "rotate", "revoke", "check" and "audit" look after the tokens afterwards.
+Every command runs against a built-in GitLab stand-in with --demo, no account
+needed: gitlab-token-wizard list --demo -R acme/web`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       Version,
 	}
 	root.SetIn(env.In)
-	root.SetOut(env.Err)
-	root.SetErr(env.Err)
+	setConventions(root, env)
 	g.register(root)
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runWizard(ctx, env, g) }
 	root.AddCommand(newCreateCommand(ctx, env, g), newCheckCommand(ctx, env, g), newRevokeCommand(ctx, env, g), newListCommand(ctx, env, g), newRotateCommand(ctx, env, g),
 		newAuditCommand(ctx, env, g))
+	for _, c := range root.Commands() {
+		if c.Runnable() {
+			registerCompletions(ctx, env, g, c)
+		}
+	}
 	return root
 }
 
@@ -272,7 +317,8 @@ func Execute(ctx context.Context, env Env, args []string) (code int) {
 
 // safeLines sanitizes each line of a message, keeping the line breaks.
 func safeLines(s string) string {
-	lines := strings.Split(s, "\n")
+	// Tabs (cobra's suggestions are indented with one) would be dropped.
+	lines := strings.Split(strings.ReplaceAll(s, "\t", "  "), "\n")
 	for i, l := range lines {
 		lines[i] = safe.Text(l)
 	}

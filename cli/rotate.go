@@ -32,20 +32,26 @@ project, Owner for a group), a token that is already revoked, a token whose
 role you could not grant, the new expiry. The request is sent once and never
 retried; if the answer is lost, the old token is read back to tell what
 happened. The new value goes to stdout, to --save FILE (0600), or to a
-terminal only with --show-token.`,
+terminal only with --show-token.
+
+With -F json, stdout gets one object with the replacement, as create writes
+it: id, kind, host, target, project or group, name, scopes, access_level,
+role, expires_at, created_at, user_id, active, token (or token_file with
+--save), verified and verification.`,
 		Example: `  gitlab-token-wizard list --project acme/web
-  T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)`,
+  T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)
+  gitlab-token-wizard rotate --demo -R acme/web 7 -F json`,
 		Args: tokenIDArg("rotate", "renew"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRotate(ctx, env, g, o, group, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.project, "project", "R", "", "the project the token belongs to")
-	f.StringVarP(&group, "group", "g", "", "the group the token belongs to")
+	projectFlag(f, &o.project, "the project the token belongs to")
+	groupFlag(f, &group, "the group the token belongs to")
 	f.StringVarP(&o.duration, "duration", "D", "", "new lifetime: 30d, 4w, 1y (default 30d)")
 	f.StringVarP(&o.expiresAt, "expires-at", "E", "", "new expiry date, YYYY-MM-DD")
-	f.StringVarP(&o.output, "output", "F", "text", "output: text or json")
+	outputFlag(f, &o.output, "text", "json")
 	f.StringVar(&o.save, "save", "", "write the new token to this new file (mode 0600) instead of stdout")
 	f.BoolVar(&o.showToken, "show-token", false, "print the new token even when stdout is a terminal")
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip using the new token to prove it works")
@@ -68,6 +74,7 @@ func tokenIDArg(verb, what string) cobra.PositionalArgs {
 }
 
 func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, group, idText string) error {
+	g.demoTokens = true // --demo: tokens to look after
 	id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
@@ -91,6 +98,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	defer s.stop()
+	s.sayDemo(env.Err)
 	old, notes, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
 	if err != nil {
 		return err
@@ -156,7 +164,7 @@ func replacementHint(ctx context.Context, s *session, r token.Request, old gitla
 		return ""
 	}
 	return fmt.Sprintf(".\n  Its replacement is probably %d %q (created %s); to renew that one: %s",
-		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), rotateCommand(s.host, r, best.ID))
+		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), s.cmd(rotateCommand(s.host, r, best.ID)))
 }
 
 // unknownToken explains a token that could not be read: an unknown id
@@ -165,7 +173,7 @@ func unknownToken(ctx context.Context, s *session, r token.Request, id int64, er
 	var ge *gitlab.Error
 	if errors.As(err, &ge) && ge.Code == gitlab.CodeNotFound {
 		return exitf(ExitRefused, "there is no %s access token %d%s (nothing was sent): %s shows the ids",
-			r.Kind, id, revokeWhere(r), listCommand(s.host, r))
+			r.Kind, id, revokeWhere(r), s.cmd(listCommand(s.host, r)))
 	}
 	return apiExit(ctx, err)
 }

@@ -114,6 +114,12 @@ func (c *Client) explain(err error, what, subject string) *Error {
 	if errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeCanceled, Explanation: "cancelled", cause: err}
 	}
+	if errors.Is(err, gl.ErrNotFound) && subject != "" {
+		// client-go turns every 404 into ErrNotFound, so fromTestedResponse
+		// never sees one: the token under test is the one that cannot see it.
+		return &Error{Code: CodeNotFound, Status: 404, Explanation: fmt.Sprintf("%s cannot %s: not found, or you cannot see it with that token", subject, what),
+			Next: "check the path, and that the token's user (or bot) is a member there", cause: err}
+	}
 	if errors.Is(err, gl.ErrNotFound) {
 		return &Error{Code: CodeNotFound, Status: 404, Explanation: fmt.Sprintf("could not %s: not found, or you cannot see it", what),
 			Next: "check the path (group/project) and that your account is a member", Field: token.FieldTarget, cause: err}

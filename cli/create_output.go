@@ -1,0 +1,103 @@
+package cli
+
+// What create and rotate write: the plan before sending, the verification
+// lines after, and the JSON object with the new token.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+func printPlan(w io.Writer, r token.Request, host string, now time.Time, defaulted bool) {
+	switch r.Kind {
+	case token.KindPersonal:
+		fmt.Fprintf(w, "Personal access token %q for %s (%s)\n", safe.Text(r.Name), safe.Text(r.PersonalUser()), host)
+		fmt.Fprintf(w, "  acts as: that user, with the scopes below, everywhere they have access\n")
+	default:
+		fmt.Fprintf(w, "%s access token %q on %s (%s)\n", strings.ToUpper(string(r.Kind[:1]))+string(r.Kind[1:]), safe.Text(r.Name), safe.Text(r.Target), host)
+		fmt.Fprintf(w, "  role:    %s — %s\n", r.Role.Title(), r.Role.Meaning())
+	}
+	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
+	exp := token.DescribeExpiry(r.ExpiresAt, now)
+	if defaulted {
+		exp += fmt.Sprintf(" — the default of %d days; change it with --duration or --expires-at", token.DefaultLifetimeDays)
+	}
+	fmt.Fprintf(w, "  expires: %s\n", exp)
+	if p, err := token.FindPreset(r.Preset); err == nil {
+		for _, a := range p.Advice(r) {
+			fmt.Fprintf(w, "  warning: %s\n", a)
+		}
+	}
+}
+
+func printVerification(w io.Writer, v gitlab.Verification) {
+	printChecks(w, "Verification with the new token:", v)
+}
+
+// printChecks writes a verification's PASS and FAIL lines under heading.
+func printChecks(w io.Writer, heading string, v gitlab.Verification) {
+	fmt.Fprintln(w, heading)
+	for _, c := range v.Checks {
+		mark := "PASS"
+		if !c.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  %s  %s: %s\n", mark, c.Name, c.Detail)
+	}
+}
+
+type jsonCheck struct {
+	Check  string `json:"check"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// writeJSON writes one object; the token is in it unless it was saved to a
+// file. Everything but the token passes the scrubber; the token is put in
+// afterwards, on the way to stdout.
+func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo string) error {
+	obj := map[string]any{
+		"id": nt.ID, "kind": r.Kind, "host": host, "target": r.Target, "name": nt.Name, "description": nt.Description, "scopes": nt.Scopes,
+		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
+		"user_id": nt.UserID, "active": nt.Active,
+	}
+	// A placeholder that cannot occur in a scrubbed text holds the token's
+	// place; the value is a plausible token (no quotes or backslashes).
+	const placeholder = "\x00token\x00"
+	if savedTo != "" {
+		obj["token_file"] = savedTo
+	} else {
+		obj["token"] = placeholder
+	}
+	switch r.Kind {
+	case token.KindProject:
+		obj["project"] = r.Target
+	case token.KindGroup:
+		obj["group"] = r.Target
+	}
+	if r.Kind.HasRole() {
+		obj["access_level"], obj["role"] = int(nt.AccessLevel), nt.AccessLevel.String()
+	}
+	if v != nil {
+		checks := []jsonCheck{}
+		for _, c := range v.Checks {
+			checks = append(checks, jsonCheck{c.Name, c.OK, c.Detail})
+		}
+		obj["verified"] = v.OK()
+		obj["verification"] = checks
+	}
+	b, err := json.MarshalIndent(obj, "", "  ")
+	if err != nil {
+		return err
+	}
+	text := strings.Replace(env.scrub.String(string(b)), `"\u0000token\u0000"`, `"`+nt.Value.Reveal()+`"`, 1)
+	_, err = fmt.Fprintln(env.rawOut, text)
+	return err
+}

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"gitlab-token-wizard/token"
+)
+
+// printDryRun shows the request a create would send, after every check
+// passed: as curl on stdout, or with -F json as one object a script can
+// send itself or attach to a ticket. The credential is never in it:
+// $GITLAB_TOKEN stands for it.
+func (o *createOpts) printDryRun(env Env, req token.Request, host string, warnings []string) error {
+	if o.output != "json" {
+		fmt.Fprintln(env.Err, "Dry run: nothing was created. The request, as curl:")
+		fmt.Fprintln(env.Out, req.Curl(host))
+		return nil
+	}
+	fmt.Fprintln(env.Err, "Dry run: nothing was created. The request is on stdout, as JSON.")
+	if p, err := token.FindPreset(req.Preset); err == nil {
+		warnings = append(warnings, p.Advice(req)...)
+	}
+	obj := map[string]any{
+		"dry_run": true,
+		"method":  http.MethodPost,
+		"url":     strings.TrimRight(host, "/") + "/api/v4" + req.CreatePath(),
+		"headers": map[string]string{"PRIVATE-TOKEN": "$GITLAB_TOKEN", "Content-Type": "application/json"},
+		"body":    req.CreateBody(),
+		"curl":    req.Curl(host),
+		"command": req.CommandLine(host),
+		// A list, never null: scripts iterate over it.
+		"warnings": nonNilStrings(warnings),
+	}
+	enc := json.NewEncoder(env.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(obj)
+}

@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// The flags that say whose tokens a command acts on, and how it writes,
+// are spelled the same on every command, as glab spells them: --project
+// with -R/--repo, -g/--group, -U/--user, -F/--output.
+
+// projectFlag registers --project and its glab name -R/--repo on one value.
+func projectFlag(f *pflag.FlagSet, p *string, usage string) {
+	f.StringVar(p, "project", "", usage+": full path (group/project) or numeric id")
+	f.StringVarP(p, "repo", "R", "", "same as --project (glab's name)")
+}
+
+// groupFlag registers -g/--group.
+func groupFlag(f *pflag.FlagSet, p *string, usage string) {
+	f.StringVarP(p, "group", "g", "", usage)
+}
+
+// userFlag registers -U/--user.
+func userFlag(f *pflag.FlagSet, p *string, usage string) {
+	f.StringVarP(p, "user", "U", "", usage)
+}
+
+// outputFlag registers -F/--output with its formats, the first the default.
+func outputFlag(f *pflag.FlagSet, p *string, formats ...string) {
+	usage := "output: " + strings.Join(formats, " or ")
+	if len(formats) > 2 {
+		usage = "output: " + strings.Join(formats, ", ")
+	}
+	f.StringVarP(p, "output", "F", formats[0], usage)
+}
+
+// checkOutput refuses an output format the command does not write.
+func checkOutput(output string, formats ...string) error {
+	for _, f := range formats {
+		if output == f {
+			return nil
+		}
+	}
+	return exitf(ExitInvalid, "--output %q: use %s (nothing was sent)", output, strings.Join(formats, " or "))
+}
