@@ -17,7 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 	"golang.org/x/net/http/httpproxy"
 	"golang.org/x/oauth2"
@@ -177,18 +176,6 @@ func ProxyFromEnv(getenv func(string) string) func(*http.Request) (*url.URL, err
 
 // noRetry is the retry policy of token-creating requests: never.
 func noRetry(context.Context, *http.Response, error) (bool, error) { return false, nil }
-
-// withQuery adds query parameters that client-go's option structs lack.
-func withQuery(kv ...string) gl.RequestOptionFunc {
-	return func(r *retryablehttp.Request) error {
-		q := r.URL.Query()
-		for i := 0; i+1 < len(kv); i += 2 {
-			q.Set(kv[i], kv[i+1])
-		}
-		r.URL.RawQuery = q.Encode()
-		return nil
-	}
-}
 
 // User is a GitLab account.
 type User struct {

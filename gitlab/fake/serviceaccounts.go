@@ -355,13 +355,11 @@ func (s *Server) createMember(c *ctx) {
 // memberships is user uid's direct level on res and the highest it inherits
 // from the groups above, with that group's name.
 func (s *Server) memberships(res *resource, uid int) (direct, inherited int, from string) {
-	gid := res.id
+	var gid int
 	if res.kind == "project" {
-		direct = s.projects[res.id].Members[uid]
-		gid = s.projects[res.id].GroupID
+		direct, gid = s.projects[res.id].Members[uid], s.projects[res.id].GroupID
 	} else {
-		direct = s.groups[res.id].Members[uid]
-		gid = s.groups[res.id].ParentID
+		direct, gid = s.groups[res.id].Members[uid], s.groups[res.id].ParentID
 	}
 	for g := s.groups[gid]; g != nil; g = s.groups[g.ParentID] {
 		if l := g.Members[uid]; l > inherited {
