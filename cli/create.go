@@ -34,6 +34,10 @@ type createOpts struct {
 	save        string
 	showToken   bool
 	maxLifetime int
+	// A service account's token: the account, its name and email, and the
+	// projects it gets access to (--project, repeatable then).
+	serviceAccount, accountName, accountEmail string
+	projects                                  []string
 }
 
 func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
@@ -81,7 +85,10 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 		},
 	}
 	f := cmd.Flags()
-	projectFlag(f, &o.project, "a project access token on this project (a personal token's project to verify on)")
+	projectsFlag(f, &o.projects, "a project access token on this project (a personal token's project to verify on; with --service-account, repeatable: where the account gets access)")
+	accountFlag(f, &o.serviceAccount, "NAME: a token of the group's service account NAME (created when the group has none by that name), with access to --group or each --project")
+	f.StringVar(&o.accountName, "account-name", "", "display name of a new service account (default: NAME)")
+	f.StringVar(&o.accountEmail, "account-email", "", "email of a new service account: a team address, which receives GitLab's expiry mail")
 	groupFlag(f, &o.group, "group: full path or numeric id (a group access token; you need Owner)")
 	userFlag(f, &o.user, "USERNAME or @me: a personal access token (administrators only, self-managed)")
 	f.BoolVar(&o.revokeCred, "revoke-credential", false, "after success, revoke the personal token you signed in with (one made just for this)")
@@ -110,8 +117,17 @@ func (o *createOpts) registerMaxLifetime(f *pflag.FlagSet) {
 
 // request builds the token.Request from flags; explicit flags win over the preset.
 func (o *createOpts) request(now time.Time) (token.Request, bool, error) {
+	if len(o.projects) > 0 {
+		o.project = o.projects[0]
+	}
 	r := token.Request{Kind: token.KindProject, Target: strings.TrimSpace(o.project), Name: o.name, Description: o.description}
 	switch {
+	case len(o.projects) > 1 && o.serviceAccount == "":
+		return r, false, fmt.Errorf("--project given %d times: a project token is for one project (several only with --service-account)", len(o.projects))
+	case o.serviceAccount != "":
+		if err := o.serviceAccountRequest(&r); err != nil {
+			return r, false, err
+		}
 	case o.group != "" && o.user != "":
 		return r, false, fmt.Errorf("--group and --user both given: a token is for a group or for a user, pick one")
 	case o.group != "" && o.project != "":
@@ -241,6 +257,15 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		return err
 	}
 	pf := facts.Preflight
+	if req.Kind == token.KindServiceAccount {
+		printServiceAccountPlan(w, req, facts, s.host, now, defaulted)
+		if o.dryRun {
+			return o.printDryRun(env, req, s.host, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
+		}
+		err := o.createServiceAccountToken(ctx, env, s, req, facts)
+		afterCreate(ctx, w, s, pf, o.revokeCred, now)
+		return err
+	}
 	printPlan(w, req, s.host, now, defaulted)
 	if o.dryRun {
 		return o.printDryRun(env, req, s.host, d.Warnings)

@@ -13,7 +13,12 @@ import (
 // passed: as curl on stdout, or with -F json as one object a script can
 // send itself or attach to a ticket. The credential is never in it:
 // $GITLAB_TOKEN stands for it.
-func (o *createOpts) printDryRun(env Env, req token.Request, host string, warnings []string) error {
+func (o *createOpts) printDryRun(env Env, req token.Request, host string, warnings []string, writes ...string) error {
+	if o.output != "json" && len(writes) > 0 {
+		fmt.Fprintf(env.Err, "Dry run: nothing was created. The %d requests, in order, as curl:\n", len(writes))
+		fmt.Fprintln(env.Out, strings.Join(writes, "\n"))
+		return nil
+	}
 	if o.output != "json" {
 		fmt.Fprintln(env.Err, "Dry run: nothing was created. The request, as curl:")
 		fmt.Fprintln(env.Out, req.Curl(host))
@@ -33,6 +38,9 @@ func (o *createOpts) printDryRun(env Env, req token.Request, host string, warnin
 		"command": req.CommandLine(host),
 		// A list, never null: scripts iterate over it.
 		"warnings": nonNilStrings(warnings),
+	}
+	if len(writes) > 0 {
+		obj["writes"] = writes // a service account's: account, memberships, token
 	}
 	enc := json.NewEncoder(env.Out)
 	enc.SetIndent("", "  ")

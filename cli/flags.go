@@ -16,6 +16,13 @@ func projectFlag(f *pflag.FlagSet, p *string, usage string) {
 	f.StringVarP(p, "repo", "R", "", "same as --project (glab's name)")
 }
 
+// projectsFlag is projectFlag for a command that may take several
+// projects (create --service-account): each --project adds one.
+func projectsFlag(f *pflag.FlagSet, p *[]string, usage string) {
+	f.StringArrayVar(p, "project", nil, usage+": full path (group/project) or numeric id")
+	f.StringArrayVarP(p, "repo", "R", nil, "same as --project (glab's name)")
+}
+
 // groupFlag registers -g/--group.
 func groupFlag(f *pflag.FlagSet, p *string, usage string) {
 	f.StringVarP(p, "group", "g", "", usage)

@@ -41,7 +41,7 @@ func (r Request) CreatePath() string {
 		}
 		return "/users/$USER_ID/personal_access_tokens"
 	case KindServiceAccount:
-		id := "$SERVICE_ACCOUNT_ID"
+		id := "SERVICE_ACCOUNT_ID"
 		if r.UserID > 0 {
 			id = fmt.Sprint(r.UserID)
 		}

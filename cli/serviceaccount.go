@@ -1,0 +1,193 @@
+package cli
+
+// create --service-account, and --service-account on list, rotate and
+// revoke: a token of a group's machine user, with its memberships.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+// accountFlag registers --service-account, which with --group names a
+// group's service account (its username or numeric id).
+func accountFlag(f *pflag.FlagSet, p *string, usage string) {
+	f.StringVar(p, "service-account", "", usage)
+}
+
+// withAccount turns a group request into one for the group's service
+// account, when --service-account was given.
+func withAccount(r token.Request, account string) (token.Request, error) {
+	if account == "" {
+		return r, nil
+	}
+	if r.Kind != token.KindGroup {
+		return r, exitf(ExitInvalid, "--service-account names an account of a group: give that group with --group (nothing was sent)")
+	}
+	r.Kind, r.Account = token.KindServiceAccount, token.AccountFromName(account)
+	return r, nil
+}
+
+// resolveAccount finds the id of the request's service account: given as a
+// number, or looked up by username in its group.
+func resolveAccount(ctx context.Context, s *session, r *token.Request) error {
+	if r.Kind != token.KindServiceAccount || r.UserID != 0 {
+		return nil
+	}
+	if id, err := strconv.ParseInt(r.Account.Username, 10, 64); err == nil && id > 0 {
+		r.UserID = id
+		return nil
+	}
+	a, err := s.client.FindServiceAccount(ctx, r.Target, r.Account.Username)
+	switch {
+	case err != nil:
+		return apiExit(ctx, err)
+	case a == nil:
+		return exitf(ExitRefused, "group %s has no service account @%s (nothing was sent): create one with `gitlab-token-wizard create --service-account %s --group %s`",
+			r.Target, r.Account.Username, r.Account.Username, r.Target)
+	}
+	r.UserID, r.Account = a.ID, token.Account{Username: a.Username, Name: a.Name, Email: a.Email}
+	return nil
+}
+
+// serviceAccountRequest fills a create request for --service-account: the
+// account in --group, and where it gets access — each --project, or the
+// group itself.
+func (o *createOpts) serviceAccountRequest(r *token.Request) error {
+	switch {
+	case o.group == "":
+		return fmt.Errorf("--service-account needs --group: the group that owns the account (a top-level group before GitLab 18.11)")
+	case o.user != "":
+		return fmt.Errorf("--service-account and --user both given: a service account is its own user; drop --user")
+	}
+	r.Kind, r.Target = token.KindServiceAccount, strings.TrimSpace(o.group)
+	r.Account = token.AccountFromName(o.serviceAccount)
+	if o.accountName != "" {
+		r.Account.Name = o.accountName
+	}
+	r.Account.Email = strings.TrimSpace(o.accountEmail)
+	for _, p := range o.projects {
+		r.Places = append(r.Places, token.Place{Kind: token.KindProject, Path: strings.Trim(strings.TrimSpace(p), "/")})
+	}
+	if len(r.Places) == 0 {
+		r.Places = []token.Place{{Kind: token.KindGroup, Path: r.Target}}
+	}
+	return nil
+}
+
+// createServiceAccountToken makes the writes of a service-account token
+// (gitlab.ProvisionServiceAccount), says each one and how each membership
+// turned out, then verifies and delivers the token as create does.
+func (o *createOpts) createServiceAccountToken(ctx context.Context, env Env, s *session, req token.Request, g gitlab.Gathered) error {
+	w := env.Err
+	p, err := s.client.ProvisionServiceAccount(ctx, req, g, func(m string) { fmt.Fprintln(w, m) })
+	if p.Created {
+		fmt.Fprintf(w, "Created the service account @%s (id %d).\n", p.Account.Username, p.Account.ID)
+	}
+	printMemberships(w, req, p.Memberships)
+	req.UserID, req.Account = p.Account.ID, token.Account{Username: p.Account.Username, Name: p.Account.Name, Email: p.Account.Email}
+	if err != nil {
+		if p.Token == nil && p.Account.ID != 0 && len(p.Memberships) == len(req.Places) {
+			printOrphans(w, s.host, req, err)
+		}
+		if p.Created && p.Token == nil {
+			fmt.Fprintf(w, "The account @%s was created and stays; the next run with --service-account %s reuses it.\n", p.Account.Username, p.Account.Username)
+		}
+		return apiExit(ctx, err)
+	}
+	nt := p.Token
+	fmt.Fprintf(w, "Created the token %d %q of @%s (%s).\n", nt.ID, nt.Name, p.Account.Username, nt.Value.Masked())
+	return o.verifyAndDeliver(ctx, env, s, req, nt)
+}
+
+// printMemberships says where the account got access, and where it
+// already had some: a role already there is kept, never raised.
+func printMemberships(w io.Writer, req token.Request, ms []gitlab.Membership) {
+	for _, m := range ms {
+		switch {
+		case m.Inherited:
+			fmt.Fprintf(w, "  %s: already %s through a group above (kept)\n", m.Place, m.Role.Title())
+		case m.Existed && m.Role < req.Role:
+			fmt.Fprintf(w, "  note: %s: already a member as %s, below the %s asked for; it is kept (never raised), so the token can do only what %s allows there\n",
+				m.Place, m.Role.Title(), req.Role.Title(), m.Role.Title())
+		case m.Existed:
+			fmt.Fprintf(w, "  %s: already a member as %s (kept)\n", m.Place, m.Role.Title())
+		case m.Role != token.RoleNone:
+			fmt.Fprintf(w, "  %s: %s\n", m.Place, m.Role.Title())
+		}
+	}
+}
+
+// printServiceAccountPlan says every write the request will make.
+func printServiceAccountPlan(w io.Writer, r token.Request, g gitlab.Gathered, host string, now time.Time, defaulted bool) {
+	if g.Account != nil {
+		fmt.Fprintf(w, "Service account @%s of %s (it exists: id %d) (%s)\n", g.Account.Username, safe.Text(r.Target), g.Account.ID, host)
+	} else {
+		fmt.Fprintf(w, "Service account @%s of %s, to be created (%s)\n", r.Account.Username, safe.Text(r.Target), host)
+		if r.Account.Email == "" {
+			fmt.Fprintln(w, "  warning: the account gets no email of its own, so GitLab's expiry mail reaches nobody: give a team address with --account-email")
+		}
+	}
+	places := make([]string, len(r.Places))
+	for i, p := range r.Places {
+		places[i] = p.String()
+	}
+	fmt.Fprintf(w, "  access:  %s on %s (memberships; a role already there is kept)\n", r.Role.Title(), strings.Join(places, ", "))
+	fmt.Fprintf(w, "  token:   %q\n", safe.Text(r.Name))
+	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
+	exp := token.DescribeExpiry(r.ExpiresAt, now)
+	if defaulted {
+		exp += fmt.Sprintf(" — the default of %d days; change it with --duration or --expires-at", token.DefaultLifetimeDays)
+	}
+	fmt.Fprintf(w, "  expires: %s\n", exp)
+	if p, err := token.FindPreset(r.Preset); err == nil {
+		for _, a := range p.Advice(r) {
+			fmt.Fprintf(w, "  warning: %s\n", a)
+		}
+	}
+}
+
+// serviceAccountWrites are the requests create --service-account sends, as
+// curl lines: the account (when new), each membership, the token.
+func serviceAccountWrites(r token.Request, g gitlab.Gathered, host string) []string {
+	api := strings.TrimRight(host, "/") + "/api/v4"
+	curl := func(body, path string) string {
+		return "curl --request POST --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" --header 'Content-Type: application/json' \\\n  --data " +
+			token.ShellQuote(body) + " \\\n  " + token.ShellQuote(api+path)
+	}
+	var out []string
+	uid := "SERVICE_ACCOUNT_ID"
+	if g.Account != nil {
+		uid = strconv.FormatInt(g.Account.ID, 10)
+		r.UserID = g.Account.ID
+	} else {
+		body := fmt.Sprintf(`{"username":%q,"name":%q`, r.Account.Username, orDefault(r.Account.Name, r.Account.Username))
+		if r.Account.Email != "" {
+			body += fmt.Sprintf(`,"email":%q`, r.Account.Email)
+		}
+		out = append(out, "# the service account: its answer's id replaces SERVICE_ACCOUNT_ID below\n"+curl(body+"}", "/groups/"+escapePath(r.Target)+"/service_accounts"))
+	}
+	for _, p := range r.Places {
+		out = append(out, fmt.Sprintf("# %s access on %s\n", r.Role.Title(), p)+
+			curl(fmt.Sprintf(`{"user_id":%s,"access_level":%d}`, uid, int(r.Role)), "/"+string(p.Kind)+"s/"+escapePath(p.Path)+"/members"))
+	}
+	return append(out, "# the token\n"+r.Curl(host))
+}
+
+func escapePath(p string) string { return strings.ReplaceAll(strings.Trim(p, "/"), "/", "%2F") }
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
