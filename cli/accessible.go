@@ -199,20 +199,20 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 	if err := p.text(nq.Label+":", &req.Name, nq.Validate); err != nil {
 		return err
 	}
-	eq := token.ExpiryQuestion(now, 0, time.Time{})
+	eq := token.ExpiryQuestion(now, token.Limits{}, time.Time{})
 	expiry := eq.Default
 	eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(now, 0).Format(token.DateLayout) + ")"
 	if err := p.choose(eq, &expiry); err != nil {
 		return err
 	}
 	if expiry == token.Custom {
-		cq := token.CustomExpiryQuestion(now, 0, time.Time{})
+		cq := token.CustomExpiryQuestion(now, token.Limits{}, time.Time{})
 		expiry = ""
 		if err := p.text(cq.Label+" ("+cq.Placeholder+"):", &expiry, cq.Validate); err != nil {
 			return err
 		}
 	}
-	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, 0)
+	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, token.Limits{})
 	if req.Kind.HasRole() {
 		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset)
 		role := rq.Default

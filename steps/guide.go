@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -83,7 +82,7 @@ type GuideStep struct {
 
 // NewGuide builds the guided step for a prefilled form link.
 func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep {
-	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", 0, "")
+	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", MaxSecretLen, "")
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	return &GuideStep{c: c, link: link, req: r, now: now, input: in, keys: DefaultGuideKeyMap()}
@@ -153,6 +152,13 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, send(PastedMsg{From: Address{Step: Guide, Seq: s.seq}, Value: v})
 		}
 	}
+	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	if note != "" {
+		s.err = note
+	}
+	if msg == nil {
+		return s, nil
+	}
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
 	return s, cmd
@@ -207,7 +213,7 @@ func (s *GuideStep) View() string {
 
 // checkLine adds one verification result, its mark coloured.
 func checkLine(d *doc, st *Styles, c gitlab.Check) {
-	mark, rest := token.CheckLine(c.OK, c.Name, safe.Line(c.Detail, 160))
+	mark, rest := token.CheckLine(c.OK, c.Name, ServerText(c.Detail, 160))
 	ms := st.OK
 	if !c.OK {
 		ms = st.Error

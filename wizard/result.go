@@ -13,7 +13,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
@@ -211,13 +210,13 @@ type reopenMsg struct{ path string }
 func (r *result) onRevoked(msg revokedMsg) tea.Cmd {
 	switch {
 	case msg.self && msg.err != nil:
-		r.notice = notice{levelError, "Could not revoke your sign-in token: " + safe.Text(msg.err.Error())}
+		r.notice = notice{levelError, "Could not revoke your sign-in token: " + steps.ServerText(msg.err.Error(), 0)}
 		r.keys.RevokeSelf.SetEnabled(true)
 	case msg.self:
 		r.info.selfNote, r.notice = "", notice{levelDone, "The token you signed in with is revoked."}
 	case msg.err != nil:
 		r.revoking = false
-		r.notice = notice{levelError, "Could not revoke the new token: " + safe.Text(msg.err.Error())}
+		r.notice = notice{levelError, "Could not revoke the new token: " + steps.ServerText(msg.err.Error(), 0)}
 	default:
 		r.out.Revoked = true
 		return send(quitMsg{})

@@ -53,14 +53,26 @@ type Options struct {
 
 // Model is the root model.
 type Model struct {
-	opts   Options
-	ctx    context.Context
-	c      *steps.Common
-	api    API
-	pf     gitlab.Preflight
-	req    token.Request
-	caller token.Role
-	preset token.Preset
+	opts Options
+	ctx  context.Context
+	c    *steps.Common
+	api  API
+	pf   gitlab.Preflight
+	req  token.Request
+	// facts are what GitLab said about the caller, the instance and the
+	// picked target (the pre-flight's until a target is picked): the
+	// decisions (token.CheckRights, token.Decide) are made of them.
+	facts token.Facts
+	// known is the list of tokens already named like knownFor, read before
+	// the review, so that the create is sent at once (CreateKnowing).
+	known    gitlab.Existing
+	knownFor token.Request
+	// lastDate is the last expiry the instance accepts, when GitLab named it
+	// in a refusal: the instance's limit from then on.
+	lastDate time.Time
+	// pending receives the answer of the create in flight, if any (AwaitCreate).
+	pending chan createdMsg
+	preset  token.Preset
 	// owner is the user a personal token is for (administrator path).
 	owner gitlab.User
 	flow  flow
@@ -158,8 +170,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.request(msg)
 	case preflightMsg:
 		return m.onPreflight(msg)
-	case roleMsg:
-		return m.onRole(msg)
+	case targetMsg:
+		return m.onTarget(msg)
+	case namedMsg:
+		return m.onNamed(msg)
 	case steps.CreateMsg:
 		return m.onCreate()
 	case createdMsg:
