@@ -44,11 +44,26 @@ type Options struct {
 	// Debounce is the pause in typing before a search is sent (steps.DefaultDebounce when 0).
 	Debounce time.Duration
 	NoColor  bool
+	// Limited is set for a terminal with the 16 ANSI colours only (the
+	// Linux console): steps.PaletteANSI.
+	Limited bool
 	// SaveDir is where the save prompt proposes to write (default: the
 	// working directory, or the home folder when that is in a git work tree).
 	SaveDir string
 	// OpenURL opens an address in the browser and reports whether it could (nil: never).
 	OpenURL func(url string) bool
+}
+
+// palette is the colours the terminal can show: none with NO_COLOR (any
+// value), the 16 ANSI ones on a limited terminal, else all.
+func (o Options) palette() steps.Palette {
+	switch {
+	case o.NoColor:
+		return steps.PaletteNone
+	case o.Limited:
+		return steps.PaletteANSI
+	}
+	return steps.PaletteFull
 }
 
 // Model is the root model.
@@ -72,7 +87,9 @@ type Model struct {
 	lastDate time.Time
 	// pending receives the answer of the create in flight, if any (AwaitCreate).
 	pending chan createdMsg
-	preset  token.Preset
+	// jobs watches for SIGTSTP and SIGCONT while the program runs (Run).
+	jobs   *jobControl
+	preset token.Preset
 	// owner is the user a personal token is for (administrator path).
 	owner gitlab.User
 	flow  flow
@@ -97,7 +114,7 @@ func New(ctx context.Context, o Options) *Model {
 	if o.Clock == nil {
 		o.Clock = steps.SystemClock()
 	}
-	c := &steps.Common{Styles: steps.NewStyles(true, o.NoColor), Clock: o.Clock, Debounce: o.Debounce, Width: steps.DefaultWidth}
+	c := &steps.Common{Styles: steps.StylesFor(true, o.palette()), Clock: o.Clock, Debounce: o.Debounce, Width: steps.DefaultWidth}
 	m := &Model{opts: o, ctx: ctx, c: c, api: o.API, inflight: map[steps.ID]flight{},
 		busy: busy{spin: spinner.New(spinner.WithSpinner(spinner.Dot))}, frame: newFrame(c)}
 	m.req, m.preset = seed(o.Request, o.Clock.Now())
@@ -180,6 +197,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onCreated(msg)
 	case quitMsg:
 		return m.onQuit(msg)
+	case suspendMsg, redrawMsg:
+		return m.onJobControl(msg)
 	}
 	if cmd, ok := m.onScreenRequest(msg); ok {
 		return cmd
@@ -190,7 +209,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 // restyle follows the terminal's background: the styles every step draws
 // with, and the text inputs built before the answer came.
 func (m *Model) restyle(dark bool) {
-	m.c.Styles = steps.NewStyles(dark, m.opts.NoColor)
+	m.c.Styles = steps.StylesFor(dark, m.opts.palette())
 	for _, s := range m.flow.built {
 		if r, ok := s.(interface{ Restyle(steps.Styles) }); ok {
 			r.Restyle(m.c.Styles)
