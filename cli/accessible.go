@@ -79,7 +79,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	if err != nil {
 		return apiExit(ctx, err)
 	}
-	p.say("Created %s access token %d %q (%s). GitLab shows it only once.", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
+	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
 	saved, err := accessibleKeep(p, env, nt)
 	if err != nil {
@@ -153,7 +153,7 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 			}
 		}
 		if len(opts) == 0 {
-			p.say("Nothing matches %q. Try another part of the name.", safe.Line(query, 60))
+			p.say("Nothing matches %s. Try another part of the name.", token.Quote(query))
 			continue
 		}
 		opts = append(opts, token.Option{Value: "", Label: "(search again)"})

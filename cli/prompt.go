@@ -16,7 +16,6 @@ import (
 	"charm.land/huh/v2"
 	"golang.org/x/term"
 
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -142,7 +141,7 @@ func (p prompter) pick(q token.Question, validate func([]string) error) ([]strin
 func (p prompter) text(title string, value *string, validate func(string) error) error {
 	def := *value
 	if def != "" {
-		title += fmt.Sprintf(" (Enter keeps %q)", safe.Line(def, 60))
+		title += fmt.Sprintf(" (Enter keeps %s)", token.Quote(def))
 	}
 	return p.run(huh.NewInput().Title(title).Value(value).Validate(func(v string) error {
 		if strings.TrimSpace(v) == "" && def != "" {

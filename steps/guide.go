@@ -73,6 +73,7 @@ type GuideStep struct {
 	now      time.Time
 	input    textinput.Model
 	opened   *bool
+	opening  bool // a browser is being started
 	seq      int
 	checking bool
 	verdict  *gitlab.Verification
@@ -95,9 +96,10 @@ func (s *GuideStep) FocusLine() int  { return -1 }
 
 // Init focuses the paste field and opens the link, the first time.
 func (s *GuideStep) Init() tea.Cmd {
-	if s.opened != nil {
+	if s.opened != nil || s.opening {
 		return s.input.Focus()
 	}
+	s.opening = true
 	return tea.Batch(s.input.Focus(), send(OpenURLMsg{From: Address{Step: Guide}, URL: s.link}))
 }
 
@@ -114,7 +116,7 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	switch m := msg.(type) {
 	case OpenedMsg:
 		ok := m.OK
-		s.opened = &ok
+		s.opened, s.opening = &ok, false
 		return s, nil
 	case CheckedMsg:
 		if m.To.Seq != s.seq {
@@ -136,6 +138,10 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		case key.Matches(m, s.keys.Back):
 			return s, back(Guide)
 		case key.Matches(m, s.keys.Open):
+			if s.opening {
+				return s, nil // one browser at a time: a held key opens one tab, not ten
+			}
+			s.opening = true
 			return s, send(OpenURLMsg{From: Address{Step: Guide}, URL: s.link})
 		case key.Matches(m, s.keys.CopyLink):
 			return s, send(CopyMsg{What: "the form link", Text: s.link})

@@ -81,8 +81,8 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	}
 	nt := msg.nt
 	m.out.Token = nt
-	m.Summary = fmt.Sprintf("Created %s access token %d %q %s (%s, expires %s); the value was shown once and is not in this scrollback.",
-		m.req.Kind, nt.ID, nt.Name, m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
+	m.Summary = fmt.Sprintf("Created %s access token %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
+		m.req.Kind, nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
 	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID)}
 	if m.pf.ShortLived(m.c.Clock.Now()) {
 		info.selfNote = fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press %s to revoke it now.",
@@ -119,8 +119,8 @@ func (m *Model) finishGuided(v gitlab.Verification) tea.Cmd {
 	}
 	t := *v.Self
 	m.out.Checked = &t
-	return m.quit(fmt.Sprintf("Checked personal access token %d %q (%s, expires %s): ready for Jira; it reads %s.",
-		t.ID, t.Name, strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo))
+	return m.quit(fmt.Sprintf("Checked personal access token %d %s (%s, expires %s): ready for Jira; it reads %s.",
+		t.ID, token.Quote(t.Name), strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo))
 }
 
 // guidedStopped is said when the run ends on the guided path before a
@@ -161,6 +161,15 @@ func (m *Model) exitSummary() string {
 		lines = append(lines, fmt.Sprintf("Revoked on leaving, as you asked: token %d no longer works.", o.Token.ID))
 	case !o.Kept():
 		lines = append(lines, fmt.Sprintf("Token %d was not copied or saved, and GitLab cannot show it again. To revoke it:", o.Token.ID),
+			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
+	case o.SavedPath == "":
+		// Copied only: if the copy went nowhere, this is how to undo it.
+		next := m.req.JiraSteps(base, o.Token.ID)
+		lines = append(lines, next.Steps...)
+		if next.Rotate != nil {
+			lines = append(lines, "  "+next.Rotate.String())
+		}
+		lines = append(lines, fmt.Sprintf("Token %d was copied, not saved. If the copy did not reach your clipboard, revoke it:", o.Token.ID),
 			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
 	default:
 		next := m.req.JiraSteps(base, o.Token.ID)
