@@ -108,6 +108,15 @@ func leftBehind(ctx context.Context, w io.Writer, m *wizard.Model, out wizard.Ou
 			var ou *gitlab.OutcomeUnknownError
 			if errors.As(err, &ou) {
 				fmt.Fprintf(w, "warning: the run ended while the create was in flight. %v\n", err)
+				// Named, never revoked unseen: only the orphan check's word says it is ours.
+				if ou.Orphan != nil {
+					fmt.Fprintf(w, "To revoke token %d:\n  %s\n", ou.Orphan.ID, m.RevokeCommand(ou.Orphan.ID))
+				}
+				for _, c := range ou.Candidates {
+					if ou.Orphan == nil {
+						fmt.Fprintf(w, "  %s\n", m.RevokeCommand(c.ID))
+					}
+				}
 			} else {
 				fmt.Fprintf(w, "note: the run ended while the create was in flight, and it failed: %v\n", err)
 			}

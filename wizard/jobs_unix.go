@@ -93,7 +93,17 @@ func (p *pause) Run() error {
 	if p.job != nil {
 		p.job.ownStop.Store(true)
 	}
-	return syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+	// The stop is not synchronous: kill returns, and this goroutine could
+	// take the terminal back (raw mode) before the process actually stops.
+	// Return only once continued.
+	cont := make(chan os.Signal, 1)
+	signal.Notify(cont, syscall.SIGCONT)
+	defer signal.Stop(cont)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGSTOP); err != nil {
+		return err
+	}
+	<-cont
+	return nil
 }
 
 func (p *pause) SetStdin(io.Reader)  {}
