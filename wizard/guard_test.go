@@ -313,3 +313,42 @@ func TestCellsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// slowSignIn is a GitLab whose pre-flight answers only when cancelled.
+type slowSignIn struct{ stub }
+
+func (s *slowSignIn) Preflight(ctx context.Context) (gitlab.Preflight, error) {
+	<-ctx.Done()
+	return gitlab.Preflight{}, ctx.Err()
+}
+
+// Ctrl+C while the sign-in is being checked (a server that never answers)
+// cancels the lookup and ends the run at once: lookups change nothing.
+func TestCtrlCCancelsTheSignInLookup(t *testing.T) {
+	m := New(context.Background(), Options{Connect: func(string, token.Secret) (API, error) { return &slowSignIn{}, nil },
+		Host: "https://gitlab.example.com", Request: token.Request{Preset: "jira-read"}, Clock: steps.InstantClock(time.Now), NoColor: true})
+	d := &driver{t: t, m: m}
+	d.send(d.run(m.Init()))
+	d.send(tea.PasteMsg{Content: "glpat-0123456789abcdefghij"})
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, cmd = d.m.Update(d.run(cmd)) // the sign-in's Done: the lookup starts
+	if d.m.state != stateBusy {
+		t.Fatalf("no lookup in flight: %v\n%s", d.m.state, d.screen())
+	}
+	d.key("ctrl+c")
+	if !d.m.quitting || !strings.Contains(d.m.Summary, "nothing was sent") {
+		t.Fatalf("ctrl+c during the sign-in: quitting=%v summary=%q", d.m.quitting, d.m.Summary)
+	}
+	done := make(chan struct{})
+	go func() {
+		for _, msg := range messages(cmd) {
+			d.m.Update(msg)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the cancelled lookup never ended")
+	}
+}

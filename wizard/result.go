@@ -249,7 +249,7 @@ func (r *result) View() string {
 		val, hint = st.Secret.Render(r.tok.Value.Reveal()), fmt.Sprintf("(%s hides it; shift+drag selects it)", r.keys.Reveal.Help().Key)
 	}
 	// The hint stays outside the box, so the box fits a narrow window.
-	b.WriteString(tokenBox(st, val, r.c.Width) + "\n" + st.Subtle.Render(hint) + "\n")
+	b.WriteString(tokenBox(st, val, r.c.Width) + "\n" + st.Subtle.Render(steps.Wrap(hint, r.c.Width)) + "\n")
 	b.WriteString(st.Warn.Render(steps.Wrap(fmt.Sprintf("GitLab shows this token only once. Copy it (%s) or save it (%s) before you leave.",
 		r.keys.Copy.Help().Key, r.keys.Save.Help().Key), r.c.Width)) + "\n")
 	b.WriteString("\n" + st.Title.Render("Verification with the new token") + "\n")
