@@ -12,10 +12,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/huh/v2"
 	"golang.org/x/term"
 
+	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
@@ -167,7 +169,7 @@ func (p prompter) secret(title string) (token.Secret, error) {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", err
 		}
-		return token.Secret(strings.TrimSpace(string(line))), nil
+		return token.Secret(strings.TrimSpace(p.bounded(string(line)))), nil
 	}
 	fd := int(f.Fd())
 	saved, err := term.GetState(fd)
@@ -186,6 +188,16 @@ func (p prompter) secret(title string) (token.Secret, error) {
 		return "", errInterrupted
 	case r := <-ch:
 		fmt.Fprintln(p.out)
-		return token.Secret(strings.TrimSpace(string(r.line))), r.err
+		return token.Secret(strings.TrimSpace(p.bounded(string(r.line)))), r.err
 	}
+}
+
+// bounded cuts a pasted secret to steps.MaxSecretLen characters, saying so:
+// a token is about 50 characters, so more is a paste of something else.
+func (p prompter) bounded(s string) string {
+	if n := utf8.RuneCountInString(s); n > steps.MaxSecretLen {
+		p.say("The paste was cut to %d characters (it had %d; a GitLab token is about 50): check what you copied.", steps.MaxSecretLen, n)
+		return string([]rune(s)[:steps.MaxSecretLen])
+	}
+	return s
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/steps"
 )
 
 // With stderr not a terminal (2>file), the screens would go to the file
@@ -46,5 +47,19 @@ func TestTERMLinuxGetsTheANSIPalette(t *testing.T) {
 	}
 	if limitedColours(Env{Getenv: func(k string) string { return map[string]string{"TERM": "xterm-256color"}[k] }}) {
 		t.Fatal("xterm-256color is a limited terminal")
+	}
+}
+
+// The accessible mode's hidden prompts (the credential, the guided paste)
+// keep at most steps.MaxSecretLen characters of a paste, and say so.
+func TestAccessiblePastesAreBounded(t *testing.T) {
+	var out bytes.Buffer
+	p := prompter{out: &out}
+	if got := p.bounded(strings.Repeat("x", 10_000)); len(got) != steps.MaxSecretLen || !strings.Contains(out.String(), "cut to 4096 characters") {
+		t.Fatalf("kept %d; said %q", len(got), out.String())
+	}
+	out.Reset()
+	if got := p.bounded("glpat-short"); got != "glpat-short" || out.Len() != 0 {
+		t.Fatalf("a token was changed: %q %q", got, out.String())
 	}
 }

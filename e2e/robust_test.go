@@ -251,3 +251,20 @@ func TestTERMLinuxDrawsNoBlackOrGrey(t *testing.T) {
 	tt.keys("C-c")
 	restored(t, tt)
 }
+
+// NO_COLOR with any value (not only 1) leaves no colour on the screen, the
+// help bar and the text inputs included.
+func TestNoColorWithAnyValue(t *testing.T) {
+	tt := startTerm(t, t.TempDir(), 100, 30, "env NO_COLOR=yes "+bin+" --demo"+ttyState)
+	tt.wait("What is the token for?")
+	tt.keys("Enter")
+	tt.wait("Which kind of token?")
+	tt.keys("Enter")
+	tt.wait("you: Maintainer") // a text input and the help on screen
+	scr := tt.run("capture-pane", "-e", "-p", "-t", tt.session)
+	if m := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|9[0-7]|4[0-8]|10[0-7])(;[0-9;]*)?m`).FindString(scr); m != "" {
+		t.Fatalf("a colour with NO_COLOR=yes (%q):\n%q", m, scr)
+	}
+	tt.keys("C-c")
+	restored(t, tt)
+}
