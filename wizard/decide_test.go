@@ -47,7 +47,8 @@ func countingDriver(t *testing.T, srv *fake.Server, url, cred string) (*driver, 
 	return d, api
 }
 
-func startFake(t *testing.T) (*fake.Server, string) {
+// startFake starts the demo stand-in for the test.
+func startFake(t testing.TB) (*fake.Server, string) {
 	t.Helper()
 	srv, ts, err := fake.Start("demo")
 	if err != nil {

@@ -24,12 +24,8 @@ import (
 // when the test says: key repeat and pastes are timed without sleeping.
 func manualDriver(t *testing.T, cred string) (*driver, *fake.Server, *steps.ManualClock) {
 	t.Helper()
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	c, err := gitlab.New(gitlab.Options{Host: ts.URL, Token: token.Secret(cred)})
+	srv, url := startFake(t)
+	c, err := gitlab.New(gitlab.Options{Host: url, Token: token.Secret(cred)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,13 +139,9 @@ func (d *driver) pressAll(k string, n int) {
 // An action in flight or done ignores its key: a second s writes no second
 // file, k and x send one DELETE each, r on a failure sends one create.
 func TestRepeatedActionKeysActOnce(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
+	srv, url := startFake(t)
 	short := srv.AddPersonalToken(2, "for the wizard", []string{"api"}, token.Today(time.Now()).AddDate(0, 0, 1).Format(token.DateLayout))
-	d := driverOn(t, ts.URL, short)
+	d := driverOn(t, url, short)
 	toResultScreen(t, d)
 	for i := 0; i < 10; i++ {
 		d.key("s")
@@ -175,13 +167,9 @@ func TestRepeatedActionKeysActOnce(t *testing.T) {
 	}
 
 	// r: a retry after a lost answer creates once, however often r is pressed.
-	srv, ts, err = fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
+	srv, url = startFake(t)
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 503, Times: 1})
-	c, err := gitlab.New(gitlab.Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: 200 * time.Millisecond})
+	c, err := gitlab.New(gitlab.Options{Host: url, Token: fake.MaintainerToken, OrphanWindow: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
