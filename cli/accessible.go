@@ -68,6 +68,9 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	p.say("")
 	printPlan(env.Err, req, s.host, now, false)
 	p.say("The same, for a script or a ticket:\n%s\n%s", req.CommandLine(s.host), req.Curl(s.host))
+	// Read before the question, as the full-screen review does, so that
+	// the create goes out the moment it is confirmed (CreateKnowing).
+	known := s.client.Named(ctx, req)
 	create := false
 	if err := p.confirm(token.CreateQuestion().Title, &create); err != nil {
 		return stoppedAt(err, "nothing was created")
@@ -75,7 +78,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	if !create {
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("cancelled at the review: nothing was created")}
 	}
-	nt, err := s.client.CreateToken(ctx, req)
+	nt, err := s.client.CreateKnowing(ctx, req, known)
 	if err != nil {
 		return apiExit(ctx, err)
 	}
