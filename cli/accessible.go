@@ -68,6 +68,9 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	p.say("")
 	printPlan(env.Err, req, s.host, now, false)
 	p.say("The same, for a script or a ticket:\n%s\n%s", req.CommandLine(s.host), req.Curl(s.host))
+	// Read before the question, as the full-screen review does, so that
+	// the create goes out the moment it is confirmed (CreateKnowing).
+	known := s.client.Named(ctx, req)
 	create := false
 	if err := p.confirm(token.CreateQuestion().Title, &create); err != nil {
 		return stoppedAt(err, "nothing was created")
@@ -75,11 +78,11 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	if !create {
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("cancelled at the review: nothing was created")}
 	}
-	nt, err := s.client.CreateToken(ctx, req)
+	nt, err := s.client.CreateKnowing(ctx, req, known)
 	if err != nil {
 		return apiExit(ctx, err)
 	}
-	p.say("Created %s access token %d %q (%s). GitLab shows it only once.", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
+	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
 	saved, err := accessibleKeep(p, env, nt)
 	if err != nil {
@@ -153,7 +156,7 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 			}
 		}
 		if len(opts) == 0 {
-			p.say("Nothing matches %q. Try another part of the name.", safe.Line(query, 60))
+			p.say("Nothing matches %s. Try another part of the name.", token.Quote(query))
 			continue
 		}
 		opts = append(opts, token.Option{Value: "", Label: "(search again)"})
@@ -199,20 +202,20 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 	if err := p.text(nq.Label+":", &req.Name, nq.Validate); err != nil {
 		return err
 	}
-	eq := token.ExpiryQuestion(now, 0, time.Time{})
+	eq := token.ExpiryQuestion(now, token.Limits{}, time.Time{})
 	expiry := eq.Default
 	eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(now, 0).Format(token.DateLayout) + ")"
 	if err := p.choose(eq, &expiry); err != nil {
 		return err
 	}
 	if expiry == token.Custom {
-		cq := token.CustomExpiryQuestion(now, 0, time.Time{})
+		cq := token.CustomExpiryQuestion(now, token.Limits{}, time.Time{})
 		expiry = ""
 		if err := p.text(cq.Label+" ("+cq.Placeholder+"):", &expiry, cq.Validate); err != nil {
 			return err
 		}
 	}
-	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, 0)
+	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, token.Limits{})
 	if req.Kind.HasRole() {
 		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset)
 		role := rq.Default

@@ -12,11 +12,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/huh/v2"
 	"golang.org/x/term"
 
-	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
 
@@ -142,7 +143,7 @@ func (p prompter) pick(q token.Question, validate func([]string) error) ([]strin
 func (p prompter) text(title string, value *string, validate func(string) error) error {
 	def := *value
 	if def != "" {
-		title += fmt.Sprintf(" (Enter keeps %q)", safe.Line(def, 60))
+		title += fmt.Sprintf(" (Enter keeps %s)", token.Quote(def))
 	}
 	return p.run(huh.NewInput().Title(title).Value(value).Validate(func(v string) error {
 		if strings.TrimSpace(v) == "" && def != "" {
@@ -168,7 +169,7 @@ func (p prompter) secret(title string) (token.Secret, error) {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", err
 		}
-		return token.Secret(strings.TrimSpace(string(line))), nil
+		return token.Secret(strings.TrimSpace(p.bounded(string(line)))), nil
 	}
 	fd := int(f.Fd())
 	saved, err := term.GetState(fd)
@@ -187,6 +188,16 @@ func (p prompter) secret(title string) (token.Secret, error) {
 		return "", errInterrupted
 	case r := <-ch:
 		fmt.Fprintln(p.out)
-		return token.Secret(strings.TrimSpace(string(r.line))), r.err
+		return token.Secret(strings.TrimSpace(p.bounded(string(r.line)))), r.err
 	}
+}
+
+// bounded cuts a pasted secret to steps.MaxSecretLen characters, saying so:
+// a token is about 50 characters, so more is a paste of something else.
+func (p prompter) bounded(s string) string {
+	if n := utf8.RuneCountInString(s); n > steps.MaxSecretLen {
+		p.say("The paste was cut to %d characters (it had %d; a GitLab token is about 50): check what you copied.", steps.MaxSecretLen, n)
+		return string([]rune(s)[:steps.MaxSecretLen])
+	}
+	return s
 }

@@ -4,14 +4,30 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 	"gitlab-token-wizard/wizard"
+)
+
+// notDrawn is the refusal when stderr, where the wizard draws, is not a
+// terminal: the screens would go to a file while the keys still worked, and
+// a token could be created that nobody saw.
+const notDrawn = "the wizard draws on stderr, and stderr is not a terminal (redirected with 2>?): nothing would be seen, so nothing is asked or created. " +
+	"Run it without redirecting stderr, or for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)"
+
+// Bounds on what is done after an abnormal end: waiting for the answer of a
+// create in flight (its orphan check included), and revoking a token nobody saw.
+const (
+	awaitCreate = 20 * time.Second
+	revokeWait  = 10 * time.Second
 )
 
 func runWizard(ctx context.Context, env Env, g *globalFlags) error {
@@ -22,6 +38,10 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	if !env.IsTerminal(env.In) {
 		return exitf(ExitInvalid, "the wizard needs a terminal, and stdin is not one: for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)")
 	}
+	if !env.IsTerminal(env.Err) {
+		tellTerminal("gitlab-token-wizard: " + notDrawn + "\n")
+		return exitf(ExitInvalid, "%s", notDrawn)
+	}
 	g.quiet = true // the wizard owns the screen: no progress lines under it
 	s, err := g.connect(ctx, env, false)
 	if err != nil {
@@ -30,7 +50,7 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	defer s.stop()
 	// The flags' part of the request: the wizard asks for the rest.
 	o := wizard.Options{Host: s.host, AllowHTTP: g.allowHTTP, Demo: s.demo, Request: token.Request{Preset: "jira-read"},
-		Clock: envClock{env.Now}, NoColor: env.Getenv("NO_COLOR") != ""}
+		Clock: envClock{env.Now}, NoColor: env.Getenv("NO_COLOR") != "", Limited: limitedColours(env)}
 	if s.client != nil {
 		o.API = s.client
 	}
@@ -43,12 +63,20 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 	if m.Summary != "" {
 		fmt.Fprintln(env.Err, m.Summary)
 	}
-	if (err != nil || ctx.Err() != nil) && out.Token != nil && !out.Kept() && !out.Revoked {
-		fmt.Fprintf(env.Err, "warning: token %d was created but not copied or saved; it cannot be shown again — revoke it in GitLab.\n", out.Token.ID)
+	// Ended from outside (a signal, the terminal lost) or by a crash: the
+	// user never chose what becomes of the token.
+	abnormal := err != nil || ctx.Err() != nil
+	if abnormal {
+		out = leftBehind(ctx, env.Err, m, out)
 	}
+	lost := errors.Is(err, wizard.ErrTerminalLost)
 	switch {
-	case errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
-		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted")}
+	case errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil || lost:
+		why := "interrupted"
+		if lost {
+			why = "the terminal was lost (treated as a hangup)"
+		}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New(why)}
 	case errors.Is(err, tea.ErrProgramPanic):
 		return &ExitError{Code: ExitFailure, Err: errors.New("the wizard crashed (a bug; the terminal was restored, no secret was printed): please report it with the lines above")}
 	case err != nil:
@@ -62,6 +90,88 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("cancelled: no token was created")}
 	}
 	return nil
+}
+
+// leftBehind deals with the token of a run that ended before the user said
+// what becomes of it. A token nobody can have kept — never revealed,
+// copied or saved, or still in flight when the run ended — is revoked
+// (bounded), and stderr says so; one the user may have kept (revealed:
+// people select it with the mouse; copied) is left alone, and stderr names
+// it with the command that revokes it.
+func leftBehind(ctx context.Context, w io.Writer, m *wizard.Model, out wizard.Outcome) wizard.Outcome {
+	if out.Token == nil {
+		nt, err := m.AwaitCreate(awaitCreate)
+		switch {
+		case errors.Is(err, wizard.ErrNoCreateInFlight):
+			return out
+		case err != nil:
+			var ou *gitlab.OutcomeUnknownError
+			if errors.As(err, &ou) {
+				fmt.Fprintf(w, "warning: the run ended while the create was in flight. %v\n", err)
+				// Named, never revoked unseen: only the orphan check's word says it is ours.
+				if ou.Orphan != nil {
+					fmt.Fprintf(w, "To revoke token %d:\n  %s\n", ou.Orphan.ID, m.RevokeCommand(ou.Orphan.ID))
+				}
+				for _, c := range ou.Candidates {
+					if ou.Orphan == nil {
+						fmt.Fprintf(w, "  %s\n", m.RevokeCommand(c.ID))
+					}
+				}
+			} else {
+				fmt.Fprintf(w, "note: the run ended while the create was in flight, and it failed: %v\n", err)
+			}
+			return out
+		}
+		fmt.Fprintf(w, "The run ended while the create was in flight; GitLab then created token %d, which nobody has seen.\n", nt.ID)
+		revokeUnseen(ctx, w, m, nt)
+		return out
+	}
+	t := out.Token
+	switch {
+	case out.Revoked:
+	case out.SavedPath != "":
+		fmt.Fprintf(w, "Token %d is saved in %s (mode 0600).\n", t.ID, out.SavedPath)
+	case out.Copied:
+		fmt.Fprintf(w, "warning: token %d was copied but not saved; it is left in GitLab in case you kept it. If the copy did not reach your clipboard, revoke it:\n  %s\n",
+			t.ID, m.RevokeCommand(t.ID))
+	case out.Revealed:
+		fmt.Fprintf(w, "warning: token %d was created but not copied or saved; it cannot be shown again. It was shown on the screen, so it is left in GitLab in case you kept it; if not, revoke it:\n  %s\n",
+			t.ID, m.RevokeCommand(t.ID))
+	default:
+		revokeUnseen(ctx, w, m, t)
+		out.Revoked = true
+	}
+	return out
+}
+
+// revokeUnseen revokes a token whose value nobody saw, within revokeWait.
+func revokeUnseen(ctx context.Context, w io.Writer, m *wizard.Model, t *gitlab.NewToken) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revokeWait)
+	defer cancel()
+	if err := m.Revoke(rctx, t); err != nil {
+		fmt.Fprintf(w, "warning: token %d was created but not copied or saved, and could not be revoked (%v); it cannot be shown again — revoke it:\n  %s\n",
+			t.ID, err, m.RevokeCommand(t.ID))
+		return
+	}
+	fmt.Fprintf(w, "Revoked token %d: the run ended before it was revealed, copied or saved, so nobody can have it.\n", t.ID)
+}
+
+// tellTerminal writes msg on the controlling terminal, when there is one:
+// with stderr redirected, it is where the person who typed the command looks.
+func tellTerminal(msg string) {
+	f, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_, _ = io.WriteString(f, msg)
+}
+
+// limitedColours reports whether the terminal has only the 8 or 16 ANSI
+// colours (the Linux console): there the palette's greys become black,
+// unreadable on a black background, so the wizard draws subtle text plain.
+func limitedColours(env Env) bool {
+	return env.Getenv("TERM") == "linux"
 }
 
 // envClock is the wall clock as the environment tells it (tests fix it).

@@ -22,6 +22,7 @@ func toResult(tt *term) {
 		}
 		tt.wait(next)
 	}
+	tt.wait("enter create") // offered once the keyboard has rested on the review
 	tt.keys("Enter")
 	tt.wait("reads the latest commit")
 }

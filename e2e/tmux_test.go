@@ -105,6 +105,7 @@ func TestWizardInTmux(t *testing.T) {
 			wait("you: Maintainer") // the search results, before Enter picks the first
 		}
 	}
+	wait("enter create") // the review takes enter once the keyboard has rested
 	tm("send-keys", "-t", session, "Enter")
 	screen := wait("reads the latest commit of acme/web")
 	if tokenRE.MatchString(screen) || !strings.Contains(screen, "glpat-••••") {

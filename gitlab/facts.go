@@ -208,6 +208,15 @@ func roleFromLists(t Project, owners, maintainers []Project) token.Role {
 	return token.RoleNone
 }
 
+// Named reads the tokens already named like r, as Gather does: for a name
+// chosen after the target was read (the wizard asks for the name after the
+// target), so that CreateKnowing can still send the create at once. A
+// personal token's owner must be resolved (r.UserID).
+func (c *Client) Named(ctx context.Context, r token.Request) Existing {
+	named, err := c.listTokensOf(ctx, r, ListQuery{Search: r.Name}, r.UserID)
+	return existing(named, err, r, r.UserID)
+}
+
 // existing keeps the active tokens named exactly like the request (for a
 // personal token, the owner's: an administrator's search spans every user).
 func existing(ts []TokenInfo, err error, r token.Request, owner int64) Existing {

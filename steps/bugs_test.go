@@ -17,7 +17,7 @@ import (
 // The custom expiry's error once vanished 0.2 s after it appeared: a cursor
 // blink fell through to the input and cleared it. Only an edit clears it now.
 func TestCustomExpiryErrorStaysUntilAnEdit(t *testing.T) {
-	s := NewExpiry(common, now, 0, time.Time{})
+	s := NewExpiry(common, now, token.Limits{}, time.Time{})
 	s.Init()
 	press(t, s, "up", "type:2027-02-30", "enter")
 	if !strings.Contains(view(s), "not a valid date") {

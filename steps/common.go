@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"sort"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -102,4 +104,52 @@ func DefaultFieldsKeyMap() FieldsKeyMap {
 		Next:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
+}
+
+// ManualClock is a clock whose time moves only when a test says so
+// (Advance), its timers firing then: what happens within a pause — a held
+// key's repeat, the returns after a paste — is tested without sleeping.
+type ManualClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []manualTimer
+}
+
+type manualTimer struct {
+	at  time.Time
+	msg tea.Msg
+}
+
+// NewManualClock starts a manual clock at now.
+func NewManualClock(now time.Time) *ManualClock { return &ManualClock{now: now} }
+
+// Now is the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// After sets a timer that fires when Advance passes now+d; the command
+// itself delivers nothing.
+func (c *ManualClock) After(d time.Duration, msg tea.Msg) tea.Cmd {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.timers = append(c.timers, manualTimer{at: c.now.Add(d), msg: msg})
+	return nil
+}
+
+// Advance moves the clock on by d and returns the messages of the timers
+// that fired, in the order they were due.
+func (c *ManualClock) Advance(d time.Duration) []tea.Msg {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	sort.SliceStable(c.timers, func(i, j int) bool { return c.timers[i].at.Before(c.timers[j].at) })
+	var out []tea.Msg
+	for len(c.timers) > 0 && !c.timers[0].at.After(c.now) {
+		out = append(out, c.timers[0].msg)
+		c.timers = c.timers[1:]
+	}
+	return out
 }

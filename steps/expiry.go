@@ -12,20 +12,21 @@ import (
 
 // ExpiryStep offers quick lifetimes and a custom date.
 type ExpiryStep struct {
-	c       *Common
-	now     time.Time
-	maxDays int
-	q       token.Question
-	cursor  int // an option of q; the last one is the custom date
-	custom  textinput.Model
-	keys    NavKeyMap
-	err     string
+	c      *Common
+	now    time.Time
+	limits token.Limits
+	q      token.Question
+	cursor int // an option of q; the last one is the custom date
+	custom textinput.Model
+	keys   NavKeyMap
+	err    string
 }
 
-// NewExpiry selects the current date if it is a quick pick, else shows it as custom.
-func NewExpiry(c *Common, now time.Time, maxDays int, current time.Time) *ExpiryStep {
-	cq := token.CustomExpiryQuestion(now, maxDays, current)
-	s := &ExpiryStep{c: c, now: now, maxDays: maxDays, q: token.ExpiryQuestion(now, maxDays, current), keys: DefaultNavKeyMap(),
+// NewExpiry offers what the instance's lifetime rule l allows, and selects
+// the current date if it is a quick pick, else shows it as custom.
+func NewExpiry(c *Common, now time.Time, l token.Limits, current time.Time) *ExpiryStep {
+	cq := token.CustomExpiryQuestion(now, l, current)
+	s := &ExpiryStep{c: c, now: now, limits: l, q: token.ExpiryQuestion(now, l, current), keys: DefaultNavKeyMap(),
 		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, 20, cq.Default)}
 	for i, o := range s.q.Options {
 		if o.Value == s.q.Default {
@@ -58,7 +59,7 @@ func (s *ExpiryStep) Date() (time.Time, error) {
 	if v == token.Custom {
 		v = s.custom.Value()
 	}
-	return token.ExpiryAnswer(v, s.now, s.maxDays)
+	return token.ExpiryAnswer(v, s.now, s.limits)
 }
 
 func (s *ExpiryStep) Update(msg tea.Msg) (Step, tea.Cmd) {

@@ -29,6 +29,8 @@ type fields struct {
 	in    []textinput.Model
 	focus int
 	keys  FieldsKeyMap
+	// note says what screenInput left out of the last key or paste, until the next edit.
+	note string
 }
 
 func newFields(focus int, in ...textinput.Model) fields {
@@ -59,8 +61,20 @@ func (f *fields) update(msg tea.Msg) tea.Cmd {
 			return f.focusOn((f.focus + len(f.in) - 1) % len(f.in))
 		}
 	}
+	msg, note := screenInput(msg, f.in[f.focus].Value(), f.in[f.focus].CharLimit)
+	if msg == nil {
+		f.note = note
+		return nil
+	}
+	before := f.in[f.focus].Value()
 	var cmd tea.Cmd
 	f.in[f.focus], cmd = f.in[f.focus].Update(msg)
+	switch {
+	case note != "":
+		f.note = note
+	case f.in[f.focus].Value() != before:
+		f.note = ""
+	}
 	return cmd
 }
 

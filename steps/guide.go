@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -74,6 +73,7 @@ type GuideStep struct {
 	now      time.Time
 	input    textinput.Model
 	opened   *bool
+	opening  bool // a browser is being started
 	seq      int
 	checking bool
 	verdict  *gitlab.Verification
@@ -83,7 +83,7 @@ type GuideStep struct {
 
 // NewGuide builds the guided step for a prefilled form link.
 func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep {
-	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", 0, "")
+	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", MaxSecretLen, "")
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	return &GuideStep{c: c, link: link, req: r, now: now, input: in, keys: DefaultGuideKeyMap()}
@@ -96,9 +96,10 @@ func (s *GuideStep) FocusLine() int  { return -1 }
 
 // Init focuses the paste field and opens the link, the first time.
 func (s *GuideStep) Init() tea.Cmd {
-	if s.opened != nil {
+	if s.opened != nil || s.opening {
 		return s.input.Focus()
 	}
+	s.opening = true
 	return tea.Batch(s.input.Focus(), send(OpenURLMsg{From: Address{Step: Guide}, URL: s.link}))
 }
 
@@ -115,7 +116,7 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	switch m := msg.(type) {
 	case OpenedMsg:
 		ok := m.OK
-		s.opened = &ok
+		s.opened, s.opening = &ok, false
 		return s, nil
 	case CheckedMsg:
 		if m.To.Seq != s.seq {
@@ -137,6 +138,10 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		case key.Matches(m, s.keys.Back):
 			return s, back(Guide)
 		case key.Matches(m, s.keys.Open):
+			if s.opening {
+				return s, nil // one browser at a time: a held key opens one tab, not ten
+			}
+			s.opening = true
 			return s, send(OpenURLMsg{From: Address{Step: Guide}, URL: s.link})
 		case key.Matches(m, s.keys.CopyLink):
 			return s, send(CopyMsg{What: "the form link", Text: s.link})
@@ -152,6 +157,13 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			s.err, s.checking, s.verdict = "", true, nil
 			return s, send(PastedMsg{From: Address{Step: Guide, Seq: s.seq}, Value: v})
 		}
+	}
+	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	if note != "" {
+		s.err = note
+	}
+	if msg == nil {
+		return s, nil
 	}
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
@@ -207,7 +219,7 @@ func (s *GuideStep) View() string {
 
 // checkLine adds one verification result, its mark coloured.
 func checkLine(d *doc, st *Styles, c gitlab.Check) {
-	mark, rest := token.CheckLine(c.OK, c.Name, safe.Line(c.Detail, 160))
+	mark, rest := token.CheckLine(c.OK, c.Name, ServerText(c.Detail, 160))
 	ms := st.OK
 	if !c.OK {
 		ms = st.Error

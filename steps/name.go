@@ -66,6 +66,9 @@ func (s *NameStep) View() string {
 		if msg != "" {
 			d.hanging("  ", "  ", st.Error, msg)
 		}
+		if s.note != "" && i == s.focus {
+			d.hanging("  ", "  ", st.Warn, s.note)
+		}
 	}
 	return d.String()
 }

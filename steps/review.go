@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -43,19 +45,41 @@ type ReviewContent struct {
 	Req  token.Request
 }
 
+// Quiet is how long the keyboard must rest, after the review appears and
+// after the last key or paste, before enter creates: long enough that a
+// held key's repeat (every 30-50 ms) or the returns that follow a paste
+// never count, short enough to go unnoticed by someone reading.
+const Quiet = 300 * time.Millisecond
+
+// quietMsg says the keyboard has been quiet for Quiet since the key (or
+// the appearance) that armed timer seq.
+type quietMsg struct{ to Address }
+
+func (m quietMsg) Recipient() Address { return m.to }
+
 // ReviewStep shows everything on one screen, with the equivalent commands.
+// It creates only on an enter that comes after a look: a key held down from
+// an earlier step, or a paste that ends in returns, walks up to it but
+// never through it.
 type ReviewStep struct {
 	c       *Common
 	content ReviewContent
 	// has lists the steps of this run, so only their keys are offered.
 	has  map[ID]bool
 	keys ReviewKeyMap
+	// seq numbers the quiet timer: only the latest one arms the create.
+	seq int
+	// ready is set once the keyboard has been quiet for Quiet.
+	ready bool
+	// ignored counts the enters that came too soon.
+	ignored int
 }
 
 // NewReview shows content. has names the steps the user may jump back to;
 // target names what the target step chooses ("project", "group", "user").
 func NewReview(c *Common, content ReviewContent, has []ID, target string) *ReviewStep {
-	s := &ReviewStep{c: c, content: content, keys: DefaultReviewKeyMap(), has: map[ID]bool{}}
+	// Ready until shown: the quiet period starts when the root shows it (Init).
+	s := &ReviewStep{c: c, content: content, keys: DefaultReviewKeyMap(), has: map[ID]bool{}, ready: true}
 	if target != "" {
 		s.keys.Target.SetHelp("t", target)
 	}
@@ -70,25 +94,61 @@ func NewReview(c *Common, content ReviewContent, has []ID, target string) *Revie
 
 func (s *ReviewStep) ID() ID          { return Review }
 func (s *ReviewStep) Title() string   { return "Review: nothing has been sent yet" }
-func (s *ReviewStep) Init() tea.Cmd   { return nil }
 func (s *ReviewStep) TakesText() bool { return false }
 func (s *ReviewStep) FocusLine() int  { return -1 }
 
+// Init starts the quiet period: enter creates only once it has passed.
+func (s *ReviewStep) Init() tea.Cmd { return s.stir() }
+
+// Ready reports whether enter creates now: the keyboard has rested for
+// Quiet since the review appeared and since its last key or paste.
+func (s *ReviewStep) Ready() bool { return s.ready }
+
+// SetContent shows content, prepared again by the root (a warning that
+// arrived late), leaving the quiet period as it is.
+func (s *ReviewStep) SetContent(c ReviewContent) { s.content = c }
+
+// stir restarts the quiet period: the keyboard was used.
+func (s *ReviewStep) stir() tea.Cmd {
+	s.ready, s.seq = false, s.c.nextSeq()
+	s.keys.Create.SetHelp("enter", "look first, then press enter")
+	s.keys.Create.SetEnabled(s.ignored > 0) // the help names enter only to say why it did nothing
+	return s.c.Clock.After(Quiet, quietMsg{to: Address{Step: Review, Seq: s.seq}})
+}
+
 func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
+	switch m := msg.(type) {
+	case quietMsg:
+		if m.to.Seq == s.seq {
+			s.ready = true
+			s.keys.Create.SetHelp("enter", "create")
+			s.keys.Create.SetEnabled(true)
+		}
+		return s, nil
+	case tea.PasteMsg:
+		return s, s.stir() // returns that follow a paste must not count
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return s, nil
 	}
+	if key.Matches(k, createKey) {
+		if !s.ready || k.IsRepeat {
+			// Part of a held key's repeat, or of keys typed or pasted
+			// ahead: nothing is sent, and the screen says why.
+			s.ignored++
+			return s, s.stir()
+		}
+		return s, send(CreateMsg{})
+	}
 	r, base := s.content.Req, s.content.Base
 	switch {
-	case key.Matches(k, s.keys.Create):
-		return s, send(CreateMsg{})
 	case key.Matches(k, s.keys.Back):
 		return s, back(Review)
 	case key.Matches(k, s.keys.CopyCommand):
-		return s, send(CopyMsg{What: "the create command", Text: r.CreateCommand(base).String()})
+		return s, tea.Batch(s.stir(), send(CopyMsg{What: "the create command", Text: r.CreateCommand(base).String()}))
 	case key.Matches(k, s.keys.CopyCurl):
-		return s, send(CopyMsg{What: "the curl command", Text: r.CurlCommand(base).String()})
+		return s, tea.Batch(s.stir(), send(CopyMsg{What: "the curl command", Text: r.CurlCommand(base).String()}))
 	}
 	for _, j := range s.keys.jumps() {
 		if key.Matches(k, *j.key) {
@@ -98,9 +158,21 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	return s, nil
 }
 
+// createKey is enter whatever the help says of it: an enter that comes too
+// soon must still reach the review, to restart the quiet period.
+var createKey = key.NewBinding(key.WithKeys("enter"))
+
 func (s *ReviewStep) View() string {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
+	switch {
+	case s.ignored > 0 && !s.ready:
+		d.text(st.Warn, "! Enter came with other keys (held down, typed ahead or pasted) before this review could be read: nothing was sent. Look first, then press enter.")
+		d.blank()
+	case s.ignored > 0:
+		d.text(st.OK, "Nothing was sent yet. Read the review, then press enter to create the token.")
+		d.blank()
+	}
 	for _, r := range s.content.Rows {
 		d.hanging("  "+pad(r.Field, 12)+" ", pad("", 15), st.Text, r.Value)
 	}

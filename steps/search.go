@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -182,12 +181,22 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, cmd
 		}
 	}
+	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	if note != "" {
+		s.err = note
+	}
+	if msg == nil {
+		return s, nil
+	}
 	before := s.input.Value()
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
 	if s.input.Value() != before {
 		s.seq = s.c.nextSeq()
-		s.loading, s.err = true, ""
+		s.loading = true
+		if note == "" {
+			s.err = ""
+		}
 		return s, tea.Batch(cmd, s.c.Clock.After(s.c.debounce(), debounceMsg{to: Address{Step: s.ID(), Seq: s.seq}}))
 	}
 	return s, cmd
@@ -248,7 +257,7 @@ func (s *SearchStep) render() *doc {
 	// Every result is drawn: the screen scrolls to keep the cursor's row in
 	// view, so the highlighted row is always one the user can see.
 	for i, it := range s.results {
-		cur, path := "  ", pad(safe.Line(it.path, 60), 40)
+		cur, path := "  ", pad(ServerText(it.path, 60), 40)
 		switch {
 		case i == s.cursor:
 			d.mark()
@@ -256,7 +265,7 @@ func (s *SearchStep) render() *doc {
 		case it.disabled != "":
 			path = st.Subtle.Render(path)
 		}
-		d.hanging(cur+path+" ", pad("", 43), st.Subtle, safe.Line(it.detail, 80))
+		d.hanging(cur+path+" ", pad("", 43), st.Subtle, ServerText(it.detail, 80))
 	}
 	return d
 }

@@ -26,12 +26,12 @@ type SignInStep struct {
 func NewSignIn(c *Common, host string, allowHTTP bool) *SignInStep {
 	hq := token.HostQuestion(host, func(v string) error { _, err := gitlab.NormalizeHost(v, allowHTTP); return err })
 	cq := token.CredentialQuestion()
-	cred := NewInput(c.Styles, pad(cq.Label+":", 14), cq.Placeholder, 0, "")
+	cred := NewInput(c.Styles, pad(cq.Label+":", 14), cq.Placeholder, MaxSecretLen, "")
 	cred.EchoMode = textinput.EchoPassword
 	cred.EchoCharacter = '•'
 	return &SignInStep{c: c, host: hq, cred: cq, allowHTTP: allowHTTP,
 		copyLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "copy the link")),
-		fields:   newFields(1, NewInput(c.Styles, pad(hq.Label+":", 14), hq.Placeholder, 0, hq.Default), cred)}
+		fields:   newFields(1, NewInput(c.Styles, pad(hq.Label+":", 14), hq.Placeholder, MaxHostLen, hq.Default), cred)}
 }
 
 func (s *SignInStep) ID() ID        { return SignIn }
@@ -92,6 +92,10 @@ func (s *SignInStep) View() string {
 	}
 	d.blank()
 	d.text(st.Subtle, token.OtherWaysIn)
+	if s.note != "" {
+		d.blank()
+		d.text(st.Warn, s.note)
+	}
 	if s.err != "" {
 		d.blank()
 		d.text(st.Error, s.err)

@@ -167,7 +167,7 @@ func TestNameValidatesInline(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
-	s := NewExpiry(common, now, 0, token.DefaultExpiry(now))
+	s := NewExpiry(common, now, token.Limits{}, token.DefaultExpiry(now))
 	s.Init()
 	golden.RequireEqual(t, view(s))
 	msg := press(t, s, "down", "enter")
@@ -186,13 +186,13 @@ func TestExpiry(t *testing.T) {
 		{"1.5d", "whole positive number"},
 	}
 	for _, tt := range tests {
-		c := NewExpiry(common, now, 0, time.Time{})
+		c := NewExpiry(common, now, token.Limits{}, time.Time{})
 		c.Init()
 		if msg := press(t, c, "down", "down", "down", "down", "type:"+tt.typed, "enter"); isDone(msg, Expiry) || !strings.Contains(view(c), tt.want) {
 			t.Errorf("%s: %#v\n%s", tt.typed, msg, view(c))
 		}
 	}
-	c := NewExpiry(common, now, 0, time.Time{})
+	c := NewExpiry(common, now, token.Limits{}, time.Time{})
 	if msg := press(t, c, "up", "type:2027-11-25", "enter"); !isDone(msg, Expiry) || !strings.Contains(view(c), "Thursday, in 365 days") {
 		t.Fatalf("today+365 refused: %#v\n%s", msg, view(c))
 	}

@@ -104,17 +104,19 @@ func DescriptionQuestion(current string) Question {
 		Placeholder: "optional: who uses it, the ticket number"}
 }
 
-// ExpiryQuestion offers the quick lifetimes and a custom date; current
-// selects its quick lifetime, or the custom option.
-func ExpiryQuestion(now time.Time, maxDays int, current time.Time) Question {
-	q := Question{Title: "When should it expire?", Default: Custom,
-		Intro: fmt.Sprintf("Tokens expire at 00:00 UTC on the date. At most %d days: the last date is %s.",
-			MaxDays(maxDays), LastAllowedExpiry(now, maxDays).Format(DateLayout))}
+// ExpiryQuestion offers the quick lifetimes the instance's rule l allows
+// and a custom date; current selects its quick lifetime, or the custom
+// option.
+func ExpiryQuestion(now time.Time, l Limits, current time.Time) Question {
+	q := Question{Title: "When should it expire?", Default: Custom, Intro: expiryIntro(now, l)}
 	if current.IsZero() {
 		q.Default = strconv.Itoa(DefaultLifetimeDays)
 	}
 	for _, d := range QuickLifetimes {
 		date := Today(now).AddDate(0, 0, d)
+		if !l.NoMaxLifetime && date.After(LastAllowedExpiry(now, l.MaxLifetimeDays)) {
+			continue // beyond what this instance allows
+		}
 		q.Options = append(q.Options, Option{Value: strconv.Itoa(d), Label: fmt.Sprintf("%d days — %s", d, DescribeExpiry(date, now))})
 		if date.Equal(current) {
 			q.Default = strconv.Itoa(d)
@@ -124,10 +126,24 @@ func ExpiryQuestion(now time.Time, maxDays int, current time.Time) Question {
 	return q
 }
 
+// expiryIntro says the lifetime rule, and whose it is: the instance's (read
+// from it, or named in its refusal) or GitLab's default, a guard only.
+func expiryIntro(now time.Time, l Limits) string {
+	last := LastAllowedExpiry(now, l.MaxLifetimeDays).Format(DateLayout)
+	switch {
+	case l.NoMaxLifetime:
+		return "Tokens expire at 00:00 UTC on the date. This instance does not require an expiry; a token that never expires is still best avoided."
+	case l.LifetimeKnown:
+		return fmt.Sprintf("Tokens expire at 00:00 UTC on the date. This instance allows at most %d days: the last date is %s.", MaxDays(l.MaxLifetimeDays), last)
+	}
+	return fmt.Sprintf("Tokens expire at 00:00 UTC on the date. At most %d days (GitLab's default; an instance may allow less, or 400): the last date is %s.",
+		MaxDays(l.MaxLifetimeDays), last)
+}
+
 // CustomExpiryQuestion asks for a date or a duration.
-func CustomExpiryQuestion(now time.Time, maxDays int, current time.Time) Question {
+func CustomExpiryQuestion(now time.Time, l Limits, current time.Time) Question {
 	q := Question{Label: "Date or duration", Placeholder: "YYYY-MM-DD, 45d, 8w",
-		Validate: func(s string) error { _, err := ExpiryAnswer(s, now, maxDays); return err }}
+		Validate: func(s string) error { _, err := ExpiryAnswer(s, now, l); return err }}
 	if !current.IsZero() {
 		q.Default = current.Format(DateLayout)
 	}
@@ -135,8 +151,8 @@ func CustomExpiryQuestion(now time.Time, maxDays int, current time.Time) Questio
 }
 
 // ExpiryAnswer reads an answer to the expiry questions: a quick lifetime
-// ("30"), a date or a duration, checked against the lifetime rules.
-func ExpiryAnswer(s string, now time.Time, maxDays int) (time.Time, error) {
+// ("30"), a date or a duration, checked against the lifetime rule l.
+func ExpiryAnswer(s string, now time.Time, l Limits) (time.Time, error) {
 	if n, err := strconv.Atoi(s); err == nil && slices.Contains(QuickLifetimes, n) {
 		s += "d"
 	}
@@ -144,7 +160,7 @@ func ExpiryAnswer(s string, now time.Time, maxDays int) (time.Time, error) {
 	if err != nil {
 		return d, err
 	}
-	return d, ValidateExpiry(d, now, maxDays)
+	return d, l.checkExpiry(d, now)
 }
 
 // RoleQuestion offers only the roles a caller holding role caller may grant

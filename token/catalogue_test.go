@@ -116,20 +116,20 @@ func TestKindRules(t *testing.T) {
 // The catalogue: the quick lifetimes, the custom date and the roles a
 // caller may grant, each with a default.
 func TestCatalogue(t *testing.T) {
-	q := ExpiryQuestion(now, 0, DefaultExpiry(now))
+	q := ExpiryQuestion(now, Limits{}, DefaultExpiry(now))
 	if q.Default != "30" || len(q.Options) != len(QuickLifetimes)+1 || q.Options[len(q.Options)-1].Value != Custom {
 		t.Fatalf("expiry question %+v", q)
 	}
-	if q := ExpiryQuestion(now, 0, date("2027-01-02")); q.Default != Custom ||
-		CustomExpiryQuestion(now, 0, date("2027-01-02")).Default != "2027-01-02" {
+	if q := ExpiryQuestion(now, Limits{}, date("2027-01-02")); q.Default != Custom ||
+		CustomExpiryQuestion(now, Limits{}, date("2027-01-02")).Default != "2027-01-02" {
 		t.Fatalf("a custom date: %+v", q)
 	}
 	for in, want := range map[string]string{"90": "2027-02-23", "45d": "2027-01-09", "2027-03-01": "2027-03-01"} {
-		if d, err := ExpiryAnswer(in, now, 0); err != nil || d.Format(DateLayout) != want {
+		if d, err := ExpiryAnswer(in, now, Limits{}); err != nil || d.Format(DateLayout) != want {
 			t.Errorf("ExpiryAnswer(%s) = %v %v", in, d, err)
 		}
 	}
-	if _, err := ExpiryAnswer("400", now, 0); err == nil {
+	if _, err := ExpiryAnswer("400", now, Limits{}); err == nil {
 		t.Fatal("400 (not a quick lifetime) taken as days")
 	}
 	rq := RoleQuestion(RoleDeveloper, RoleNone, Presets[0])

@@ -23,9 +23,14 @@ type HandOff struct {
 
 // String is the one-line hand-off: kind, id, name, target, grant, expiry, masked value.
 func (h HandOff) String() string {
-	return fmt.Sprintf("%s token id %d · %q · %s · %s · expires %s · %s", h.Kind, h.ID, h.Name, safe.Line(h.Target, 80),
+	return fmt.Sprintf("%s token id %d · %s · %s · %s · expires %s · %s", h.Kind, h.ID, Quote(h.Name), safe.Line(h.Target, 80),
 		h.Grant, h.Expires.Format(DateLayout), h.Masked)
 }
+
+// Quote writes a name as text between quotes, as a person reads it — an
+// emoji as itself, not Go's escapes ("👩\u200d💻") — with only what cannot be
+// seen escaped (<U+200B>), and cut to 80 characters.
+func Quote(name string) string { return "\"" + safe.Line(EscapeInvisible(name), 80) + "\"" }
 
 // NextSteps is what to do with the new token in Jira, and how to renew it.
 type NextSteps struct {

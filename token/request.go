@@ -173,7 +173,7 @@ func checkText(s, what string) error {
 			return fmt.Errorf("the %s contains a control character (%U): remove it", what, c)
 		}
 	}
-	return nil
+	return checkInvisible(s, what)
 }
 
 func checkRole(r, caller Role) error {

@@ -234,7 +234,7 @@ func TestCtrlCCancelsALookup(t *testing.T) {
 	var answered bool
 	for _, c := range lookups {
 		for _, msg := range messages(c) {
-			if rm, ok := msg.(roleMsg); ok {
+			if rm, ok := msg.(targetMsg); ok {
 				answered = true
 				if rm.err == nil {
 					t.Fatal("the lookup was not cancelled")

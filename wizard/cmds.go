@@ -21,9 +21,16 @@ type API interface {
 	SearchProjects(ctx context.Context, query string, limit int, min token.Role) ([]gitlab.Project, error)
 	SearchGroups(ctx context.Context, query string, limit int, all bool) ([]gitlab.Project, error)
 	SearchUsers(ctx context.Context, query string, limit int) ([]gitlab.User, error)
-	CallerRole(ctx context.Context, pf gitlab.Preflight, k token.Kind, p gitlab.Project) (token.Role, error)
-	NamespacePlan(ctx context.Context, path string) (gitlab.Plan, error)
-	CreateToken(ctx context.Context, r token.Request) (*gitlab.NewToken, error)
+	// Gather reads, in one round of concurrent requests, every fact a
+	// decision on r needs: the caller, the target and the caller's role on
+	// it, the plan where it can refuse, the tokens already named like r.
+	Gather(ctx context.Context, r token.Request) (gitlab.Gathered, error)
+	// Named reads the tokens already named like r, for a name chosen after
+	// Gather read the target's.
+	Named(ctx context.Context, r token.Request) gitlab.Existing
+	// CreateKnowing sends the create at once: the same-name list it needs
+	// for the orphan check was read before.
+	CreateKnowing(ctx context.Context, r token.Request, ex gitlab.Existing) (*gitlab.NewToken, error)
 	RetryCreate(ctx context.Context, prev *gitlab.OutcomeUnknownError) (*gitlab.NewToken, error)
 	VerifyToken(ctx context.Context, value token.Secret, want token.Request) gitlab.Verification
 	CheckPastedToken(ctx context.Context, value token.Secret, want token.Request, owner int64) gitlab.Verification
@@ -40,11 +47,20 @@ type preflightMsg struct {
 	pf  gitlab.Preflight
 	err error
 }
-type roleMsg struct {
-	path string
-	role token.Role
-	plan gitlab.Plan
-	err  error
+
+// targetMsg answers the reads made when a target is picked (Gather): what
+// the decisions from here on are made of.
+type targetMsg struct {
+	req token.Request
+	g   gitlab.Gathered
+	err error
+}
+
+// namedMsg answers the read of the tokens already named like req, made when
+// the review appears with a name Gather did not read.
+type namedMsg struct {
+	req token.Request
+	ex  gitlab.Existing
 }
 type createdMsg struct {
 	nt  *gitlab.NewToken
@@ -161,38 +177,44 @@ func (m *Model) connect(host string, cred token.Secret) func(context.Context) te
 	}
 }
 
-// role reads the caller's role on the target and the namespace's plan, concurrently.
-func (m *Model) role(k token.Kind, p gitlab.Project) func(context.Context) tea.Msg {
-	api, pf := m.api, m.pf
+// gather reads everything about the picked target in one round (Gather).
+func (m *Model) gather(r token.Request) func(context.Context) tea.Msg {
+	api := m.api
 	return func(ctx context.Context) tea.Msg {
-		planCh := make(chan roleMsg, 1)
-		go func() {
-			plan, err := api.NamespacePlan(ctx, p.Path)
-			planCh <- roleMsg{plan: plan, err: err}
-		}()
-		r, err := api.CallerRole(ctx, pf, k, p)
-		pm := <-planCh
-		if err == nil {
-			err = pm.err
-		}
-		return roleMsg{path: p.Path, role: r, plan: pm.plan, err: err}
+		g, err := api.Gather(ctx, r)
+		return targetMsg{req: r, g: g, err: err}
 	}
 }
 
-func (m *Model) createCmd(r token.Request) tea.Cmd {
+// namedCmd reads the tokens already named like r, so that the create can
+// be sent the moment it is confirmed (CreateKnowing): nothing is read
+// between the Enter and the POST.
+func (m *Model) namedCmd(r token.Request) tea.Cmd {
 	api, ctx := m.api, m.ctx
+	return func() tea.Msg { return namedMsg{req: r, ex: api.Named(ctx, r)} }
+}
+
+// createCmd sends the create. Its answer also goes to m.pending, so that a
+// run ended by a signal while it is in flight can still learn what became
+// of it (AwaitCreate).
+func (m *Model) createCmd(r token.Request, ex gitlab.Existing) tea.Cmd {
+	api, ctx, pending := m.api, m.ctx, m.startPending()
 	return func() tea.Msg {
-		nt, err := api.CreateToken(ctx, r)
-		return createdMsg{nt: nt, err: err}
+		nt, err := api.CreateKnowing(ctx, r, ex)
+		msg := createdMsg{nt: nt, err: err}
+		pending <- msg
+		return msg
 	}
 }
 
 // retryCmd creates again after a lost answer, looking for the token first.
 func (m *Model) retryCmd(prev *gitlab.OutcomeUnknownError) tea.Cmd {
-	api, ctx := m.api, m.ctx
+	api, ctx, pending := m.api, m.ctx, m.startPending()
 	return func() tea.Msg {
 		nt, err := api.RetryCreate(ctx, prev)
-		return createdMsg{nt: nt, err: err}
+		msg := createdMsg{nt: nt, err: err}
+		pending <- msg
+		return msg
 	}
 }
 

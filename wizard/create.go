@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
@@ -20,28 +19,74 @@ func (m *Model) onCreate() tea.Cmd {
 	if m.state != stateStep || m.flow.order[m.flow.cur] != steps.Review || m.out.Token != nil {
 		return nil
 	}
-	if err := m.req.Validate(m.limits(), m.c.Clock.Now()); err != nil {
+	if _, err := m.decide(); err != nil {
 		return m.fail(err)
 	}
+	if !m.knows(m.req) {
+		// The list is read when the review appears; the create waits for it
+		// rather than read it between the Enter and the POST.
+		m.notice = notice{levelInfo, "Still reading the tokens already named " + steps.ServerText(m.req.Name, 60) + "; press enter again in a moment."}
+		return nil
+	}
 	m.state, m.busy.text = stateCreating, "Creating the token… (keys are ignored until GitLab answers)"
-	return tea.Batch(m.busy.spin.Tick, m.createCmd(m.req))
+	return tea.Batch(m.busy.spin.Tick, m.createCmd(m.req, m.known))
+}
+
+// decide judges the finished request with the rule create shares
+// (token.Decide): the caller's rights, every field, and the warnings.
+func (m *Model) decide() (token.Decision, error) {
+	f := m.facts
+	if !m.knows(m.req) {
+		f.SameName = 0 // counted for another name: the review's read will tell
+	}
+	return token.Decide(m.req, f, m.c.Clock.Now(), 0)
+}
+
+// knows reports whether the tokens already named like r were read: for the
+// same kind, target, owner and name.
+func (m *Model) knows(r token.Request) bool {
+	k := m.knownFor
+	return m.known.IDs != nil && k.Kind == r.Kind && k.Target == r.Target && k.UserID == r.UserID && k.Name == r.Name
+}
+
+// prefetch reads the tokens already named like the request when the review
+// appears, unless they were read with the target.
+func (m *Model) prefetch() tea.Cmd {
+	if m.api == nil || m.knows(m.req) {
+		return nil
+	}
+	return m.namedCmd(m.req)
+}
+
+// onNamed keeps the list read for the review, if it is still the request's,
+// and says on the review whether the name is taken.
+func (m *Model) onNamed(msg namedMsg) tea.Cmd {
+	if msg.req.Kind != m.req.Kind || msg.req.Target != m.req.Target || msg.req.UserID != m.req.UserID || msg.req.Name != m.req.Name {
+		return nil // the answer to a name since changed
+	}
+	m.known, m.knownFor, m.facts.SameName = msg.ex, msg.req, msg.ex.Active
+	if rv, ok := m.flow.built[steps.Review].(*steps.ReviewStep); ok {
+		rv.SetContent(m.reviewContent())
+	}
+	return nil
 }
 
 func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	if m.state != stateCreating {
 		return nil
 	}
+	m.pending = nil // answered: nothing to wait for after exit
 	if msg.err != nil {
 		return m.failCreate(msg.err)
 	}
 	nt := msg.nt
 	m.out.Token = nt
-	m.Summary = fmt.Sprintf("Created %s access token %d %q %s (%s, expires %s); the value was shown once and is not in this scrollback.",
-		m.req.Kind, nt.ID, nt.Name, m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
+	m.Summary = fmt.Sprintf("Created %s access token %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
+		m.req.Kind, nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
 	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID)}
 	if m.pf.ShortLived(m.c.Clock.Now()) {
 		info.selfNote = fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press %s to revoke it now.",
-			safe.Line(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.c.Clock.Now()), DefaultResultKeyMap().RevokeSelf.Help().Key)
+			steps.ServerText(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.c.Clock.Now()), DefaultResultKeyMap().RevokeSelf.Help().Key)
 	}
 	r := newResult(m.c, nt, info, &m.out)
 	m.show(r)
@@ -74,8 +119,8 @@ func (m *Model) finishGuided(v gitlab.Verification) tea.Cmd {
 	}
 	t := *v.Self
 	m.out.Checked = &t
-	return m.quit(fmt.Sprintf("Checked personal access token %d %q (%s, expires %s): ready for Jira; it reads %s.",
-		t.ID, t.Name, strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo))
+	return m.quit(fmt.Sprintf("Checked personal access token %d %s (%s, expires %s): ready for Jira; it reads %s.",
+		t.ID, token.Quote(t.Name), strings.Join(t.Scopes, ","), t.ExpiresAt.Format(token.DateLayout), m.req.Repo))
 }
 
 // guidedStopped is said when the run ends on the guided path before a
@@ -117,6 +162,15 @@ func (m *Model) exitSummary() string {
 	case !o.Kept():
 		lines = append(lines, fmt.Sprintf("Token %d was not copied or saved, and GitLab cannot show it again. To revoke it:", o.Token.ID),
 			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
+	case o.SavedPath == "":
+		// Copied only: if the copy went nowhere, this is how to undo it.
+		next := m.req.JiraSteps(base, o.Token.ID)
+		lines = append(lines, next.Steps...)
+		if next.Rotate != nil {
+			lines = append(lines, "  "+next.Rotate.String())
+		}
+		lines = append(lines, fmt.Sprintf("Token %d was copied, not saved. If the copy did not reach your clipboard, revoke it:", o.Token.ID),
+			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
 	default:
 		next := m.req.JiraSteps(base, o.Token.ID)
 		lines = append(lines, next.Steps...)
@@ -151,18 +205,22 @@ func (m *Model) reviewContent() steps.ReviewContent {
 	}
 	rows := []steps.Row{{Field: "kind", Value: string(r.Kind) + " access token"}}
 	if r.Kind == token.KindPersonal {
-		rows = append(rows, steps.Row{Field: "for", Value: safe.Text(strings.TrimPrefix(m.targetPhrase(), "for ")) + " — the token acts as this user"})
+		rows = append(rows, steps.Row{Field: "for", Value: steps.ServerText(strings.TrimPrefix(m.targetPhrase(), "for "), 0) + " — the token acts as this user"})
 	} else {
-		rows = append(rows, steps.Row{Field: string(r.Kind), Value: safe.Text(r.Target)})
+		rows = append(rows, steps.Row{Field: string(r.Kind), Value: steps.ServerText(r.Target, 0)})
 	}
-	rows = append(rows, steps.Row{Field: "name", Value: safe.Text(r.Name)})
+	rows = append(rows, steps.Row{Field: "name", Value: steps.ServerText(r.Name, 0)})
 	if r.Description != "" {
-		rows = append(rows, steps.Row{Field: "description", Value: safe.Text(r.Description)})
+		rows = append(rows, steps.Row{Field: "description", Value: steps.ServerText(r.Description, 0)})
 	}
 	if r.Kind.HasRole() {
 		rows = append(rows, steps.Row{Field: "role", Value: r.Role.Title() + " — " + r.Role.Meaning()})
 	}
 	rows = append(rows, steps.Row{Field: "scopes", Value: token.JoinScopes(r.Scopes)},
 		steps.Row{Field: "expires", Value: token.DescribeExpiry(r.ExpiresAt, m.c.Clock.Now())})
-	return steps.ReviewContent{Rows: rows, Advice: m.preset.Advice(r), Base: base, Req: r}
+	advice := m.preset.Advice(r)
+	if d, err := m.decide(); err == nil {
+		advice = append(advice, d.Warnings...)
+	}
+	return steps.ReviewContent{Rows: rows, Advice: advice, Base: base, Req: r}
 }

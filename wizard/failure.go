@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
@@ -39,10 +39,14 @@ type (
 	fixMsg struct {
 		step steps.ID
 		err  error
+		from *failure
 	}
-	retryMsg        struct{ err error }
+	retryMsg struct {
+		err  error
+		from *failure
+	}
 	revokeOrphanMsg struct{ id int64 }
-	personalMsg     struct{}
+	personalMsg     struct{ from *failure }
 )
 
 // failure is the screen for an error with a way on.
@@ -53,6 +57,9 @@ type failure struct {
 	orphan *gitlab.TokenInfo
 	keys   FailureKeyMap
 	notice notice
+	// leaving is set by the key that leaves this screen (retry, fix,
+	// personal, quit): the keys after it, pressed before the root acted, do nothing.
+	leaving bool
 }
 
 // newFailure builds the screen for err. canRetry says that the create
@@ -76,24 +83,32 @@ func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case revokedMsg:
 		if msg.err != nil {
-			f.notice = notice{levelError, "Revoke failed: " + safe.Text(msg.err.Error())}
+			f.notice = notice{levelError, "Revoke failed: " + steps.ServerText(msg.err.Error(), 0)}
 			return f, nil
 		}
 		f.notice = notice{levelDone, "The orphaned token was revoked."}
 		f.keys.Revoke.SetEnabled(false)
 	case tea.KeyPressMsg:
+		if f.leaving {
+			return f, nil // an action is under way: a repeated key sends nothing more
+		}
 		switch {
 		case key.Matches(msg, f.keys.Revoke):
 			f.keys.Revoke.SetEnabled(false) // one revoke is enough; a second key press sends nothing
 			f.notice = notice{levelInfo, "Revoking the orphaned token…"}
 			return f, send(revokeOrphanMsg{id: f.orphan.ID})
 		case key.Matches(msg, f.keys.Retry):
-			return f, send(retryMsg{err: f.err})
+			// Once: a second r before the root acts must not send a second create.
+			f.leaving = true
+			return f, send(retryMsg{err: f.err, from: f})
 		case key.Matches(msg, f.keys.Personal):
-			return f, send(personalMsg{})
+			f.leaving = true
+			return f, send(personalMsg{from: f})
 		case key.Matches(msg, f.keys.Fix):
-			return f, send(fixMsg{step: f.fix, err: f.err})
+			f.leaving = true
+			return f, send(fixMsg{step: f.fix, err: f.err, from: f})
 		case key.Matches(msg, f.keys.Quit):
+			f.leaving = true
 			return f, send(quitMsg{summary: "Stopped after an error: " + oneLine(f.err)})
 		}
 	}
@@ -109,18 +124,24 @@ func (f *failure) View() string {
 	case errors.As(f.err, &ve):
 		b.WriteString("Nothing was sent. Fix these first:\n")
 		for _, p := range ve.Problems {
-			fmt.Fprintf(&b, "  • %s: %s\n", p.Field, safe.Text(p.Message))
+			fmt.Fprintf(&b, "  • %s: %s\n", p.Field, steps.ServerText(p.Message, 0))
 		}
 	case errors.As(f.err, &ou):
-		b.WriteString(st.Error.Render("The create request did not finish cleanly.") + "\n\n" + safe.Text(ou.Error()) + "\n")
+		b.WriteString(st.Error.Render("The create request did not finish cleanly.") + "\n\n" + steps.ServerText(ou.Error(), 0) + "\n")
 		if f.keys.Revoke.Enabled() {
 			fmt.Fprintf(&b, "\nPress %s to revoke the orphaned token, then go back and create a new one.\n", f.keys.Revoke.Help().Key)
 		}
+	case !instanceLastDate(f.err).IsZero():
+		last := instanceLastDate(f.err).Format(token.DateLayout)
+		b.WriteString(st.Error.Render("GitLab refused the expiry: "+last+" is the last date this instance accepts.") + "\n")
+		b.WriteString("That is the instance's own limit (its maximum token lifetime), from GitLab's answer; nothing was created.\n")
+		b.WriteString(st.Subtle.Render("GitLab said: "+steps.ServerText(instanceMessage(f.err), 200)) + "\n")
+		fmt.Fprintf(&b, "\nThe expiry step has %s selected: press %s to go there.\n", last, f.keys.Fix.Help().Key)
 	default:
-		b.WriteString(st.Error.Render(safe.Text(f.err.Error())) + "\n")
+		b.WriteString(st.Error.Render(steps.ServerText(f.err.Error(), 0)) + "\n")
 		var ge *gitlab.Error
 		if errors.As(f.err, &ge) && ge.ServerMessage != "" {
-			b.WriteString(st.Subtle.Render("GitLab said: "+safe.Text(ge.ServerMessage)) + "\n")
+			b.WriteString(st.Subtle.Render("GitLab said: "+steps.ServerText(ge.ServerMessage, 0)) + "\n")
 		}
 	}
 	switch {
@@ -133,7 +154,7 @@ func (f *failure) View() string {
 	if f.keys.Personal.Enabled() {
 		fmt.Fprintf(&b, "\nPress %s to make a personal access token instead (it acts as you; the wizard guides you through GitLab's form).\n", f.keys.Personal.Help().Key)
 	}
-	if f.fix != "" {
+	if f.fix != "" && instanceLastDate(f.err).IsZero() {
 		fmt.Fprintf(&b, "\nPress %s to go back to the %s step; your other answers are kept.\n", f.keys.Fix.Help().Key, f.fix)
 	}
 	return steps.Wrap(strings.TrimRight(b.String(), "\n"), f.c.Width)
@@ -160,6 +181,9 @@ func (m *Model) show(s screen) tea.Cmd {
 
 // onFailure carries out what the failure screen asks.
 func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
+	if !m.fromScreen(msg) {
+		return nil // from a failure screen no longer shown: already acted on
+	}
 	switch msg := msg.(type) {
 	case revokeOrphanMsg:
 		return m.revokeCmd(m.req, msg.id)
@@ -179,6 +203,13 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 		delete(m.flow.built, steps.Kind) // drawn again with the personal kind selected
 		return m.onDone(steps.DoneMsg{Step: steps.Kind, Answer: steps.KindChosen{Kind: token.KindPersonal}})
 	case fixMsg:
+		if d := instanceLastDate(msg.err); !d.IsZero() {
+			// GitLab named the instance's last date: the limit from now on,
+			// and the expiry step opens with it selected.
+			m.lastDate = d
+			m.facts.Lifetime = m.lifetime(m.facts.Lifetime)
+			delete(m.flow.built, steps.Expiry)
+		}
 		if i := m.flow.indexOf(msg.step); i >= 0 {
 			m.flow.resume = true // the other answers stand: come back to the review
 			return m.enter(i)
@@ -191,6 +222,23 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// fromScreen reports whether a failure screen's request comes from the
+// screen shown now, so that one screen acts once.
+func (m *Model) fromScreen(msg tea.Msg) bool {
+	var from *failure
+	switch msg := msg.(type) {
+	case retryMsg:
+		from = msg.from
+	case fixMsg:
+		from = msg.from
+	case personalMsg:
+		from = msg.from
+	default:
+		return true
+	}
+	return m.state == stateScreen && m.screen == screen(from)
+}
+
 // failureStep is the step that can fix err.
 func failureStep(err error) steps.ID {
 	var ve *token.ValidationError
@@ -201,8 +249,9 @@ func failureStep(err error) steps.ID {
 	if errors.As(err, &ge) && ge.Field != "" {
 		return fieldStep(ge.Field)
 	}
-	if isPlanError(err) {
-		return steps.Target
+	var rf *token.Refusal
+	if errors.As(err, &rf) && rf.Field != "" {
+		return fieldStep(rf.Field)
 	}
 	return ""
 }
@@ -210,6 +259,14 @@ func failureStep(err error) steps.ID {
 func fieldStep(f token.Field) steps.ID {
 	return map[token.Field]steps.ID{token.FieldTarget: steps.Target, token.FieldName: steps.Name, token.FieldDescription: steps.Name,
 		token.FieldExpiry: steps.Expiry, token.FieldRole: steps.Role, token.FieldScopes: steps.Scopes, token.FieldKind: steps.Kind}[f]
+}
+
+func instanceMessage(err error) string {
+	var ge *gitlab.Error
+	if errors.As(err, &ge) {
+		return ge.ServerMessage
+	}
+	return ""
 }
 
 // orphanOf is the token an ambiguous create left behind, if the orphan check found one.
@@ -246,13 +303,19 @@ func (m *Model) canRetryCreate(err error) bool {
 	return errors.As(err, &ge) && (ge.Code == gitlab.CodeRateLimited || ge.Code == gitlab.CodeNetwork)
 }
 
-// planError is a namespace plan without the chosen kind of token (GitLab.com Free).
-type planError struct{ err error }
-
-func (e *planError) Error() string { return e.err.Error() }
-func (e *planError) Unwrap() error { return e.err }
-
+// isPlanError reports whether err is a namespace plan without the chosen
+// kind of token (GitLab.com Free), where a personal token is the way on.
 func isPlanError(err error) bool {
-	var pe *planError
-	return errors.As(err, &pe)
+	var rf *token.Refusal
+	return errors.As(err, &rf) && rf.Reason == token.ReasonPlan
+}
+
+// instanceLastDate is the last expiry the instance accepts, when err is
+// GitLab's refusal naming it ("must be before DATE"); zero otherwise.
+func instanceLastDate(err error) time.Time {
+	var ge *gitlab.Error
+	if errors.As(err, &ge) && ge.Code == gitlab.CodeExpiryTooFar {
+		return ge.LastDate
+	}
+	return time.Time{}
 }

@@ -33,6 +33,9 @@ func toReview(t *testing.T, p *program) {
 		}
 		waitText(t, p, next)
 	}
+	// Enter creates once the keyboard has rested after the review appeared;
+	// the help offers it then.
+	waitText(t, p, "enter create")
 }
 
 func faultServer(t *testing.T, f *fake.Fault) (*fake.Server, string) {

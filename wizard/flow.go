@@ -4,7 +4,6 @@ package wizard
 // step's answer leads to.
 
 import (
-	"fmt"
 	"reflect"
 
 	tea "charm.land/bubbletea/v2"
@@ -68,9 +67,13 @@ func (m *Model) step(id steps.ID) steps.Step {
 	case steps.Name:
 		s = steps.NewName(c, r.Name, r.Description)
 	case steps.Expiry:
-		s = steps.NewExpiry(c, c.Clock.Now(), 0, r.ExpiresAt)
+		current := r.ExpiresAt
+		if !m.lastDate.IsZero() && current.After(m.lastDate) {
+			current = m.lastDate // the instance's last date, as GitLab named it: pre-selected
+		}
+		s = steps.NewExpiry(c, c.Clock.Now(), m.limits(), current)
 	case steps.Role:
-		s = steps.NewRole(c, m.caller, r.Role, m.preset)
+		s = steps.NewRole(c, m.limits().CallerRole, r.Role, m.preset)
 	case steps.Scopes:
 		s = steps.NewScopes(c, r.Kind, admin, m.pf.Version, r.Scopes, m.preset)
 	case steps.Review:
@@ -88,6 +91,7 @@ func (m *Model) enter(i int) tea.Cmd {
 	case steps.Review:
 		m.flow.resume = false
 		delete(m.flow.built, steps.Review) // always rebuilt from the latest answers
+		return tea.Batch(m.current().Init(), m.prefetch())
 	case steps.Guide:
 		m.out.Guided = true
 	}
@@ -103,7 +107,13 @@ func (m *Model) advance() tea.Cmd {
 	if m.flow.resume {
 		next = m.flow.indexOf(steps.Review)
 	}
-	if id := m.flow.order[next]; id == steps.Review || id == steps.Guide {
+	switch m.flow.order[next] {
+	case steps.Review:
+		if _, err := m.decide(); err != nil {
+			return m.fail(err)
+		}
+	case steps.Guide:
+		// GitLab's form, not the API, makes this token: only the fields are checked.
 		if err := m.req.Validate(m.limits(), m.c.Clock.Now()); err != nil {
 			return m.fail(err)
 		}
@@ -153,16 +163,19 @@ func (m *Model) onDone(msg steps.DoneMsg) tea.Cmd {
 	case steps.KindChosen:
 		m.req = before.SwitchKind(a.Kind, m.pf.User.IsAdmin, m.preset.Scopes)
 		if a.Kind != before.Kind {
-			m.caller = token.RoleNone // the caller's role was on the old kind's target
+			m.forgetTarget() // what was read was about the old kind's target
 		}
 		m.switchOrder()
 	case steps.UserChosen:
 		m.owner = a.User
+		m.invalidate(msg.Step, before)
+		return m.startBusy("Reading what GitLab knows about @"+a.User.Username+"…", m.gather(m.req))
 	case steps.TargetChosen:
 		m.invalidate(msg.Step, before)
-		// The caller's role bounds the roles offered, and the namespace's plan
-		// decides whether such tokens exist at all (GitLab.com Free).
-		return m.startBusy("Reading your role on "+a.Project.Path+"…", m.role(m.req.Kind, a.Project))
+		// One round of reads: the caller's role bounds the roles offered, the
+		// plan decides whether such tokens exist at all (GitLab.com Free), and
+		// the tokens already named so let the create go out at once.
+		return m.startBusy("Reading your role on "+a.Project.Path+"…", m.gather(m.req))
 	case steps.GuideChecked:
 		return m.finishGuided(a.Verification)
 	}
@@ -209,31 +222,61 @@ func (m *Model) onPreflight(msg preflightMsg) tea.Cmd {
 		return m.fail(err)
 	}
 	m.api, m.pf = msg.api, msg.pf
+	m.facts = m.preflightFacts()
 	m.switchOrder() // now that it is known whether the caller is an administrator
 	return m.enter(m.flow.indexOf(steps.Purpose))
 }
 
-func (m *Model) onRole(msg roleMsg) tea.Cmd {
+// onTarget judges what was read about the picked target with the rule
+// create shares (token.CheckRights): a refusal that no answer can fix is
+// said now, before the user fills in the rest.
+func (m *Model) onTarget(msg targetMsg) tea.Cmd {
 	if m.state != stateBusy {
 		return nil // cancelled
 	}
 	m.busy.stop()
-	if msg.err == nil {
-		if err := token.CheckPlan(m.req.Kind, msg.plan.Name, msg.plan.Trial); err != nil {
-			msg.err = &planError{err: fmt.Errorf("%s: %w", msg.path, err)}
-		}
-	}
 	if msg.err != nil {
 		return m.fail(msg.err)
 	}
-	if msg.role != m.caller {
-		m.caller = msg.role
+	facts := msg.g.Facts()
+	facts.Lifetime = m.lifetime(facts.Lifetime)
+	if err := token.CheckRights(msg.req, facts, m.c.Clock.Now()); err != nil {
+		return m.fail(err)
+	}
+	if facts.Limits(0).CallerRole != m.facts.Limits(0).CallerRole {
 		delete(m.flow.built, steps.Role) // the roles offered depend on the caller's
+	}
+	m.facts, m.known, m.knownFor = facts, msg.g.Existing, msg.req
+	if msg.req.Kind == token.KindPersonal && msg.g.Owner.ID != 0 {
+		m.req.UserID = msg.g.Owner.ID
 	}
 	m.state = stateStep
 	return m.advance()
 }
 
-func (m *Model) limits() token.Limits {
-	return token.Limits{CallerRole: m.caller, IsAdmin: m.pf.User.IsAdmin, Version: m.pf.Version}
+// forgetTarget drops what was read about a target: its facts are the
+// pre-flight's again, and no same-name list is known.
+func (m *Model) forgetTarget() {
+	m.facts = m.preflightFacts()
+	m.known, m.knownFor = gitlab.Existing{}, token.Request{}
+	delete(m.flow.built, steps.Role)
 }
+
+// preflightFacts are the facts the pre-flight gave, with the instance
+// limit GitLab named in a refusal, if any.
+func (m *Model) preflightFacts() token.Facts {
+	f := gitlab.Gathered{Preflight: m.pf}.Facts()
+	f.Lifetime = m.lifetime(f.Lifetime)
+	return f
+}
+
+// lifetime is the instance's lifetime rule: as read, unless GitLab named
+// its last allowed date in a refusal, which is the instance speaking.
+func (m *Model) lifetime(l token.Lifetime) token.Lifetime {
+	if m.lastDate.IsZero() {
+		return l
+	}
+	return token.Lifetime{Known: true, MaxDays: max(token.DaysUntil(m.lastDate, m.c.Clock.Now()), 1)}
+}
+
+func (m *Model) limits() token.Limits { return m.facts.Limits(0) }

@@ -55,6 +55,12 @@ func (m *Model) onTick(msg spinner.TickMsg) tea.Cmd {
 // flight; the current step or screen when it is one of theirs; the frame
 // when it scrolls; else the step or screen (its text input).
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	if k.Code == tea.KeyEscape && k.Mod == tea.ModAlt {
+		// Two esc presses that arrive together (common over SSH) are read
+		// as alt+esc; no screen has a use for it, so it is one esc, never
+		// dropped — and no help ever asks for a double press.
+		k.Mod = 0
+	}
 	switch m.state {
 	case stateCreating:
 		return nil // a request is in flight: no key may start another (invariant 10)

@@ -11,9 +11,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"gitlab-token-wizard/gitlab"
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
 )
@@ -164,7 +164,9 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 		r.keys.RevokeSelf.SetEnabled(false)
 		return send(revokeSelfMsg{})
 	case key.Matches(k, r.keys.Done) && !r.revoking:
-		if r.out.Kept() {
+		// Only a file proves the token was kept: a copy over OSC 52 may have
+		// gone nowhere (tmux without set-clipboard, GNU screen), unseen.
+		if r.out.SavedPath != "" {
 			return send(quitMsg{})
 		}
 		r.modal = r.leaveQuestion()
@@ -173,6 +175,17 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (r *result) leaveQuestion() screen {
+	if r.out.Copied {
+		return &question{c: r.c, title: "Leave with the token on the clipboard?",
+			warning: "The token was sent to the terminal's clipboard, but the wizard cannot know it arrived: some terminals, GNU screen and tmux without set-clipboard on drop it without a word. " +
+				"Paste it somewhere first to check the copy worked: GitLab will never show it again.",
+			body: "Leave (the command that revokes it is printed after exit), revoke it now, or go back to it (" + r.keys.Save.Help().Key + " saves it to a file).",
+			choices: []choice{
+				{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, I pasted it: leave")), leaveMsg{}},
+				{key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke it, then leave")), leaveMsg{revoke: true}},
+				{key.NewBinding(key.WithKeys("n", "esc", "ctrl+c"), key.WithHelp("n", "no, go back")), closeMsg{}},
+			}}
+	}
 	return &question{c: r.c, title: "Leave without keeping the token?",
 		warning: "You have not copied or saved the token. GitLab will never show it again; you would have to revoke it and create another.",
 		body:    "Leave it in GitLab (the command that revokes it is printed after exit), revoke it now, or go back to it.",
@@ -211,13 +224,13 @@ type reopenMsg struct{ path string }
 func (r *result) onRevoked(msg revokedMsg) tea.Cmd {
 	switch {
 	case msg.self && msg.err != nil:
-		r.notice = notice{levelError, "Could not revoke your sign-in token: " + safe.Text(msg.err.Error())}
+		r.notice = notice{levelError, "Could not revoke your sign-in token: " + steps.ServerText(msg.err.Error(), 0)}
 		r.keys.RevokeSelf.SetEnabled(true)
 	case msg.self:
 		r.info.selfNote, r.notice = "", notice{levelDone, "The token you signed in with is revoked."}
 	case msg.err != nil:
 		r.revoking = false
-		r.notice = notice{levelError, "Could not revoke the new token: " + safe.Text(msg.err.Error())}
+		r.notice = notice{levelError, "Could not revoke the new token: " + steps.ServerText(msg.err.Error(), 0)}
 	default:
 		r.out.Revoked = true
 		return send(quitMsg{})
@@ -236,7 +249,7 @@ func (r *result) View() string {
 		val, hint = st.Secret.Render(r.tok.Value.Reveal()), fmt.Sprintf("(%s hides it; shift+drag selects it)", r.keys.Reveal.Help().Key)
 	}
 	// The hint stays outside the box, so the box fits a narrow window.
-	b.WriteString(st.Box.Render(val) + "\n" + st.Subtle.Render(hint) + "\n")
+	b.WriteString(tokenBox(st, val, r.c.Width) + "\n" + st.Subtle.Render(steps.Wrap(hint, r.c.Width)) + "\n")
 	b.WriteString(st.Warn.Render(steps.Wrap(fmt.Sprintf("GitLab shows this token only once. Copy it (%s) or save it (%s) before you leave.",
 		r.keys.Copy.Help().Key, r.keys.Save.Help().Key), r.c.Width)) + "\n")
 	b.WriteString("\n" + st.Title.Render("Verification with the new token") + "\n")
@@ -262,6 +275,18 @@ func (r *result) View() string {
 		b.WriteString("\n" + st.Warn.Render(steps.Wrap(r.info.selfNote, r.c.Width)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// tokenBox frames the token. Where a box around it would not fit the width
+// (a routable token is 50 characters or more, a window may be 30), the
+// value is never broken — a copy must get it whole — so it goes between two
+// rules as wide as the window, and runs past the edge (←/→ bring it in view).
+func tokenBox(st *steps.Styles, val string, width int) string {
+	if box := st.Box.Render(val); lipgloss.Width(box) <= width {
+		return box
+	}
+	rule := st.Subtle.Render(strings.Repeat("─", max(width, 1)))
+	return rule + "\n" + val + "\n" + rule
 }
 
 func (r *result) ShortHelp() []key.Binding {

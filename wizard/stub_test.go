@@ -18,6 +18,11 @@ import (
 // a test holds open (a slow search).
 type stub struct {
 	createErr error
+	// projects, when set, are what every project search finds.
+	projects []gitlab.Project
+	// role and custom are the caller's role on any target (Maintainer when unset).
+	role   token.Role
+	custom bool
 	// hold, when set, makes every search wait for the context to end,
 	// after saying on started (when not nil) that it reached GitLab.
 	hold    bool
@@ -51,6 +56,9 @@ func (s *stub) SearchProjects(ctx context.Context, q string, _ int, _ token.Role
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
+	if s.projects != nil {
+		return s.projects, nil
+	}
 	return []gitlab.Project{{ID: 100, Path: "acme/web", Name: "Web", Role: token.RoleMaintainer}}, nil
 }
 
@@ -58,11 +66,19 @@ func (s *stub) SearchGroups(context.Context, string, int, bool) ([]gitlab.Projec
 	return []gitlab.Project{{ID: 10, Path: "acme", Role: token.RoleOwner}}, nil
 }
 func (s *stub) SearchUsers(context.Context, string, int) ([]gitlab.User, error) { return nil, nil }
-func (s *stub) CallerRole(context.Context, gitlab.Preflight, token.Kind, gitlab.Project) (token.Role, error) {
-	return token.RoleMaintainer, nil
+func (s *stub) Gather(ctx context.Context, r token.Request) (gitlab.Gathered, error) {
+	pf, _ := s.Preflight(ctx)
+	role := s.role
+	if role == token.RoleNone {
+		role = token.RoleMaintainer
+	}
+	return gitlab.Gathered{Preflight: pf, Target: gitlab.Project{ID: 100, Path: r.Target}, Role: role, CustomRole: s.custom,
+		Existing: s.Named(ctx, r)}, nil
 }
-func (s *stub) NamespacePlan(context.Context, string) (gitlab.Plan, error) { return gitlab.Plan{}, nil }
-func (s *stub) CreateToken(_ context.Context, r token.Request) (*gitlab.NewToken, error) {
+func (s *stub) Named(context.Context, token.Request) gitlab.Existing {
+	return gitlab.Existing{IDs: map[int64]bool{}}
+}
+func (s *stub) CreateKnowing(_ context.Context, r token.Request, _ gitlab.Existing) (*gitlab.NewToken, error) {
 	if s.createErr != nil {
 		return nil, s.createErr
 	}
@@ -70,7 +86,7 @@ func (s *stub) CreateToken(_ context.Context, r token.Request) (*gitlab.NewToken
 		Value: "glpat-ExampleExampleExample"}, nil
 }
 func (s *stub) RetryCreate(ctx context.Context, _ *gitlab.OutcomeUnknownError) (*gitlab.NewToken, error) {
-	return s.CreateToken(ctx, token.Request{})
+	return s.CreateKnowing(ctx, token.Request{}, gitlab.Existing{})
 }
 func (s *stub) VerifyToken(context.Context, token.Secret, token.Request) gitlab.Verification {
 	return gitlab.Verification{Checks: []gitlab.Check{

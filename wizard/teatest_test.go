@@ -112,6 +112,7 @@ func TestProgramRecommendedPath(t *testing.T) {
 		}
 		waitText(t, tm, next)
 	}
+	waitText(t, tm, "enter create") // the review takes enter once the keyboard has rested
 	// Two Enters in a row at the review: one token.
 	enter(tm)
 	enter(tm)
@@ -172,6 +173,7 @@ func TestProgramGroupTokenForAnOwner(t *testing.T) {
 		enter(tm)
 		waitText(t, tm, next)
 	}
+	waitText(t, tm, "enter create")
 	enter(tm)
 	waitText(t, tm, "lists the projects of group acme")
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})

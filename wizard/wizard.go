@@ -44,6 +44,9 @@ type Options struct {
 	// Debounce is the pause in typing before a search is sent (steps.DefaultDebounce when 0).
 	Debounce time.Duration
 	NoColor  bool
+	// Limited is set for a terminal with the 16 ANSI colours only (the
+	// Linux console): steps.PaletteANSI.
+	Limited bool
 	// SaveDir is where the save prompt proposes to write (default: the
 	// working directory, or the home folder when that is in a git work tree).
 	SaveDir string
@@ -51,15 +54,41 @@ type Options struct {
 	OpenURL func(url string) bool
 }
 
+// palette is the colours the terminal can show: none with NO_COLOR (any
+// value), the 16 ANSI ones on a limited terminal, else all.
+func (o Options) palette() steps.Palette {
+	switch {
+	case o.NoColor:
+		return steps.PaletteNone
+	case o.Limited:
+		return steps.PaletteANSI
+	}
+	return steps.PaletteFull
+}
+
 // Model is the root model.
 type Model struct {
-	opts   Options
-	ctx    context.Context
-	c      *steps.Common
-	api    API
-	pf     gitlab.Preflight
-	req    token.Request
-	caller token.Role
+	opts Options
+	ctx  context.Context
+	c    *steps.Common
+	api  API
+	pf   gitlab.Preflight
+	req  token.Request
+	// facts are what GitLab said about the caller, the instance and the
+	// picked target (the pre-flight's until a target is picked): the
+	// decisions (token.CheckRights, token.Decide) are made of them.
+	facts token.Facts
+	// known is the list of tokens already named like knownFor, read before
+	// the review, so that the create is sent at once (CreateKnowing).
+	known    gitlab.Existing
+	knownFor token.Request
+	// lastDate is the last expiry the instance accepts, when GitLab named it
+	// in a refusal: the instance's limit from then on.
+	lastDate time.Time
+	// pending receives the answer of the create in flight, if any (AwaitCreate).
+	pending chan createdMsg
+	// jobs watches for SIGTSTP and SIGCONT while the program runs (Run).
+	jobs   *jobControl
 	preset token.Preset
 	// owner is the user a personal token is for (administrator path).
 	owner gitlab.User
@@ -85,7 +114,7 @@ func New(ctx context.Context, o Options) *Model {
 	if o.Clock == nil {
 		o.Clock = steps.SystemClock()
 	}
-	c := &steps.Common{Styles: steps.NewStyles(true, o.NoColor), Clock: o.Clock, Debounce: o.Debounce, Width: steps.DefaultWidth}
+	c := &steps.Common{Styles: steps.StylesFor(true, o.palette()), Clock: o.Clock, Debounce: o.Debounce, Width: steps.DefaultWidth}
 	m := &Model{opts: o, ctx: ctx, c: c, api: o.API, inflight: map[steps.ID]flight{},
 		busy: busy{spin: spinner.New(spinner.WithSpinner(spinner.Dot))}, frame: newFrame(c)}
 	m.req, m.preset = seed(o.Request, o.Clock.Now())
@@ -158,14 +187,18 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.request(msg)
 	case preflightMsg:
 		return m.onPreflight(msg)
-	case roleMsg:
-		return m.onRole(msg)
+	case targetMsg:
+		return m.onTarget(msg)
+	case namedMsg:
+		return m.onNamed(msg)
 	case steps.CreateMsg:
 		return m.onCreate()
 	case createdMsg:
 		return m.onCreated(msg)
 	case quitMsg:
 		return m.onQuit(msg)
+	case suspendMsg, redrawMsg:
+		return m.onJobControl(msg)
 	}
 	if cmd, ok := m.onScreenRequest(msg); ok {
 		return cmd
@@ -176,7 +209,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 // restyle follows the terminal's background: the styles every step draws
 // with, and the text inputs built before the answer came.
 func (m *Model) restyle(dark bool) {
-	m.c.Styles = steps.NewStyles(dark, m.opts.NoColor)
+	m.c.Styles = steps.StylesFor(dark, m.opts.palette())
 	for _, s := range m.flow.built {
 		if r, ok := s.(interface{ Restyle(steps.Styles) }); ok {
 			r.Restyle(m.c.Styles)

@@ -85,12 +85,8 @@ func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
 
 func newDriver(t testing.TB, cred string) (*driver, *fake.Server) {
 	t.Helper()
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	return driverOn(t, ts.URL, cred), srv
+	srv, url := startFake(t)
+	return driverOn(t, url, cred), srv
 }
 
 // driverOn starts the wizard against a running stand-in, signed in with cred.

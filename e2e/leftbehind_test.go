@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+
+	"gitlab-token-wizard/gitlab/fake"
+)
+
+// A signal from outside (the terminal closed, kill, ctrl+\, an INT sent by
+// another process) while the result screen holds a token: one nobody can
+// have kept — never revealed, copied or saved — is revoked and stderr says
+// so; one the user may have kept is left alone and named with the exact
+// command that revokes it. The terminal is restored in every case.
+func TestSignalOnTheResultScreen(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGINT} {
+		t.Run("unseen/"+sig.String(), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			srv, url := standIn(t)
+			tt := startTerm(t, dir, 100, 34, wizardOn(dir, url, ""))
+			toResult(tt)
+			if err := syscall.Kill(pid(t, dir), sig); err != nil {
+				t.Fatal(err)
+			}
+			all := restored(t, tt)
+			ts := srv.Tokens("project:100")
+			if len(ts) != 1 || !ts[0].Revoked || !strings.Contains(all, "Revoked token 7: the run ended before it was revealed, copied or saved") ||
+				!strings.Contains(all, "EXIT=130") {
+				t.Fatalf("tokens %+v; screen:\n%s", ts, all)
+			}
+		})
+	}
+	for _, kept := range []struct{ name, key, want string }{
+		{"revealed", "v", "was created but not copied or saved; it cannot be shown again"},
+		{"copied", "c", "was copied but not saved"},
+	} {
+		t.Run(kept.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			srv, url := standIn(t)
+			tt := startTerm(t, dir, 100, 34, wizardOn(dir, url, ""))
+			toResult(tt)
+			tt.keys(kept.key)
+			if kept.key == "v" {
+				tokenRE.FindString(tt.wait("v hides it"))
+			} else {
+				tt.wait("OSC 52")
+			}
+			if err := syscall.Kill(pid(t, dir), syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(strings.Fields(restored(t, tt)), " ")
+			cmd := fmt.Sprintf("gitlab-token-wizard revoke --host %s --project acme/web 7", url)
+			if ts := srv.Tokens("project:100"); len(ts) != 1 || ts[0].Revoked || !strings.Contains(all, kept.want) || !strings.Contains(all, cmd) {
+				t.Fatalf("tokens %+v; screen:\n%s", ts, all)
+			}
+			if tok := tokenRE.FindString(all); tok != "" {
+				t.Fatalf("the token is in the scrollback: %s", tok)
+			}
+		})
+	}
+	// A signal while the create is in flight: the answer is awaited (the
+	// orphan check, bounded) and the token GitLab made is named.
+	t.Run("during the create", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		srv, url := standIn(t)
+		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenHang})
+		tt := startTerm(t, dir, 100, 34, wizardOn(dir, url, ""))
+		tt.wait("What is the token for?")
+		for _, next := range []string{"Which kind of token?", "Which project?", "you: Maintainer", "Name the token", "When should it expire?", "Which role", "Which scopes?", "Review: nothing has been sent yet"} {
+			if next != "you: Maintainer" {
+				tt.keys("Enter")
+			}
+			tt.wait(next)
+		}
+		tt.wait("enter create")
+		tt.keys("Enter")
+		tt.wait("Creating the token")
+		if err := syscall.Kill(pid(t, dir), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(strings.Fields(restored(t, tt)), " ")
+		if !strings.Contains(all, "GitLab did create token") || !strings.Contains(all, "revoke --host "+url+" --project acme/web") {
+			t.Fatalf("screen:\n%s", all)
+		}
+	})
+}

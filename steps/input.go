@@ -1,0 +1,87 @@
+package steps
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/token"
+)
+
+// Field lengths. A credential or a token is about 50 characters and an
+// address rarely passes 100: a few KB is room for any real one, and keeps a
+// runaway paste (a whole file, 10 MB) from costing memory and a slow screen
+// for every later keystroke, invisibly behind a masked field.
+const (
+	MaxSecretLen = 4096
+	MaxHostLen   = 2048
+)
+
+// ServerText makes text from GitLab fit to draw: its invisible characters
+// shown as <U+200B> (a difference nobody can see, or text that reorders
+// itself, is shown for what it is), then cleaned of escape sequences and
+// controls, and cut to max characters (not cut when max <= 0: error
+// reports that name tokens and commands are kept whole).
+func ServerText(s string, max int) string {
+	if max <= 0 {
+		return safe.Text(token.EscapeInvisible(s))
+	}
+	return safe.Line(token.EscapeInvisible(s), max)
+}
+
+// screenInput checks what is about to reach a text input holding value,
+// whose limit is limit characters (0: none): invisible characters (which
+// the input would draw raw, reordering the line for a bidi override) are
+// dropped, and a paste is cut to the room left. It returns the message to
+// give the input (nil when nothing is left of it) and a note that says what
+// was dropped or cut, and why.
+func screenInput(msg tea.Msg, value string, limit int) (tea.Msg, string) {
+	switch m := msg.(type) {
+	case tea.KeyPressMsg:
+		if m.Text == "" {
+			return msg, ""
+		}
+		clean, note := dropInvisible(m.Text)
+		if clean == "" && note != "" {
+			return nil, note
+		}
+		m.Text = clean
+		return m, note
+	case tea.PasteMsg:
+		// Cut before anything else looks at it: a 10 MB paste is measured once.
+		var cut string
+		if limit > 0 {
+			room := max(limit-utf8.RuneCountInString(value), 0)
+			if n := utf8.RuneCountInString(m.Content); n > room {
+				m.Content = firstRunes(m.Content, room)
+				cut = fmt.Sprintf("The paste was cut to %d characters: this field takes at most %d (a GitLab token is about 50 characters, so a longer paste is not one token). Check what you copied.", room, limit)
+			}
+		}
+		clean, note := dropInvisible(m.Content)
+		m.Content = clean
+		return m, strings.TrimSpace(cut + " " + note)
+	}
+	return msg, ""
+}
+
+// dropInvisible removes the invisible characters from s, saying which.
+func dropInvisible(s string) (string, string) {
+	clean, c, ok := token.StripInvisible(s)
+	if !ok {
+		return s, ""
+	}
+	return clean, fmt.Sprintf("Left out %s: an invisible character would make this read differently from what it holds.", token.DescribeRune(c))
+}
+
+// firstRunes is the first n characters of s.
+func firstRunes(s string, n int) string {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
+}

@@ -1,0 +1,60 @@
+package wizard
+
+// What the caller may still do with a run after it ended abnormally (a
+// signal, a lost terminal, a crash): learn what became of a create that was
+// in flight, and revoke a token nobody could have kept.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gitlab-token-wizard/gitlab"
+)
+
+// startPending opens the channel the next create's answer also goes to.
+func (m *Model) startPending() chan createdMsg {
+	m.pending = make(chan createdMsg, 1)
+	return m.pending
+}
+
+// ErrNoCreateInFlight is AwaitCreate's answer when no create was in flight.
+var ErrNoCreateInFlight = errors.New("no create was in flight")
+
+// AwaitCreate waits, at most for wait, for the answer of a create that was
+// in flight when the run ended: the token it made (never shown to anyone),
+// or the error — for a lost answer, the orphan check's report naming what
+// GitLab made. ErrNoCreateInFlight when none was sent or its answer was
+// already shown.
+func (m *Model) AwaitCreate(wait time.Duration) (*gitlab.NewToken, error) {
+	if m.pending == nil {
+		return nil, ErrNoCreateInFlight
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case msg := <-m.pending:
+		m.pending = nil
+		return msg.nt, msg.err
+	case <-t.C:
+		return nil, errors.New("GitLab had not answered the create after " + wait.String())
+	}
+}
+
+// Revoke revokes the token t of this run's request (the kind and target
+// chosen), as the exit command does.
+func (m *Model) Revoke(ctx context.Context, t *gitlab.NewToken) error {
+	if m.api == nil || t == nil {
+		return errors.New("nothing to revoke")
+	}
+	return m.api.RevokeToken(ctx, m.req, t.ID)
+}
+
+// RevokeCommand is the exact command that revokes token id of this run.
+func (m *Model) RevokeCommand(id int64) string {
+	base := ""
+	if m.api != nil {
+		base = m.api.BaseURL()
+	}
+	return m.req.TokenCommand(base, "revoke", id).String()
+}
