@@ -23,6 +23,7 @@ const soonDays = 14
 
 type listOpts struct {
 	project, group, user, output string
+	account                      string
 	all                          bool
 }
 
@@ -51,6 +52,7 @@ last_used_at (or null), and access_level and role for project and group tokens.`
 	projectFlag(f, &o.project, "the project's tokens")
 	groupFlag(f, &o.group, "the group's tokens")
 	userFlag(f, &o.user, "USERNAME or @me: a user's personal tokens (another user's: administrators)")
+	accountFlag(f, &o.account, "NAME or ID: the tokens of the group's service account (with --group)")
 	f.BoolVar(&o.all, "all", false, "include revoked and expired tokens")
 	outputFlag(f, &o.output, "text", "json")
 	return cmd
@@ -80,6 +82,9 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 		return err
 	}
 	r, err := whose(o.project, o.group, o.user)
+	if err == nil {
+		r, err = withAccount(r, o.account)
+	}
 	if err != nil {
 		return err
 	}
@@ -88,6 +93,9 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 		return err
 	}
 	defer s.stop()
+	if err := resolveAccount(ctx, s, &r); err != nil {
+		return err
+	}
 	s.sayDemo(env.Err)
 	if err := mayListUser(ctx, s, r); err != nil {
 		return err
@@ -220,9 +228,13 @@ func lacksRights(g gitlab.Gathered, r token.Request) bool {
 
 // rightsRefusal names the rule the caller is below, and their role.
 func rightsRefusal(g gitlab.Gathered, r token.Request, verb string) error {
-	what := map[token.Kind]string{token.KindProject: "Maintainer or Owner", token.KindGroup: "Owner"}[r.Kind]
-	return exitf(ExitRefused, "you (%s) are %s on %s %s; to %s its access tokens GitLab requires %s: ask someone with that role (nothing was changed)",
-		g.Preflight.User.Username, roleOrNone(g.Role), r.Kind, g.Target.Path, verb, what)
+	what := map[token.Kind]string{token.KindProject: "Maintainer or Owner", token.KindGroup: "Owner", token.KindServiceAccount: "Owner"}[r.Kind]
+	kind, whose := string(r.Kind), "its access tokens"
+	if r.Kind == token.KindServiceAccount {
+		kind, whose = "group", "its service accounts' tokens"
+	}
+	return exitf(ExitRefused, "you (%s) are %s on %s %s; to %s %s GitLab requires %s: ask someone with that role (nothing was changed)",
+		g.Preflight.User.Username, roleOrNone(g.Role), kind, g.Target.Path, verb, whose, what)
 }
 
 func inDays(days int) string {

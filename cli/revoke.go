@@ -19,6 +19,7 @@ import (
 
 type revokeOpts struct {
 	project, group, user, output string
+	account                      string
 	yes                          bool
 }
 
@@ -60,6 +61,7 @@ With -F json, stdout gets one object:
 	projectFlag(f, &o.project, "the project the token belongs to")
 	groupFlag(f, &o.group, "the group the token belongs to")
 	userFlag(f, &o.user, "USERNAME or @me: a personal token (another user's: administrators)")
+	accountFlag(f, &o.account, "NAME or ID: a token of the group's service account (with --group)")
 	f.BoolVarP(&o.yes, "yes", "y", false, "revoke without asking (required when stdin is not a terminal)")
 	outputFlag(f, &o.output, "text", "json")
 	return cmd
@@ -72,6 +74,9 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
 	r, err := whose(o.project, o.group, o.user)
+	if err == nil {
+		r, err = withAccount(r, o.account)
+	}
 	if err != nil {
 		return err
 	}
@@ -83,6 +88,9 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		return err
 	}
 	defer s.stop()
+	if err := resolveAccount(ctx, s, &r); err != nil {
+		return err
+	}
 	s.sayDemo(env.Err)
 	t, err := checkRevoke(ctx, s, r, id)
 	if err != nil {

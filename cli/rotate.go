@@ -49,6 +49,7 @@ role, expires_at, created_at, user_id, active, token (or token_file with
 	f := cmd.Flags()
 	projectFlag(f, &o.project, "the project the token belongs to")
 	groupFlag(f, &group, "the group the token belongs to")
+	accountFlag(f, &o.serviceAccount, "NAME or ID: a token of the group's service account (with --group)")
 	f.StringVarP(&o.duration, "duration", "D", "", "new lifetime: 30d, 4w, 1y (default 30d)")
 	f.StringVarP(&o.expiresAt, "expires-at", "E", "", "new expiry date, YYYY-MM-DD")
 	outputFlag(f, &o.output, "text", "json")
@@ -80,6 +81,9 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
 	r, err := whose(o.project, group, "")
+	if err == nil {
+		r, err = withAccount(r, o.serviceAccount)
+	}
 	if err != nil {
 		return err
 	}
@@ -98,6 +102,9 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	defer s.stop()
+	if err := resolveAccount(ctx, s, &r); err != nil {
+		return err
+	}
 	s.sayDemo(env.Err)
 	old, notes, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
 	if err != nil {

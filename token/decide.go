@@ -210,6 +210,11 @@ func (f Facts) rightsProblem(r Request, verb string) error {
 	if f.CallerRole >= need {
 		return nil
 	}
+	if r.Kind == KindServiceAccount {
+		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
+			"you (%s) are %s on group %s; a group's service accounts and their tokens are managed by its Owners: ask an Owner of %s",
+			f.Username, roleOrNone(f.CallerRole), f.TargetPath, f.TargetPath)}
+	}
 	if r.Kind == KindGroup {
 		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
 			"you (%s) are %s on group %s; group access tokens need Owner (for %s them): ask an Owner of %s, or use a project token for each project",

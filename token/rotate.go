@@ -32,7 +32,7 @@ func CheckRotate(k Kind, f Facts, old Existing, newExpiry, now time.Time, maxLif
 	case old.Revoked:
 		return nil, &Refusal{Party: PartyRights, Reason: ReasonRevoked, Field: FieldTarget, Message: fmt.Sprintf(
 			"token %d %q is revoked (rotated before, or revoked by hand): GitLab refuses to rotate it again", old.ID, old.Name)}
-	case k.HasRole() && !CanGrant(l.CallerRole, old.Role):
+	case k.HasTokenRole() && !CanGrant(l.CallerRole, old.Role):
 		return nil, &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldRole, Message: fmt.Sprintf(
 			"token %d has the %s role, which you (%s here) could not grant: GitLab lets you rotate only tokens whose role you could give; ask an Owner",
 			old.ID, old.Role.Title(), l.CallerRole.Title())}
