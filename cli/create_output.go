@@ -81,8 +81,16 @@ func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gi
 		obj["project"] = r.Target
 	case token.KindGroup:
 		obj["group"] = r.Target
+	case token.KindServiceAccount:
+		// The token acts as the account; its role is the memberships'.
+		places := make([]map[string]any, len(r.Places))
+		for i, p := range r.Places {
+			places[i] = map[string]any{"kind": p.Kind, "path": p.Path}
+		}
+		obj["group"], obj["places"], obj["role"], obj["access_level"] = r.Target, places, r.Role.String(), int(r.Role)
+		obj["service_account"] = map[string]any{"id": r.UserID, "username": r.Account.Username}
 	}
-	if r.Kind.HasRole() {
+	if r.Kind.HasTokenRole() {
 		obj["access_level"], obj["role"] = int(nt.AccessLevel), nt.AccessLevel.String()
 	}
 	if v != nil {

@@ -159,6 +159,7 @@ func (g *globalFlags) startDemo() (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
+	srv.SeedDemoServiceAccounts()
 	if g.demoTokens {
 		srv.SeedDemoTokens()
 	}

@@ -50,3 +50,16 @@ func (s *Server) SeedDemoTokens() {
 		s.addToken(t)
 	}
 }
+
+// SeedDemoServiceAccounts adds what --demo needs to show service accounts:
+// the top-level group "integrations" (Premium) that alice owns, where she
+// may make a service account and give it access to the projects she
+// maintains (acme/web). It has no project of its own, so the demo's project
+// lists stay as they are.
+func (s *Server) SeedDemoServiceAccounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.findGroup("integrations") == nil {
+		s.addGroup(Group{ID: 15, Name: "Integrations", Path: "integrations", Members: map[int]int{2: 50}, Plan: "premium"})
+	}
+}
