@@ -4,6 +4,7 @@ package cli
 // matching fault: what a person or a script sees, and the exit code.
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -174,5 +175,38 @@ func TestFailuresBlameTheTokenUnderTest(t *testing.T) {
 	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
 	if r.code != ExitUnverified || !strings.Contains(r.stderr, "GitLab did not accept the new token") || strings.Contains(r.stderr, "your credential") {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// A server cannot get the credential printed by cutting it at the message
+// limit or splitting it with invisible characters (review finding 1).
+func TestEchoedCredentialCutOrSplitIsNeverPrinted(t *testing.T) {
+	cred := fake.MaintainerToken
+	for _, echo := range []string{
+		strings.Repeat("x", 255) + " " + cred + " is not allowed",
+		strings.Repeat("x", 270) + " " + cred,
+		"token " + cred[:11] + "\u200b" + cred[11:] + " is not allowed",
+		"token " + cred[:6] + "\u2060" + cred[6:16] + "\u00ad" + cred[16:],
+	} {
+		srv, url := server(t)
+		body, _ := json.Marshal(map[string]string{"message": "400 Bad request - " + echo})
+		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 400, Body: string(body)})
+		dir := t.TempDir()
+		r := execute(t, url, cred, "", "create", "-R", "acme/web", "--debug", filepath.Join(dir, "log"))
+		logText, _ := os.ReadFile(filepath.Join(dir, "log"))
+		for _, out := range []string{r.stderr, string(logText)} {
+			visible := strings.Map(func(c rune) rune {
+				if c == 0x200b || c == 0x2060 || c == 0xad {
+					return -1
+				}
+				return c
+			}, out)
+			if strings.Contains(visible, cred[4:16]) || strings.Contains(visible, cred[12:24]) {
+				t.Fatalf("the credential shows through:\n%s", out)
+			}
+		}
+		if r.code != ExitRefused {
+			t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+		}
 	}
 }

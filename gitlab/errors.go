@@ -20,6 +20,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/internal/scrub"
 	"gitlab-token-wizard/token"
 )
 
@@ -169,6 +170,14 @@ func isTLS(err error) bool {
 		errors.As(err, &verifyErr) || errors.As(err, &recordErr)
 }
 
+// clean makes server text safe to show: the run's secrets scrubbed from the
+// whole text first (a secret cut in two by the length limit would slip
+// through), then sanitized and cut to n characters.
+func (c *Client) clean(s string, n int) string { return safe.Line(c.opts.Scrub.String(s), n) }
+
+// clean is Client.clean where no client is at hand: URL user info only.
+func clean(s string, n int) string { return safe.Line((*scrub.Scrubber)(nil).String(s), n) }
+
 func networkError(err error, host, what string) *Error {
 	e := &Error{Code: CodeNetwork, cause: err}
 	var dns *net.DNSError
@@ -192,7 +201,7 @@ func networkError(err error, host, what string) *Error {
 		e.Explanation = fmt.Sprintf("%s did not answer in time while trying to %s", host, what)
 		e.Next = "check your network or proxy (HTTPS_PROXY), then try again; --timeout allows longer"
 	default:
-		e.Explanation = fmt.Sprintf("the connection to %s failed while trying to %s (%s)", host, what, safe.Line(rootCause(err), 200))
+		e.Explanation = fmt.Sprintf("the connection to %s failed while trying to %s (%s)", host, what, clean(rootCause(err), 200))
 		e.Next = "check your network or proxy, then try again"
 	}
 	return e
@@ -218,7 +227,7 @@ func isTimeout(err error) bool {
 // whatever the status, the blame is that token's.
 func (c *Client) fromTestedResponse(er *gl.ErrorResponse, what, subject string) *Error {
 	body, msg := parseBody(er)
-	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
+	e := &Error{Status: er.StatusCode, ServerMessage: c.clean(msg, 300), cause: er}
 	switch {
 	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "expired"):
 		e.Code, e.Explanation, e.Next = CodeExpired, subject+" has expired", "create a new token"
@@ -270,7 +279,7 @@ func parseBody(er *gl.ErrorResponse) (errorBody, string) {
 
 func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	body, msg := parseBody(er)
-	e := &Error{Status: er.StatusCode, ServerMessage: safe.Line(msg, 300), cause: er}
+	e := &Error{Status: er.StatusCode, ServerMessage: c.clean(msg, 300), cause: er}
 	lower := strings.ToLower(msg)
 	switch {
 	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "expired"):

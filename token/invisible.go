@@ -3,8 +3,9 @@ package token
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"gitlab-token-wizard/internal/safe"
 )
 
 // Characters that draw as nothing, or change how the text around them is
@@ -25,31 +26,8 @@ var invisibleNames = map[rune]string{
 	0xFFA0: "halfwidth Hangul filler", 0x115F: "Hangul choseong filler", 0x1160: "Hangul jungseong filler",
 }
 
-// isInvisible reports whether c is invisible or reorders text: Unicode's
-// format characters (zero-width, bidi controls, the tag block U+E0000…),
-// and the fillers and joiners that draw as blank.
-func isInvisible(c rune) bool {
-	switch {
-	case unicode.Is(unicode.Cf, c), c == 0x034F, c == 0x115F, c == 0x1160, c == 0x3164, c == 0xFFA0, c == 0x17B4, c == 0x17B5:
-		return true
-	case c >= 0xE0000 && c <= 0xE0FFF: // tags and their neighbours: unassigned or invisible
-		return true
-	}
-	return false
-}
-
-// emojiJoin reports whether the zero-width joiner at rs[i] joins two
-// pictographs into one emoji (👩‍💻), where it is visible in its effect and
-// harmless.
-func emojiJoin(rs []rune, i int) bool {
-	if rs[i] != 0x200D || i == 0 || i == len(rs)-1 {
-		return false
-	}
-	pict := func(c rune) bool {
-		return unicode.Is(unicode.So, c) || c == 0xFE0F || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0x1F000 && c <= 0x1FAFF)
-	}
-	return pict(rs[i-1]) && pict(rs[i+1])
-}
+// (The rule of what is invisible is internal/safe's IsInvisible, shared
+// with the sanitizing of server text and the scrubber.)
 
 // FirstInvisible returns the first character of s that cannot be seen or
 // reorders the text around it, and whether there is one. A zero-width
@@ -60,7 +38,7 @@ func FirstInvisible(s string) (rune, bool) {
 	}
 	rs := []rune(s)
 	for i, c := range rs {
-		if isInvisible(c) && !emojiJoin(rs, i) {
+		if safe.InvisibleAt(rs, i) {
 			return c, true
 		}
 	}
@@ -97,7 +75,7 @@ func EscapeInvisible(s string) string {
 	rs := []rune(s)
 	var b strings.Builder
 	for i, c := range rs {
-		if isInvisible(c) && !emojiJoin(rs, i) {
+		if safe.InvisibleAt(rs, i) {
 			fmt.Fprintf(&b, "<%U>", c)
 			continue
 		}
@@ -125,7 +103,7 @@ func StripInvisible(s string) (string, rune, bool) {
 	rs := []rune(s)
 	var b strings.Builder
 	for i, c := range rs {
-		if !isInvisible(c) || emojiJoin(rs, i) {
+		if !safe.InvisibleAt(rs, i) {
 			b.WriteRune(c)
 		}
 	}

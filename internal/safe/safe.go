@@ -17,7 +17,8 @@ import (
 const MaxLen = 300
 
 // Text removes escape sequences, control characters (newlines and tabs become
-// spaces), bidi controls and invalid UTF-8 from s.
+// spaces), bidi controls and invalid UTF-8 from s, and shows the other
+// invisible characters escaped ("<U+200B>").
 func Text(s string) string {
 	if isPlain(s) {
 		return s
@@ -35,7 +36,7 @@ func Text(s string) string {
 			b.WriteRune(c)
 		}
 	}
-	return b.String()
+	return escapeInvisible(b.String())
 }
 
 // Line is Text cut to at most max characters (MaxLen when max <= 0), with an

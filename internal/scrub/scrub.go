@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"gitlab-token-wizard/internal/safe"
 )
 
 // Mask replaces a secret in scrubbed text.
@@ -68,19 +70,66 @@ func contains(list []string, v string) bool {
 }
 
 // String returns in with every registered secret and URL userinfo replaced
-// by Mask.
+// by Mask. A secret is found too when invisible characters were put inside
+// it (the text is then returned without them), and so is any run of at
+// least partialLen of its characters (a secret cut short, or echoed in part).
 func (s *Scrubber) String(in string) string {
 	if s != nil {
 		s.mu.RLock()
-		for _, v := range s.secrets {
+		secrets := s.secrets
+		s.mu.RUnlock()
+		if stripped := safe.StripInvisible(in); stripped != in && s.holdsSecret(secrets, stripped) {
+			in = stripped
+		}
+		for _, v := range secrets {
 			if strings.Contains(in, v) {
 				in = strings.ReplaceAll(in, v, Mask)
 			}
+			in = maskPartial(in, v)
 		}
-		s.mu.RUnlock()
 	}
 	if strings.Contains(in, "@") {
 		in = userinfo.ReplaceAllString(in, "${1}"+Mask+"@")
+	}
+	return in
+}
+
+// partialLen is the shortest run of a secret's characters masked on its
+// own: long enough not to hit ordinary words, short enough that what is
+// left of a 26-character token cannot be guessed.
+const partialLen = 12
+
+// holdsSecret reports whether in holds a secret, or part of one.
+func (s *Scrubber) holdsSecret(secrets []string, in string) bool {
+	for _, v := range secrets {
+		if strings.Contains(in, v) || maskPartial(in, v) != in {
+			return true
+		}
+	}
+	return false
+}
+
+// maskPartial replaces every run of at least partialLen characters of
+// secret v found in in, extended as far as it matches v, with Mask.
+func maskPartial(in, v string) string {
+	if len(v) < partialLen {
+		return in
+	}
+	for i := 0; i+partialLen <= len(v); i++ {
+		for {
+			at := strings.Index(in, v[i:i+partialLen])
+			if at < 0 {
+				break
+			}
+			start, end := at, at+partialLen
+			for j := i; start > 0 && j > 0 && in[start-1] == v[j-1]; j-- {
+				start--
+			}
+			for j := i + partialLen; end < len(in) && j < len(v) && in[end] == v[j]; j++ {
+				end++
+			}
+			in = in[:start] + Mask + in[end:]
+		}
 	}
 	return in
 }

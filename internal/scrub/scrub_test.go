@@ -71,3 +71,35 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+// A server that echoes the credential cut short, or with invisible
+// characters inside it, must not get it printed (review finding 1).
+func TestPartialAndHiddenEchoes(t *testing.T) {
+	const cred = "glpat-Ab3dE6fG9hJ2kL5mN8pQ"
+	s := New()
+	s.Add(cred)
+	for _, in := range []string{
+		"x " + cred[:24] + "…",
+		"… " + cred[3:] + " y",
+		"glpat-Ab3d\u200bE6fG9hJ2kL5mN8pQ",
+		"glpat-Ab3dE6fG9\u2060hJ2kL5mN8pQ",
+		"glpat-\u00adAb3dE6fG9hJ2kL5mN8pQ",
+		"glpat-Ab3dE6f\U000E0041G9hJ2kL5mN8pQ",
+	} {
+		out := s.String(in)
+		visible := strings.Map(func(r rune) rune {
+			if r == 0x200b || r == 0x2060 || r == 0xad || r >= 0xE0000 {
+				return -1
+			}
+			return r
+		}, out)
+		for i := 0; i+8 <= len(cred); i++ {
+			if strings.Contains(visible, cred[i:i+8]) && i+12 <= len(cred) {
+				t.Fatalf("String(%q) = %q still shows %q", in, out, cred[i:i+8])
+			}
+		}
+	}
+	if got := s.String("the token Ab3dE6 and glpat- are fine"); got != "the token Ab3dE6 and glpat- are fine" {
+		t.Fatalf("short fragments were masked: %q", got)
+	}
+}
