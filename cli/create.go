@@ -207,16 +207,23 @@ func flagFor(f token.Field) string {
 // apiExit maps an adapter error to an exit error.
 func apiExit(ctx context.Context, err error) error {
 	var ou *gitlab.OutcomeUnknownError
-	if errors.As(err, &ou) {
-		// Never "nothing was created": only finding the token settles a lost answer.
+	var wu *gitlab.WriteUnknownError
+	if errors.As(err, &ou) || errors.As(err, &wu) {
+		// Never "nothing was created": only finding the write settles a lost answer.
 		return &ExitError{Code: ExitUnknown, Err: err}
+	}
+	var partial *gitlab.PartialError
+	if errors.As(err, &partial) && len(partial.Done) > 0 {
+		// Something was written before the failure: not "nothing was changed".
+		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	var ge *gitlab.Error
 	if errors.As(err, &ge) {
 		switch ge.Code {
 		case gitlab.CodeCanceled:
-			return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: nothing was created")}
-		case gitlab.CodeNetwork, gitlab.CodeTLS:
+			return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted")}
+		case gitlab.CodeNetwork, gitlab.CodeTLS, gitlab.CodeServer, gitlab.CodeTooLarge, gitlab.CodeRedirect:
+			// Not GitLab refusing: the way to it, or an answer that is not its.
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
 		msg := err.Error()
@@ -258,12 +265,16 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	}
 	pf := facts.Preflight
 	if req.Kind == token.KindServiceAccount {
+		if facts.AccountErr != nil {
+			// Whether the account exists is not known: nothing is written.
+			return apiExit(ctx, facts.AccountErr)
+		}
 		printServiceAccountPlan(w, req, facts, s.host, now, defaulted)
 		if o.dryRun {
 			return o.printDryRun(env, req, s.host, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
 		}
 		err := o.createServiceAccountToken(ctx, env, s, req, facts)
-		afterCreate(ctx, w, s, pf, o.revokeCred, now)
+		o.afterCreate(ctx, w, s, pf, now, err)
 		return err
 	}
 	printPlan(w, req, s.host, now, defaulted)
@@ -278,8 +289,23 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	}
 	fmt.Fprintf(w, "Created %s access token %d %q (%s).\n", req.Kind, nt.ID, nt.Name, nt.Value.Masked())
 	err = o.verifyAndDeliver(ctx, env, s, req, nt)
-	afterCreate(ctx, w, s, pf, o.revokeCred, now)
+	o.afterCreate(ctx, w, s, pf, now, err)
 	return err
+}
+
+// afterCreate deals with the sign-in credential once the token is out: it
+// is revoked when asked only after the token was created and delivered
+// (verified or not); after any other outcome it is kept, since the commands
+// printed to clean up need it.
+func (o *createOpts) afterCreate(ctx context.Context, w io.Writer, s *session, pf gitlab.Preflight, now time.Time, err error) {
+	var ee *ExitError
+	if err == nil || errors.As(err, &ee) && ee.Code == ExitUnverified {
+		afterCreate(ctx, w, s, pf, o.revokeCred, now)
+		return
+	}
+	if o.revokeCred {
+		fmt.Fprintln(w, "note: the token you signed in with was kept (--revoke-credential), so that the commands above still work.")
+	}
 }
 
 // printOrphans prints the exact command for each token a lost create or

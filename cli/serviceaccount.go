@@ -96,9 +96,7 @@ func (o *createOpts) createServiceAccountToken(ctx context.Context, env Env, s *
 	printMemberships(w, req, p.Memberships)
 	req.UserID, req.Account = p.Account.ID, token.Account{Username: p.Account.Username, Name: p.Account.Name, Email: p.Account.Email}
 	if err != nil {
-		if p.Token == nil && p.Account.ID != 0 && len(p.Memberships) == len(req.Places) {
-			printOrphans(w, s.host, req, err)
-		}
+		printOrphans(w, s.host, req, err) // a token's lost answer: the candidates and their commands
 		if p.Created && p.Token == nil {
 			fmt.Fprintf(w, "The account @%s was created and stays; the next run with --service-account %s reuses it.\n", p.Account.Username, p.Account.Username)
 		}
@@ -123,6 +121,8 @@ func printMemberships(w io.Writer, req token.Request, ms []gitlab.Membership) {
 			fmt.Fprintf(w, "  %s: already a member as %s (kept)\n", m.Place, m.Role.Title())
 		case m.Role != token.RoleNone:
 			fmt.Fprintf(w, "  %s: %s\n", m.Place, m.Role.Title())
+		default:
+			fmt.Fprintf(w, "  %s: not given (see below)\n", m.Place)
 		}
 	}
 }

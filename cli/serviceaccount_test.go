@@ -81,3 +81,55 @@ func TestCreateServiceAccountRefusalsAndDryRun(t *testing.T) {
 		t.Fatalf("two projects: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// Review finding 2, 3 and 4: what a service account's run says after a
+// failure part-way, and what it does not do.
+func TestServiceAccountRunsThatStopPartWay(t *testing.T) {
+	base := []string{"create", "--service-account", "jira-bot", "--group", "acme", "-R", "acme/web", "--name", "Jira link"}
+	tests := []struct {
+		name  string
+		fault fake.Fault
+		args  []string
+		code  int
+		want  []string
+		posts map[string]int
+	}{
+		{"a membership whose answer is lost and never appears", fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultReset, Times: 1}, nil,
+			ExitUnknown, []string{"the answer was lost", "GitLab may still finish it", "already done, and still there: the service account @jira-bot", "project acme/web: not given"},
+			map[string]int{"/service_accounts": 1, "/members": 1, "/personal_access_tokens": 0}},
+		{"a membership committed late is found", fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultTimeoutThenCommit, Status: 504, Times: 1}, nil,
+			ExitOK, []string{"project acme/web: Reporter", "Created the token"}, map[string]int{"/members": 1, "/personal_access_tokens": 1}},
+		{"a membership refused", fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultStatus, Status: 403, Body: `{"message":"403 Forbidden"}`, Times: 1},
+			[]string{"--revoke-credential"}, ExitFailure,
+			[]string{"project acme/web: not given", "already done, and still there: the service account @jira-bot", "the token you signed in with was kept"},
+			map[string]int{"/personal_access_tokens": 0}},
+		{"the accounts cannot be listed: nothing is written", fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 502}, nil,
+			ExitFailure, nil, map[string]int{"/service_accounts": 0, "/members": 0, "/personal_access_tokens": 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := server(t)
+			srv.AddFault(tt.fault)
+			r := execute(t, url, fake.OwnerToken, "", append(append([]string{}, base...), tt.args...)...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d:\n%s", r.code, tt.code, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+			for path, n := range tt.posts {
+				if got := srv.CountRequests("POST", path); got != n {
+					t.Errorf("POST …%s: %d, want %d", path, got, n)
+				}
+			}
+			if tt.code != ExitOK {
+				assertNoFalseAllClear(t, r.stderr)
+				if strings.Contains(r.stderr, "Revoked the token you signed in with") {
+					t.Fatal("the credential was revoked after a failure")
+				}
+			}
+		})
+	}
+}

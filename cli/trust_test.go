@@ -23,7 +23,7 @@ func TestCreateRefusesARedirectAndSaysWhereTo(t *testing.T) {
 	srv, url := server(t)
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/api/v4/user", Kind: fake.FaultRedirect, Status: 302, Location: other.URL + "/api/v4/user"})
 	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
-	if r.code != ExitRefused || hits != 0 || !strings.Contains(r.stderr, "answered with a redirect (302) to "+other.URL) ||
+	if r.code != ExitFailure || hits != 0 || !strings.Contains(r.stderr, "answered with a redirect (302) to "+other.URL) ||
 		!strings.Contains(r.stderr, "nothing was sent there") || srv.CountRequests("POST", "/access_tokens") != 0 {
 		t.Fatalf("exit %d, hits %d:\n%s", r.code, hits, r.stderr)
 	}

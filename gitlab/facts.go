@@ -103,8 +103,8 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 	// with the name (an administrator sees all) and keep the owner's after.
 	places := make([]Project, len(r.Places))
 	placeErrs := make([]error, len(r.Places))
-	if r.Kind == token.KindServiceAccount {
-		run(func() { g.Account, g.AccountErr = c.FindServiceAccount(ctx, r.Target, r.Account.Username) })
+	if r.Kind == token.KindServiceAccount && r.Account.Username != "" {
+		run(func() { g.Account, g.AccountErr = c.findAccount(ctx, r.Target, r.Account.Username) })
 		for i, p := range r.Places {
 			if p.Kind == token.KindProject {
 				run(func() { places[i], placeErrs[i] = c.GetProject(ctx, p.Path) })

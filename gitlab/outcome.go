@@ -215,6 +215,38 @@ func (c *Client) unusableValue(r token.Request, nt *NewToken, why string) error 
 		Checked: true, Certain: true, Orphan: &info, req: r}
 }
 
+// WriteUnknownError is a write other than a token's — a service account, a
+// membership — whose answer was lost and which the check did not find: it
+// may exist. Hint says how to settle it.
+type WriteUnknownError struct {
+	What  string
+	Cause error
+	Hint  string
+}
+
+func (e *WriteUnknownError) Error() string {
+	return fmt.Sprintf("%s: the answer was lost (%s), and it has not appeared so far, but GitLab may still finish it: %s", e.What, causeText(e.Cause), e.Hint)
+}
+
+func (e *WriteUnknownError) Unwrap() error { return e.Cause }
+
+// PartialError is a sequence of writes (a service account, its
+// memberships, its token) that stopped part-way. Done names what was
+// written before Cause stopped it; it stays in GitLab.
+type PartialError struct {
+	Done  []string
+	Cause error
+}
+
+func (e *PartialError) Error() string {
+	if len(e.Done) == 0 {
+		return e.Cause.Error()
+	}
+	return fmt.Sprintf("%v (already done, and still there: %s)", e.Cause, strings.Join(e.Done, "; "))
+}
+
+func (e *PartialError) Unwrap() error { return e.Cause }
+
 // errNullAnswer is a success answer whose body is JSON null, or a list
 // holding null: not what GitLab sends.
 var errNullAnswer = errors.New("GitLab answered with null instead of the object")

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -78,6 +79,18 @@ func (c *Client) FindServiceAccount(ctx context.Context, group, who string) (*Se
 	return found, nil
 }
 
+// findAccount is FindServiceAccount for Gather: an account named by its
+// numeric id is taken as it is where GitLab cannot list accounts (before
+// 17.1), since its id is all the writes need.
+func (c *Client) findAccount(ctx context.Context, group, who string) (*ServiceAccount, error) {
+	a, err := c.FindServiceAccount(ctx, group, who)
+	var ge *Error
+	if id, perr := strconv.ParseInt(who, 10, 64); perr == nil && id > 0 && errors.As(err, &ge) && ge.Code == CodeNotFound {
+		return &ServiceAccount{ID: id, Username: who}, nil
+	}
+	return a, err
+}
+
 // CreateServiceAccount creates a service account in group, sent once. A
 // lost answer is resolved by looking the username up over the orphan
 // window: found, it is the account this request made.
@@ -118,15 +131,11 @@ func (c *Client) CreateServiceAccount(ctx context.Context, group string, a token
 	if found != nil {
 		return *found, nil
 	}
-	return ServiceAccount{}, &Error{Code: CodeServer, Explanation: fmt.Sprintf("%s; the account %s has not appeared so far (%v)", causeText(cause), a.Username, orNil(cerr)),
-		Next: "GitLab may still finish: run the same command again, which finds the account by its username instead of making another", cause: err}
-}
-
-func orNil(err error) string {
-	if err == nil {
-		return "no error reading the list"
+	hint := "run the same command again in a minute: it finds the account by its username instead of making another"
+	if cerr != nil {
+		hint = fmt.Sprintf("the look for it failed too (%v); %s", cerr, hint)
 	}
-	return err.Error()
+	return ServiceAccount{}, &WriteUnknownError{What: what, Cause: cause, Hint: hint}
 }
 
 // explainServiceAccountRefusal says who may create service accounts where.
@@ -167,12 +176,11 @@ var inheritedLevel = regexp.MustCompile(`greater than or equal to (\w+) inherite
 func (c *Client) AddMember(ctx context.Context, p token.Place, uid int64, role token.Role) (Membership, error) {
 	what := fmt.Sprintf("add the service account to %s %s", p.Kind, p.Path)
 	path := string(p.Kind) + "s/" + url.PathEscape(p.Path) + "/members"
-	m := Membership{Place: p, Role: role}
 	err := c.write(ctx, http.MethodPost, path, map[string]any{"user_id": uid, "access_level": int(role)}, nil)
 	var er *gl.ErrorResponse
 	switch {
 	case err == nil:
-		return m, nil
+		return Membership{Place: p, Role: role}, nil
 	case errors.As(err, &er) && er.StatusCode == http.StatusConflict:
 		return c.readMember(ctx, path, uid, Membership{Place: p, Existed: true})
 	case errors.As(err, &er) && er.StatusCode == http.StatusBadRequest && inheritedLevel.Match(er.Body):
@@ -180,12 +188,29 @@ func (c *Client) AddMember(ctx context.Context, p token.Place, uid int64, role t
 			return Membership{Place: p, Role: r, Inherited: true}, nil
 		}
 	case ambiguous(err):
-		got, rerr := c.readMember(ctx, path, uid, Membership{Place: p})
-		if rerr == nil && got.Role != token.RoleNone {
+		// Read it back over the orphan window: it may be committed late.
+		cctx, cancel := c.checkContext(ctx)
+		defer cancel()
+		var got Membership
+		_, rerr := c.lookAgain(cctx, "added the membership", func(ctx context.Context) (bool, error) {
+			m, err := c.readMember(ctx, path, uid, Membership{Place: p})
+			var ge *Error
+			if errors.As(err, &ge) && ge.Code == CodeNotFound {
+				return false, nil
+			}
+			got = m
+			return err == nil && m.Role != token.RoleNone, err
+		})
+		if got.Role != token.RoleNone {
 			return got, nil
 		}
+		hint := "run the same command again in a minute: a membership already there is kept"
+		if rerr != nil {
+			hint = fmt.Sprintf("reading it back failed too (%v); %s", rerr, hint)
+		}
+		return Membership{Place: p}, &WriteUnknownError{What: what, Cause: c.classify(err, what), Hint: hint}
 	}
-	return m, c.classify(err, what)
+	return Membership{Place: p}, c.classify(err, what)
 }
 
 func (c *Client) readMember(ctx context.Context, path string, uid int64, m Membership) (Membership, error) {
@@ -230,6 +255,11 @@ func (c *Client) ProvisionServiceAccount(ctx context.Context, r token.Request, g
 	if say == nil {
 		say = func(string) {}
 	}
+	if g.AccountErr != nil {
+		// Not knowing whether the account exists, creating it could make a
+		// second one or be refused as a taken username: stop before writing.
+		return out, g.AccountErr
+	}
 	if g.Account != nil {
 		out.Account = *g.Account
 		say(fmt.Sprintf("Using the service account @%s (id %d) of %s.", out.Account.Username, out.Account.ID, g.Target.Path))
@@ -240,6 +270,10 @@ func (c *Client) ProvisionServiceAccount(ctx context.Context, r token.Request, g
 			return out, err
 		}
 		out.Account, out.Created = a, true
+	}
+	var done []string
+	if out.Created {
+		done = append(done, fmt.Sprintf("the service account @%s (id %d) was created", out.Account.Username, out.Account.ID))
 	}
 	say(fmt.Sprintf("Giving it %s on %s… (sent once each)", r.Role.Title(), placeList(r.Places)))
 	out.Memberships = make([]Membership, len(r.Places))
@@ -253,14 +287,22 @@ func (c *Client) ProvisionServiceAccount(ctx context.Context, r token.Request, g
 		}()
 	}
 	wg.Wait()
+	for _, m := range out.Memberships {
+		if m.Role != token.RoleNone && !m.Existed && !m.Inherited {
+			done = append(done, fmt.Sprintf("%s on %s", m.Role.Title(), m.Place))
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
-		return out, err
+		return out, &PartialError{Done: done, Cause: err}
 	}
 	r.UserID = out.Account.ID
 	say(fmt.Sprintf("Creating its token %q… (sent once; never retried on its own)", r.Name))
 	nt, err := c.CreateToken(ctx, r)
 	out.Token = nt
-	return out, err
+	if err != nil {
+		return out, &PartialError{Done: done, Cause: err}
+	}
+	return out, nil
 }
 
 func placeList(ps []token.Place) string {
