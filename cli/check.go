@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -148,7 +147,7 @@ func readChecked(ctx context.Context, env Env, demo bool) (token.Secret, error) 
 		}
 		value = v
 	default:
-		line, err := bufio.NewReader(env.In).ReadString('\n')
+		line, err := readLine(env.In)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", exitf(ExitFailure, "read the token from stdin: %v", err)
 		}

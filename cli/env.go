@@ -107,7 +107,7 @@ var credentialVars = []string{"GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKE
 // It is never a flag value (argv is visible to every user of the machine).
 func credential(env Env, fromStdin bool) (token.Secret, string, error) {
 	if fromStdin {
-		line, err := bufio.NewReader(env.In).ReadString('\n')
+		line, err := readLine(env.In)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", "", fmt.Errorf("read the credential from stdin: %w", err)
 		}
@@ -123,6 +123,19 @@ func credential(env Env, fromStdin bool) (token.Secret, string, error) {
 		}
 	}
 	return "", "", nil
+}
+
+// maxLine bounds a line read from stdin (a token, an answer): no token is
+// longer than token.MaxTokenLen, and `check < /dev/zero` must not fill memory.
+const maxLine = 4 * token.MaxTokenLen
+
+// readLine reads one line of at most maxLine bytes; a longer one is refused.
+func readLine(in io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(in, maxLine+1)).ReadString('\n')
+	if len(strings.TrimSuffix(line, "\n")) > maxLine {
+		return "", fmt.Errorf("the line on stdin is longer than %d bytes, more than any token: give the token alone", maxLine)
+	}
+	return line, err
 }
 
 func interrupted(ctx context.Context, err error) bool {

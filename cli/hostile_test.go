@@ -94,3 +94,21 @@ func TestUserInputClasses(t *testing.T) {
 		t.Fatalf("padded credential: %d\n%s", r.code, r.stderr)
 	}
 }
+
+// A line on stdin longer than any token is refused before anything is
+// sent, and reading it stops at the bound (`check < /dev/zero` must end).
+func TestAnOverlongStdinLineIsRefused(t *testing.T) {
+	srv, url := server(t)
+	long := strings.Repeat("A", 1<<20) + "\n"
+	r := execute(t, url, "", long, "create", "--token-stdin", "-R", "acme/web", "--dry-run")
+	if r.code != ExitInvalid || !strings.Contains(r.stderr, "longer than") {
+		t.Fatalf("overlong credential: %d\n%s", r.code, r.stderr)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests sent for a refused credential", n)
+	}
+	line, err := readLine(strings.NewReader(strings.Repeat("x", maxLine) + "\nrest"))
+	if err != nil || len(line) != maxLine+1 {
+		t.Fatalf("a line of exactly maxLine bytes: %d, %v", len(line), err)
+	}
+}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -215,7 +214,7 @@ func confirm(ctx context.Context, env Env, question string) (bool, error) {
 	fmt.Fprintf(env.Err, "%s [y/N] ", question)
 	answer := make(chan string, 1)
 	go func() {
-		line, _ := bufio.NewReader(env.In).ReadString('\n')
+		line, _ := readLine(env.In)
 		answer <- line
 	}()
 	select {

@@ -74,6 +74,12 @@ func DeviceLogin(ctx context.Context, o DeviceOptions) (token.Secret, error) {
 				Next: "check --host; sign in with a personal access token instead (GITLAB_TOKEN or --token-stdin)"}
 		}
 	}
+	// The wait is GitLab's to set, but bounded: at most 15 minutes for the
+	// approval, polls every 1 to 30 seconds, whatever the answer says.
+	if limit := time.Now().Add(maxDeviceWait); da.Expiry.IsZero() || da.Expiry.After(limit) {
+		da.Expiry = limit
+	}
+	da.Interval = min(max(da.Interval, 1), 30)
 	if o.Prompt != nil {
 		o.Prompt(DeviceCode{UserCode: safe.Line(da.UserCode, 32), VerificationURI: safe.Line(da.VerificationURI, 300),
 			VerificationURIComplete: safe.Line(da.VerificationURIComplete, 400), Expires: da.Expiry})
@@ -101,6 +107,9 @@ func sameOrigin(base, addr string) error {
 	}
 	return nil
 }
+
+// maxDeviceWait bounds the wait for a device sign-in's approval.
+const maxDeviceWait = 15 * time.Minute
 
 func deviceError(err error, base, what string) error {
 	var re *oauth2.RetrieveError

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
 	"gitlab-token-wizard/token"
 )
 
@@ -246,6 +248,20 @@ func (e *PartialError) Error() string {
 }
 
 func (e *PartialError) Unwrap() error { return e.Cause }
+
+// fillID asks a new token whose answer carried no id for its own record,
+// which has it. Best effort: the value is delivered either way.
+func (c *Client) fillID(ctx context.Context, nt *NewToken) {
+	tc, err := c.newAuth(nt.Value)
+	if err != nil {
+		return
+	}
+	cctx, cancel := c.checkContext(ctx)
+	defer cancel()
+	if self, _, err := tc.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(cctx)); err == nil && self != nil {
+		nt.ID = self.ID
+	}
+}
 
 // errNullAnswer is a success answer whose body is JSON null, or a list
 // holding null: not what GitLab sends.

@@ -152,6 +152,27 @@ func (l *limiter) snapshot() limiterStats {
 	return l.stats
 }
 
+// maxPages bounds one list: 5 000 pages of 100 are half a million records,
+// more than any list this tool reads; maxExtraPages bounds the pages read
+// past the count GitLab gave (a list that grew while it was read).
+const (
+	maxPages      = 5000
+	maxExtraPages = 10
+)
+
+// pagesError is a list whose pages do not end.
+type pagesError struct {
+	pages int64
+	empty bool
+}
+
+func (e *pagesError) Error() string {
+	if e.empty {
+		return fmt.Sprintf("GitLab's page %d of a list was empty but claimed a next one: the list was read no further", e.pages)
+	}
+	return fmt.Sprintf("GitLab's list claims %d pages or more, past the %d this tool reads: the list was read no further", e.pages, maxPages)
+}
+
 // pageInfo is what GitLab said about a list with one of its pages.
 type pageInfo struct {
 	// Total is the number of items in the list, or -1 when GitLab did not
@@ -176,6 +197,11 @@ func eachPage[T any](ctx context.Context, l *limiter, ahead int, fetch pageFunc[
 	if err != nil {
 		return err
 	}
+	// A broken or hostile server could claim pages without end: bound the
+	// walk by what it counted, and by maxPages whatever it says.
+	if n, perr := strconv.ParseInt(resp.Header.Get("X-Total-Pages"), 10, 64); perr == nil && n > maxPages {
+		return &pagesError{pages: n}
+	}
 	info := pageInfo{Total: -1}
 	if n, err := strconv.ParseInt(resp.Header.Get("X-Total"), 10, 64); err == nil {
 		info.Total = n
@@ -198,10 +224,13 @@ func eachPage[T any](ctx context.Context, l *limiter, ahead int, fetch pageFunc[
 		last = resp.CurrentPage
 	}
 	// Follow X-Next-Page past the counted pages when the list grew while it
-	// was read (and where a server counts pages oddly).
-	for next := resp.NextPage; next > 0; next = resp.NextPage {
+	// was read (and where a server counts pages oddly), a few pages at most.
+	for next, extra := resp.NextPage, 0; next > 0; next, extra = resp.NextPage, extra+1 {
 		if next <= last {
 			return fmt.Errorf("GitLab's pagination went back from page %d to %d", last, next)
+		}
+		if next > maxPages || pages > 0 && extra >= maxExtraPages {
+			return &pagesError{pages: next}
 		}
 		if items, resp, err = fetchPage(ctx, l, fetch, next); err != nil {
 			return err
@@ -233,7 +262,7 @@ func pagesAhead[T any](ctx context.Context, l *limiter, ahead int, fetch pageFun
 	go func() {
 		defer wg.Done()
 		defer close(pending)
-		for p := int64(2); pages == 0 || p <= pages; p++ {
+		for p := int64(2); (pages == 0 || p <= pages) && p <= maxPages; p++ {
 			ch := make(chan result, 1)
 			select {
 			case pending <- ch:
@@ -264,6 +293,12 @@ func pagesAhead[T any](ctx context.Context, l *limiter, ahead int, fetch pageFun
 		if pages == 0 && last.NextPage == 0 {
 			return last, nil // the end of an uncounted list; the fetches past it are cancelled
 		}
+		if pages == 0 && len(r.items) == 0 {
+			return nil, &pagesError{pages: last.CurrentPage, empty: true} // an empty page that claims a next one
+		}
+	}
+	if pages == 0 && last != nil && last.NextPage != 0 {
+		return nil, &pagesError{pages: maxPages}
 	}
 	if last == nil {
 		return nil, ctx.Err()

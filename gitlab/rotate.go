@@ -121,7 +121,11 @@ func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo
 	if err == nil {
 		nt := &NewToken{TokenInfo: fromPAT(t, lvl), Value: token.Secret(t.Token)}
 		c.opts.Scrub.Add(t.Token)
-		if perr := nt.Value.Plausible(); perr != nil || nt.ID == 0 {
+		perr := nt.Value.Plausible()
+		if perr == nil && nt.ID == 0 {
+			c.fillID(ctx, nt) // a usable value is delivered; its own record names it
+		}
+		if perr != nil || nt.ID == 0 {
 			why := "sent no token id"
 			if perr != nil {
 				why = perr.Error()

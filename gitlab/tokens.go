@@ -151,22 +151,49 @@ func (c *Client) listTokensOf(ctx context.Context, r token.Request, query ListQu
 // RevokeToken revokes token id of r's kind on r's target.
 func (c *Client) RevokeToken(ctx context.Context, r token.Request, id int64) error {
 	var err error
+	opts := []gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(noRetry)}
 	switch r.Kind {
 	case token.KindGroup:
-		_, err = c.gl.GroupAccessTokens.RevokeGroupAccessToken(projectID(r.Target), id, gl.WithContext(ctx))
+		_, err = c.gl.GroupAccessTokens.RevokeGroupAccessToken(projectID(r.Target), id, opts...)
 	case token.KindPersonal:
-		_, err = c.gl.PersonalAccessTokens.RevokePersonalAccessTokenByID(id, gl.WithContext(ctx))
+		_, err = c.gl.PersonalAccessTokens.RevokePersonalAccessTokenByID(id, opts...)
 	case token.KindServiceAccount:
-		_, err = c.gl.Groups.RevokeServiceAccountPersonalAccessToken(projectID(r.Target), r.UserID, id, gl.WithContext(ctx))
+		_, err = c.gl.Groups.RevokeServiceAccountPersonalAccessToken(projectID(r.Target), r.UserID, id, opts...)
 	default:
-		_, err = c.gl.ProjectAccessTokens.RevokeProjectAccessToken(projectID(r.Target), id, gl.WithContext(ctx))
+		_, err = c.gl.ProjectAccessTokens.RevokeProjectAccessToken(projectID(r.Target), id, opts...)
+	}
+	if err != nil && ambiguous(err) {
+		// Sent once: a repeat after a revoke that worked would be answered
+		// as a failure. Read the token back instead.
+		read := func(ctx context.Context) (TokenInfo, error) {
+			if r.Kind == token.KindPersonal {
+				return c.GetPersonalToken(ctx, id)
+			}
+			return c.GetToken(ctx, r, id)
+		}
+		cctx, cancel := c.checkContext(ctx)
+		defer cancel()
+		if t, rerr := read(cctx); rerr == nil && (t.Revoked || !t.Active) {
+			return nil
+		}
 	}
 	return c.classify(err, "revoke the token")
 }
 
-// RevokeSelf revokes the credential this client signs in with.
+// RevokeSelf revokes the credential this client signs in with, sent once.
+// After a lost answer, the credential's own record tells: GitLab answers
+// "revoked" once it is.
 func (c *Client) RevokeSelf(ctx context.Context) error {
-	_, err := c.gl.PersonalAccessTokens.RevokePersonalAccessTokenSelf(gl.WithContext(ctx))
+	_, err := c.gl.PersonalAccessTokens.RevokePersonalAccessTokenSelf(gl.WithContext(ctx), gl.WithRequestRetry(noRetry))
+	if err != nil && ambiguous(err) {
+		cctx, cancel := c.checkContext(ctx)
+		defer cancel()
+		_, _, rerr := c.gl.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(cctx))
+		var ge *Error
+		if errors.As(c.classify(rerr, ""), &ge) && ge.Code == CodeRevoked {
+			return nil
+		}
+	}
 	return c.classify(err, "revoke your sign-in token")
 }
 
@@ -210,11 +237,18 @@ func (c *Client) CreateKnowing(ctx context.Context, r token.Request, ex Existing
 			if nt.Name == "" {
 				nt.Name = r.Name // a server that leaves it out still made the token that was asked for
 			}
-			if nt.ID == 0 {
-				err = fmt.Errorf("%w: the answer has no token id", errNullAnswer)
-			} else if perr := nt.Value.Plausible(); perr != nil {
-				return nil, c.unusableValue(r, nt, perr.Error())
+			if perr := nt.Value.Plausible(); perr != nil {
+				if nt.ID == 0 {
+					err = fmt.Errorf("%w: the answer has no token id and %s", errNullAnswer, perr)
+				} else {
+					return nil, c.unusableValue(r, nt, perr.Error())
+				}
 			} else {
+				// A usable value is delivered even when the answer lacks
+				// the id; the token's own record gives it.
+				if nt.ID == 0 {
+					c.fillID(ctx, nt)
+				}
 				return nt, nil
 			}
 		}

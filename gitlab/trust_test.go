@@ -131,6 +131,42 @@ func TestDeviceSignInRefusesRedirectsAndForeignAddresses(t *testing.T) {
 	})
 }
 
+// A device sign-in's wait is bounded whatever GitLab's answer says: a code
+// said to live for a year is shown as expiring within 15 minutes, and an
+// interval of 0 is polled no faster than once a second.
+func TestDeviceSignInWaitIsBounded(t *testing.T) {
+	var polls []time.Time
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/oauth/token") {
+			polls = append(polls, time.Now())
+			if len(polls) < 2 {
+				w.WriteHeader(http.StatusBadRequest)
+				_ = json.NewEncoder(w).Encode(map[string]any{"error": "authorization_pending"})
+				return
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "oauth-value-0123456789", "token_type": "Bearer"})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"device_code": "dc", "user_code": "ABCD-EFGH",
+			"verification_uri": "http://" + r.Host + "/oauth/device", "expires_in": 365 * 24 * 3600, "interval": 0})
+	}))
+	t.Cleanup(ts.Close)
+	var shown DeviceCode
+	start := time.Now()
+	_, err := DeviceLogin(context.Background(), DeviceOptions{Host: ts.URL, AllowHTTP: true, ClientID: "x", Scopes: []string{"api"},
+		Prompt: func(d DeviceCode) { shown = d }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown.Expires.After(start.Add(maxDeviceWait + time.Second)) {
+		t.Fatalf("a year-long code is shown as expiring at %v", shown.Expires)
+	}
+	if len(polls) != 2 || polls[1].Sub(polls[0]) < 900*time.Millisecond {
+		t.Fatalf("polls = %v: an interval of 0 must still wait a second between polls", polls)
+	}
+}
+
 func TestResponseBodiesAreBounded(t *testing.T) {
 	for _, f := range []fake.Fault{
 		{Method: "GET", PathSuffix: "/user", Kind: fake.FaultHugeBody, Size: 400 << 20},
@@ -475,5 +511,112 @@ func TestCAFileMustBeASmallRegularFile(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", filepath.Base(path), err, want)
 		}
+	}
+}
+
+// A server whose pages never end (review finding 5): the walk stops, says
+// so, and sends a bounded number of requests.
+func TestPaginationIsBounded(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		serve func(w http.ResponseWriter, page int)
+		max   int64
+	}{
+		{"empty pages that claim a next one", func(w http.ResponseWriter, page int) {
+			w.Header().Set("X-Next-Page", fmt.Sprint(page+1))
+			_, _ = w.Write([]byte("[]"))
+		}, 10},
+		{"a billion pages counted", func(w http.ResponseWriter, page int) {
+			w.Header().Set("X-Total-Pages", "1000000000")
+			w.Header().Set("X-Next-Page", fmt.Sprint(page+1))
+			_, _ = w.Write([]byte(`[{"id":1,"name":"t","active":true}]`))
+		}, 2},
+		{"full pages without end", func(w http.ResponseWriter, page int) {
+			w.Header().Set("X-Next-Page", fmt.Sprint(page+1))
+			_, _ = fmt.Fprintf(w, `[{"id":%d,"name":"t","active":true}]`, page)
+		}, maxPages + ListPages + 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits atomic.Int64
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				page := 1
+				fmt.Sscan(r.URL.Query().Get("page"), &page)
+				w.Header().Set("Content-Type", "application/json")
+				tt.serve(w, page)
+			}))
+			t.Cleanup(ts.Close)
+			c, err := New(Options{Host: ts.URL, Token: "glpat-aaaaaaaaaaaaaaaaaaaa"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.List(context.Background(), jiraRead(), ListQuery{})
+			if err == nil || !strings.Contains(err.Error(), "read no further") {
+				t.Fatalf("err = %v", err)
+			}
+			if n := hits.Load(); n > tt.max {
+				t.Fatalf("%d requests, at most %d expected", n, tt.max)
+			}
+		})
+	}
+}
+
+// A created token whose answer lacks the id but carries a usable value is
+// delivered, its id read from its own record (review finding 6).
+func TestAUsableValueWithoutAnIDIsDelivered(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != "POST" {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		var m map[string]any
+		_ = json.Unmarshal(rec.Body.Bytes(), &m)
+		delete(m, "id")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_ = json.NewEncoder(w).Encode(m)
+	}))
+	t.Cleanup(front.Close)
+	c2, err := New(Options{Host: front.URL, Token: fake.MaintainerToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c
+	nt, err := c2.CreateToken(context.Background(), jiraRead())
+	if err != nil || nt == nil || nt.ID != int64(srv.Tokens("project:100")[0].ID) || nt.Value.Plausible() != nil {
+		t.Fatalf("nt %+v, err %v", nt, err)
+	}
+}
+
+// A revoke whose answer is lost is read back, not sent again (review finding 9).
+func TestRevokeAfterALostAnswerReadsBack(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	nt, err := c.CreateToken(context.Background(), jiraRead())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(fake.Fault{Method: "DELETE", PathSuffix: "/access_tokens/" + fmt.Sprint(nt.ID), Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	if err := c.RevokeToken(context.Background(), jiraRead(), nt.ID); err != nil {
+		t.Fatalf("a revoke that worked: %v", err)
+	}
+	if n := srv.CountRequests("DELETE", "/access_tokens/"+fmt.Sprint(nt.ID)); n != 1 {
+		t.Fatalf("DELETE sent %d times", n)
+	}
+	own, err := New(Options{Host: c.BaseURL(), Token: token.Secret(nt.Value)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := srv.AddPersonalToken(2, "short", []string{"api"}, "")
+	me, err := New(Options{Host: c.BaseURL(), Token: token.Secret(self)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = own
+	srv.AddFault(fake.Fault{Method: "DELETE", PathSuffix: "/personal_access_tokens/self", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	if err := me.RevokeSelf(context.Background()); err != nil {
+		t.Fatalf("a self revoke that worked: %v", err)
 	}
 }
