@@ -72,6 +72,14 @@ func TestCreateServiceAccountRefusalsAndDryRun(t *testing.T) {
 	if r.code != ExitRefused || !strings.Contains(r.stderr, "service accounts are created by the group's Owners") {
 		t.Fatalf("a Developer of acme: exit %d\n%s", r.code, r.stderr)
 	}
+	// list, rotate and revoke by account name read the group's accounts
+	// first: a non-Owner's refusal names the Owner rule, not a project role.
+	for _, cmd := range [][]string{{"list"}, {"revoke", "5", "--yes"}, {"rotate", "5"}} {
+		r = execute(t, url, fake.MaintainerToken, "", append(cmd, "--group", "acme", "--service-account", "jira-bot")...)
+		if r.code != ExitRefused || !strings.Contains(r.stderr, "needs the Owner role on the group") || strings.Contains(r.stderr, "Maintainer or Owner on the project") {
+			t.Fatalf("%s by a Developer of acme: exit %d\n%s", cmd[0], r.code, r.stderr)
+		}
+	}
 	r = execute(t, url, fake.OwnerToken, "", "create", "--service-account", "jira-bot")
 	if r.code != ExitInvalid || !strings.Contains(r.stderr, "--service-account needs --group") {
 		t.Fatalf("no group: exit %d\n%s", r.code, r.stderr)

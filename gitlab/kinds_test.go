@@ -34,6 +34,13 @@ func TestGroupToken(t *testing.T) {
 	if !v.OK() || !strings.Contains(v.Checks[len(v.Checks)-1].Name, "projects of group acme") {
 		t.Fatalf("verification = %+v", v)
 	}
+	// Null elements in the group's project list are not counted.
+	counted := v.Checks[len(v.Checks)-1].Detail
+	srv.SetNullElements(true)
+	if v := c.VerifyToken(ctx, nt.Value, r); !v.OK() || v.Checks[len(v.Checks)-1].Detail != counted {
+		t.Fatalf("with null elements: %q, without: %q", v.Checks[len(v.Checks)-1].Detail, counted)
+	}
+	srv.SetNullElements(false)
 	if err := c.RevokeToken(ctx, r, nt.ID); err != nil || !srv.Tokens("group:10")[0].Revoked {
 		t.Fatalf("revoke: %v", err)
 	}

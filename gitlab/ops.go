@@ -195,8 +195,14 @@ func (c *Client) CallerRole(ctx context.Context, pf Preflight, k token.Kind, p P
 // Statuses below 500 are definite refusals; errors before the request left
 // (DNS, refused connection, TLS) are definite too.
 func ambiguous(err error) bool {
+	// A redirect is not followed, but the write reached whoever answered
+	// with it (a proxy that forwards, then sends a login page): GitLab
+	// itself never redirects the API, so what happened is not known.
 	var redirect *RedirectError
-	if errors.Is(err, gl.ErrNotFound) || errors.As(err, &redirect) {
+	if errors.As(err, &redirect) {
+		return true
+	}
+	if errors.Is(err, gl.ErrNotFound) {
 		return false
 	}
 	var er *gl.ErrorResponse

@@ -87,7 +87,7 @@ func (e *OutcomeUnknownError) Error() string {
 	default:
 		fmt.Fprintf(&b, "; the check for a half-created token failed too (%v): look at the tokens with `list` before trying again", e.CheckErr)
 	}
-	return b.String()
+	return b.String() + redirectHint(e.Cause)
 }
 
 func (e *OutcomeUnknownError) rotateError() string {
@@ -106,7 +106,7 @@ func (e *OutcomeUnknownError) rotateError() string {
 	default:
 		fmt.Fprintf(&b, "; the check failed too (%v): look at the token list before trying again", e.CheckErr)
 	}
-	return b.String()
+	return b.String() + redirectHint(e.Cause)
 }
 
 // causeText is what went wrong, without the cause's own advice ("try again
@@ -227,7 +227,17 @@ type WriteUnknownError struct {
 }
 
 func (e *WriteUnknownError) Error() string {
-	return fmt.Sprintf("%s: the answer was lost (%s), and it has not appeared so far, but GitLab may still finish it: %s", e.What, causeText(e.Cause), e.Hint)
+	return fmt.Sprintf("%s: the answer was lost (%s), and it has not appeared so far, but GitLab may still finish it: %s", e.What, causeText(e.Cause), e.Hint) + redirectHint(e.Cause)
+}
+
+// redirectHint says what to fix when a write was answered with a redirect:
+// GitLab never redirects its API, so something in front of it did.
+func redirectHint(cause error) string {
+	var re *RedirectError
+	if !errors.As(cause, &re) {
+		return ""
+	}
+	return "; then check --host: give the address GitLab's API answers on (a proxy or single sign-on page in front of it answered with the redirect)"
 }
 
 func (e *WriteUnknownError) Unwrap() error { return e.Cause }

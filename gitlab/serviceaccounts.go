@@ -74,6 +74,12 @@ func (c *Client) FindServiceAccount(ctx context.Context, group, who string) (*Se
 			ge.Explanation = fmt.Sprintf("GitLab %s cannot list a group's service accounts (17.1 and later can)", c.knownVersion())
 			ge.Next = "give the account's numeric id instead of its name"
 		}
+		if errors.As(e, &ge) && ge.Code == CodeNoPermission {
+			// ee/lib/api/group_service_accounts.rb: authorize! :admin_service_accounts
+			// — the group's Owners (and administrators), no one else.
+			ge.Explanation = fmt.Sprintf("GitLab refused to list the service accounts of group %s: that needs the Owner role on the group (or an administrator), and your sign-in does not have it", safe.Line(group, 100))
+			ge.Next = "ask an Owner of " + safe.Line(group, 100) + " to run this, or to make you an Owner"
+		}
 		return nil, e
 	}
 	return found, nil

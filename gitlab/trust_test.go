@@ -78,6 +78,11 @@ func TestRedirectsAreRefused(t *testing.T) {
 				}
 			}
 			if tt.method == "POST" {
+				// Whoever answered had the write: what happened is not known.
+				var ou *OutcomeUnknownError
+				if !errors.As(err, &ou) || !ou.Checked {
+					t.Fatalf("a redirected create is not reported as unknown: %T %v", err, err)
+				}
 				if n := srv.CountRequests("POST", tt.suffix); n != 1 || len(srv.Tokens("project:100")) != 0 {
 					t.Fatalf("POSTs %d, tokens %d", n, len(srv.Tokens("project:100")))
 				}

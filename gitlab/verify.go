@@ -210,7 +210,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 		if err != nil {
 			v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
 		} else {
-			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
+			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(nonNil(ps))))
 		}
 	}
 	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
