@@ -106,16 +106,22 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	s.sayDemo(env.Err)
-	old, notes, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
+	old, notes, version, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
 	if err != nil {
 		return err
 	}
 	for _, n := range notes {
 		fmt.Fprintln(env.Err, "note:", n)
 	}
-	fmt.Fprintf(env.Err, "Rotating %s access token %d %q%s; new expiry %s… (sent once; never retried on its own)\n",
-		r.Kind, id, old.Name, revokeWhere(r), token.DescribeExpiry(r.ExpiresAt, now))
-	nt, err := s.client.RotateKnown(ctx, r, old, r.ExpiresAt)
+	asked := r.ExpiresAt
+	r.ExpiresAt = token.RotatedExpiry(r.Kind, version, asked, now) // what GitLab will set, and the verification expects
+	name := ""
+	if old.Name != "" {
+		name = fmt.Sprintf(" %q", old.Name)
+	}
+	fmt.Fprintf(env.Err, "Rotating %s access token %d%s%s; new expiry %s… (sent once; never retried on its own)\n",
+		r.Kind, id, name, revokeWhere(r), token.DescribeExpiry(r.ExpiresAt, now))
+	nt, err := s.client.RotateKnown(ctx, r, old, asked)
 	if err != nil {
 		printOrphans(env.Err, s.host, r, err)
 		return apiExit(ctx, err)
@@ -131,27 +137,36 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 // caller's rights first, then an unknown id (pointing at list), a revoked
 // token (naming its replacement), a role the caller could not grant, the
 // expiry.
-func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, maxLifetime int) (gitlab.TokenInfo, []string, error) {
+func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, maxLifetime int) (gitlab.TokenInfo, []string, string, error) {
 	g, old, terr, err := s.client.GatherRotate(ctx, r, id)
+	version := g.Facts().Version
 	if err != nil {
-		return old, nil, apiExit(ctx, err)
+		return old, nil, version, apiExit(ctx, err)
 	}
 	if err := g.Facts().CredentialProblem(now); err != nil {
-		return old, nil, refused(s, g, r, err)
+		return old, nil, version, refused(s, g, r, err)
+	}
+	var early []string
+	if terr != nil && r.Kind == token.KindServiceAccount && token.VersionBefore(version, token.ServiceAccountTokensSince) {
+		// The rotate endpoint (16.1) is older than the one that reads a
+		// service account's tokens (17.11): rotate unread; GitLab itself
+		// refuses a revoked or unknown token.
+		old, terr = gitlab.TokenInfo{ID: id, Active: true}, nil
+		early = append(early, fmt.Sprintf("GitLab %s cannot read a service account's tokens (17.11 and later can): token %d is rotated without being checked first, and GitLab refuses it if it is revoked or not this account's", version, id))
 	}
 	if terr != nil && g.Role >= token.NeededRole(r.Kind) || terr != nil && (g.Preflight.User.IsAdmin || g.CustomRole) {
-		return old, nil, unknownToken(ctx, s, r, id, terr)
+		return old, nil, version, unknownToken(ctx, s, r, id, terr)
 	}
 	notes, err := token.CheckRotate(r.Kind, g.Facts(), token.Existing{ID: old.ID, Name: old.Name, Revoked: old.Revoked, Active: old.Active,
 		ExpiresAt: old.ExpiresAt, Role: old.AccessLevel}, r.ExpiresAt, now, maxLifetime)
 	var rf *token.Refusal
 	if errors.As(err, &rf) && rf.Reason == token.ReasonRevoked {
-		return old, nil, exitf(ExitRefused, "%s (nothing was sent)%s", rf.Message, replacementHint(ctx, s, r, old))
+		return old, nil, version, exitf(ExitRefused, "%s (nothing was sent)%s", rf.Message, replacementHint(ctx, s, r, old))
 	}
 	if err != nil {
-		return old, nil, refused(s, g, r, err)
+		return old, nil, version, refused(s, g, r, err)
 	}
-	return old, notes, nil
+	return old, append(early, notes...), version, nil
 }
 
 // replacementHint names the token that most likely replaced a rotated one:

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/token"
 )
 
 // Issue 14's scenario: an Owner of acme makes a service-account token that
@@ -28,6 +31,17 @@ func TestCreateServiceAccountToken(t *testing.T) {
 		if got := srv.CountRequests("POST", path); got != n {
 			t.Errorf("POST %s: %d, want %d", path, got, n)
 		}
+	}
+	// A new account has no tokens: none are listed before its first.
+	if got := srv.CountRequests("GET", "/service_accounts/5/personal_access_tokens"); got != 0 {
+		t.Errorf("the new account's tokens were listed %d times", got)
+	}
+	// The same account and name again: the same-name warning comes before
+	// anything is sent, from the one list of the account's tokens.
+	r = execute(t, url, fake.OwnerToken, "", append(args, "--dry-run")...)
+	if r.code != ExitOK || !strings.Contains(r.stderr, `already has 1 active token(s) named "Jira link"`) ||
+		srv.CountRequests("GET", "/service_accounts/5/personal_access_tokens") != 1 {
+		t.Fatalf("same name: exit %d:\n%s", r.code, r.stderr)
 	}
 	// The same account again: reused, its membership kept.
 	r = execute(t, url, fake.OwnerToken, "", append(args[:len(args)-2], "--name", "Jira link 2")...)
@@ -139,5 +153,40 @@ func TestServiceAccountRunsThatStopPartWay(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Before 17.11 GitLab cannot list, read or revoke a service account's
+// tokens through the group, and before 17.9 it ignores the expiry on their
+// rotation: list says which version can; rotate still works by id, says it
+// could not check the token first, and says (before sending) that the
+// replacement lasts a week, which the verification then expects.
+func TestServiceAccountTokensOnAnOlderGitLab(t *testing.T) {
+	srv, url := server(t)
+	r := execute(t, url, fake.OwnerToken, "", "create", "--service-account", "jira-bot", "--group", "acme", "-R", "acme/web", "--name", "Jira link", "--no-verify", "-F", "json")
+	if r.code != ExitOK {
+		t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+	}
+	var made struct{ ID int64 }
+	if err := json.Unmarshal([]byte(r.stdout), &made); err != nil || made.ID == 0 {
+		t.Fatalf("create json %q: %v", r.stdout, err)
+	}
+	srv.SetVersion("17.5.0-ee")
+	r = execute(t, url, fake.OwnerToken, "", "list", "--group", "acme", "--service-account", "jira-bot")
+	if r.code == ExitOK || !strings.Contains(r.stderr, "GitLab 17.5.0-ee cannot list, read or revoke a service account's tokens") {
+		t.Fatalf("list on 17.5: exit %d\n%s", r.code, r.stderr)
+	}
+	r = execute(t, url, fake.OwnerToken, "", "rotate", "--group", "acme", "--service-account", "jira-bot", strconv.FormatInt(made.ID, 10), "-D", "60d")
+	week := token.Today(time.Now()).AddDate(0, 0, 7).Format(token.DateLayout)
+	for _, w := range []string{"is rotated without being checked first", "ignores the asked expiry", "will expire on " + week, "Rotated: token"} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("rotate on 17.5 lacks %q", w)
+		}
+	}
+	if r.code != ExitOK {
+		t.Fatalf("rotate on 17.5: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := srv.CountRequests("POST", "/rotate"); n != 1 {
+		t.Fatalf("rotations sent: %d", n)
 	}
 }

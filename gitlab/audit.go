@@ -305,6 +305,14 @@ func (r *rawPlace) place(k token.Kind) token.Place {
 // reads the caller's own user, the refusal is about the rights on the target.
 func (c *Client) listRefusal(ctx context.Context, r token.Request, err error) error {
 	var ge *Error
+	if r.Kind == token.KindServiceAccount && errors.As(err, &ge) && ge.Code == CodeNotFound &&
+		token.VersionBefore(c.versionFor(ctx), token.ServiceAccountTokensSince) {
+		// …/service_accounts/:user_id/personal_access_tokens (GET, DELETE)
+		// came in 17.11; the rotate endpoint is older (16.1).
+		ge.Explanation = fmt.Sprintf("GitLab %s cannot list, read or revoke a service account's tokens through the group (17.11 and later can)", c.knownVersion())
+		ge.Next = "rotate by id still works; to revoke, an administrator can use the Admin area (Users, the account, Access tokens)"
+		return ge
+	}
 	if r.Kind == token.KindPersonal || !errors.As(err, &ge) || ge.Code != CodeUnauthorized {
 		return err
 	}
@@ -312,7 +320,7 @@ func (c *Client) listRefusal(ctx context.Context, r token.Request, err error) er
 		return err
 	}
 	need := "Maintainer or Owner role on the project"
-	if r.Kind == token.KindGroup {
+	if r.Kind == token.KindGroup || r.Kind == token.KindServiceAccount {
 		need = "Owner role on the group"
 	}
 	return &Error{Code: CodeNoPermission, Status: ge.Status, ServerMessage: ge.ServerMessage, Field: token.FieldTarget,

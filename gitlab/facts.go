@@ -31,8 +31,11 @@ type Gathered struct {
 	Plan       Plan
 	// Owner is the user a personal token is for.
 	Owner User
-	// Existing are the tokens already named like the request.
-	Existing Existing
+	// Existing are the tokens already named like the request. For a
+	// service account, they are read only when the account exists and
+	// GitLab can list its tokens (17.11+): ExistingRead says so.
+	Existing     Existing
+	ExistingRead bool
 	// GitLabCom is true on GitLab.com, where the plan decides.
 	GitLabCom bool
 	// Account is the service account named by the request, when the group
@@ -131,6 +134,7 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 		g.Owner = g.Preflight.User
 	}
 	g.Existing = existing(named, g.Existing.Err, r, g.Owner.ID)
+	g.ExistingRead = r.Kind != token.KindServiceAccount && r.Name != ""
 	if !r.Kind.HasRole() {
 		return g, nil
 	}
@@ -139,7 +143,22 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 		g.Role = roleFromLists(g.Target, owners, maintainers)
 	}
 	if r.Kind == token.KindServiceAccount {
-		return g, c.placeRoles(ctx, &g, r, places, placeErrs)
+		// The account's tokens named like the request, once its id is
+		// known: the same-name warning, and what the orphan check compares.
+		var wg sync.WaitGroup
+		if g.Account != nil && r.Name != "" && !token.VersionBefore(g.Preflight.Version, token.ServiceAccountTokensSince) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ra := r
+				ra.UserID = g.Account.ID
+				named, err := c.listTokensOf(ctx, ra, ListQuery{Search: r.Name}, ra.UserID)
+				g.Existing, g.ExistingRead = existing(named, err, r, 0), true
+			}()
+		}
+		err := c.placeRoles(ctx, &g, r, places, placeErrs)
+		wg.Wait()
+		return g, err
 	}
 	if !g.Preflight.User.IsAdmin && g.Role < token.NeededRole(r.Kind) {
 		// Below what the kind needs, or not reported: the membership says

@@ -152,6 +152,10 @@ func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo
 // old token back over the orphan window until it is revoked (then the
 // replacement is looked for by name) or the window has passed.
 func (c *Client) rotateCheck(ctx context.Context, r token.Request, old TokenInfo, start time.Time, out *OutcomeUnknownError) error {
+	if r.Kind == token.KindServiceAccount && token.VersionBefore(c.knownVersion(), token.ServiceAccountTokensSince) {
+		out.CheckErr = fmt.Errorf("GitLab %s cannot read a service account's tokens (17.11 and later can), so whether token %d was rotated cannot be checked here: look in the Admin area", c.knownVersion(), old.ID)
+		return out
+	}
 	cctx, cancel := c.checkContext(ctx)
 	defer cancel()
 	rotated := false

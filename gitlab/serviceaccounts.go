@@ -298,12 +298,21 @@ func (c *Client) ProvisionServiceAccount(ctx context.Context, r token.Request, g
 			done = append(done, fmt.Sprintf("%s on %s", m.Role.Title(), m.Place))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	err := errors.Join(errs...)
+	if err != nil {
 		return out, &PartialError{Done: done, Cause: err}
 	}
 	r.UserID = out.Account.ID
 	say(fmt.Sprintf("Creating its token %q… (sent once; never retried on its own)", r.Name))
-	nt, err := c.CreateToken(ctx, r)
+	var nt *NewToken
+	switch {
+	case out.Created: // a new account has no tokens
+		nt, err = c.CreateKnowing(ctx, r, Existing{IDs: map[int64]bool{}})
+	case g.ExistingRead:
+		nt, err = c.CreateKnowing(ctx, r, g.Existing)
+	default:
+		nt, err = c.CreateToken(ctx, r)
+	}
 	out.Token = nt
 	if err != nil {
 		return out, &PartialError{Done: done, Cause: err}

@@ -296,6 +296,18 @@ func (c *Client) knownVersion() string {
 	return v
 }
 
+// versionFor is the instance's version, read now if no pre-flight has:
+// for explaining a failure, where one more request is cheap.
+func (c *Client) versionFor(ctx context.Context) string {
+	if v := c.knownVersion(); v != "" {
+		return v
+	}
+	if ver, _, err := c.gl.Version.GetVersion(gl.WithContext(ctx)); err == nil && ver != nil {
+		c.version.Store(safe.Line(ver.Version, 64))
+	}
+	return c.knownVersion()
+}
+
 // createOnce sends one create request, with retries switched off.
 func (c *Client) createOnce(ctx context.Context, r token.Request) (*NewToken, error) {
 	exp := gl.ISOTime(r.ExpiresAt)

@@ -40,6 +40,10 @@ func CheckRotate(k Kind, f Facts, old Existing, newExpiry, now time.Time, maxLif
 	if err := l.checkExpiry(newExpiry, now); err != nil {
 		return nil, &ValidationError{Problems: []Problem{{FieldExpiry, err.Error()}}}
 	}
+	if got := RotatedExpiry(k, f.Version, newExpiry, now); !got.Equal(newExpiry) {
+		notes = append(notes, fmt.Sprintf("GitLab %s ignores the asked expiry when it rotates a service account's token (17.9 and later honour it): the replacement will expire on %s, in a week; rotate it again after an upgrade, or create a token with the expiry you want",
+			f.Version, got.Format(DateLayout)))
+	}
 	if !old.Active && !old.ExpiresAt.IsZero() {
 		notes = append(notes, fmt.Sprintf("token %d expired on %s; GitLab rotates it all the same, and the new one works at once",
 			old.ID, old.ExpiresAt.Format(DateLayout)))

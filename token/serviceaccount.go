@@ -3,6 +3,7 @@ package token
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // KindServiceAccount is a personal access token of a group's service
@@ -22,7 +23,20 @@ const (
 	// ServiceAccountFreeSince: service accounts on GitLab's Free tier (18.10
 	// behind a flag, 18.11 for all); before it, Premium and Ultimate only.
 	ServiceAccountFreeSince = "18.11"
+	// ServiceAccountRotateExpirySince: the service-account rotate endpoint
+	// reads expires_at; before it, the replacement always lasts a week.
+	ServiceAccountRotateExpirySince = "17.9"
 )
+
+// RotatedExpiry is the expiry GitLab gives a rotated token of kind k when
+// asked for asked: what was asked, except on a service account's token
+// before 17.9, which GitLab renews for a week whatever is sent.
+func RotatedExpiry(k Kind, version string, asked, now time.Time) time.Time {
+	if k == KindServiceAccount && VersionBefore(version, ServiceAccountRotateExpirySince) {
+		return Today(now).AddDate(0, 0, 7)
+	}
+	return asked
+}
 
 // Account describes the service account a request creates or reuses.
 type Account struct {

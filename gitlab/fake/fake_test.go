@@ -182,4 +182,17 @@ func TestFaults(t *testing.T) {
 	if f, err := ParseFault("POST:/access_tokens:commit-then-status:502:1"); err != nil || f.Status != 502 || f.Times != 1 {
 		t.Fatalf("ParseFault = %+v, %v", f, err)
 	}
+	f, err := ParseFault("GET:/user:redirect:302:1;location=http://127.0.0.1:9/api/v4/user")
+	if err != nil || f.Kind != FaultRedirect || f.Status != 302 || f.Times != 1 || f.Location != "http://127.0.0.1:9/api/v4/user" {
+		t.Fatalf("ParseFault(redirect) = %+v, %v", f, err)
+	}
+	f, err = ParseFault(`GET:/user:ratelimit;reset-after=86400;omit-retry-after=true;body={"message":"x"}`)
+	if err != nil || f.ResetAfter != 86400 || !f.OmitRetryAfter || f.Body != `{"message":"x"}` {
+		t.Fatalf("ParseFault(options) = %+v, %v", f, err)
+	}
+	for _, bad := range []string{"GET:/user:redirect:302", "GET:/user:status:500;colour=red", "GET:/user:status;delay=soon", "GET:/user:nonsense"} {
+		if _, err := ParseFault(bad); err == nil {
+			t.Fatalf("ParseFault(%q) accepted", bad)
+		}
+	}
 }

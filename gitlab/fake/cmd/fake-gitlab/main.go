@@ -38,7 +38,7 @@ func main() {
 	active := flag.Int("project-tokens", 0, "add this many active tokens to acme/web (benchmarks of list)")
 	revoked := flag.Int("revoked-tokens", 0, "add this many revoked tokens to acme/web")
 	var faults faultList
-	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]] (repeatable)")
+	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]][;KEY=VALUE...], e.g. GET:/user:redirect:302;location=URL (repeatable)")
 	flag.Parse()
 
 	srv, err := fake.New(*seed)
