@@ -95,9 +95,9 @@ func TestSearchProjects(t *testing.T) {
 	if last.Query.Get("min_access_level") != "40" || last.Query.Get("membership") != "true" {
 		t.Fatalf("search query = %v", last.Query)
 	}
-	role, err := c.ProjectRole(context.Background(), "acme/platform/api", 2)
+	role, _, err := c.memberRole(context.Background(), token.KindProject, "acme/platform/api", 2)
 	if err != nil || role != token.RoleMaintainer {
-		t.Fatalf("ProjectRole = %v, %v", role, err)
+		t.Fatalf("memberRole = %v, %v", role, err)
 	}
 }
 

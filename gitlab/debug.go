@@ -36,14 +36,6 @@ type debugTransport struct {
 	scrub *scrub.Scrubber
 }
 
-// NewDebugLog wraps rt so that it logs to w; secrets (such as the caller's
-// credential) are scrubbed wherever they appear.
-func NewDebugLog(rt http.RoundTripper, w io.Writer, secrets ...string) http.RoundTripper {
-	sc := scrub.New()
-	sc.Add(secrets...)
-	return newDebugLog(rt, w, sc)
-}
-
 func newDebugLog(rt http.RoundTripper, w io.Writer, sc *scrub.Scrubber) *debugTransport {
 	return &debugTransport{next: rt, w: w, scrub: sc}
 }

@@ -378,13 +378,6 @@ func scopeList(s string) string {
 	return strings.Join(strings.Fields(s), " or ")
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 // retryAfter reads Retry-After (seconds or an HTTP date), else RateLimit-Reset (epoch seconds).
 func retryAfter(resp *http.Response, now time.Time) time.Duration {
 	if resp == nil {

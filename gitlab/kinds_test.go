@@ -61,7 +61,7 @@ func TestGroupSearchMarksMaintainers(t *testing.T) {
 		t.Fatalf("roles = %v", roles)
 	}
 	pf, _ := c.Preflight(context.Background())
-	role, err := c.CallerRole(context.Background(), pf, token.KindGroup, Project{Path: "acme/platform/tools"})
+	role, _, err := c.memberRole(context.Background(), token.KindGroup, "acme/platform/tools", pf.User.ID)
 	if err != nil || role != token.RoleMaintainer {
 		t.Fatalf("inherited group role = %v, %v", role, err)
 	}

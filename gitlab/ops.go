@@ -161,36 +161,6 @@ func (c *Client) GetProject(ctx context.Context, target string) (Project, error)
 	return fromProject(p), nil
 }
 
-// ProjectRole returns the user's role on the project, inherited roles included.
-func (c *Client) ProjectRole(ctx context.Context, target string, userID int64) (token.Role, error) {
-	m, _, err := c.gl.ProjectMembers.GetInheritedProjectMember(projectID(target), userID, gl.WithContext(ctx))
-	if errors.Is(err, gl.ErrNotFound) {
-		return token.RoleNone, nil
-	}
-	if err == nil && m == nil {
-		err = errNullAnswer
-	}
-	if err != nil {
-		return token.RoleNone, c.classify(err, "read your role on the project")
-	}
-	return token.Role(m.AccessLevel), nil
-}
-
-// CallerRole is the caller's role on the project or group p (kind k), which
-// decides the roles they may grant: Owner for an administrator, the role the
-// search reported, or else one look-up of the caller's (inherited) membership.
-func (c *Client) CallerRole(ctx context.Context, pf Preflight, k token.Kind, p Project) (token.Role, error) {
-	switch {
-	case pf.User.IsAdmin:
-		return token.RoleOwner, nil
-	case p.Role != token.RoleNone:
-		return p.Role, nil
-	case k == token.KindGroup:
-		return c.GroupRole(ctx, p.Path, pf.User.ID)
-	}
-	return c.ProjectRole(ctx, p.Path, pf.User.ID)
-}
-
 // ambiguous reports whether GitLab may have acted on a request that failed.
 // Statuses below 500 are definite refusals; errors before the request left
 // (DNS, refused connection, TLS) are definite too.

@@ -56,21 +56,6 @@ func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (Token
 	return fromPAT(t, lvl), nil
 }
 
-// RotateToken replaces project or group token id with a new one expiring on
-// expires; GitLab revokes the old one. A revoked token is refused before
-// anything is sent (GitLab would answer "Token already revoked").
-func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, expires time.Time) (*NewToken, error) {
-	old, err := c.GetToken(ctx, r, id)
-	if err != nil {
-		return nil, err
-	}
-	if old.Revoked {
-		return nil, &Error{Code: CodeInvalid, Explanation: fmt.Sprintf("token %d is revoked and cannot be rotated", id),
-			Next: "rotate its replacement, or create a new token", Field: token.FieldTarget}
-	}
-	return c.RotateKnown(ctx, r, old, expires)
-}
-
 // GatherRotate reads, in one round, what a rotation is decided on: the
 // caller, the target with their role on it (Gather), and the token itself.
 // A failure to read the token is returned as tokenErr, so that a caller

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +92,19 @@ func TestRotateFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// RotateToken (for tests) replaces project or group token id with a new one expiring on
+// expires; GitLab revokes the old one. A revoked token is refused before
+// anything is sent (GitLab would answer "Token already revoked").
+func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, expires time.Time) (*NewToken, error) {
+	old, err := c.GetToken(ctx, r, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.Revoked {
+		return nil, &Error{Code: CodeInvalid, Explanation: fmt.Sprintf("token %d is revoked and cannot be rotated", id),
+			Next: "rotate its replacement, or create a new token", Field: token.FieldTarget}
+	}
+	return c.RotateKnown(ctx, r, old, expires)
 }

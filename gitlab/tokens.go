@@ -497,29 +497,6 @@ func (c *Client) GetGroup(ctx context.Context, target string) (Project, error) {
 	return fromGroup(g, token.RoleNone), nil
 }
 
-// GetTarget looks up the project or group a request is for.
-func (c *Client) GetTarget(ctx context.Context, k token.Kind, target string) (Project, error) {
-	if k == token.KindGroup {
-		return c.GetGroup(ctx, target)
-	}
-	return c.GetProject(ctx, target)
-}
-
-// GroupRole returns the user's role on the group, inherited roles included.
-func (c *Client) GroupRole(ctx context.Context, target string, userID int64) (token.Role, error) {
-	m, _, err := c.gl.GroupMembers.GetInheritedGroupMember(projectID(target), userID, gl.WithContext(ctx))
-	if errors.Is(err, gl.ErrNotFound) {
-		return token.RoleNone, nil
-	}
-	if err == nil && m == nil {
-		err = errNullAnswer
-	}
-	if err != nil {
-		return token.RoleNone, c.classify(err, "read your role on the group")
-	}
-	return token.Role(m.AccessLevel), nil
-}
-
 // Plan is a namespace's subscription as GitLab.com reports it.
 type Plan struct {
 	// Name is "free", "premium", "ultimate", a trial, or "" when GitLab did not

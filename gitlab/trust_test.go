@@ -320,7 +320,7 @@ func TestNullsDoNotCrash(t *testing.T) {
 	if v := c.VerifyToken(ctx, nt.Value, r); !v.OK() {
 		t.Fatalf("verification with null elements: %v", v.Problems())
 	}
-	if _, err := c.CallerRole(ctx, pf, token.KindProject, Project{Path: "acme/web"}); err != nil {
+	if _, _, err := c.memberRole(ctx, token.KindProject, "acme/web", pf.User.ID); err != nil {
 		t.Fatal(err)
 	}
 	// null objects

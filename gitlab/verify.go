@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -155,7 +156,7 @@ func (c *Client) checkScopes(v *Verification, info TokenInfo, want token.Request
 	detail := strings.Join(info.Scopes, ", ")
 	if len(missing) > 0 {
 		detail = fmt.Sprintf("missing %s (GitLab reports %s): create a new token with %s", strings.Join(missing, ", "),
-			orDefault(detail, "no scopes"), token.JoinScopes(want.Scopes))
+			cmp.Or(detail, "no scopes"), token.JoinScopes(want.Scopes))
 	}
 	v.add("scopes as requested", len(missing) == 0, detail)
 }
@@ -242,24 +243,15 @@ func groupPlace(r token.Request) string {
 // version gets the current path.
 func PATFormURL(base, version, name, description string, scopes []token.Scope) string {
 	path := "/-/user_settings/personal_access_tokens"
-	if versionBefore(version, 16, 7) {
+	if token.VersionBefore(version, "16.7") {
 		path = "/-/profile/personal_access_tokens"
 	}
 	q := url.Values{}
 	q.Set("name", name)
-	if description != "" && !versionBefore(version, 18, 1) {
+	if description != "" && !token.VersionBefore(version, "18.1") {
 		q.Set("description", description)
 	}
 	q.Set("scopes", token.JoinScopes(scopes))
 	// url.Values encodes the comma; GitLab's documented links keep it literal.
 	return strings.TrimRight(base, "/") + path + "?" + strings.ReplaceAll(q.Encode(), "%2C", ",")
-}
-
-// versionBefore reports whether a version string like "17.11.2-ee" is older than major.minor.
-func versionBefore(version string, major, minor int) bool {
-	var a, b int
-	if n, _ := fmt.Sscanf(version, "%d.%d", &a, &b); n < 2 {
-		return false
-	}
-	return a < major || a == major && b < minor
 }

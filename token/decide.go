@@ -6,6 +6,7 @@ package token
 // drift apart.
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -242,7 +243,7 @@ func (f Facts) warnings(r Request) []string {
 	}
 	if f.SameName > 0 {
 		out = append(out, fmt.Sprintf("%s already has %d active token(s) named %q: give this one a distinct name (say, with the date) to tell them apart later",
-			orDefault(f.TargetPath, "this user"), f.SameName, r.Name))
+			cmp.Or(f.TargetPath, "this user"), f.SameName, r.Name))
 	}
 	return out
 }
@@ -265,13 +266,6 @@ func orNone(ss []string) string {
 		return "(none)"
 	}
 	return strings.Join(ss, ", ")
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 func roleOrNone(r Role) string {

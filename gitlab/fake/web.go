@@ -283,7 +283,7 @@ func (s *Server) patPage(c *ctx) {
 	}
 	if c.r.Method == "GET" {
 		desc := ""
-		if s.versionAtLeast(18, 1) {
+		if !versionBefore(s.version, "18.1") {
 			desc = v.Get("description")
 		}
 		s.page(c, 200, "Personal access tokens", fmt.Sprintf(`<form method="post">
@@ -325,12 +325,6 @@ func (s *Server) patPage(c *ctx) {
 		return
 	}
 	c.json(200, map[string]any{"new_token": t.Value, "active_access_tokens": []any{s.tokenJSON(s.tokens[t.ID], false)}, "total": 1})
-}
-
-func (s *Server) versionAtLeast(major, minor int) bool {
-	var a, b int
-	fmt.Sscanf(s.version, "%d.%d", &a, &b)
-	return a > major || a == major && b >= minor
 }
 
 func (s *Server) page(c *ctx, status int, title, body string) {
