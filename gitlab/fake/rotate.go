@@ -1,0 +1,142 @@
+package fake
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// params reads a JSON or form body the way Grape does.
+type params map[string]any
+
+func (s *Server) readParams(c *ctx) params {
+	p := params{}
+	if strings.Contains(c.r.Header.Get("Content-Type"), "json") && len(c.body) > 0 {
+		if json.Unmarshal(c.body, &p) != nil {
+			return nil
+		}
+		return p
+	}
+	vals, _ := url.ParseQuery(string(c.body))
+	for k, v := range c.r.URL.Query() {
+		vals[k] = append(vals[k], v...)
+	}
+	for k, v := range vals {
+		k = strings.TrimSuffix(k, "[]")
+		if k == "scopes" {
+			var arr []any
+			for _, x := range v {
+				arr = append(arr, x)
+			}
+			p[k] = arr
+		} else {
+			p[k] = v[0]
+		}
+	}
+	return p
+}
+
+func (p params) str(k string) (string, bool) {
+	v, ok := p[k]
+	if !ok || v == nil {
+		return "", false
+	}
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	}
+	return fmt.Sprint(v), true
+}
+
+// rotateResourceToken is rotate_service.rb: a revoked token is refused
+// ("Token already revoked", nothing else revoked), as is one whose role the
+// caller could not grant; an expired one is rotated (there is no expiry
+// check). Revoke and create are one transaction. Without expires_at the new
+// token lasts a week where expiry is required, forever otherwise.
+func (s *Server) rotateResourceToken(c *ctx) {
+	if !s.canWrite(c) {
+		return
+	}
+	res := s.resolveResource(c)
+	if res == nil {
+		return
+	}
+	id, _ := strconv.Atoi(c.seg[3])
+	t := s.tokens[id]
+	if !res.mayManage(c.user) || t == nil || t.Resource != res.key {
+		// Only administrators learn that a token does not exist.
+		if c.user.Admin {
+			c.message(404, "404 Not Found")
+		} else {
+			c.message(401, "401 Unauthorized")
+		}
+		return
+	}
+	if t.Revoked {
+		c.message(400, "400 Bad request - Token already revoked")
+		return
+	}
+	if !encompasses(res.role, t.AccessLevel) {
+		c.message(400, "400 Bad request - Not eligible to rotate tokens with permissions not held by the user")
+		return
+	}
+	p := s.readParams(c)
+	expires, has := p.str("expires_at")
+	var d time.Time
+	switch {
+	case has:
+		var err error
+		if d, err = time.Parse("2006-01-02", expires); err != nil {
+			c.errorField("expires_at is invalid")
+			return
+		}
+	case s.life.expiryRequired():
+		expires = s.today().AddDate(0, 0, 7).Format("2006-01-02")
+	default:
+		expires = ""
+	}
+	if msg := s.checkLifetime(has, d); msg != "" {
+		c.message(400, "400 Bad request - "+msg)
+		return
+	}
+	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+}
+
+// rotate revokes t and makes its replacement (same name, scopes, role and
+// user; a new value; expires), remembered as t's successor; s.mu is held.
+func (s *Server) rotate(t *Token, expires string) *Token {
+	t.Revoked = true
+	n := *t
+	n.ID, n.Value, n.ExpiresAt, n.CreatedAt, n.Revoked, n.LastUsedAt, n.PreviousID = s.nextToken, s.tokenValue(), expires, s.now(), false, nil, t.ID
+	s.addToken(n)
+	return s.tokens[n.ID]
+}
+
+const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+
+func newTokenValue() string {
+	var b strings.Builder
+	b.WriteString("glpat-")
+	for i := 0; i < 20; i++ {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b.WriteByte(alphabet[n.Int64()])
+	}
+	return b.String()
+}
+
+func randomHex(n int) string {
+	const hex = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		x, _ := rand.Int(rand.Reader, big.NewInt(16))
+		b[i] = hex[x.Int64()]
+	}
+	return string(b)
+}
