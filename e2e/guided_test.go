@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/gitlab/fake/browser"
 )
 
 var linkRE = regexp.MustCompile(`https?://\S+/-/user_settings/personal_access_tokens\?\S+`)
@@ -27,11 +28,11 @@ func TestGuidedPersonalPathInTmux(t *testing.T) {
 	t.Cleanup(ts.Close)
 	dir := t.TempDir()
 	opened := filepath.Join(dir, "opened.txt")
-	browser := filepath.Join(dir, "browser.sh")
-	if err := os.WriteFile(browser, []byte("#!/bin/sh\nprintf '%s\\n' \"$1\" >> "+opened+"\n"), 0o700); err != nil {
+	opener := filepath.Join(dir, "browser.sh")
+	if err := os.WriteFile(opener, []byte("#!/bin/sh\nprintf '%s\\n' \"$1\" >> "+opened+"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	tt := startTerm(t, dir, 110, 40, "env NO_COLOR=1 BROWSER="+browser+" GITLAB_HOST="+ts.URL+" GITLAB_TOKEN="+fake.MaintainerToken+" "+bin+"; echo EXIT=$?; sleep 30")
+	tt := startTerm(t, dir, 110, 40, "env NO_COLOR=1 BROWSER="+opener+" GITLAB_HOST="+ts.URL+" GITLAB_TOKEN="+fake.MaintainerToken+" "+bin+"; echo EXIT=$?; sleep 30")
 	tt.wait("What is the token for?")
 	tt.keys("Enter")
 	tt.wait("Which kind of token?")
@@ -61,7 +62,7 @@ func TestGuidedPersonalPathInTmux(t *testing.T) {
 	u, _ := url.Parse(link)
 	form := u.Query()
 	form.Set("expires_at", time.Now().UTC().AddDate(0, 0, 2).Format("2006-01-02"))
-	short, err := fake.SubmitPATForm(ts.URL, u.Path, fake.MaintainerToken, form)
+	short, err := browser.SubmitPATForm(ts.URL, u.Path, fake.MaintainerToken, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestGuidedPersonalPathInTmux(t *testing.T) {
 		t.Fatalf("verdict on a token that expires too soon:\n%s", screen)
 	}
 	form.Set("expires_at", time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
-	good, err := fake.SubmitPATForm(ts.URL, u.Path, fake.MaintainerToken, form)
+	good, err := browser.SubmitPATForm(ts.URL, u.Path, fake.MaintainerToken, form)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/gitlab/fake/browser"
 	"gitlab-token-wizard/token"
 )
 
@@ -77,7 +78,7 @@ func createInBrowser(t *testing.T, base, link, session, expires string) string {
 	}
 	form := u.Query()
 	form.Set("expires_at", expires)
-	v, err := fake.SubmitPATForm(base, u.Path, session, form)
+	v, err := browser.SubmitPATForm(base, u.Path, session, form)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -332,33 +331,4 @@ func (s *Server) page(c *ctx, status int, title, body string) {
 	c.rec.Status = status
 	c.w.WriteHeader(status)
 	fmt.Fprintf(c.w, "<!DOCTYPE html><html><head><title>%s · GitLab</title></head><body><h1>%s</h1>%s</body></html>\n", title, title, body)
-}
-
-// SubmitPATForm does what a person does in a browser on the personal access
-// token page: it submits form (name, scopes, expires_at, ...) to the page at
-// base+path, signed in with session (a personal token of the user, the
-// stand-in's session cookie), and returns the new token. For tests.
-func SubmitPATForm(base, path, session string, form url.Values) (string, error) {
-	req, err := http.NewRequest("POST", strings.TrimRight(base, "/")+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "_gitlab_session", Value: session})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		NewToken string   `json:"new_token"`
-		Errors   []string `json:"errors"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return "", fmt.Errorf("form answer %d: %w", resp.StatusCode, err)
-	}
-	if out.NewToken == "" {
-		return "", fmt.Errorf("form refused (%d): %s", resp.StatusCode, strings.Join(out.Errors, "; "))
-	}
-	return out.NewToken, nil
 }
