@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -103,6 +104,12 @@ func leftBehind(ctx context.Context, w io.Writer, m *wizard.Model, out wizard.Ou
 		nt, err := m.AwaitCreate(awaitCreate)
 		switch {
 		case errors.Is(err, wizard.ErrNoCreateInFlight):
+			return out
+		case errors.Is(err, wizard.ErrStillInFlight):
+			// Not a failure: GitLab may still make the token, after this
+			// process has gone. Say how to find it and get rid of it.
+			fmt.Fprintf(w, "warning: the run ended while the create was in flight, and %v: a token named %q may still appear. Look for it with\n  %s\nand revoke it if nobody has its value (its id is in the list):\n  %s\n",
+				err, m.TokenName(), m.ListCommand(), strings.TrimSuffix(m.RevokeCommand(0), " 0")+" TOKEN_ID")
 			return out
 		case err != nil:
 			var ou *gitlab.OutcomeUnknownError

@@ -70,16 +70,7 @@ func TestSignalOnTheResultScreen(t *testing.T) {
 		srv, url := standIn(t)
 		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenHang})
 		tt := startTerm(t, dir, 100, 34, wizardOn(dir, url, ""))
-		tt.wait("What is the token for?")
-		for _, next := range []string{"Which kind of token?", "Which project?", "you: Maintainer", "Name the token", "When should it expire?", "Which role", "Which scopes?", "Review: nothing has been sent yet"} {
-			if next != "you: Maintainer" {
-				tt.keys("Enter")
-			}
-			tt.wait(next)
-		}
-		tt.wait("enter create")
-		tt.keys("Enter")
-		tt.wait("Creating the token")
+		toCreate(tt)
 		if err := syscall.Kill(pid(t, dir), syscall.SIGHUP); err != nil {
 			t.Fatal(err)
 		}
@@ -88,4 +79,44 @@ func TestSignalOnTheResultScreen(t *testing.T) {
 			t.Fatalf("screen:\n%s", all)
 		}
 	})
+	// The create and its check outlast the wait after the signal (the list
+	// hangs too): not "it failed", but where the token may still appear.
+	t.Run("during a create that outlasts the wait", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		srv, url := standIn(t)
+		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenHang})
+		tt := startTerm(t, dir, 100, 34, wizardOn(dir, url, ""))
+		toCreate(tt)
+		srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenHang})
+		if err := syscall.Kill(pid(t, dir), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(strings.Fields(restored(t, tt)), " ")
+		for _, want := range []string{"GitLab had not answered the create after 20s", "may still appear. Look for it with",
+			"list --host " + url + " --project acme/web", "revoke --host " + url + " --project acme/web TOKEN_ID"} {
+			if !strings.Contains(all, want) {
+				t.Fatalf("lacks %q; screen:\n%s", want, all)
+			}
+		}
+		if strings.Contains(all, "it failed") {
+			t.Fatalf("an unknown outcome called a failure:\n%s", all)
+		}
+	})
+}
+
+// toCreate walks the wizard's recommended path and presses enter on the
+// review: the create is sent.
+func toCreate(tt *term) {
+	tt.wait("What is the token for?")
+	tt.wait("What is the token for?")
+	for _, next := range []string{"Which kind of token?", "Which project?", "you: Maintainer", "Name the token", "When should it expire?", "Which role", "Which scopes?", "Review: nothing has been sent yet"} {
+		if next != "you: Maintainer" {
+			tt.keys("Enter")
+		}
+		tt.wait(next)
+	}
+	tt.wait("enter create")
+	tt.keys("Enter")
+	tt.wait("Creating the token")
 }

@@ -7,6 +7,8 @@ package wizard
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"gitlab-token-wizard/gitlab"
@@ -20,6 +22,11 @@ func (m *Model) startPending() chan createdMsg {
 
 // ErrNoCreateInFlight is AwaitCreate's answer when no create was in flight.
 var ErrNoCreateInFlight = errors.New("no create was in flight")
+
+// ErrStillInFlight is AwaitCreate's answer when the create (with its check
+// for a half-made token) had not ended within the wait: GitLab may still
+// make the token.
+var ErrStillInFlight = errors.New("GitLab had not answered the create")
 
 // AwaitCreate waits, at most for wait, for the answer of a create that was
 // in flight when the run ended: the token it made (never shown to anyone),
@@ -37,7 +44,7 @@ func (m *Model) AwaitCreate(wait time.Duration) (*gitlab.NewToken, error) {
 		m.pending = nil
 		return msg.nt, msg.err
 	case <-t.C:
-		return nil, errors.New("GitLab had not answered the create after " + wait.String())
+		return nil, fmt.Errorf("%w after %s", ErrStillInFlight, wait)
 	}
 }
 
@@ -48,6 +55,19 @@ func (m *Model) Revoke(ctx context.Context, t *gitlab.NewToken) error {
 		return errors.New("nothing to revoke")
 	}
 	return m.api.RevokeToken(ctx, m.req, t.ID)
+}
+
+// TokenName is the name of the token this run asks for.
+func (m *Model) TokenName() string { return m.req.Name }
+
+// ListCommand is the command line that lists the tokens of this run's
+// request (its kind and target).
+func (m *Model) ListCommand() string {
+	base := ""
+	if m.api != nil {
+		base = m.api.BaseURL()
+	}
+	return strings.TrimSuffix(m.req.TokenCommand(base, "list", 0).String(), " 0")
 }
 
 // RevokeCommand is the exact command that revokes token id of this run.
