@@ -188,17 +188,7 @@ func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request
 // checkReach proves the token reaches what it is for.
 func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string) {
 	if repo := want.VerifyRepo(); repo != "" {
-		name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", safe.Line(repo, 100))
-		cs, _, err := tc.Commits.ListCommits(projectID(repo), &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
-		cs = nonNil(cs)
-		switch {
-		case err != nil:
-			v.add(name, false, c.classifyFor(err, "read the repository's commits", subject).Error())
-		case len(cs) == 0:
-			v.add(name, true, "the repository has no commits yet; reading it worked")
-		default:
-			v.add(name, true, fmt.Sprintf("%s %s", safe.Line(cs[0].ShortID, 12), safe.Line(cs[0].Title, 72)))
-		}
+		c.readLatestCommit(ctx, v, tc, projectID(repo), safe.Line(repo, 100), subject)
 	}
 	switch {
 	case want.Kind == token.KindGroup || want.Kind == token.KindServiceAccount && want.VerifyRepo() == "" && groupPlace(want) != "":
@@ -211,7 +201,9 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 		if err != nil {
 			v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
 		} else {
-			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(nonNil(ps))))
+			ps = nonNil(ps)
+			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
+			c.readOneProject(ctx, v, tc, want, ps, subject)
 		}
 	}
 	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
@@ -224,6 +216,37 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 		} else {
 			v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
 		}
+	}
+}
+
+// readOneProject proves, for a token that reaches a group, what Jira does
+// next: it reads the latest commit of the first of the group's projects
+// with a repository. Only for scopes that read through the API.
+func (c *Client) readOneProject(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, ps []*gl.Project, subject string) {
+	if !slices.Contains(want.Scopes, "read_api") && !slices.Contains(want.Scopes, "api") {
+		return
+	}
+	for _, p := range ps {
+		if p.EmptyRepo || p.Archived || p.RepositoryAccessLevel == gl.DisabledAccessControl {
+			continue
+		}
+		c.readLatestCommit(ctx, v, tc, p.ID, safe.Line(p.PathWithNamespace, 100), subject)
+		return
+	}
+}
+
+// readLatestCommit checks that the token reads project pid's latest commit.
+func (c *Client) readLatestCommit(ctx context.Context, v *Verification, tc *gl.Client, pid any, path, subject string) {
+	name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", path)
+	cs, _, err := tc.Commits.ListCommits(pid, &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
+	cs = nonNil(cs)
+	switch {
+	case err != nil:
+		v.add(name, false, c.classifyFor(err, "read the repository's commits", subject).Error())
+	case len(cs) == 0:
+		v.add(name, true, "the repository has no commits yet; reading it worked")
+	default:
+		v.add(name, true, fmt.Sprintf("%s %s", safe.Line(cs[0].ShortID, 12), safe.Line(cs[0].Title, 72)))
 	}
 }
 

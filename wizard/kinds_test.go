@@ -33,7 +33,7 @@ func TestGroupTokenPath(t *testing.T) {
 	if ts := srv.Tokens("group:10"); len(ts) != 1 || ts[0].AccessLevel != int(token.RoleReporter) {
 		t.Fatalf("group tokens = %+v", ts)
 	}
-	if scr := d.screen(); strings.Count(scr, "PASS") != 4 || !strings.Contains(scr, "group token id") || !strings.Contains(scr, "every project in it") {
+	if scr := d.screen(); strings.Count(scr, "PASS") != 5 || !strings.Contains(scr, "reads the latest commit of acme/") || !strings.Contains(scr, "group token id") || !strings.Contains(scr, "every project in it") {
 		t.Fatalf("result:\n%s", scr)
 	}
 	if !strings.Contains(d.m.Summary, "on group acme") {
