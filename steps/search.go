@@ -25,11 +25,17 @@ const (
 	ModeUser
 	// ModeRepo: any project the caller can read, for Jira to read with a personal token.
 	ModeRepo
+	// ModeAccountGroup: groups where the caller is Owner, to hold a service account.
+	ModeAccountGroup
+	// ModePlaces: projects a service account can be given access to, where
+	// the caller may add members (Maintainer or Owner), as for project tokens.
+	ModePlaces
 )
 
 // Kind is the kind of token a search in this mode chooses the target of.
 func (m Mode) Kind() token.Kind {
-	return map[Mode]token.Kind{ModeProject: token.KindProject, ModeGroup: token.KindGroup, ModeUser: token.KindPersonal, ModeRepo: token.KindPersonal}[m]
+	return map[Mode]token.Kind{ModeProject: token.KindProject, ModeGroup: token.KindGroup, ModeUser: token.KindPersonal, ModeRepo: token.KindPersonal,
+		ModeAccountGroup: token.KindServiceAccount, ModePlaces: token.KindProject}[m]
 }
 
 // SearchRequestMsg asks the root to search; the step never does I/O. The
@@ -80,6 +86,9 @@ type SearchStep struct {
 	loading bool
 	err     string
 	keys    NavKeyMap
+	// version is the instance's, which decides whether a subgroup can
+	// hold a service account (ModeAccountGroup).
+	version string
 }
 
 // NewSearch starts a search step with the current value (if any) as the query.
@@ -90,6 +99,14 @@ func NewSearch(c *Common, mode Mode, current string, me gitlab.User) *SearchStep
 		current = ""
 	}
 	return &SearchStep{c: c, mode: mode, q: q, me: me, input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current), keys: DefaultNavKeyMap()}
+}
+
+// NewAccountGroupSearch searches the groups that can own a service
+// account: those the caller owns, top-level ones only before GitLab 18.11.
+func NewAccountGroupSearch(c *Common, current string, me gitlab.User, version string) *SearchStep {
+	s := NewSearch(c, ModeAccountGroup, current, me)
+	s.version = version
+	return s
 }
 
 func (s *SearchStep) ID() ID {
@@ -152,6 +169,9 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 			if why := token.CannotCreateOn(s.mode.Kind(), p.Role, p.Path); s.mode != ModeRepo && why != "" {
 				it.detail += fmt.Sprintf(" (needs %s)", s.mode.Kind().CallerNeeds().Title())
 				it.disabled = why + " " + s.keys.Back.Help().Key + " goes back to the kind of token."
+			} else if why := token.CannotHoldAccounts(s.version, p.Path); s.mode == ModeAccountGroup && why != "" {
+				it.detail += " (a subgroup)"
+				it.disabled = why
 			}
 			out = append(out, it)
 		}
