@@ -257,6 +257,7 @@ func (s *AccountStep) formInput(msg tea.Msg) tea.Cmd {
 		s.userEdited = true
 	case s.form.value(fieldName) != name && !s.userEdited:
 		s.form.in[fieldUsername].SetValue(suggestUsername(s.form.value(fieldName)))
+		s.form.in[fieldUsername].CursorEnd() // a tab into it goes on typing at its end
 	}
 	return cmd
 }
