@@ -88,7 +88,7 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	nt := msg.nt
 	m.out.Token = nt
 	m.Summary = fmt.Sprintf("Created %s %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
-		kindLabel(m.req.Kind), nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
+		kindLabel(m.req.Kind), nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
 	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID), account: m.provisionedLines()}
 	info.base = m.api.BaseURL()
 	info.auditLabel, info.audit, info.auditCommand = auditOf(m.req, info.base)
@@ -196,8 +196,27 @@ func (m *Model) exitSummary() string {
 
 func (m *Model) handOff() token.HandOff {
 	nt := m.out.Token
-	return token.HandOff{Kind: m.req.Kind, ID: nt.ID, Name: nt.Name, Target: m.targetPhrase(), Grant: m.req.GrantPhrase(),
+	return token.HandOff{Kind: m.req.Kind, ID: nt.ID, Name: nt.Name, Target: m.targetPhrase(), Grant: m.grantPhrase(),
 		Expires: m.req.ExpiresAt, Masked: nt.Value.Masked()}
+}
+
+// grantPhrase is the role and scopes the token has: for a service account,
+// the roles its memberships have — a role already there was kept, and may
+// differ from the one asked for.
+func (m *Model) grantPhrase() string {
+	if m.provisioned == nil || m.req.Kind != token.KindServiceAccount {
+		return m.req.GrantPhrase()
+	}
+	var roles []string
+	same := true
+	for _, ms := range m.provisioned.Memberships {
+		same = same && ms.Role == m.req.Role
+		roles = append(roles, ms.Role.Title()+" on "+ms.Place.String())
+	}
+	if same {
+		return m.req.GrantPhrase()
+	}
+	return strings.Join(roles, ", ") + ", " + token.JoinScopes(m.req.Scopes)
 }
 
 // targetPhrase names what the token is for, for summaries.

@@ -79,8 +79,12 @@ func (s *stub) Gather(ctx context.Context, r token.Request) (gitlab.Gathered, er
 	if role == token.RoleNone {
 		role = token.RoleMaintainer
 	}
+	places := map[string]token.Role{}
+	for _, p := range r.Places {
+		places[p.Path] = role
+	}
 	return gitlab.Gathered{Preflight: pf, Target: gitlab.Project{ID: 100, Path: r.Target}, Role: role, CustomRole: s.custom,
-		Existing: s.Named(ctx, r)}, nil
+		Existing: s.Named(ctx, r), PlaceRoles: places}, nil
 }
 func (s *stub) Named(context.Context, token.Request) gitlab.Existing {
 	return gitlab.Existing{IDs: map[int64]bool{}}
