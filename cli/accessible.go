@@ -159,6 +159,9 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 				opts = append(opts, token.Option{Value: pr.Path, Label: label})
 			}
 		}
+		if len(opts) == 0 && p.in.ended {
+			return exitf(ExitInvalid, "nothing matches %s, and the input has ended: nothing was sent", token.Quote(query))
+		}
 		if len(opts) == 0 {
 			p.say("Nothing matches %s. Try another part of the name.", token.Quote(query))
 			continue

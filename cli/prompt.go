@@ -50,6 +50,9 @@ type lineReader struct {
 	rest    []byte
 	// empty is what an empty line stands for in the current prompt.
 	empty string
+	// ended is set once the input has no more lines: a question asked
+	// again would get no answer, ever.
+	ended bool
 }
 
 type lineResult struct {
@@ -60,6 +63,9 @@ type lineResult struct {
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.rest) == 0 {
 		line, err := l.readLine()
+		if errors.Is(err, io.EOF) {
+			l.ended = true
+		}
 		if err != nil && len(line) == 0 {
 			return 0, err
 		}
