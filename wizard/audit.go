@@ -26,6 +26,9 @@ import (
 const (
 	auditTimeout     = 90 * time.Second
 	auditConcurrency = 4
+	// auditShown is how many tokens the screen lists, the most urgent
+	// first; the audit command lists the rest.
+	auditShown = 30
 )
 
 // The audit's messages: the screen's request and its cancel, and the
@@ -140,9 +143,11 @@ type auditScreen struct {
 	rep      *gitlab.AuditReport
 	err      error
 	judged   []token.Judged
-	others   token.AuditTally
-	cursor   int
-	notice   notice
+	// more counts the tokens that expire soon but are not listed (auditShown).
+	more   int
+	others token.AuditTally
+	cursor int
+	notice notice
 	// left is set once esc was pressed: one cancel is enough.
 	left bool
 }
@@ -204,6 +209,9 @@ func (s *auditScreen) onAudited(msg auditedMsg) {
 		}
 	}
 	s.others = token.Tally(rest)
+	if n := len(s.judged); n > auditShown {
+		s.judged, s.more = s.judged[:auditShown], n-auditShown
+	}
 	s.keys.Copy.SetEnabled(true)
 }
 
@@ -291,7 +299,10 @@ func (s *auditScreen) render() (string, int) {
 	if len(s.judged) == 0 {
 		add(st.OK.Render, fmt.Sprintf("Nothing else in %s expires within %d days.", steps.ServerText(s.label, 80), token.DefaultWithinDays), 0)
 	} else {
-		add(st.Warn.Render, fmt.Sprintf("%d other tokens in %s have expired or expire within %d days:", len(s.judged), steps.ServerText(s.label, 80), token.DefaultWithinDays), 0)
+		add(st.Warn.Render, fmt.Sprintf("%d other tokens in %s have expired or expire within %d days:", len(s.judged)+s.more, steps.ServerText(s.label, 80), token.DefaultWithinDays), 0)
+	}
+	if s.more > 0 {
+		add(st.Subtle.Render, fmt.Sprintf("The %d most urgent are listed here; the audit command at the end lists all.", len(s.judged)), 0)
 	}
 	focus, n := -1, 0
 	for _, j := range s.judged {
