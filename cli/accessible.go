@@ -86,6 +86,12 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 		return apiExit(ctx, err)
 	}
 	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
+	return accessibleDeliver(ctx, p, env, s, pf, req, nt, now)
+}
+
+// accessibleDeliver verifies a new token and sees it kept: saved or
+// printed, or revoked when the run is interrupted first.
+func accessibleDeliver(ctx context.Context, p prompter, env Env, s *session, pf gitlab.Preflight, req token.Request, nt *gitlab.NewToken, now time.Time) error {
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
 	saved, err := accessibleKeep(p, env, nt)
 	if err != nil {

@@ -95,14 +95,7 @@ func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *sessi
 	}
 	nt := prov.Token
 	p.say("Created the token %d %s of @%s (%s). GitLab shows it only once.", nt.ID, token.Quote(nt.Name), prov.Account.Username, nt.Value.Masked())
-	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
-	saved, err := accessibleKeep(p, env, nt)
-	if err != nil {
-		return revokeUnkept(p, s, req, nt, err)
-	}
-	accessibleEnd(p, s.host, req, nt, pf, saved)
-	afterCreate(ctx, env.Err, s, pf, false, now)
-	return nil
+	return accessibleDeliver(ctx, p, env, s, pf, req, nt, now)
 }
 
 // leastRole is the most the caller may give the account: the least of

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
@@ -30,13 +29,10 @@ func DefaultPlacesKeyMap() PlacesKeyMap {
 // projects found by a search (server-side and debounced, as SearchStep's).
 // What is ticked stays ticked whatever the search shows.
 type PlacesStep struct {
+	searchInput
 	c       *Common
 	group   string
 	q       token.Question
-	input   textinput.Model
-	seq     int
-	loading bool
-	err     string
 	results []gitlab.Project
 	ticked  []token.Place
 	cursor  int
@@ -48,7 +44,7 @@ type PlacesStep struct {
 func NewPlaces(c *Common, group string, current []token.Place) *PlacesStep {
 	q := token.PlacesQuestion(group)
 	return &PlacesStep{c: c, group: group, q: q, ticked: append([]token.Place(nil), current...), keys: DefaultPlacesKeyMap(),
-		input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, "")}
+		searchInput: searchInput{input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, "")}}
 }
 
 func (s *PlacesStep) ID() ID          { return Places }
@@ -106,21 +102,7 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, cmd
 		}
 	}
-	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
-	if note != "" {
-		s.err = note
-	}
-	if msg == nil {
-		return s, nil
-	}
-	before := s.input.Value()
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	if s.input.Value() != before {
-		s.seq, s.loading = s.c.nextSeq(), true
-		return s, tea.Batch(cmd, s.c.Clock.After(s.c.debounce(), debounceMsg{to: Address{Step: Places, Seq: s.seq}}))
-	}
-	return s, cmd
+	return s, s.typed(s.c, Places, msg)
 }
 
 // onKey handles the step's own keys; ok is false for keys that go to the search.

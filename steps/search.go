@@ -74,17 +74,13 @@ type item struct {
 // SearchStep searches GitLab, server-side and debounced, for the token's
 // target (project, group or user) or for the project Jira will read.
 type SearchStep struct {
-	c     *Common
-	mode  Mode
-	q     token.Question
-	me    gitlab.User
-	input textinput.Model
-	// seq numbers the queries: an answer is shown only if it answers the latest.
-	seq     int
+	searchInput
+	c       *Common
+	mode    Mode
+	q       token.Question
+	me      gitlab.User
 	results []item
 	cursor  int
-	loading bool
-	err     string
 	keys    NavKeyMap
 	// version is the instance's, which decides whether a subgroup can
 	// hold a service account (ModeAccountGroup).
@@ -98,7 +94,7 @@ func NewSearch(c *Common, mode Mode, current string, me gitlab.User) *SearchStep
 	if mode == ModeUser && current == token.Me {
 		current = ""
 	}
-	return &SearchStep{c: c, mode: mode, q: q, me: me, input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current), keys: DefaultNavKeyMap()}
+	return &SearchStep{c: c, mode: mode, q: q, me: me, searchInput: searchInput{input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current)}, keys: DefaultNavKeyMap()}
 }
 
 // NewAccountGroupSearch searches the groups that can own a service
@@ -201,25 +197,41 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, cmd
 		}
 	}
-	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	return s, s.typed(s.c, s.ID(), msg)
+}
+
+// searchInput is the search field of a step that searches GitLab: typing
+// that pauses for the debounce asks for a new query, numbered so that only
+// the latest answer is shown.
+type searchInput struct {
+	input textinput.Model
+	// seq numbers the queries: an answer is shown only if it answers the latest.
+	seq     int
+	loading bool
+	err     string
+}
+
+// typed gives msg to the field of step id; a change of its text starts a
+// new query and the debounce timer.
+func (f *searchInput) typed(c *Common, id ID, msg tea.Msg) tea.Cmd {
+	msg, note := screenInput(msg, f.input.Value(), f.input.CharLimit)
 	if note != "" {
-		s.err = note
+		f.err = note
 	}
 	if msg == nil {
-		return s, nil
+		return nil
 	}
-	before := s.input.Value()
+	before := f.input.Value()
 	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	if s.input.Value() != before {
-		s.seq = s.c.nextSeq()
-		s.loading = true
+	f.input, cmd = f.input.Update(msg)
+	if f.input.Value() != before {
+		f.seq, f.loading = c.nextSeq(), true
 		if note == "" {
-			s.err = ""
+			f.err = ""
 		}
-		return s, tea.Batch(cmd, s.c.Clock.After(s.c.debounce(), debounceMsg{to: Address{Step: s.ID(), Seq: s.seq}}))
+		return tea.Batch(cmd, c.Clock.After(c.debounce(), debounceMsg{to: Address{Step: id, Seq: f.seq}}))
 	}
-	return s, cmd
+	return cmd
 }
 
 // onKey handles the step's own keys; ok is false for keys that go to the input.
