@@ -124,11 +124,11 @@ func (s *PlacesStep) onKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, s.keys.Back):
 		return back(Places), true
 	case key.Matches(k, s.keys.Next):
-		chosen := s.ticked
-		if len(chosen) == 0 {
-			chosen = []token.Place{rows[s.cursor]} // nothing ticked: the row under the cursor
+		if len(s.ticked) == 0 {
+			// Nothing ticked: the row under the cursor, ticked for the return.
+			s.ticked = []token.Place{rows[s.cursor]}
 		}
-		return done(Places, PlacesChosen{Places: chosen}), true
+		return done(Places, PlacesChosen{Places: s.ticked}), true
 	default:
 		return nil, false
 	}

@@ -20,7 +20,7 @@ func (m *Model) onCreate() tea.Cmd {
 		return nil
 	}
 	if _, err := m.decide(); err != nil {
-		return m.fail(err)
+		return m.failAt(err, accountFix(m.req, m.facts, m.c.Clock.Now()))
 	}
 	if m.req.Kind == token.KindServiceAccount {
 		// Several writes; the token's own orphan check reads its list then.

@@ -177,6 +177,17 @@ func (f *failure) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHel
 // to try again (failCreate).
 func (m *Model) fail(err error) tea.Cmd { return m.show(newFailure(m.c, err, false)) }
 
+// failAt is fail, fixed at step fix when it is not "" (rather than the
+// step the error's field names).
+func (m *Model) failAt(err error, fix steps.ID) tea.Cmd {
+	f := newFailure(m.c, err, false)
+	if fix != "" {
+		f.fix = fix
+		f.keys.Fix.SetHelp("enter", "go back to the "+string(fix)+" step")
+	}
+	return m.show(f)
+}
+
 func (m *Model) failCreate(err error) tea.Cmd {
 	f := newFailure(m.c, err, m.canRetryCreate(err))
 	f.done = m.provisionedLines()

@@ -120,7 +120,7 @@ func (m *Model) advance() tea.Cmd {
 	switch m.flow.order[next] {
 	case steps.Review:
 		if _, err := m.decide(); err != nil {
-			return m.fail(err)
+			return m.failAt(err, accountFix(m.req, m.facts, m.c.Clock.Now()))
 		}
 	case steps.Guide:
 		// GitLab's form, not the API, makes this token: only the fields are checked.
@@ -262,8 +262,8 @@ func (m *Model) onTarget(msg targetMsg) tea.Cmd {
 	}
 	facts := msg.g.Facts()
 	facts.Lifetime = m.lifetime(facts.Lifetime)
-	if err := token.CheckRights(msg.req, facts, m.c.Clock.Now()); err != nil {
-		return m.fail(err)
+	if err := token.CheckRights(rightsNow(msg.req), facts, m.c.Clock.Now()); err != nil {
+		return m.failAt(err, accountFix(rightsNow(msg.req), facts, m.c.Clock.Now()))
 	}
 	if facts.Limits(0).CallerRole != m.facts.Limits(0).CallerRole {
 		delete(m.flow.built, steps.Role) // the roles offered depend on the caller's

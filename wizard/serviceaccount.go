@@ -144,6 +144,36 @@ func placeBound(roles map[string]token.Role, places []token.Place, admin bool) t
 	return bound
 }
 
+// rightsNow is the request as its rights are checked when a target is
+// read: a service account's role is asked after its places, so only what no
+// role can fix refuses then (the role step offers no more than the places allow).
+func rightsNow(r token.Request) token.Request {
+	if r.Kind == token.KindServiceAccount {
+		r.Role = token.RoleGuest
+	}
+	return r
+}
+
+// accountFix is the step that fixes a refusal of a service-account token:
+// the role, when a lower one could be given everywhere; the places, when
+// the group alone passes; "" when the group itself is refused (the
+// refusal's own field says where). Going back to the group could not fix
+// a place, and the places step is reached only through the group's read.
+func accountFix(r token.Request, f token.Facts, now time.Time) steps.ID {
+	if r.Kind != token.KindServiceAccount || len(r.Places) == 0 || token.CheckRights(r, f, now) == nil {
+		return ""
+	}
+	if low := rightsNow(r); low.Role != r.Role && token.CheckRights(low, f, now) == nil {
+		return steps.Role
+	}
+	bare := r
+	bare.Places = nil
+	if token.CheckRights(bare, f, now) == nil {
+		return steps.Places
+	}
+	return ""
+}
+
 // accountID is the id of the request's account when it exists (0: new).
 func (m *Model) accountID() int64 {
 	if m.gathered.Account != nil {

@@ -269,3 +269,48 @@ func TestFreeGroupIsRefusedWhenPicked(t *testing.T) {
 
 // flat is a screen with its lines joined, for sentences the width wrapped.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// A role the caller may not give on a place added from the review is
+// refused there, with the role step as the fix — not the group step, from
+// which the places could not be reached again.
+func TestAPlaceThatRefusesTheRoleIsFixedOnTheRoleStep(t *testing.T) {
+	d, srv := accountDriver(t)
+	toAccountStep(t, d)
+	d.key("enter") // + create a new one
+	d.key("enter")
+	d.key("enter") // the group integrations, which alice owns
+	d.key("enter") // name
+	d.key("enter") // expiry
+	for i := 0; i < 3; i++ {
+		d.key("down") // from Reporter to Owner: alice owns every place so far
+	}
+	d.key("enter")
+	d.key("enter") // scopes
+	if scr := d.screen(); !strings.Contains(scr, "access       Owner on group integrations") {
+		t.Fatalf("review:\n%s", scr)
+	}
+	d.key("p")
+	d.typeText("web")
+	d.key("down")
+	d.key("tab") // acme/web, which she only maintains
+	d.key("enter")
+	scr := flat(d.screen())
+	if !strings.Contains(scr, "you are Maintainer on project acme/web; giving the service account Owner there needs Owner") ||
+		!strings.Contains(scr, "enter go back to the role step") {
+		t.Fatalf("refusal:\n%s", d.screen())
+	}
+	d.key("enter")
+	if scr := d.screen(); !strings.Contains(scr, "Which role?") || strings.Contains(scr, "  Owner") {
+		t.Fatalf("role step offers more than the places allow:\n%s", scr)
+	}
+	d.key("enter")
+	if scr := d.screen(); !strings.Contains(scr, "Review: nothing has been sent yet") ||
+		!strings.Contains(scr, "Reporter on group integrations, project acme/web") {
+		t.Fatalf("back to the review:\n%s", scr)
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Fatalf("sent %s %s", r.Method, r.Path)
+		}
+	}
+}
