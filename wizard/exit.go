@@ -35,6 +35,7 @@ func (m *Model) AwaitCreate(wait time.Duration) (*gitlab.NewToken, error) {
 	select {
 	case msg := <-m.pending:
 		m.pending = nil
+		m.tookProvisioned(msg.provisioned) // a service account's id, to revoke its token by
 		return msg.nt, msg.err
 	case <-t.C:
 		return nil, errors.New("GitLab had not answered the create after " + wait.String())

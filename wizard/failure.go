@@ -112,7 +112,11 @@ func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return f, send(fixMsg{step: f.fix, err: f.err, from: f})
 		case key.Matches(msg, f.keys.Quit):
 			f.leaving = true
-			return f, send(quitMsg{summary: "Stopped after an error: " + oneLine(f.err)})
+			summary := "Stopped after an error: " + oneLine(f.err)
+			if len(f.done) > 0 {
+				summary += "\nMade before it, and kept:\n" + strings.Join(f.done, "\n")
+			}
+			return f, send(quitMsg{summary: summary})
 		}
 	}
 	return f, nil

@@ -168,6 +168,13 @@ func TestServiceAccountFailureKeepsWhatWasMade(t *testing.T) {
 		strings.Contains(scr, "Nothing was created") || !strings.Contains(scr, "r try the create again") {
 		t.Fatalf("failure:\n%s", scr)
 	}
+	// Leaving here would say what stays (asked of a copy: this run goes on to the retry).
+	shown := *d.m.screen.(*failure)
+	if _, cmd := shown.Update(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd == nil {
+		t.Fatal("q did nothing")
+	} else if q, ok := cmd().(quitMsg); !ok || !strings.Contains(q.summary, "Made before it, and kept:") || !strings.Contains(q.summary, "created by this run") {
+		t.Fatalf("summary on leaving: %#v", q)
+	}
 	d.key("r")
 	if nt, _ := d.m.Result(); nt == nil || srv.CountRequests("POST", "/service_accounts") != 1 || srv.CountRequests("POST", "/personal_access_tokens") != 2 {
 		t.Fatalf("retry (%d accounts, %d token posts):\n%s", srv.CountRequests("POST", "/service_accounts"), srv.CountRequests("POST", "/personal_access_tokens"), d.screen())
@@ -312,5 +319,22 @@ func TestAPlaceThatRefusesTheRoleIsFixedOnTheRoleStep(t *testing.T) {
 		if r.Method != "GET" {
 			t.Fatalf("sent %s %s", r.Method, r.Path)
 		}
+	}
+}
+
+// A run ended while the writes were in flight still learns what they made:
+// the token, and the account whose token it is, to revoke it by.
+func TestARunEndedDuringTheWritesLearnsTheAccount(t *testing.T) {
+	api := &stub{role: token.RoleOwner}
+	d := stubDriver(api, 100, 40)
+	for _, k := range []string{"enter", "down", "down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter"} {
+		d.key(k)
+	}
+	_, c1 := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, prov := d.m.Update(c1())
+	messages(prov) // the writes start; the run ends before their answer is read
+	nt, err := d.m.AwaitCreate(10 * time.Second)
+	if err != nil || nt == nil || d.m.req.UserID != 77 || !strings.Contains(d.m.RevokeCommand(nt.ID), "--service-account jira-integration") {
+		t.Fatalf("token %v, err %v, account id %d, %s", nt, err, d.m.req.UserID, d.m.RevokeCommand(58))
 	}
 }
