@@ -107,8 +107,8 @@ func (ch *Choice) Update(msg tea.Msg) (Step, tea.Cmd) {
 	case key.Matches(k, ch.keys.Down):
 		ch.cursor = (ch.cursor + 1) % n
 	case key.Matches(k, ch.keys.Next):
-		if why := ch.q.Options[ch.cursor].Disabled; why != "" {
-			ch.err = why
+		if o := ch.q.Options[ch.cursor]; o.Disabled != "" {
+			ch.err = "Enter cannot choose it: " + o.Label + " is " + o.Disabled + "."
 			return ch, nil
 		}
 		return ch, done(ch.id, ch.answer(ch.Selected()))
