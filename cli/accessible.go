@@ -47,12 +47,15 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 		return &ExitError{Code: ExitRefused, Err: err}
 	}
 	p.say("Signed in to %s as %s.", gitlab.HostName(s.host), safe.Line(pf.User.Username, 64))
-	req, preset, err := accessibleRequest(p, pf, now)
+	req, preset, err := accessibleRequest(p, pf, now, accountOffer(ctx, s, pf))
 	if err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
 	if req.Kind == token.KindPersonal && !pf.User.IsAdmin {
 		return accessibleGuided(ctx, p, s, pf, req, now)
+	}
+	if req.Kind == token.KindServiceAccount {
+		return accessibleServiceAccount(ctx, p, env, s, pf, req, preset, now)
 	}
 	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
 	if err := accessibleTarget(ctx, p, s, pf, &req, &limits); err != nil {
@@ -83,6 +86,12 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 		return apiExit(ctx, err)
 	}
 	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
+	return accessibleDeliver(ctx, p, env, s, pf, req, nt, now)
+}
+
+// accessibleDeliver verifies a new token and sees it kept: saved or
+// printed, or revoked when the run is interrupted first.
+func accessibleDeliver(ctx context.Context, p prompter, env Env, s *session, pf gitlab.Preflight, req token.Request, nt *gitlab.NewToken, now time.Time) error {
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
 	saved, err := accessibleKeep(p, env, nt)
 	if err != nil {
@@ -102,8 +111,9 @@ func stoppedAt(err error, left string) error {
 	return err
 }
 
-// accessibleRequest asks for the purpose and the kind.
-func accessibleRequest(p prompter, pf gitlab.Preflight, now time.Time) (token.Request, token.Preset, error) {
+// accessibleRequest asks for the purpose and the kind; offer says whether
+// the caller can make a service account.
+func accessibleRequest(p prompter, pf gitlab.Preflight, now time.Time, offer token.AccountOffer) (token.Request, token.Preset, error) {
 	req := token.Request{ExpiresAt: token.DefaultExpiry(now)}
 	presetID := token.Presets[0].ID
 	if err := p.choose(token.PurposeQuestion(presetID), &presetID); err != nil {
@@ -112,7 +122,7 @@ func accessibleRequest(p prompter, pf gitlab.Preflight, now time.Time) (token.Re
 	preset, _ := token.FindPreset(presetID)
 	preset.Apply(&req)
 	kind := string(token.KindProject)
-	if err := p.choose(token.KindQuestion(pf.User.IsAdmin, token.KindProject), &kind); err != nil {
+	if err := p.choose(token.KindQuestion(pf.User.IsAdmin, token.KindProject, offer), &kind); err != nil {
 		return req, preset, err
 	}
 	req.Kind = token.Kind(kind)
@@ -155,6 +165,9 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 				opts = append(opts, token.Option{Value: pr.Path, Label: label})
 			}
 		}
+		if len(opts) == 0 && p.in.ended {
+			return exitf(ExitInvalid, "nothing matches %s, and the input has ended: nothing was sent", token.Quote(query))
+		}
 		if len(opts) == 0 {
 			p.say("Nothing matches %s. Try another part of the name.", token.Quote(query))
 			continue
@@ -190,7 +203,7 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 
 // searchTargets finds projects or groups as the full-screen wizard does.
 func searchTargets(ctx context.Context, s *session, pf gitlab.Preflight, k token.Kind, query string) ([]gitlab.Project, error) {
-	if k == token.KindGroup {
+	if k == token.KindGroup || k == token.KindServiceAccount {
 		return s.client.SearchGroups(ctx, query, 20, pf.User.IsAdmin)
 	}
 	return s.client.SearchProjects(ctx, query, 20, token.SearchMinRole(k, pf.User.IsAdmin, false))
@@ -218,6 +231,9 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, token.Limits{})
 	if req.Kind.HasRole() {
 		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset)
+		if req.Kind == token.KindServiceAccount {
+			rq = token.AccountRoleQuestion(limits.CallerRole, req.Role, preset)
+		}
 		role := rq.Default
 		if err := p.choose(rq, &role); err != nil {
 			return err

@@ -162,15 +162,7 @@ func usedText(f token.Found) string {
 	return s
 }
 
-func findingCounts(t token.AuditTally) string {
-	var parts []string
-	for _, k := range token.FindingKinds {
-		if n := t.Findings[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
+func findingCounts(t token.AuditTally) string { return token.FindingCounts(t) }
 
 // wrap breaks prose into lines of at most width columns, each indented by
 // ind (continuation lines two more), at spaces only.

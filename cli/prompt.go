@@ -50,6 +50,9 @@ type lineReader struct {
 	rest    []byte
 	// empty is what an empty line stands for in the current prompt.
 	empty string
+	// ended is set once the input has no more lines: a question asked
+	// again would get no answer, ever.
+	ended bool
 }
 
 type lineResult struct {
@@ -60,6 +63,9 @@ type lineResult struct {
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.rest) == 0 {
 		line, err := l.readLine()
+		if errors.Is(err, io.EOF) {
+			l.ended = true
+		}
 		if err != nil && len(line) == 0 {
 			return 0, err
 		}
@@ -108,17 +114,29 @@ func (p prompter) say(format string, a ...any) { fmt.Fprintf(p.out, format+"\n",
 func (p prompter) choose(q token.Question, value *string) error {
 	title := q.Title
 	var opts []huh.Option[string]
+	disabled := map[string]string{}
 	for i, o := range q.Options {
 		label := o.Label
 		if o.Meaning != "" {
 			label += " — " + o.Meaning
+		}
+		if o.Disabled != "" {
+			label += " (" + o.Disabled + ")"
+			disabled[o.Value] = o.Disabled
 		}
 		opts = append(opts, huh.NewOption(label, o.Value))
 		if o.Value == *value {
 			title += fmt.Sprintf(" (Enter keeps %d)", i+1)
 		}
 	}
-	return p.run(huh.NewSelect[string]().Title(title).Options(opts...).Value(value))
+	// An option listed with the reason it is not available is refused
+	// with that reason, and the question asked again.
+	return p.run(huh.NewSelect[string]().Title(title).Options(opts...).Value(value).Validate(func(v string) error {
+		if why := disabled[v]; why != "" {
+			return errors.New(why)
+		}
+		return nil
+	}))
 }
 
 // pick asks for any number of q's options: numbers tick and untick, and 0

@@ -111,17 +111,9 @@ func (o *createOpts) createServiceAccountToken(ctx context.Context, env Env, s *
 // already had some: a role already there is kept, never raised.
 func printMemberships(w io.Writer, req token.Request, ms []gitlab.Membership) {
 	for _, m := range ms {
-		switch {
-		case m.Inherited:
-			fmt.Fprintf(w, "  %s: already %s through a group above (kept)\n", m.Place, m.Role.Title())
-		case m.Existed && m.Role < req.Role:
-			fmt.Fprintf(w, "  note: %s: already a member as %s, below the %s asked for; it is kept (never raised), so the token can do only what %s allows there\n",
-				m.Place, m.Role.Title(), req.Role.Title(), m.Role.Title())
-		case m.Existed:
-			fmt.Fprintf(w, "  %s: already a member as %s (kept)\n", m.Place, m.Role.Title())
-		case m.Role != token.RoleNone:
-			fmt.Fprintf(w, "  %s: %s\n", m.Place, m.Role.Title())
-		default:
+		if l := token.MembershipLine(m.Place, m.Role, req.Role, m.Existed, m.Inherited); l != "" {
+			fmt.Fprintf(w, "  %s\n", l)
+		} else {
 			fmt.Fprintf(w, "  %s: not given (see below)\n", m.Place)
 		}
 	}
@@ -157,37 +149,16 @@ func printServiceAccountPlan(w io.Writer, r token.Request, g gitlab.Gathered, ho
 }
 
 // serviceAccountWrites are the requests create --service-account sends, as
-// curl lines: the account (when new), each membership, the token.
+// curl lines: the account (when new), each membership, the token — the
+// writes the wizard's review lists (token.ServiceAccountWrites).
 func serviceAccountWrites(r token.Request, g gitlab.Gathered, host string) []string {
-	api := strings.TrimRight(host, "/") + "/api/v4"
-	curl := func(body, path string) string {
-		return "curl --request POST --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" --header 'Content-Type: application/json' \\\n  --data " +
-			token.ShellQuote(body) + " \\\n  " + token.ShellQuote(api+path)
+	var id int64
+	if g.Account != nil {
+		id = g.Account.ID
 	}
 	var out []string
-	uid := "SERVICE_ACCOUNT_ID"
-	if g.Account != nil {
-		uid = strconv.FormatInt(g.Account.ID, 10)
-		r.UserID = g.Account.ID
-	} else {
-		body := fmt.Sprintf(`{"username":%q,"name":%q`, r.Account.Username, orDefault(r.Account.Name, r.Account.Username))
-		if r.Account.Email != "" {
-			body += fmt.Sprintf(`,"email":%q`, r.Account.Email)
-		}
-		out = append(out, "# the service account: its answer's id replaces SERVICE_ACCOUNT_ID below\n"+curl(body+"}", "/groups/"+escapePath(r.Target)+"/service_accounts"))
+	for _, w := range token.ServiceAccountWrites(r, id) {
+		out = append(out, "# "+w.Note+"\n"+w.CurlText(host))
 	}
-	for _, p := range r.Places {
-		out = append(out, fmt.Sprintf("# %s access on %s\n", r.Role.Title(), p)+
-			curl(fmt.Sprintf(`{"user_id":%s,"access_level":%d}`, uid, int(r.Role)), "/"+string(p.Kind)+"s/"+escapePath(p.Path)+"/members"))
-	}
-	return append(out, "# the token\n"+r.Curl(host))
-}
-
-func escapePath(p string) string { return strings.ReplaceAll(strings.Trim(p, "/"), "/", "%2F") }
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
+	return out
 }

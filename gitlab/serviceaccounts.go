@@ -52,7 +52,23 @@ func groupPath(g string) string {
 // listing exists from GitLab 17.1.
 func (c *Client) FindServiceAccount(ctx context.Context, group, who string) (*ServiceAccount, error) {
 	who = strings.TrimPrefix(strings.TrimSpace(who), "@")
+	as, err := c.ListServiceAccounts(ctx, group)
+	if err != nil {
+		return nil, err
+	}
 	var found *ServiceAccount
+	for i, a := range as {
+		if strings.EqualFold(a.Username, who) || fmt.Sprint(a.ID) == who {
+			found = &as[i]
+		}
+	}
+	return found, nil
+}
+
+// ListServiceAccounts lists the group's service accounts (GitLab 17.1+),
+// read in pages of 100, ListPages at a time.
+func (c *Client) ListServiceAccounts(ctx context.Context, group string) ([]ServiceAccount, error) {
+	var out []ServiceAccount
 	fetch := func(ctx context.Context, page int64) ([]*rawAccount, *gl.Response, error) {
 		var as []*rawAccount
 		resp, err := c.getJSON(ctx, groupPath(group)+"/service_accounts", tokenListQuery{Page: page, PerPage: 100}, &as)
@@ -60,10 +76,7 @@ func (c *Client) FindServiceAccount(ctx context.Context, group, who string) (*Se
 	}
 	err := eachPage(ctx, c.newLimiter(ListPages, c.sayPause), ListPages, fetch, func(as []*rawAccount, _ pageInfo) error {
 		for _, a := range nonNil(as) {
-			if strings.EqualFold(a.Username, who) || fmt.Sprint(a.ID) == who {
-				acc := a.account()
-				found = &acc
-			}
+			out = append(out, a.account())
 		}
 		return nil
 	})
@@ -82,7 +95,7 @@ func (c *Client) FindServiceAccount(ctx context.Context, group, who string) (*Se
 		}
 		return nil, e
 	}
-	return found, nil
+	return out, nil
 }
 
 // findAccount is FindServiceAccount for Gather: an account named by its

@@ -38,6 +38,16 @@ type UserChosen struct {
 // RepoChosen is the project a personal token is checked against.
 type RepoChosen struct{ Project gitlab.Project }
 
+// AccountChosen is a service account: an existing one of the group (ID
+// set), or one to create.
+type AccountChosen struct {
+	Account token.Account
+	ID      int64
+}
+
+// PlacesChosen is where a service account gets access.
+type PlacesChosen struct{ Places []token.Place }
+
 // Named is the token's name and description.
 type Named struct{ Name, Description string }
 
@@ -75,6 +85,12 @@ func (a UserChosen) Apply(r *token.Request) {
 
 // Apply sets the project the token is checked against.
 func (a RepoChosen) Apply(r *token.Request) { r.Repo = a.Project.Path }
+
+// Apply sets the account, and its id when it exists.
+func (a AccountChosen) Apply(r *token.Request) { r.Account, r.UserID = a.Account, a.ID }
+
+// Apply sets the places.
+func (a PlacesChosen) Apply(r *token.Request) { r.Places = append([]token.Place(nil), a.Places...) }
 
 // Apply sets the name and description.
 func (a Named) Apply(r *token.Request) { r.Name, r.Description = a.Name, a.Description }

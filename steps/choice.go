@@ -21,6 +21,8 @@ type Choice struct {
 	answer func(value string) Answer
 	// note warns about the option under the cursor, if it needs a warning.
 	note func(value string) string
+	// err says why enter did not choose the option under the cursor.
+	err string
 }
 
 func newChoice(c *Common, id ID, q token.Question, answer func(string) Answer) *Choice {
@@ -41,9 +43,10 @@ func NewPurpose(c *Common, preset string) *Choice {
 	return ch
 }
 
-// NewKind asks for the kind of token.
-func NewKind(c *Common, isAdmin bool, current token.Kind) *Choice {
-	return newChoice(c, Kind, token.KindQuestion(isAdmin, current), func(v string) Answer {
+// NewKind asks for the kind of token; offer says whether the caller can
+// make a service account.
+func NewKind(c *Common, isAdmin bool, current token.Kind, offer token.AccountOffer) *Choice {
+	return newChoice(c, Kind, token.KindQuestion(isAdmin, current, offer), func(v string) Answer {
 		return KindChosen{Kind: token.Kind(v)}
 	})
 }
@@ -51,7 +54,17 @@ func NewKind(c *Common, isAdmin bool, current token.Kind) *Choice {
 // NewRole lists only the roles the caller may grant, with the current choice
 // selected, and warns when the role is more than the purpose needs.
 func NewRole(c *Common, caller, current token.Role, preset token.Preset) *Choice {
-	ch := newChoice(c, Role, token.RoleQuestion(caller, current, preset), func(v string) Answer {
+	return newRole(c, token.RoleQuestion(caller, current, preset), preset)
+}
+
+// NewAccountRole asks for a service account's role on its places; caller
+// is the least role the caller holds there.
+func NewAccountRole(c *Common, caller, current token.Role, preset token.Preset) *Choice {
+	return newRole(c, token.AccountRoleQuestion(caller, current, preset), preset)
+}
+
+func newRole(c *Common, q token.Question, preset token.Preset) *Choice {
+	ch := newChoice(c, Role, q, func(v string) Answer {
 		r, _ := token.ParseRole(v)
 		return RoleChosen{Role: r}
 	})
@@ -87,12 +100,17 @@ func (ch *Choice) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return ch, nil
 	}
 	n := len(ch.q.Options)
+	ch.err = ""
 	switch {
 	case key.Matches(k, ch.keys.Up):
 		ch.cursor = (ch.cursor + n - 1) % n
 	case key.Matches(k, ch.keys.Down):
 		ch.cursor = (ch.cursor + 1) % n
 	case key.Matches(k, ch.keys.Next):
+		if o := ch.q.Options[ch.cursor]; o.Disabled != "" {
+			ch.err = "Enter cannot choose it: " + o.Label + " is " + o.Disabled + "."
+			return ch, nil
+		}
 		return ch, done(ch.id, ch.answer(ch.Selected()))
 	case key.Matches(k, ch.keys.Back):
 		return ch, back(ch.id)
@@ -112,12 +130,19 @@ func (ch *Choice) render() *doc {
 		if o.Meaning != "" {
 			d.hanging("    ", "    ", st.Subtle, o.Meaning)
 		}
+		if o.Disabled != "" {
+			d.hanging("    ", "    ", st.Warn, o.Disabled)
+		}
 	}
 	if ch.note != nil {
 		if n := ch.note(ch.Selected()); n != "" {
 			d.blank()
 			d.text(st.Warn, "! "+n)
 		}
+	}
+	if ch.err != "" {
+		d.blank()
+		d.text(st.Error, ch.err)
 	}
 	return d
 }

@@ -17,6 +17,10 @@ func Order(k token.Kind, admin, needSignIn bool) []ID {
 		return append(o, Repo, Name, Expiry, Scopes, Guide)
 	case k == token.KindPersonal:
 		return append(o, Target, Name, Expiry, Scopes, Review)
+	case k == token.KindServiceAccount:
+		// The group that owns the account, the account, where it gets
+		// access; then the token, as for the other kinds.
+		return append(o, Target, Account, Places, Name, Expiry, Role, Scopes, Review)
 	}
 	return append(o, Target, Name, Expiry, Role, Scopes, Review)
 }
@@ -29,9 +33,13 @@ var Invalidates = map[ID][]ID{
 	// A purpose brings its role and scopes.
 	Purpose: {Role, Scopes, Guide},
 	// A kind has its own targets, roles and scopes, and its own path.
-	Kind: {Target, Role, Scopes, Repo, Guide},
-	// The caller's role, which bounds the roles offered, is per target.
-	Target: {Role},
+	Kind: {Target, Role, Scopes, Repo, Guide, Account, Places},
+	// The caller's role, which bounds the roles offered, is per target; a
+	// service account and the group offered as its place belong to one group.
+	Target: {Role, Account, Places},
+	// The roles a service account may be given depend on the caller's
+	// roles on its places.
+	Places: {Role},
 	// The form link carries the name, description and scopes, and the
 	// guide names the expiry to set.
 	Name:   {Guide},

@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -14,7 +16,7 @@ type CreateMsg struct{}
 
 // ReviewKeyMap holds the review's keys.
 type ReviewKeyMap struct {
-	Create, Back, Target, Name, Expiry, Role, Scopes, CopyCommand, CopyCurl key.Binding
+	Create, Back, Target, Account, Places, Name, Expiry, Role, Scopes, CopyCommand, CopyCurl key.Binding
 }
 
 // DefaultReviewKeyMap returns the review's keys.
@@ -23,6 +25,8 @@ func DefaultReviewKeyMap() ReviewKeyMap {
 		Create:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
 		Back:        key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
 		Target:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "target")),
+		Account:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "account")),
+		Places:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "access")),
 		Name:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "name")),
 		Expiry:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "expiry")),
 		Role:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "role")),
@@ -43,6 +47,21 @@ type ReviewContent struct {
 	// Base is the instance's address, for the commands.
 	Base string
 	Req  token.Request
+	// Writes are the requests a service-account token takes, in order
+	// (token.ServiceAccountWrites); nil for the kinds that take one create.
+	Writes []token.Write
+}
+
+// curls is the request as curl: one create, or every write in order.
+func (c ReviewContent) curls() []token.Command {
+	if len(c.Writes) == 0 {
+		return []token.Command{c.Req.CurlCommand(c.Base)}
+	}
+	out := make([]token.Command, len(c.Writes))
+	for i, w := range c.Writes {
+		out[i] = w.Curl(c.Base)
+	}
+	return out
 }
 
 // Quiet is how long the keyboard must rest, after the review appears and
@@ -148,7 +167,15 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	case key.Matches(k, s.keys.CopyCommand):
 		return s, tea.Batch(s.stir(), send(CopyMsg{What: "the create command", Text: r.CreateCommand(base).String()}))
 	case key.Matches(k, s.keys.CopyCurl):
-		return s, tea.Batch(s.stir(), send(CopyMsg{What: "the curl command", Text: r.CurlCommand(base).String()}))
+		var lines []string
+		for _, c := range s.content.curls() {
+			lines = append(lines, c.String())
+		}
+		what := "the curl command"
+		if len(lines) > 1 {
+			what = fmt.Sprintf("the %d curl commands", len(lines))
+		}
+		return s, tea.Batch(s.stir(), send(CopyMsg{What: what, Text: strings.Join(lines, "\n")}))
 	}
 	for _, j := range s.keys.jumps() {
 		if key.Matches(k, *j.key) {
@@ -179,12 +206,24 @@ func (s *ReviewStep) View() string {
 	for _, a := range s.content.Advice {
 		d.hanging("  ! ", "    ", st.Warn, a)
 	}
+	if len(s.content.Writes) > 0 {
+		d.blank()
+		d.text(st.Text, fmt.Sprintf("Enter sends these %d writes, in order, each once (never retried on its own):", len(s.content.Writes)))
+		for i, w := range s.content.Writes {
+			d.hanging(fmt.Sprintf("  %d. ", i+1), "     ", st.Text, w.What)
+		}
+	}
 	d.blank()
 	d.text(st.Subtle, "The same, for a script or a ticket ("+s.keys.CopyCommand.Help().Key+" and "+s.keys.CopyCurl.Help().Key+" copy them):")
 	// Commands break only between arguments, with " \" continuations.
 	d.raw(s.content.Req.CreateCommand(s.content.Base).Lines(d.width)...)
-	d.blank()
-	d.raw(s.content.Req.CurlCommand(s.content.Base).Lines(d.width)...)
+	for i, c := range s.content.curls() {
+		d.blank()
+		if len(s.content.Writes) > 0 {
+			d.raw("# " + s.content.Writes[i].Note)
+		}
+		d.raw(c.Lines(d.width)...)
+	}
 	return d.String()
 }
 
@@ -195,7 +234,7 @@ type jump struct {
 
 // jumps pairs each "change this" key with its step.
 func (k *ReviewKeyMap) jumps() []jump {
-	return []jump{{&k.Target, Target}, {&k.Name, Name}, {&k.Expiry, Expiry}, {&k.Role, Role}, {&k.Scopes, Scopes}}
+	return []jump{{&k.Target, Target}, {&k.Account, Account}, {&k.Places, Places}, {&k.Name, Name}, {&k.Expiry, Expiry}, {&k.Role, Role}, {&k.Scopes, Scopes}}
 }
 
 func (s *ReviewStep) ShortHelp() []key.Binding {

@@ -25,11 +25,17 @@ const (
 	ModeUser
 	// ModeRepo: any project the caller can read, for Jira to read with a personal token.
 	ModeRepo
+	// ModeAccountGroup: groups where the caller is Owner, to hold a service account.
+	ModeAccountGroup
+	// ModePlaces: projects a service account can be given access to, where
+	// the caller may add members (Maintainer or Owner), as for project tokens.
+	ModePlaces
 )
 
 // Kind is the kind of token a search in this mode chooses the target of.
 func (m Mode) Kind() token.Kind {
-	return map[Mode]token.Kind{ModeProject: token.KindProject, ModeGroup: token.KindGroup, ModeUser: token.KindPersonal, ModeRepo: token.KindPersonal}[m]
+	return map[Mode]token.Kind{ModeProject: token.KindProject, ModeGroup: token.KindGroup, ModeUser: token.KindPersonal, ModeRepo: token.KindPersonal,
+		ModeAccountGroup: token.KindServiceAccount, ModePlaces: token.KindProject}[m]
 }
 
 // SearchRequestMsg asks the root to search; the step never does I/O. The
@@ -68,18 +74,17 @@ type item struct {
 // SearchStep searches GitLab, server-side and debounced, for the token's
 // target (project, group or user) or for the project Jira will read.
 type SearchStep struct {
-	c     *Common
-	mode  Mode
-	q     token.Question
-	me    gitlab.User
-	input textinput.Model
-	// seq numbers the queries: an answer is shown only if it answers the latest.
-	seq     int
+	searchInput
+	c       *Common
+	mode    Mode
+	q       token.Question
+	me      gitlab.User
 	results []item
 	cursor  int
-	loading bool
-	err     string
 	keys    NavKeyMap
+	// version is the instance's, which decides whether a subgroup can
+	// hold a service account (ModeAccountGroup).
+	version string
 }
 
 // NewSearch starts a search step with the current value (if any) as the query.
@@ -89,7 +94,15 @@ func NewSearch(c *Common, mode Mode, current string, me gitlab.User) *SearchStep
 	if mode == ModeUser && current == token.Me {
 		current = ""
 	}
-	return &SearchStep{c: c, mode: mode, q: q, me: me, input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current), keys: DefaultNavKeyMap()}
+	return &SearchStep{c: c, mode: mode, q: q, me: me, searchInput: searchInput{input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current)}, keys: DefaultNavKeyMap()}
+}
+
+// NewAccountGroupSearch searches the groups that can own a service
+// account: those the caller owns, top-level ones only before GitLab 18.11.
+func NewAccountGroupSearch(c *Common, current string, me gitlab.User, version string) *SearchStep {
+	s := NewSearch(c, ModeAccountGroup, current, me)
+	s.version = version
+	return s
 }
 
 func (s *SearchStep) ID() ID {
@@ -152,6 +165,9 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 			if why := token.CannotCreateOn(s.mode.Kind(), p.Role, p.Path); s.mode != ModeRepo && why != "" {
 				it.detail += fmt.Sprintf(" (needs %s)", s.mode.Kind().CallerNeeds().Title())
 				it.disabled = why + " " + s.keys.Back.Help().Key + " goes back to the kind of token."
+			} else if why := token.CannotHoldAccounts(s.version, p.Path); s.mode == ModeAccountGroup && why != "" {
+				it.detail += " (a subgroup)"
+				it.disabled = why
 			}
 			out = append(out, it)
 		}
@@ -181,25 +197,41 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, cmd
 		}
 	}
-	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	return s, s.typed(s.c, s.ID(), msg)
+}
+
+// searchInput is the search field of a step that searches GitLab: typing
+// that pauses for the debounce asks for a new query, numbered so that only
+// the latest answer is shown.
+type searchInput struct {
+	input textinput.Model
+	// seq numbers the queries: an answer is shown only if it answers the latest.
+	seq     int
+	loading bool
+	err     string
+}
+
+// typed gives msg to the field of step id; a change of its text starts a
+// new query and the debounce timer.
+func (f *searchInput) typed(c *Common, id ID, msg tea.Msg) tea.Cmd {
+	msg, note := screenInput(msg, f.input.Value(), f.input.CharLimit)
 	if note != "" {
-		s.err = note
+		f.err = note
 	}
 	if msg == nil {
-		return s, nil
+		return nil
 	}
-	before := s.input.Value()
+	before := f.input.Value()
 	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	if s.input.Value() != before {
-		s.seq = s.c.nextSeq()
-		s.loading = true
+	f.input, cmd = f.input.Update(msg)
+	if f.input.Value() != before {
+		f.seq, f.loading = c.nextSeq(), true
 		if note == "" {
-			s.err = ""
+			f.err = ""
 		}
-		return s, tea.Batch(cmd, s.c.Clock.After(s.c.debounce(), debounceMsg{to: Address{Step: s.ID(), Seq: s.seq}}))
+		return tea.Batch(cmd, c.Clock.After(c.debounce(), debounceMsg{to: Address{Step: id, Seq: f.seq}}))
 	}
-	return s, cmd
+	return cmd
 }
 
 // onKey handles the step's own keys; ok is false for keys that go to the input.

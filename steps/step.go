@@ -21,12 +21,16 @@ const (
 	// Target is the project, group or user the token is for.
 	Target ID = "target"
 	// Repo is the project a personal token is checked against (guided path).
-	Repo   ID = "repo"
-	Name   ID = "name"
-	Expiry ID = "expiry"
-	Role   ID = "role"
-	Scopes ID = "scopes"
-	Review ID = "review"
+	Repo ID = "repo"
+	// Account is a service account of the target group, existing or new;
+	// Places are where it gets access.
+	Account ID = "account"
+	Places  ID = "places"
+	Name    ID = "name"
+	Expiry  ID = "expiry"
+	Role    ID = "role"
+	Scopes  ID = "scopes"
+	Review  ID = "review"
 	// Guide is the guided personal-token path: GitLab's form, then paste and check.
 	Guide ID = "guide"
 )
@@ -97,4 +101,6 @@ var (
 	_ Step = (*ExpiryStep)(nil)
 	_ Step = (*ScopesStep)(nil)
 	_ Step = (*ReviewStep)(nil)
+	_ Step = (*AccountStep)(nil)
+	_ Step = (*PlacesStep)(nil)
 )

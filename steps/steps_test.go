@@ -98,14 +98,14 @@ func TestPurpose(t *testing.T) {
 }
 
 func TestKindOffersEveryKind(t *testing.T) {
-	s := NewKind(common, false, token.KindProject)
+	s := NewKind(common, false, token.KindProject, token.AccountOffer{})
 	if msg := press(t, s, "down", "enter"); !isDone(msg, Kind) || s.Selected() != string(token.KindGroup) {
 		t.Fatalf("group refused: %#v", msg)
 	}
 	if v := view(s); !strings.Contains(v, "made in GitLab's web form") {
 		t.Fatalf("a non-administrator is not told how personal tokens are made:\n%s", v)
 	}
-	if v := view(NewKind(common, true, token.KindProject)); !strings.Contains(v, "for any user") {
+	if v := view(NewKind(common, true, token.KindProject, token.AccountOffer{})); !strings.Contains(v, "for any user") {
 		t.Fatalf("an administrator is not told:\n%s", v)
 	}
 }

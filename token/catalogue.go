@@ -21,6 +21,9 @@ type Option struct {
 	Meaning string
 	// Selected marks a ticked option of a multiple choice.
 	Selected bool
+	// Disabled says why the option cannot be chosen now ("" when it can):
+	// it is still listed, so that the reason is read where it is looked for.
+	Disabled string
 }
 
 // Question is one question of the wizard.
@@ -53,18 +56,31 @@ func PurposeQuestion(current string) Question {
 }
 
 // KindQuestion asks for the kind of token. A personal token is made through
-// the API only by an administrator; anyone else is guided through GitLab's form.
-func KindQuestion(admin bool, current Kind) Question {
+// the API only by an administrator; anyone else is guided through GitLab's
+// form. A service account is offered as o allows: recommended for a token
+// that must reach several projects when the caller can make one, listed with
+// the reason when they cannot, and the default when the purpose spans more
+// than one project.
+func KindQuestion(admin bool, current Kind, o AccountOffer) Question {
 	q := Question{Title: "Which kind of token?", Default: string(current)}
+	why := o.Unavailable()
 	for _, k := range Kinds {
-		o := Option{Value: string(k), Label: string(k), Meaning: k.Describe()}
+		opt := Option{Value: string(k), Label: string(k), Meaning: k.Describe()}
 		switch {
 		case k == KindPersonal && admin:
-			o.Meaning += "; as an administrator you can make one for any user"
+			opt.Meaning += "; as an administrator you can make one for any user"
 		case k == KindPersonal:
-			o.Meaning += "; made in GitLab's web form, which the wizard prefills and then checks"
+			opt.Meaning += "; made in GitLab's web form, which the wizard prefills and then checks"
+		case k == KindServiceAccount:
+			opt.Label, opt.Disabled = "service account", why
 		}
-		q.Options = append(q.Options, o)
+		q.Options = append(q.Options, opt)
+	}
+	if o.Recommended() {
+		q.Options[len(q.Options)-1].Label += " (recommended for more than one project)"
+		if o.Spans && current == KindProject {
+			q.Default = string(KindServiceAccount)
+		}
 	}
 	return q
 }
@@ -81,6 +97,11 @@ func TargetQuestion(k Kind, forRepo bool) Question {
 	case k == KindGroup:
 		return Question{Title: "Which group?", Label: "Search for the group",
 			Intro:       "Group access tokens need Owner on the group; groups where you are Maintainer are listed but cannot be picked.",
+			Placeholder: "part of the group's name or path"}
+	case k == KindServiceAccount:
+		return Question{Title: "Which group owns the service account?", Label: "Search for the group",
+			Intro: "A service account belongs to a group and is made by its Owners (or an administrator); before GitLab 18.11, only top-level groups have them. " +
+				"Groups where you are Maintainer are listed but cannot be picked.",
 			Placeholder: "part of the group's name or path"}
 	case k == KindPersonal:
 		return Question{Title: "Whose personal token?", Label: "Search for the user",

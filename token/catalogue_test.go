@@ -151,7 +151,7 @@ func TestCatalogue(t *testing.T) {
 			t.Fatalf("GitLab 17.0 is offered %s", o.Value)
 		}
 	}
-	if k := KindQuestion(false, KindGroup); k.Default != "group" || !strings.Contains(k.Options[2].Meaning, "web form") {
+	if k := KindQuestion(false, KindGroup, AccountOffer{}); k.Default != "group" || !strings.Contains(k.Options[2].Meaning, "web form") {
 		t.Fatalf("kind question %+v", k)
 	}
 }

@@ -53,8 +53,7 @@ func (r Request) CreatePath() string {
 // Curl writes the request as a curl command; the credential stays $GITLAB_TOKEN.
 func (r Request) Curl(base string) string {
 	body, _ := json.Marshal(r.CreateBody())
-	return "curl --request POST --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" --header 'Content-Type: application/json' \\\n  --data " +
-		ShellQuote(string(body)) + " \\\n  " + ShellQuote(strings.TrimRight(base, "/")+"/api/v4"+r.CreatePath())
+	return curlText(string(body), apiURL(base, r.CreatePath()))
 }
 
 // TokenCommandLine writes the command that applies verb (rotate, revoke) to

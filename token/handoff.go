@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"gitlab-token-wizard/internal/safe"
@@ -50,6 +51,8 @@ func (r Request) JiraSteps(base string, id int64) NextSteps {
 		where = "group: " + safe.Line(r.Target, 80) + " (every project in it)"
 	case KindPersonal:
 		where = "repositories: any the user can read"
+	case KindServiceAccount:
+		where = placesForJira(r.Places)
 	}
 	n := NextSteps{Steps: []string{
 		"1. In your Jira GitLab app (e.g. Jigit), add a connection to " + base,
@@ -65,4 +68,21 @@ func (r Request) JiraSteps(base string, id int64) NextSteps {
 		n.Steps[2] += " (create a new one)."
 	}
 	return n
+}
+
+// placesForJira names what a service account reaches, as the Jira app asks
+// for it: the repositories, or a group's every project.
+func placesForJira(ps []Place) string {
+	var repos, groups []string
+	for _, p := range ps {
+		if p.Kind == KindGroup {
+			groups = append(groups, "group: "+safe.Line(p.Path, 80)+" (every project in it)")
+		} else {
+			repos = append(repos, safe.Line(p.Path, 80))
+		}
+	}
+	if len(repos) > 0 {
+		groups = append([]string{"repositories: " + strings.Join(repos, ", ")}, groups...)
+	}
+	return strings.Join(groups, "; ")
 }

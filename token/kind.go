@@ -19,8 +19,10 @@ const (
 	KindPersonal Kind = "personal"
 )
 
-// Kinds lists every kind in the order the wizard offers them.
-var Kinds = []Kind{KindProject, KindGroup, KindPersonal}
+// Kinds lists every kind in the order the wizard offers them. The service
+// account comes last, so that the kinds a person knows keep their places
+// (and their numbers in the accessible prompts).
+var Kinds = []Kind{KindProject, KindGroup, KindPersonal, KindServiceAccount}
 
 // Describe returns one line on when to use the kind.
 func (k Kind) Describe() string {
@@ -57,5 +59,5 @@ func ParseKind(s string) (Kind, error) {
 	case "service-account", "service_account", "serviceaccount", "sa":
 		return KindServiceAccount, nil
 	}
-	return "", fmt.Errorf("unknown token kind %q: use project, group or personal", s)
+	return "", fmt.Errorf("unknown token kind %q: use project, group, personal or service-account", s)
 }

@@ -15,7 +15,7 @@ func (k Kind) CallerNeeds() Role {
 	switch k {
 	case KindProject:
 		return RoleMaintainer
-	case KindGroup:
+	case KindGroup, KindServiceAccount:
 		return RoleOwner
 	}
 	return RoleNone
@@ -40,6 +40,10 @@ func CannotCreateOn(k Kind, role Role, path string) string {
 	need := k.CallerNeeds()
 	if role == RoleNone || role >= need {
 		return ""
+	}
+	if k == KindServiceAccount {
+		return fmt.Sprintf("You are %s on %s, and its service accounts are made by its Owners: ask an Owner of %s, or pick a group you own.",
+			role.Title(), path, path)
 	}
 	return fmt.Sprintf("You are %s on %s, and %s access tokens need %s: ask an %s of the %s, or make a project token for each of its projects instead.",
 		role.Title(), path, k, need.Title(), need.Title(), k)
@@ -81,6 +85,7 @@ func (r Request) SwitchKind(k Kind, admin bool, fallback []Scope) Request {
 		return r
 	}
 	r.Kind, r.Target, r.UserID = k, "", 0
+	r.Account, r.Places = Account{}, nil // a service account's, which no other kind has
 	r.Scopes = KeepScopes(r.Scopes, k, admin, fallback)
 	return r
 }
@@ -118,6 +123,17 @@ func (r Request) TargetPhrase(username, fullName string) string {
 		return p
 	case KindGroup:
 		return "on group " + r.Target
+	case KindServiceAccount:
+		return "of @" + r.Account.Username + " in " + r.Target + ", on " + PlaceList(r.Places)
 	}
 	return "on " + r.Target
+}
+
+// PlaceList names places for people: "project acme/web, group acme".
+func PlaceList(ps []Place) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ", ")
 }

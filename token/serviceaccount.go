@@ -105,6 +105,10 @@ func CheckServiceAccount(r Request, f Facts, placeRoles map[string]Role) error {
 		return &Refusal{Party: PartyInstance, Field: FieldTarget, Message: fmt.Sprintf(
 			"GitLab %s keeps service accounts on top-level groups (subgroups from %s): use the top-level group %s",
 			f.Version, ServiceAccountSubgroups, strings.SplitN(strings.Trim(r.Target, "/"), "/", 2)[0])}
+	case f.GitLabCom && f.Plan == "free" && VersionBefore(f.Version, ServiceAccountFreeSince):
+		return &Refusal{Party: PartyInstance, Reason: ReasonPlan, Field: FieldTarget, Message: fmt.Sprintf(
+			"group %s is on GitLab.com Free, where GitLab %s has no service accounts (Free has them from %s): use a group on Premium or Ultimate",
+			f.TargetPath, f.Version, ServiceAccountFreeSince)}
 	case !f.IsAdmin && f.CallerRole < RoleOwner:
 		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
 			"you (%s) are %s on group %s; service accounts are created by the group's Owners (and, on self-managed GitLab, administrators): ask an Owner",

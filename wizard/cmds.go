@@ -36,6 +36,14 @@ type API interface {
 	CheckPastedToken(ctx context.Context, value token.Secret, want token.Request, owner int64) gitlab.Verification
 	RevokeToken(ctx context.Context, r token.Request, id int64) error
 	RevokeSelf(ctx context.Context) error
+	// ListServiceAccounts lists a group's service accounts (GitLab 17.1+).
+	ListServiceAccounts(ctx context.Context, group string) ([]gitlab.ServiceAccount, error)
+	// ProvisionServiceAccount makes a service-account token's writes, in
+	// order and each once: the account unless g found it, the memberships,
+	// the token. say hears of each write before it is sent.
+	ProvisionServiceAccount(ctx context.Context, r token.Request, g gitlab.Gathered, say func(string)) (gitlab.Provisioned, error)
+	// Audit lists the tokens of a project or group, bounded in concurrency.
+	Audit(ctx context.Context, o gitlab.AuditOptions) (*gitlab.AuditReport, error)
 }
 
 // searchLimit is how many results a search shows: enough to spot the one
@@ -65,6 +73,8 @@ type namedMsg struct {
 type createdMsg struct {
 	nt  *gitlab.NewToken
 	err error
+	// provisioned is what a service-account token's writes did, also on failure.
+	provisioned *gitlab.Provisioned
 }
 type verifiedMsg struct{ v gitlab.Verification }
 
@@ -98,6 +108,8 @@ func (m *Model) request(msg tea.Msg) tea.Cmd {
 		from, run = r.From, m.search(r)
 	case steps.PastedMsg:
 		from, run = r.From, m.check(r)
+	case steps.AccountsRequestMsg:
+		from, run = r.From, m.accounts(r)
 	case steps.OpenURLMsg:
 		open := m.opts.OpenURL
 		return func() tea.Msg { return steps.OpenedMsg{To: r.From, OK: open != nil && open(r.URL)} }
@@ -138,7 +150,7 @@ func (m *Model) search(r steps.SearchRequestMsg) func(context.Context) tea.Msg {
 	return func(ctx context.Context) tea.Msg {
 		out := steps.ResultsMsg{To: r.From}
 		switch r.Mode {
-		case steps.ModeGroup:
+		case steps.ModeGroup, steps.ModeAccountGroup:
 			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, searchLimit, admin)
 		case steps.ModeUser:
 			out.Users, out.Err = api.SearchUsers(ctx, r.Query, searchLimit)

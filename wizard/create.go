@@ -20,7 +20,12 @@ func (m *Model) onCreate() tea.Cmd {
 		return nil
 	}
 	if _, err := m.decide(); err != nil {
-		return m.fail(err)
+		return m.failAt(err, accountFix(m.req, m.facts, m.c.Clock.Now()))
+	}
+	if m.req.Kind == token.KindServiceAccount {
+		// Several writes; the token's own orphan check reads its list then.
+		m.state, m.busy.text = stateCreating, "Sending the first write… (keys are ignored until GitLab answers)"
+		return tea.Batch(m.busy.spin.Tick, m.provisionCmd(m.req, m.gathered))
 	}
 	if !m.knows(m.req) {
 		// The list is read when the review appears; the create waits for it
@@ -52,8 +57,8 @@ func (m *Model) knows(r token.Request) bool {
 // prefetch reads the tokens already named like the request when the review
 // appears, unless they were read with the target.
 func (m *Model) prefetch() tea.Cmd {
-	if m.api == nil || m.knows(m.req) {
-		return nil
+	if m.api == nil || m.knows(m.req) || m.req.Kind == token.KindServiceAccount {
+		return nil // a service account's token list is read when its token is created
 	}
 	return m.namedCmd(m.req)
 }
@@ -76,14 +81,17 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 		return nil
 	}
 	m.pending = nil // answered: nothing to wait for after exit
+	m.tookProvisioned(msg.provisioned)
 	if msg.err != nil {
 		return m.failCreate(msg.err)
 	}
 	nt := msg.nt
 	m.out.Token = nt
-	m.Summary = fmt.Sprintf("Created %s access token %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
-		m.req.Kind, nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.req.GrantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
-	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID)}
+	m.Summary = fmt.Sprintf("Created %s %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
+		kindLabel(m.req.Kind), nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
+	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID), account: m.provisionedLines()}
+	info.base = m.api.BaseURL()
+	info.auditLabel, info.audit, info.auditCommand = auditOf(m.req, info.base)
 	if m.pf.ShortLived(m.c.Clock.Now()) {
 		info.selfNote = fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press %s to revoke it now.",
 			steps.ServerText(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.c.Clock.Now()), DefaultResultKeyMap().RevokeSelf.Help().Key)
@@ -108,6 +116,11 @@ func (m *Model) onScreenRequest(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.revokeSelfCmd(), true
 	case revokeOrphanMsg, retryMsg, personalMsg, fixMsg:
 		return m.onFailure(msg), true
+	case auditRequestMsg:
+		return m.auditCmd(msg), true
+	case auditCancelMsg:
+		m.onAuditCancel(msg)
+		return nil, true
 	}
 	return nil, false
 }
@@ -183,8 +196,27 @@ func (m *Model) exitSummary() string {
 
 func (m *Model) handOff() token.HandOff {
 	nt := m.out.Token
-	return token.HandOff{Kind: m.req.Kind, ID: nt.ID, Name: nt.Name, Target: m.targetPhrase(), Grant: m.req.GrantPhrase(),
+	return token.HandOff{Kind: m.req.Kind, ID: nt.ID, Name: nt.Name, Target: m.targetPhrase(), Grant: m.grantPhrase(),
 		Expires: m.req.ExpiresAt, Masked: nt.Value.Masked()}
+}
+
+// grantPhrase is the role and scopes the token has: for a service account,
+// the roles its memberships have — a role already there was kept, and may
+// differ from the one asked for.
+func (m *Model) grantPhrase() string {
+	if m.provisioned == nil || m.req.Kind != token.KindServiceAccount {
+		return m.req.GrantPhrase()
+	}
+	var roles []string
+	same := true
+	for _, ms := range m.provisioned.Memberships {
+		same = same && ms.Role == m.req.Role
+		roles = append(roles, ms.Role.Title()+" on "+ms.Place.String())
+	}
+	if same {
+		return m.req.GrantPhrase()
+	}
+	return strings.Join(roles, ", ") + ", " + token.JoinScopes(m.req.Scopes)
 }
 
 // targetPhrase names what the token is for, for summaries.
@@ -203,10 +235,13 @@ func (m *Model) reviewContent() steps.ReviewContent {
 	if m.api != nil {
 		base = m.api.BaseURL()
 	}
-	rows := []steps.Row{{Field: "kind", Value: string(r.Kind) + " access token"}}
-	if r.Kind == token.KindPersonal {
+	rows := []steps.Row{{Field: "kind", Value: kindLabel(r.Kind)}}
+	switch r.Kind {
+	case token.KindServiceAccount:
+		rows = append(rows, m.accountRows()...)
+	case token.KindPersonal:
 		rows = append(rows, steps.Row{Field: "for", Value: steps.ServerText(strings.TrimPrefix(m.targetPhrase(), "for "), 0) + " — the token acts as this user"})
-	} else {
+	default:
 		rows = append(rows, steps.Row{Field: string(r.Kind), Value: steps.ServerText(r.Target, 0)})
 	}
 	rows = append(rows, steps.Row{Field: "name", Value: steps.ServerText(r.Name, 0)})
@@ -222,5 +257,19 @@ func (m *Model) reviewContent() steps.ReviewContent {
 	if d, err := m.decide(); err == nil {
 		advice = append(advice, d.Warnings...)
 	}
-	return steps.ReviewContent{Rows: rows, Advice: advice, Base: base, Req: r}
+	content := steps.ReviewContent{Rows: rows, Advice: advice, Base: base, Req: r}
+	if r.Kind == token.KindServiceAccount {
+		content.Advice = append(content.Advice, m.accountAdvice()...)
+		content.Writes = token.ServiceAccountWrites(r, m.accountID())
+	}
+	return content
+}
+
+// kindLabel names a kind of token in sentences: "project access token",
+// "service-account token".
+func kindLabel(k token.Kind) string {
+	if k == token.KindServiceAccount {
+		return "service-account token"
+	}
+	return string(k) + " access token"
 }

@@ -42,6 +42,7 @@ func (m *Model) AwaitCreate(wait time.Duration) (*gitlab.NewToken, error) {
 	select {
 	case msg := <-m.pending:
 		m.pending = nil
+		m.tookProvisioned(msg.provisioned) // a service account's id, to revoke its token by
 		return msg.nt, msg.err
 	case <-t.C:
 		return nil, fmt.Errorf("%w after %s", ErrStillInFlight, wait)

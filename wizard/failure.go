@@ -60,6 +60,9 @@ type failure struct {
 	// leaving is set by the key that leaves this screen (retry, fix,
 	// personal, quit): the keys after it, pressed before the root acted, do nothing.
 	leaving bool
+	// done says what the writes before the failed one made (a service
+	// account and its memberships), which stays.
+	done []string
 }
 
 // newFailure builds the screen for err. canRetry says that the create
@@ -109,7 +112,11 @@ func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return f, send(fixMsg{step: f.fix, err: f.err, from: f})
 		case key.Matches(msg, f.keys.Quit):
 			f.leaving = true
-			return f, send(quitMsg{summary: "Stopped after an error: " + oneLine(f.err)})
+			summary := "Stopped after an error: " + oneLine(f.err)
+			if len(f.done) > 0 {
+				summary += "\nMade before it, and kept:\n" + strings.Join(f.done, "\n")
+			}
+			return f, send(quitMsg{summary: summary})
 		}
 	}
 	return f, nil
@@ -120,6 +127,9 @@ func (f *failure) View() string {
 	var b strings.Builder
 	var ve *token.ValidationError
 	var ou *gitlab.OutcomeUnknownError
+	if len(f.done) > 0 {
+		b.WriteString("Done before this, and kept (a retry reuses it):\n" + strings.Join(f.done, "\n") + "\n\n")
+	}
 	switch {
 	case errors.As(f.err, &ve):
 		b.WriteString("Nothing was sent. Fix these first:\n")
@@ -148,6 +158,8 @@ func (f *failure) View() string {
 	case f.keys.Retry.Enabled() && ou != nil:
 		fmt.Fprintf(&b, "\nNo token has appeared so far, but GitLab may still finish the request. Press %s to look once more and create only if still none appeared.\n",
 			f.keys.Retry.Help().Key)
+	case f.keys.Retry.Enabled() && len(f.done) > 0:
+		fmt.Fprintf(&b, "\nThe failed write made nothing, so trying again is safe: press %s when you are ready.\n", f.keys.Retry.Help().Key)
 	case f.keys.Retry.Enabled():
 		fmt.Fprintf(&b, "\nNothing was created, so trying again is safe: press %s when you are ready.\n", f.keys.Retry.Help().Key)
 	}
@@ -169,8 +181,21 @@ func (f *failure) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHel
 // to try again (failCreate).
 func (m *Model) fail(err error) tea.Cmd { return m.show(newFailure(m.c, err, false)) }
 
+// failAt is fail, fixed at step fix when it is not "" (rather than the
+// step the error's field names).
+func (m *Model) failAt(err error, fix steps.ID) tea.Cmd {
+	f := newFailure(m.c, err, false)
+	if fix != "" {
+		f.fix = fix
+		f.keys.Fix.SetHelp("enter", "go back to the "+string(fix)+" step")
+	}
+	return m.show(f)
+}
+
 func (m *Model) failCreate(err error) tea.Cmd {
-	return m.show(newFailure(m.c, err, m.canRetryCreate(err)))
+	f := newFailure(m.c, err, m.canRetryCreate(err))
+	f.done = m.provisionedLines()
+	return m.show(f)
 }
 
 // show gives the keyboard to screen s.

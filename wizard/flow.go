@@ -55,10 +55,17 @@ func (m *Model) step(id steps.ID) steps.Step {
 	case steps.Purpose:
 		s = steps.NewPurpose(c, m.preset.ID)
 	case steps.Kind:
-		s = steps.NewKind(c, admin, r.Kind)
+		s = steps.NewKind(c, admin, r.Kind, m.offer)
 	case steps.Target:
 		mode := map[token.Kind]steps.Mode{token.KindProject: steps.ModeProject, token.KindGroup: steps.ModeGroup, token.KindPersonal: steps.ModeUser}[r.Kind]
 		s = steps.NewSearch(c, mode, r.Target, m.pf.User)
+		if r.Kind == token.KindServiceAccount {
+			s = steps.NewAccountGroupSearch(c, r.Target, m.pf.User, m.pf.Version)
+		}
+	case steps.Account:
+		s = steps.NewAccount(c, r.Target, r.Account, r.UserID)
+	case steps.Places:
+		s = steps.NewPlaces(c, r.Target, r.Places)
 	case steps.Repo:
 		s = steps.NewSearch(c, steps.ModeRepo, r.Repo, m.pf.User)
 	case steps.Guide:
@@ -74,10 +81,13 @@ func (m *Model) step(id steps.ID) steps.Step {
 		s = steps.NewExpiry(c, c.Clock.Now(), m.limits(), current)
 	case steps.Role:
 		s = steps.NewRole(c, m.limits().CallerRole, r.Role, m.preset)
+		if r.Kind == token.KindServiceAccount {
+			s = steps.NewAccountRole(c, m.accountRoleBound(), r.Role, m.preset)
+		}
 	case steps.Scopes:
 		s = steps.NewScopes(c, r.Kind, admin, m.pf.Version, r.Scopes, m.preset)
 	case steps.Review:
-		target := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user"}[r.Kind]
+		target := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user", token.KindServiceAccount: "group"}[r.Kind]
 		s = steps.NewReview(c, m.reviewContent(), m.flow.order, target)
 	}
 	m.flow.built[id] = s
@@ -110,7 +120,7 @@ func (m *Model) advance() tea.Cmd {
 	switch m.flow.order[next] {
 	case steps.Review:
 		if _, err := m.decide(); err != nil {
-			return m.fail(err)
+			return m.failAt(err, accountFix(m.req, m.facts, m.c.Clock.Now()))
 		}
 	case steps.Guide:
 		// GitLab's form, not the API, makes this token: only the fields are checked.
@@ -171,6 +181,9 @@ func (m *Model) onDone(msg steps.DoneMsg) tea.Cmd {
 		m.invalidate(msg.Step, before)
 		return m.startBusy("Reading what GitLab knows about @"+a.User.Username+"…", m.gather(m.req))
 	case steps.TargetChosen:
+		if m.req.Kind == token.KindServiceAccount {
+			return m.onAccountGroup(before)
+		}
 		m.invalidate(msg.Step, before)
 		// One round of reads: the caller's role bounds the roles offered, the
 		// plan decides whether such tokens exist at all (GitLab.com Free), and
@@ -178,6 +191,15 @@ func (m *Model) onDone(msg steps.DoneMsg) tea.Cmd {
 		return m.startBusy("Reading your role on "+a.Project.Path+"…", m.gather(m.req))
 	case steps.GuideChecked:
 		return m.finishGuided(a.Verification)
+	case steps.AccountChosen:
+		m.invalidate(msg.Step, before)
+		if m.flow.resume && len(m.req.Places) > 0 {
+			return m.gatherAccount() // back from the review: is it there, and what may be given?
+		}
+		return m.advance()
+	case steps.PlacesChosen:
+		m.invalidate(msg.Step, before)
+		return m.gatherAccount()
 	}
 	m.invalidate(msg.Step, before)
 	return m.advance()
@@ -224,7 +246,7 @@ func (m *Model) onPreflight(msg preflightMsg) tea.Cmd {
 	m.api, m.pf = msg.api, msg.pf
 	m.facts = m.preflightFacts()
 	m.switchOrder() // now that it is known whether the caller is an administrator
-	return m.enter(m.flow.indexOf(steps.Purpose))
+	return tea.Batch(m.enter(m.flow.indexOf(steps.Purpose)), m.offerLookup())
 }
 
 // onTarget judges what was read about the picked target with the rule
@@ -240,8 +262,8 @@ func (m *Model) onTarget(msg targetMsg) tea.Cmd {
 	}
 	facts := msg.g.Facts()
 	facts.Lifetime = m.lifetime(facts.Lifetime)
-	if err := token.CheckRights(msg.req, facts, m.c.Clock.Now()); err != nil {
-		return m.fail(err)
+	if err := token.CheckRights(rightsNow(msg.req), facts, m.c.Clock.Now()); err != nil {
+		return m.failAt(err, accountFix(rightsNow(msg.req), facts, m.c.Clock.Now()))
 	}
 	if facts.Limits(0).CallerRole != m.facts.Limits(0).CallerRole {
 		delete(m.flow.built, steps.Role) // the roles offered depend on the caller's
@@ -249,6 +271,9 @@ func (m *Model) onTarget(msg targetMsg) tea.Cmd {
 	m.facts, m.known, m.knownFor = facts, msg.g.Existing, msg.req
 	if msg.req.Kind == token.KindPersonal && msg.g.Owner.ID != 0 {
 		m.req.UserID = msg.g.Owner.ID
+	}
+	if msg.req.Kind == token.KindServiceAccount {
+		m.keepGathered(msg.g)
 	}
 	m.state = stateStep
 	return m.advance()
@@ -259,6 +284,7 @@ func (m *Model) onTarget(msg targetMsg) tea.Cmd {
 func (m *Model) forgetTarget() {
 	m.facts = m.preflightFacts()
 	m.known, m.knownFor = gitlab.Existing{}, token.Request{}
+	m.gathered = gitlab.Gathered{}
 	delete(m.flow.built, steps.Role)
 }
 

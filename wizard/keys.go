@@ -139,6 +139,9 @@ func (m *Model) refresh() {
 		}
 	case stateScreen:
 		p.title, p.body = m.screen.Title(), m.screen.View()
+		if f, ok := m.screen.(interface{ FocusLine() int }); ok {
+			p.focus = f.FocusLine() // a screen with a cursor (the audit's)
+		}
 		if n := m.screen.Notice(); n.text != "" {
 			p.notice = n.view(&m.c.Styles)
 		}

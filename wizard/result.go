@@ -20,7 +20,7 @@ import (
 
 // ResultKeyMap holds the result screen's keys.
 type ResultKeyMap struct {
-	Reveal, Copy, CopyHandOff, Save, RevokeSelf, Done key.Binding
+	Reveal, Copy, CopyHandOff, Save, RevokeSelf, Audit, Done key.Binding
 }
 
 // DefaultResultKeyMap returns the result screen's keys.
@@ -31,6 +31,7 @@ func DefaultResultKeyMap() ResultKeyMap {
 		CopyHandOff: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "copy hand-off")),
 		Save:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file (0600)")),
 		RevokeSelf:  key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
+		Audit:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "what expires soon")),
 		Done:        key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "finish")),
 	}
 }
@@ -48,6 +49,17 @@ type resultInfo struct {
 	next    token.NextSteps
 	// selfNote offers to revoke a short-lived sign-in credential; "" when not offered.
 	selfNote string
+	// account says what a service-account token's writes did: the account
+	// and its memberships.
+	account []string
+	// auditLabel names where the token lives ("project acme/web"), whose
+	// audit the audit key shows; "" when it lives in no project or group.
+	auditLabel string
+	audit      gitlab.AuditOptions
+	// auditCommand is the audit command of the same place, for all findings.
+	auditCommand string
+	// base is the instance's address, for the commands.
+	base string
 }
 
 // result is the screen that shows the new token.
@@ -66,14 +78,18 @@ type result struct {
 	// revoking is set while the token is being revoked on leaving.
 	revoking bool
 	notice   notice
-	// modal is a question over the result, nil when none.
+	// modal is a question over the result, or the audit, nil when none.
 	modal screen
+	// audits numbers the audits asked for, so that a late answer to one
+	// closed since is dropped.
+	audits int
 }
 
 func newResult(c *steps.Common, tok *gitlab.NewToken, info resultInfo, out *Outcome) *result {
 	r := &result{c: c, keys: DefaultResultKeyMap(), spin: spinner.New(spinner.WithSpinner(spinner.Dot)), tok: tok, info: info, out: out,
 		savePath: fmt.Sprintf("gitlab-token-%d.txt", tok.ID)}
 	r.keys.RevokeSelf.SetEnabled(info.selfNote != "")
+	r.keys.Audit.SetEnabled(info.auditLabel != "")
 	return r
 }
 
@@ -91,12 +107,20 @@ func (r *result) TakesText() bool { return r.modal != nil && r.modal.TakesText()
 func (r *result) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
-		if r.verification != nil {
-			return r, nil
+		// Each spinner takes only its own ticks: the verification's, and
+		// the audit's over it.
+		var cmds []tea.Cmd
+		if r.modal != nil {
+			var cmd tea.Cmd
+			r.modal, cmd = r.modal.Update(msg)
+			cmds = append(cmds, cmd)
 		}
-		var cmd tea.Cmd
-		r.spin, cmd = r.spin.Update(msg)
-		return r, cmd
+		if r.verification == nil {
+			var cmd tea.Cmd
+			r.spin, cmd = r.spin.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+		return r, tea.Batch(cmds...)
 	case verifiedMsg:
 		r.verification = &msg.v
 	case suggestedMsg:
@@ -163,6 +187,11 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, r.keys.RevokeSelf):
 		r.keys.RevokeSelf.SetEnabled(false)
 		return send(revokeSelfMsg{})
+	case key.Matches(k, r.keys.Audit):
+		r.audits++
+		a := newAuditScreen(r.c, r.audits, r.info, r.tok.ID)
+		r.modal = a
+		return tea.Batch(a.spin.Tick, send(auditRequestMsg{seq: r.audits, opts: r.info.audit}))
 	case key.Matches(k, r.keys.Done) && !r.revoking:
 		// Only a file proves the token was kept: a copy over OSC 52 may have
 		// gone nowhere (tmux without set-clipboard, GNU screen), unseen.
@@ -252,6 +281,12 @@ func (r *result) View() string {
 	b.WriteString(tokenBox(st, val, r.c.Width) + "\n" + st.Subtle.Render(steps.Wrap(hint, r.c.Width)) + "\n")
 	b.WriteString(st.Warn.Render(steps.Wrap(fmt.Sprintf("GitLab shows this token only once. Copy it (%s) or save it (%s) before you leave.",
 		r.keys.Copy.Help().Key, r.keys.Save.Help().Key), r.c.Width)) + "\n")
+	if len(r.info.account) > 0 {
+		b.WriteString("\n" + st.Title.Render("Its service account") + "\n")
+		for _, l := range r.info.account {
+			b.WriteString(steps.Wrap(l, r.c.Width) + "\n")
+		}
+	}
 	b.WriteString("\n" + st.Title.Render("Verification with the new token") + "\n")
 	if r.verification == nil {
 		b.WriteString(r.spin.View() + " using the token as Jira will…\n")
@@ -289,16 +324,24 @@ func tokenBox(st *steps.Styles, val string, width int) string {
 	return rule + "\n" + val + "\n" + rule
 }
 
+// FocusLine is the line to keep in view: the audit's chosen command.
+func (r *result) FocusLine() int {
+	if f, ok := r.modal.(interface{ FocusLine() int }); ok {
+		return f.FocusLine()
+	}
+	return -1
+}
+
 func (r *result) ShortHelp() []key.Binding {
 	if r.modal != nil {
 		return r.modal.ShortHelp()
 	}
-	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.RevokeSelf}
+	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.Audit, r.keys.RevokeSelf}
 }
 
 func (r *result) FullHelp() [][]key.Binding {
 	if r.modal != nil {
 		return r.modal.FullHelp()
 	}
-	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.RevokeSelf, r.keys.Done}}
+	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.Audit, r.keys.RevokeSelf, r.keys.Done}}
 }

@@ -31,6 +31,13 @@ type stub struct {
 	searching, most atomic.Int32
 	mu              sync.Mutex
 	queries         []string
+	// accounts are the service accounts of every group; report is every
+	// audit's answer, held until the context ends when holdAudit is set.
+	accounts  []gitlab.ServiceAccount
+	report    *gitlab.AuditReport
+	holdAudit bool
+	// provisions counts the service-account writes asked for.
+	provisions atomic.Int32
 }
 
 var goldenNow = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
@@ -72,8 +79,12 @@ func (s *stub) Gather(ctx context.Context, r token.Request) (gitlab.Gathered, er
 	if role == token.RoleNone {
 		role = token.RoleMaintainer
 	}
+	places := map[string]token.Role{}
+	for _, p := range r.Places {
+		places[p.Path] = role
+	}
 	return gitlab.Gathered{Preflight: pf, Target: gitlab.Project{ID: 100, Path: r.Target}, Role: role, CustomRole: s.custom,
-		Existing: s.Named(ctx, r)}, nil
+		Existing: s.Named(ctx, r), PlaceRoles: places}, nil
 }
 func (s *stub) Named(context.Context, token.Request) gitlab.Existing {
 	return gitlab.Existing{IDs: map[int64]bool{}}
@@ -99,7 +110,39 @@ func (s *stub) CheckPastedToken(context.Context, token.Secret, token.Request, in
 	return gitlab.Verification{}
 }
 func (s *stub) RevokeToken(context.Context, token.Request, int64) error { return nil }
-func (s *stub) RevokeSelf(context.Context) error                        { return nil }
+
+func (s *stub) ListServiceAccounts(context.Context, string) ([]gitlab.ServiceAccount, error) {
+	return s.accounts, nil
+}
+
+// ProvisionServiceAccount says each write as the client does, and makes them.
+func (s *stub) ProvisionServiceAccount(ctx context.Context, r token.Request, g gitlab.Gathered, say func(string)) (gitlab.Provisioned, error) {
+	s.provisions.Add(1)
+	p := gitlab.Provisioned{Account: gitlab.ServiceAccount{ID: 77, Username: r.Account.Username}, Created: g.Account == nil}
+	if g.Account != nil {
+		p.Account = *g.Account
+	}
+	say("Creating the service account…")
+	for _, pl := range r.Places {
+		p.Memberships = append(p.Memberships, gitlab.Membership{Place: pl, Role: r.Role})
+	}
+	say("Creating its token…")
+	nt, err := s.CreateKnowing(ctx, r, gitlab.Existing{})
+	p.Token = nt
+	return p, err
+}
+
+func (s *stub) Audit(ctx context.Context, o gitlab.AuditOptions) (*gitlab.AuditReport, error) {
+	if s.holdAudit {
+		<-ctx.Done()
+		return &gitlab.AuditReport{Interrupted: true}, nil
+	}
+	if s.report != nil {
+		return s.report, nil
+	}
+	return &gitlab.AuditReport{Projects: 1}, nil
+}
+func (s *stub) RevokeSelf(context.Context) error { return nil }
 
 // stubDriver is the wizard on a stub, at a fixed time, sized w x h.
 func stubDriver(api *stub, w, h int) *driver {

@@ -92,8 +92,14 @@ type Model struct {
 	preset token.Preset
 	// owner is the user a personal token is for (administrator path).
 	owner gitlab.User
-	flow  flow
-	state state
+	// offer is what the kind step knows of service accounts; gathered what
+	// Gather read of one (its account, the caller's roles on its places);
+	// provisioned what its writes did, kept after a failure too.
+	offer       token.AccountOffer
+	gathered    gitlab.Gathered
+	provisioned *gitlab.Provisioned
+	flow        flow
+	state       state
 	// screen has the keyboard in stateScreen: the result or a failure.
 	screen screen
 	busy   busy
@@ -118,6 +124,7 @@ func New(ctx context.Context, o Options) *Model {
 	m := &Model{opts: o, ctx: ctx, c: c, api: o.API, inflight: map[steps.ID]flight{},
 		busy: busy{spin: spinner.New(spinner.WithSpinner(spinner.Dot))}, frame: newFrame(c)}
 	m.req, m.preset = seed(o.Request, o.Clock.Now())
+	m.offer.Spans = len(o.Request.Places) > 1
 	m.flow = newFlow(steps.Order(m.req.Kind, false, m.api == nil))
 	if m.api == nil {
 		m.flow.built[steps.SignIn] = steps.NewSignIn(c, o.Host, o.AllowHTTP)
@@ -183,8 +190,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onBack(msg)
 	case steps.JumpMsg:
 		return m.onJump(msg)
-	case steps.SearchRequestMsg, steps.PastedMsg, steps.OpenURLMsg:
+	case steps.SearchRequestMsg, steps.PastedMsg, steps.OpenURLMsg, steps.AccountsRequestMsg:
 		return m.request(msg)
+	case ownedMsg:
+		return m.onOwned(msg)
+	case sayMsg:
+		return m.onSay(msg)
 	case preflightMsg:
 		return m.onPreflight(msg)
 	case targetMsg:

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gitlab-token-wizard/gitlab/fake"
+)
+
+// The accessible wizard asks the service-account questions from the same
+// catalogue, lists every write before the one confirmation, and makes each
+// once.
+func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
+	srv, url := server(t)
+	srv.SeedDemoServiceAccounts()
+	file := filepath.Join(t.TempDir(), "jira.token")
+	answers := strings.Join([]string{
+		"",                 // purpose: jira-read
+		"4",                // kind: service account
+		"integrations",     // search
+		"",                 // integrations
+		"",                 // + create a new one
+		"",                 // name: Jira integration
+		"",                 // username: jira-integration
+		"team@example.com", // email
+		"web",              // project search
+		"2",                // tick acme/web
+		"0",                // done
+		"",                 // token name
+		"",                 // 30 days
+		"",                 // role: Reporter
+		"0",                // scopes: read_api
+		"y",                // send the writes
+		"",                 // save to a file
+		file,               // its name
+	}, "\n") + "\n"
+	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, w := range []string{"service account (recommended for more than one project)", "Which group owns the service account?",
+		"+ create a new one", "GitLab sends the expiry mail", "Where does the service account get access?",
+		"Every write, in order, each sent once:", "# the service account", "# Reporter access on project acme/web", "# the token",
+		"--service-account jira-integration", "Send these 3 writes now?", "project acme/web: Reporter",
+		"PASS  acts as a user: @jira-integration", "Saved to " + file} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q", w)
+		}
+	}
+	if n, m, k := srv.CountRequests("POST", "/service_accounts"), srv.CountRequests("POST", "/members"), srv.CountRequests("POST", "/personal_access_tokens"); n != 1 || m != 1 || k != 1 {
+		t.Fatalf("writes: %d accounts, %d memberships, %d tokens\n%s", n, m, k, r.stderr)
+	}
+	if b, err := os.ReadFile(file); err != nil || !strings.HasPrefix(string(b), "glpat-") {
+		t.Fatalf("saved %q, %v", b, err)
+	}
+}
+
+// A caller who owns no group hears why there is no service account, and
+// choosing it anyway asks again.
+func TestAccessibleWizardSaysWhyThereIsNoServiceAccount(t *testing.T) {
+	srv, url := server(t)
+	answers := strings.Join([]string{"", "4", "1"}, "\n") + "\n" // then a project token, where dave maintains none
+	r := execute(t, url, fake.DeveloperToken, answers, "--accessible")
+	if !strings.Contains(r.stderr, "not available: you own no top-level group") || strings.Contains(r.stderr, "Which group owns the service account?") ||
+		!strings.Contains(r.stderr, "Search for the project") || r.code != ExitInvalid || !strings.Contains(r.stderr, "the input has ended: nothing was sent") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, q := range srv.Requests() {
+		if q.Method != "GET" {
+			t.Fatalf("sent %s %s", q.Method, q.Path)
+		}
+	}
+}

@@ -1,0 +1,190 @@
+package steps
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/token"
+)
+
+// PlacesKeyMap holds the places step's keys. Printable keys, space among
+// them, belong to the search, so tab ticks.
+type PlacesKeyMap struct {
+	Up, Down, Tick, Next, Back key.Binding
+}
+
+// DefaultPlacesKeyMap returns the places step's keys.
+func DefaultPlacesKeyMap() PlacesKeyMap {
+	nav := DefaultNavKeyMap()
+	return PlacesKeyMap{Up: nav.Up, Down: nav.Down,
+		Tick: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "tick/untick")),
+		Next: nav.Next, Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
+}
+
+// PlacesStep ticks where a service account gets access: its own group, and
+// projects found by a search (server-side and debounced, as SearchStep's).
+// What is ticked stays ticked whatever the search shows.
+type PlacesStep struct {
+	searchInput
+	c       *Common
+	group   string
+	q       token.Question
+	results []gitlab.Project
+	ticked  []token.Place
+	cursor  int
+	keys    PlacesKeyMap
+}
+
+// NewPlaces asks where the service account of group gets access; current
+// are the places chosen before.
+func NewPlaces(c *Common, group string, current []token.Place) *PlacesStep {
+	q := token.PlacesQuestion(group)
+	return &PlacesStep{c: c, group: group, q: q, ticked: append([]token.Place(nil), current...), keys: DefaultPlacesKeyMap(),
+		searchInput: searchInput{input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, "")}}
+}
+
+func (s *PlacesStep) ID() ID          { return Places }
+func (s *PlacesStep) Title() string   { return s.q.Title }
+func (s *PlacesStep) TakesText() bool { return true }
+
+// Ticked returns the places ticked, in the order they were.
+func (s *PlacesStep) Ticked() []token.Place { return s.ticked }
+
+// Init searches the first time, and again when an answer was lost.
+func (s *PlacesStep) Init() tea.Cmd {
+	if s.seq > 0 && !s.loading && s.err == "" {
+		return s.input.Focus()
+	}
+	s.seq = s.c.nextSeq()
+	return tea.Batch(s.input.Focus(), s.search())
+}
+
+func (s *PlacesStep) search() tea.Cmd {
+	s.loading = true
+	return send(SearchRequestMsg{From: Address{Step: Places, Seq: s.seq}, Mode: ModePlaces, Query: strings.TrimSpace(s.input.Value())})
+}
+
+// rows are the group, then the projects found.
+func (s *PlacesStep) rows() []token.Place {
+	out := []token.Place{{Kind: token.KindGroup, Path: s.group}}
+	for _, p := range s.results {
+		out = append(out, token.Place{Kind: token.KindProject, ID: p.ID, Path: p.Path})
+	}
+	return out
+}
+
+func (s *PlacesStep) isTicked(p token.Place) int {
+	return slices.IndexFunc(s.ticked, func(t token.Place) bool { return t.Kind == p.Kind && strings.EqualFold(t.Path, p.Path) })
+}
+
+func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
+	switch m := msg.(type) {
+	case debounceMsg:
+		if m.to.Seq == s.seq {
+			return s, s.search()
+		}
+		return s, nil
+	case ResultsMsg:
+		if m.To.Seq != s.seq {
+			return s, nil // the answer to an older query
+		}
+		s.loading, s.results, s.err, s.cursor = false, m.Projects, "", 0
+		if m.Err != nil {
+			s.results, s.err = nil, m.Err.Error()
+		}
+		return s, nil
+	case tea.KeyPressMsg:
+		if cmd, ok := s.onKey(m); ok {
+			return s, cmd
+		}
+	}
+	return s, s.typed(s.c, Places, msg)
+}
+
+// onKey handles the step's own keys; ok is false for keys that go to the search.
+func (s *PlacesStep) onKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	rows := s.rows()
+	n := len(rows)
+	s.cursor = min(s.cursor, n-1)
+	switch {
+	case key.Matches(k, s.keys.Up):
+		s.cursor = (s.cursor + n - 1) % n
+	case key.Matches(k, s.keys.Down):
+		s.cursor = (s.cursor + 1) % n
+	case key.Matches(k, s.keys.Tick):
+		if i := s.isTicked(rows[s.cursor]); i >= 0 {
+			s.ticked = slices.Delete(s.ticked, i, i+1)
+		} else {
+			s.ticked = append(s.ticked, rows[s.cursor])
+		}
+	case key.Matches(k, s.keys.Back):
+		return back(Places), true
+	case key.Matches(k, s.keys.Next):
+		if len(s.ticked) == 0 {
+			// Nothing ticked: the row under the cursor, ticked for the return.
+			s.ticked = []token.Place{rows[s.cursor]}
+		}
+		return done(Places, PlacesChosen{Places: s.ticked}), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+func (s *PlacesStep) render() *doc {
+	st := &s.c.Styles
+	d := newDoc(s.c.Width)
+	d.text(st.Subtle, s.q.Intro)
+	d.blank()
+	if len(s.ticked) == 0 {
+		d.text(st.Text, "Nothing ticked: "+s.keys.Tick.Help().Key+" ticks the row under the cursor; enter alone takes that row.")
+	} else {
+		names := make([]string, len(s.ticked))
+		for i, p := range s.ticked {
+			names[i] = ServerText(p.String(), 80)
+		}
+		d.text(st.OK, "Ticked: "+strings.Join(names, ", "))
+	}
+	d.blank()
+	d.raw(s.input.View())
+	d.blank()
+	for i, p := range s.rows() {
+		box, detail := "[ ] ", "every project in it"
+		if s.isTicked(p) >= 0 {
+			box = "[x] "
+		}
+		if i > 0 {
+			detail = roleLabel(s.results[i-1].Role)
+		}
+		cur, label := "  ", box+pad(ServerText(p.String(), 60), 40)
+		if i == s.cursor {
+			d.mark()
+			cur, label = st.Cursor.Render("> "), st.Selected.Render(label)
+		}
+		d.hanging(cur+label+" ", pad("", 47), st.Subtle, detail)
+	}
+	switch {
+	case s.err != "":
+		d.text(st.Error, s.err)
+	case s.loading && len(s.results) == 0:
+		d.text(st.Subtle, "searching projects…")
+	case len(s.results) == 0:
+		d.text(st.Subtle, "No project matches where you may add members (Maintainer or Owner).")
+	}
+	return d
+}
+
+func (s *PlacesStep) View() string   { return s.render().String() }
+func (s *PlacesStep) FocusLine() int { return s.render().focus }
+
+func (s *PlacesStep) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Tick, s.keys.Next, s.keys.Back}
+}
+func (s *PlacesStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Restyle applies the styles again after the background colour changed them.
+func (s *PlacesStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }

@@ -1,0 +1,123 @@
+package wizard
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/token"
+)
+
+// After the token is made, a shows what else expires where it lives, each
+// finding with its command; the key is in the help bar, the list scrolls
+// with a cursor on the commands, c copies the one under it, esc goes back.
+func TestResultShowsWhatElseExpiresThere(t *testing.T) {
+	srv, url := startFake(t)
+	day := func(n int) string { return token.Today(time.Now()).AddDate(0, 0, n).Format(token.DateLayout) }
+	soon := srv.AddResourceToken("project:100", fake.Token{Name: "CI deploy", Scopes: []string{"api"}, AccessLevel: 40, ExpiresAt: day(5)})
+	srv.AddResourceToken("project:100", fake.Token{Name: "Backup", Scopes: []string{"read_repository"}, AccessLevel: 20, ExpiresAt: day(200)})
+	srv.AddResourceToken("project:101", fake.Token{Name: "Elsewhere", Scopes: []string{"read_api"}, AccessLevel: 20, ExpiresAt: day(3)})
+	d := driverOn(t, url, fake.MaintainerToken)
+	toResultScreen(t, d)
+	if scr := d.screen(); !strings.Contains(scr, "a what expires soon") {
+		t.Fatalf("the audit key is not in the help bar:\n%s", scr)
+	}
+	d.key("a")
+	scr := d.screen()
+	base := d.m.api.BaseURL()
+	rotate := fmt.Sprintf("gitlab-token-wizard rotate --host %s --project acme/web %d -D 90d", base, soon)
+	for _, w := range []string{"What else expires in project acme/web", "1 other tokens in project acme/web have expired or expire within 30 days",
+		`#` + fmt.Sprint(soon) + ` "CI deploy"`, "expires in 5 days", "  > " + rotate, "broad: api scope",
+		"gitlab-token-wizard audit --host " + base + " --project acme/web", "c copy the command", "esc back to the token"} {
+		if !strings.Contains(scr, w) {
+			t.Fatalf("audit lacks %q:\n%s", w, scr)
+		}
+	}
+	if strings.Contains(scr, "Backup") || strings.Contains(scr, "Elsewhere") || strings.Contains(scr, "Jira integration") {
+		t.Fatalf("the audit shows tokens that do not expire soon there, or the new one:\n%s", scr)
+	}
+	if got := copyOf(t, d, "c"); got != rotate {
+		t.Fatalf("c copied %q", got)
+	}
+	d.key("down")
+	d.key("down") // past the revoke of the broad finding, to the audit command
+	if got := copyOf(t, d, "c"); got != "gitlab-token-wizard audit --host "+base+" --project acme/web" {
+		t.Fatalf("c copied %q", got)
+	}
+	d.key("esc")
+	if scr := d.screen(); !strings.Contains(scr, "Your new token — shown once") || !strings.Contains(scr, "glpat-••••") {
+		t.Fatalf("esc did not go back to the token:\n%s", scr)
+	}
+	if n := srv.CountRequests("GET", "/projects/acme%2Fweb/access_tokens"); n == 0 {
+		t.Fatal("the audit read nothing")
+	}
+}
+
+// copyOf presses k and returns what it sent to the clipboard.
+func copyOf(t *testing.T, d *driver, k string) string {
+	t.Helper()
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+	for _, m := range messages(cmd) {
+		if reflect.TypeOf(m) == reflect.TypeOf(tea.SetClipboard("")()) {
+			return fmt.Sprint(m)
+		}
+	}
+	t.Fatalf("%s copied nothing", k)
+	return ""
+}
+
+// The audit is a lookup like the others: leaving it cancels it, and its
+// late answer changes nothing.
+func TestLeavingTheAuditCancelsIt(t *testing.T) {
+	api := &stub{holdAudit: true}
+	d := stubDriver(api, 80, 24)
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	var req auditRequestMsg
+	for _, m := range messages(cmd) {
+		if r, ok := m.(auditRequestMsg); ok {
+			req = r
+		}
+	}
+	_, run := d.m.Update(req)
+	answered := make(chan tea.Msg, 1)
+	go func() { answered <- run() }()
+	if scr := d.screen(); !strings.Contains(scr, "reading the tokens of project acme/web") || !strings.Contains(scr, "esc stops it") {
+		t.Fatalf("audit screen:\n%s", scr)
+	}
+	d.key("esc")
+	var late tea.Msg
+	select {
+	case late = <-answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("leaving the audit did not stop it")
+	}
+	if a, ok := late.(auditedMsg); !ok || !a.rep.Interrupted {
+		t.Fatalf("the audit's answer: %#v", late)
+	}
+	d.send(late)
+	if scr := d.screen(); !strings.Contains(scr, "Your new token — shown once") {
+		t.Fatalf("a late answer changed the screen:\n%s", scr)
+	}
+	if _, ok := d.m.inflight[auditFlight]; ok {
+		t.Fatal("the audit is still counted as in flight")
+	}
+}
+
+// A personal token lives in no project or group: no audit key.
+func TestNoAuditForAPersonalToken(t *testing.T) {
+	if label, _, _ := auditOf(token.Request{Kind: token.KindPersonal, Target: "@me"}, ""); label != "" {
+		t.Fatalf("label %q", label)
+	}
+	label, o, c := auditOf(token.Request{Kind: token.KindServiceAccount, Target: "integrations"}, "https://gitlab.com")
+	if label != "group integrations" || o.Group != "integrations" || o.Project != "" || c != "gitlab-token-wizard audit --group integrations" {
+		t.Fatalf("service account: %q %+v %q", label, o, c)
+	}
+}
