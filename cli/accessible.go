@@ -57,23 +57,28 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	if req.Kind == token.KindServiceAccount {
 		return accessibleServiceAccount(ctx, p, env, s, pf, req, preset, now)
 	}
-	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
-	if err := accessibleTarget(ctx, p, s, pf, &req, &limits); err != nil {
+	facts := token.Facts{IsAdmin: pf.User.IsAdmin, Version: pf.Version}
+	if err := accessibleTarget(ctx, p, s, pf, &req, &facts, now); err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
-	limits.Version = pf.Version // the scopes this instance knows
-	if err := accessibleDetails(p, &req, limits, preset, now); err != nil {
+	if err := accessibleDetails(p, &req, facts.Limits(0), preset, now); err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
-	if err := req.Validate(limits, now); err != nil {
+	// Read before the question, as the full-screen review does, so that
+	// the same-name warning is given and the create goes out the moment
+	// it is confirmed (CreateKnowing). The same decision as create's.
+	known := s.client.Named(ctx, req)
+	facts.SameName = known.Active
+	d, err := token.Decide(req, facts, now, 0)
+	if err != nil {
 		return invalid(err)
 	}
 	p.say("")
 	printPlan(env.Err, req, s.host, now, false)
+	for _, w := range d.Warnings {
+		p.say("  warning: %s", w)
+	}
 	p.say("The same, for a script or a ticket:\n%s\n%s", req.CommandLine(s.host), req.Curl(s.host))
-	// Read before the question, as the full-screen review does, so that
-	// the create goes out the moment it is confirmed (CreateKnowing).
-	known := s.client.Named(ctx, req)
 	create := false
 	if err := p.confirm(token.CreateQuestion().Title, &create); err != nil {
 		return stoppedAt(err, "nothing was created")
@@ -83,6 +88,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	}
 	nt, err := s.client.CreateKnowing(ctx, req, known)
 	if err != nil {
+		printOrphans(p.out, s.host, req, err)
 		return apiExit(ctx, err)
 	}
 	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
@@ -130,7 +136,7 @@ func accessibleRequest(p prompter, pf gitlab.Preflight, now time.Time, offer tok
 }
 
 // accessibleTarget asks for the project, group or user, by search.
-func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Preflight, req *token.Request, limits *token.Limits) error {
+func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Preflight, req *token.Request, facts *token.Facts, now time.Time) error {
 	q := token.TargetQuestion(req.Kind, false)
 	for {
 		query := ""
@@ -187,7 +193,7 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 		if req.Kind == token.KindPersonal {
 			return nil
 		}
-		checked, err := checkTarget(ctx, p.out, s, *req, time.Now())
+		checked, err := checkTarget(ctx, p.out, s, *req, now)
 		var ee *ExitError
 		if errors.As(err, &ee) && ee.Code == ExitRefused {
 			p.say("%v\nChoose another.", err)
@@ -196,7 +202,7 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 		if err != nil {
 			return err
 		}
-		*limits = checked
+		*facts = checked
 		return nil
 	}
 }
@@ -215,20 +221,23 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 	if err := p.text(nq.Label+":", &req.Name, nq.Validate); err != nil {
 		return err
 	}
-	eq := token.ExpiryQuestion(now, token.Limits{}, time.Time{})
+	// The instance's lifetime rule, where GitLab said it, bounds the dates.
+	eq := token.ExpiryQuestion(now, limits, time.Time{})
 	expiry := eq.Default
-	eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(now, 0).Format(token.DateLayout) + ")"
+	if !limits.NoMaxLifetime {
+		eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(now, limits.MaxLifetimeDays).Format(token.DateLayout) + ")"
+	}
 	if err := p.choose(eq, &expiry); err != nil {
 		return err
 	}
 	if expiry == token.Custom {
-		cq := token.CustomExpiryQuestion(now, token.Limits{}, time.Time{})
+		cq := token.CustomExpiryQuestion(now, limits, time.Time{})
 		expiry = ""
 		if err := p.text(cq.Label+" ("+cq.Placeholder+"):", &expiry, cq.Validate); err != nil {
 			return err
 		}
 	}
-	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, token.Limits{})
+	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, limits)
 	if req.Kind.HasRole() {
 		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset)
 		if req.Kind == token.KindServiceAccount {

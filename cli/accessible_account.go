@@ -40,8 +40,8 @@ func accountOffer(ctx context.Context, s *session, pf gitlab.Preflight) token.Ac
 
 // accessibleServiceAccount asks for a service-account token and makes it.
 func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *session, pf gitlab.Preflight, req token.Request, preset token.Preset, now time.Time) error {
-	limits := token.Limits{IsAdmin: pf.User.IsAdmin}
-	if err := accessibleTarget(ctx, p, s, pf, &req, &limits); err != nil {
+	var target token.Facts // the group's: checked again with the places below
+	if err := accessibleTarget(ctx, p, s, pf, &req, &target, now); err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
 	if err := accessibleAccount(ctx, p, s, &req); err != nil {
@@ -57,7 +57,7 @@ func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *sessi
 	if err := token.CheckRights(req, g.Facts(), now); err != nil {
 		return refused(s, g, req, err)
 	}
-	limits = g.Facts().Limits(0)
+	limits := g.Facts().Limits(0)
 	limits.CallerRole = leastRole(g.PlaceRoles, req.Places, pf.User.IsAdmin, limits.CallerRole)
 	if err := accessibleDetails(p, &req, limits, preset, now); err != nil {
 		return stoppedAt(err, "nothing was sent")

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -200,5 +201,33 @@ func TestAccessibleEndShowsHandOffJiraStepsAndRotate(t *testing.T) {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("no %q in:\n%s", want, r.stderr)
 		}
+	}
+}
+
+// Review finding 8: the accessible mode decides as create does (the
+// same-name warning before the question) and, after a lost answer, names
+// the orphaned token with the command that revokes it.
+func TestAccessibleWizardWarnsAndNamesTheOrphan(t *testing.T) {
+	srv, url := server(t)
+	exp := time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02")
+	srv.AddResourceToken("project:100", fake.Token{Name: "Jira integration", ExpiresAt: exp, Scopes: []string{"read_api"}, AccessLevel: 20})
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	answers := strings.Join([]string{"", "", "web", "", "", "2", "", "0", "y"}, "\n") + "\n"
+	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	if r.code != ExitUnknown {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	warn := strings.Index(r.stderr, `already has 1 active token(s) named "Jira integration"`)
+	question := strings.LastIndex(r.stderr, "Create")
+	if warn < 0 || warn > question {
+		t.Fatalf("no same-name warning before the question:\n%s", r.stderr)
+	}
+	var orphan int
+	for _, tk := range srv.Tokens("project:100") {
+		orphan = max(orphan, tk.ID)
+	}
+	want := fmt.Sprintf("To revoke the orphaned token: gitlab-token-wizard revoke --host %s --project acme/web %d", url, orphan)
+	if !strings.Contains(r.stderr, want) {
+		t.Fatalf("lacks %q:\n%s", want, r.stderr)
 	}
 }

@@ -77,17 +77,17 @@ func refused(s *session, g gitlab.Gathered, req token.Request, err error) error 
 // checkTarget makes the checks GitLab would make on the target of a request
 // whose other fields are not chosen yet (the accessible mode asks for the
 // target first): the credential, the caller's rights, the plan. It returns
-// the limits the rest of the request must keep.
-func checkTarget(ctx context.Context, w io.Writer, s *session, req token.Request, now time.Time) (token.Limits, error) {
+// the facts the rest of the request is decided on (token.Decide).
+func checkTarget(ctx context.Context, w io.Writer, s *session, req token.Request, now time.Time) (token.Facts, error) {
 	g, err := s.client.Gather(ctx, req)
 	if err != nil {
-		return token.Limits{}, apiExit(ctx, err)
+		return token.Facts{}, apiExit(ctx, err)
 	}
 	if err := token.CheckRights(req, g.Facts(), now); err != nil {
-		return token.Limits{}, refused(s, g, req, err)
+		return token.Facts{}, refused(s, g, req, err)
 	}
 	if req.Kind == token.KindPersonal && req.PersonalUser() != token.Me {
 		fmt.Fprintf(w, "Personal token for @%s (%s), user id %d.\n", g.Owner.Username, g.Owner.Name, g.Owner.ID)
 	}
-	return g.Facts().Limits(0), nil
+	return g.Facts(), nil
 }
