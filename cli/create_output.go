@@ -24,6 +24,11 @@ func printPlan(w io.Writer, r token.Request, host string, now time.Time, default
 		fmt.Fprintf(w, "%s access token %q on %s (%s)\n", strings.ToUpper(string(r.Kind[:1]))+string(r.Kind[1:]), safe.Text(r.Name), safe.Text(r.Target), host)
 		fmt.Fprintf(w, "  role:    %s — %s\n", r.Role.Title(), r.Role.Meaning())
 	}
+	printTerms(w, r, now, defaulted)
+}
+
+// printTerms writes a plan's scopes, expiry and the purpose's advice.
+func printTerms(w io.Writer, r token.Request, now time.Time, defaulted bool) {
 	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
 	exp := token.DescribeExpiry(r.ExpiresAt, now)
 	if defaulted {

@@ -135,17 +135,7 @@ func printServiceAccountPlan(w io.Writer, r token.Request, g gitlab.Gathered, ho
 	}
 	fmt.Fprintf(w, "  access:  %s on %s (memberships; a role already there is kept)\n", r.Role.Title(), strings.Join(places, ", "))
 	fmt.Fprintf(w, "  token:   %q\n", safe.Text(r.Name))
-	fmt.Fprintf(w, "  scopes:  %s\n", token.JoinScopes(r.Scopes))
-	exp := token.DescribeExpiry(r.ExpiresAt, now)
-	if defaulted {
-		exp += fmt.Sprintf(" — the default of %d days; change it with --duration or --expires-at", token.DefaultLifetimeDays)
-	}
-	fmt.Fprintf(w, "  expires: %s\n", exp)
-	if p, err := token.FindPreset(r.Preset); err == nil {
-		for _, a := range p.Advice(r) {
-			fmt.Fprintf(w, "  warning: %s\n", a)
-		}
-	}
+	printTerms(w, r, now, defaulted)
 }
 
 // serviceAccountWrites are the requests create --service-account sends, as
