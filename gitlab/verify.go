@@ -187,35 +187,59 @@ func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request
 
 // checkReach proves the token reaches what it is for.
 func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string) {
-	if repo := want.VerifyRepo(); repo != "" {
-		c.readLatestCommit(ctx, v, tc, projectID(repo), safe.Line(repo, 100), subject)
+	// The repository, the group and the user are read at the same time;
+	// their checks are listed in this order whatever answers first.
+	var parts [3]Verification
+	var wg sync.WaitGroup
+	run := func(i int, f func(v *Verification)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A crash on an odd answer is a failed check, never a lost token.
+			defer func() {
+				if r := recover(); r != nil {
+					parts[i].add("reach", false, fmt.Sprintf("the check failed on GitLab's answer (a bug: %s)", safe.Line(fmt.Sprint(r), 120)))
+				}
+			}()
+			f(&parts[i])
+		}()
 	}
-	switch {
-	case want.Kind == token.KindGroup || want.Kind == token.KindServiceAccount && want.VerifyRepo() == "" && groupPlace(want) != "":
+	if repo := want.VerifyRepo(); repo != "" {
+		run(0, func(v *Verification) { c.readLatestCommit(ctx, v, tc, projectID(repo), safe.Line(repo, 100), subject) })
+	}
+	if want.Kind == token.KindGroup || want.Kind == token.KindServiceAccount && want.VerifyRepo() == "" && groupPlace(want) != "" {
 		group := want.Target
 		if want.Kind == token.KindServiceAccount {
 			group = groupPlace(want)
 		}
-		name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
-		ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
-		if err != nil {
-			v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
-		} else {
+		run(1, func(v *Verification) {
+			name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
+			ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
+			if err != nil {
+				v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
+				return
+			}
 			ps = nonNil(ps)
 			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
 			c.readOneProject(ctx, v, tc, want, ps, subject)
-		}
+		})
 	}
 	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
-		u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
-		if err == nil && u == nil {
-			err = errNullAnswer
-		}
-		if err != nil {
-			v.add("acts as a user", false, c.classifyFor(err, "read its user", subject).Error())
-		} else {
-			v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
-		}
+		run(2, func(v *Verification) {
+			u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
+			if err == nil && u == nil {
+				err = errNullAnswer
+			}
+			if err != nil {
+				v.add("acts as a user", false, c.classifyFor(err, "read its user", subject).Error())
+			} else {
+				v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range parts {
+		v.Checks = append(v.Checks, p.Checks...)
 	}
 }
 
