@@ -24,9 +24,18 @@ func setConventions(root *cobra.Command, env Env) {
 	root.SetOut(env.Out)
 	root.SetErr(env.Err)
 	root.Version = versionText(debug.ReadBuildInfo())
-	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SuggestionsMinimumDistance = 2
-	root.SetUsageTemplate(root.UsageTemplate() + usageFooter())
+	// cobra's own usage, then the footer. No template is set anywhere:
+	// text/template's reflection keeps every exported method in the
+	// binary (9 MB of it), and cobra writes its defaults without one.
+	usage, footer := root.UsageFunc(), usageFooter()
+	root.SetUsageFunc(func(c *cobra.Command) error {
+		if err := usage(c); err != nil {
+			return err
+		}
+		_, err := fmt.Fprint(c.OutOrStderr(), footer)
+		return err
+	})
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		&cobra.Command{Use: "environment", Short: "The environment variables gitlab-token-wizard reads",
@@ -38,8 +47,7 @@ func setConventions(root *cobra.Command, env Env) {
 }
 
 // usageFooter ends every command's --help with the exit codes and the
-// environment variables; it passes through text/template, so it holds no
-// template actions.
+// environment variables.
 func usageFooter() string {
 	var env strings.Builder
 	for _, v := range envVars {
