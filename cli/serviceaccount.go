@@ -111,7 +111,7 @@ func (o *createOpts) createServiceAccountToken(ctx context.Context, env Env, s *
 // already had some: a role already there is kept, never raised.
 func printMemberships(w io.Writer, req token.Request, ms []gitlab.Membership) {
 	for _, m := range ms {
-		if l := token.MembershipLine(m.Place, m.Role, req.Role, m.Existed, m.Inherited); l != "" {
+		if l := token.MembershipLine(m.Place, m.Role, req.Role, m.How); l != "" {
 			fmt.Fprintf(w, "  %s\n", l)
 		} else {
 			fmt.Fprintf(w, "  %s: not given (see below)\n", m.Place)

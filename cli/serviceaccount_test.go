@@ -117,10 +117,10 @@ func TestServiceAccountRunsThatStopPartWay(t *testing.T) {
 		posts map[string]int
 	}{
 		{"a membership whose answer is lost and never appears", fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultReset, Times: 1}, nil,
-			ExitUnknown, []string{"the answer was lost", "GitLab may still finish it", "already done, and still there: the service account @jira-bot", "project acme/web: not given"},
+			ExitUnknown, []string{"the answer was lost", "GitLab may still finish it", "already done, and still there: the service account @jira-bot", "project acme/web: not known — GitLab's answer was lost"},
 			map[string]int{"/service_accounts": 1, "/members": 1, "/personal_access_tokens": 0}},
 		{"a membership committed late is found", fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultTimeoutThenCommit, Status: 504, Times: 1}, nil,
-			ExitOK, []string{"project acme/web: Reporter", "Created the token"}, map[string]int{"/members": 1, "/personal_access_tokens": 1}},
+			ExitOK, []string{"project acme/web: Reporter (GitLab's answer was lost; found afterwards", "Created the token"}, map[string]int{"/members": 1, "/personal_access_tokens": 1}},
 		{"a membership refused", fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultStatus, Status: 403, Body: `{"message":"403 Forbidden"}`, Times: 1},
 			[]string{"--revoke-credential"}, ExitFailure,
 			[]string{"project acme/web: not given", "already done, and still there: the service account @jira-bot", "the token you signed in with was kept"},

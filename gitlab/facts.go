@@ -113,7 +113,7 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 				run(func() { places[i], placeErrs[i] = c.GetProject(ctx, p.Path) })
 			}
 		}
-	} else if r.Name != "" {
+	} else if r.Name != "" && r.Kind != token.KindServiceAccount {
 		// (A service account's tokens are listed once the account is known.)
 		run(func() { named, g.Existing.Err = c.listTokensOf(ctx, r, ListQuery{Search: r.Name}, r.UserID) })
 	}

@@ -162,7 +162,7 @@ func TestSeveralCandidatesAreListedNotClaimed(t *testing.T) {
 // A created token whose answer lacks the id but carries a usable value is
 // delivered, its id read from its own record (review finding 6).
 func TestAUsableValueWithoutAnIDIsDelivered(t *testing.T) {
-	srv, c := setup(t, fake.MaintainerToken)
+	srv, _ := setup(t, fake.MaintainerToken)
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != "POST" {
 			srv.ServeHTTP(w, r)
@@ -182,7 +182,6 @@ func TestAUsableValueWithoutAnIDIsDelivered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = c
 	nt, err := c2.CreateToken(context.Background(), jiraRead())
 	if err != nil || nt == nil || nt.ID != int64(srv.Tokens("project:100")[0].ID) || nt.Value.Plausible() != nil {
 		t.Fatalf("nt %+v, err %v", nt, err)
@@ -203,18 +202,35 @@ func TestRevokeAfterALostAnswerReadsBack(t *testing.T) {
 	if n := srv.CountRequests("DELETE", "/access_tokens/"+fmt.Sprint(nt.ID)); n != 1 {
 		t.Fatalf("DELETE sent %d times", n)
 	}
-	own, err := New(Options{Host: c.BaseURL(), Token: token.Secret(nt.Value)})
+	// A 502 before GitLab acted: the read-back finds the token active, so
+	// the failure stands (and nothing is sent twice).
+	second, err := c.CreateToken(context.Background(), jiraRead())
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.AddFault(fake.Fault{Method: "DELETE", PathSuffix: "/access_tokens/" + fmt.Sprint(second.ID), Kind: fake.FaultStatus, Status: 502, Times: 1})
+	if err := c.RevokeToken(context.Background(), jiraRead(), second.ID); err == nil {
+		t.Fatal("a revoke that did not happen was reported done")
+	}
+	if n := srv.CountRequests("DELETE", "/access_tokens/"+fmt.Sprint(second.ID)); n != 1 {
+		t.Fatalf("DELETE sent %d times", n)
+	}
+	// The sign-in credential revoking itself, its answer lost.
 	self := srv.AddPersonalToken(2, "short", []string{"api"}, "")
 	me, err := New(Options{Host: c.BaseURL(), Token: token.Secret(self)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = own
 	srv.AddFault(fake.Fault{Method: "DELETE", PathSuffix: "/personal_access_tokens/self", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
 	if err := me.RevokeSelf(context.Background()); err != nil {
 		t.Fatalf("a self revoke that worked: %v", err)
+	}
+	if n := srv.CountRequests("DELETE", "/personal_access_tokens/self"); n != 1 {
+		t.Fatalf("self DELETE sent %d times", n)
+	}
+	for _, tk := range srv.Tokens("*") {
+		if tk.Name == "short" && !tk.Revoked {
+			t.Fatal("the credential is not revoked")
+		}
 	}
 }

@@ -331,7 +331,10 @@ type linkFunc[T any] func(ctx context.Context, next string) ([]T, *gl.Response, 
 // pagination answers with offset pages whose links work the same.
 func eachLinkedPage[T any](ctx context.Context, l *limiter, fetch linkFunc[T], each func([]T) error) error {
 	next := ""
-	for {
+	for n := 1; ; n++ {
+		if n > maxPages {
+			return &pagesError{pages: maxPages}
+		}
 		items, resp, err := fetchPage(ctx, l, fetch, next)
 		if err != nil {
 			return err

@@ -181,9 +181,9 @@ func explainServiceAccountRefusal(ge *Error) {
 type Membership struct {
 	Place token.Place
 	Role  token.Role
-	// Existed: the account was already a member there; Inherited: through a
-	// group above, at Role. Neither is changed.
-	Existed, Inherited bool
+	// How it came about: given, already there (Existed, Inherited: never
+	// changed), or found after a lost answer.
+	How token.MembershipHow
 }
 
 var inheritedLevel = regexp.MustCompile(`greater than or equal to (\w+) inherited membership`)
@@ -201,10 +201,10 @@ func (c *Client) AddMember(ctx context.Context, p token.Place, uid int64, role t
 	case err == nil:
 		return Membership{Place: p, Role: role}, nil
 	case errors.As(err, &er) && er.StatusCode == http.StatusConflict:
-		return c.readMember(ctx, path, uid, Membership{Place: p, Existed: true})
+		return c.readMember(ctx, path, uid, Membership{Place: p, How: token.Existed})
 	case errors.As(err, &er) && er.StatusCode == http.StatusBadRequest && inheritedLevel.Match(er.Body):
 		if r, perr := token.ParseRole(string(inheritedLevel.FindSubmatch(er.Body)[1])); perr == nil {
-			return Membership{Place: p, Role: r, Inherited: true}, nil
+			return Membership{Place: p, Role: r, How: token.Inherited}, nil
 		}
 	case ambiguous(err):
 		// Read it back over the orphan window: it may be committed late.
@@ -212,7 +212,7 @@ func (c *Client) AddMember(ctx context.Context, p token.Place, uid int64, role t
 		defer cancel()
 		var got Membership
 		_, rerr := c.lookAgain(cctx, "added the membership", func(ctx context.Context) (bool, error) {
-			m, err := c.readMember(ctx, path, uid, Membership{Place: p})
+			m, err := c.readMember(ctx, path, uid, Membership{Place: p, How: token.FoundAfterLoss})
 			var ge *Error
 			if errors.As(err, &ge) && ge.Code == CodeNotFound {
 				return false, nil
@@ -227,7 +227,7 @@ func (c *Client) AddMember(ctx context.Context, p token.Place, uid int64, role t
 		if rerr != nil {
 			hint = fmt.Sprintf("reading it back failed too (%v); %s", rerr, hint)
 		}
-		return Membership{Place: p}, &WriteUnknownError{What: what, Cause: c.classify(err, what), Hint: hint}
+		return Membership{Place: p, How: token.Unanswered}, &WriteUnknownError{What: what, Cause: c.classify(err, what), Hint: hint}
 	}
 	return Membership{Place: p}, c.classify(err, what)
 }
@@ -307,8 +307,12 @@ func (c *Client) ProvisionServiceAccount(ctx context.Context, r token.Request, g
 	}
 	wg.Wait()
 	for _, m := range out.Memberships {
-		if m.Role != token.RoleNone && !m.Existed && !m.Inherited {
+		switch {
+		case m.Role == token.RoleNone:
+		case m.How == token.Given:
 			done = append(done, fmt.Sprintf("%s on %s", m.Role.Title(), m.Place))
+		case m.How == token.FoundAfterLoss:
+			done = append(done, fmt.Sprintf("%s on %s (found after a lost answer: this run's, or already there)", m.Role.Title(), m.Place))
 		}
 	}
 	err := errors.Join(errs...)

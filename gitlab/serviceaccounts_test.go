@@ -41,7 +41,7 @@ func TestServiceAccountTokenForAnOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.Created || p.Account.Username != "jira-bot" || len(p.Memberships) != 1 || p.Memberships[0].Existed || p.Token == nil {
+	if !p.Created || p.Account.Username != "jira-bot" || len(p.Memberships) != 1 || p.Memberships[0].How != token.Given || p.Token == nil {
 		t.Fatalf("provisioned %+v", p)
 	}
 	for path, want := range map[string]int{"/groups/acme/service_accounts": 1, "/projects/acme%2Fweb/members": 1, "/personal_access_tokens": 1} {
@@ -56,7 +56,7 @@ func TestServiceAccountTokenForAnOwner(t *testing.T) {
 	// A second run with the same name reuses the account; the membership stands.
 	r.Name = "Jira link 2"
 	p2, g2, err := provision(t, c, r)
-	if err != nil || g2.Account == nil || p2.Created || p2.Account.ID != p.Account.ID || !p2.Memberships[0].Existed || p2.Memberships[0].Role != token.RoleReporter {
+	if err != nil || g2.Account == nil || p2.Created || p2.Account.ID != p.Account.ID || p2.Memberships[0].How != token.Existed || p2.Memberships[0].Role != token.RoleReporter {
 		t.Fatalf("second run: %+v, %v", p2, err)
 	}
 	if n := srv.CountRequests("POST", "/groups/acme/service_accounts"); n != 1 {
@@ -78,7 +78,7 @@ func TestServiceAccountMembershipsAreNeverRaised(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range p.Memberships {
-		if !m.Existed || m.Role != token.RoleGuest {
+		if m.How != token.Existed || m.Role != token.RoleGuest {
 			t.Fatalf("membership %+v: want the existing Guest, unchanged", m)
 		}
 	}
@@ -151,7 +151,7 @@ func TestServiceAccountInheritedMembership(t *testing.T) {
 	}
 	r.Places, r.Role, r.Name = []token.Place{{Kind: token.KindProject, Path: "acme/web"}}, token.RoleReporter, "web"
 	p, _, err := provision(t, c, r)
-	if err != nil || !p.Memberships[0].Inherited || p.Memberships[0].Role != token.RoleDeveloper {
+	if err != nil || p.Memberships[0].How != token.Inherited || p.Memberships[0].Role != token.RoleDeveloper {
 		t.Fatalf("%+v, %v", p.Memberships, err)
 	}
 	var ge *Error
@@ -192,4 +192,18 @@ func TestAuditFindsServiceAccountTokens(t *testing.T) {
 		t.Fatalf("commands: %q (findings of %+v)", cmds, *found)
 	}
 	_ = srv
+}
+
+// Before the account is chosen (the wizard's group step), Gather reads no
+// token list: there is no account whose tokens could be listed.
+func TestGatherListsNoTokensWithoutAnAccount(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	if _, err := c.Gather(context.Background(), token.Request{Kind: token.KindServiceAccount, Target: "acme", Name: "Jira link"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range srv.Requests() {
+		if strings.Contains(q.Path, "personal_access_tokens") && !strings.HasSuffix(q.Path, "/self") {
+			t.Fatalf("Gather sent %s %s", q.Method, q.Path)
+		}
+	}
 }

@@ -173,7 +173,7 @@ func (c *Client) RevokeToken(ctx context.Context, r token.Request, id int64) err
 		}
 		cctx, cancel := c.checkContext(ctx)
 		defer cancel()
-		if t, rerr := read(cctx); rerr == nil && (t.Revoked || !t.Active) {
+		if t, rerr := read(cctx); rerr == nil && t.Revoked { // an expired token is inactive, not revoked
 			return nil
 		}
 	}

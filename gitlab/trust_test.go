@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/token"
 )
@@ -422,5 +424,24 @@ func TestPaginationIsBounded(t *testing.T) {
 				t.Fatalf("%d requests, at most %d expected", n, tt.max)
 			}
 		})
+	}
+}
+
+// A keyset list (the instance audit's project walk) whose every page links
+// to a new next one stops at maxPages too.
+func TestLinkedPaginationIsBounded(t *testing.T) {
+	c, err := New(Options{Host: "http://127.0.0.1:9", AllowHTTP: true, Token: "glpat-aaaaaaaaaaaaaaaaaaaa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched := 0
+	fetch := func(ctx context.Context, next string) ([]int, *gl.Response, error) {
+		fetched++
+		return []int{fetched}, &gl.Response{Response: &http.Response{StatusCode: 200, Header: http.Header{}}, NextLink: fmt.Sprintf("https://gitlab.example/api/v4/projects?cursor=%d", fetched)}, nil
+	}
+	err = eachLinkedPage(context.Background(), c.newLimiter(1, nil), fetch, func([]int) error { return nil })
+	var pe *pagesError
+	if !errors.As(err, &pe) || fetched != maxPages {
+		t.Fatalf("err = %v after %d pages", err, fetched)
 	}
 }

@@ -101,20 +101,22 @@ func TestServiceAccountWrites(t *testing.T) {
 func TestMembershipLine(t *testing.T) {
 	web := Place{Kind: KindProject, Path: "acme/web"}
 	tests := []struct {
-		name              string
-		have              Role
-		existed, inherits bool
-		want              string
+		name string
+		have Role
+		how  MembershipHow
+		want string
 	}{
-		{"given", RoleReporter, false, false, "project acme/web: Reporter"},
-		{"kept", RoleDeveloper, true, false, "already a member as Developer (kept)"},
-		{"kept below", RoleGuest, true, false, "note: project acme/web: already a member as Guest, below the Reporter asked for; it is kept (never raised)"},
-		{"inherited", RoleMaintainer, false, true, "already Maintainer through a group above (kept)"},
-		{"nothing", RoleNone, false, false, ""},
+		{"given", RoleReporter, Given, "project acme/web: Reporter"},
+		{"kept", RoleDeveloper, Existed, "already a member as Developer (kept)"},
+		{"kept below", RoleGuest, Existed, "note: project acme/web: already a member as Guest, below the Reporter asked for; it is kept (never raised)"},
+		{"inherited", RoleMaintainer, Inherited, "already Maintainer through a group above (kept)"},
+		{"found after a lost answer", RoleReporter, FoundAfterLoss, "project acme/web: Reporter (GitLab's answer was lost; found afterwards — given by this run, or already there)"},
+		{"nothing", RoleNone, Given, ""},
+		{"unanswered", RoleNone, Unanswered, "project acme/web: not known — GitLab's answer was lost"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := MembershipLine(web, tt.have, RoleReporter, tt.existed, tt.inherits)
+			got := MembershipLine(web, tt.have, RoleReporter, tt.how)
 			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 				t.Fatalf("got %q", got)
 			}

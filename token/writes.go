@@ -74,20 +74,44 @@ func apiURL(base, path string) string { return strings.TrimRight(base, "/") + "/
 
 func escapePath(p string) string { return url.PathEscape(strings.Trim(p, "/")) }
 
+// MembershipHow is how a service account came to have its access to a
+// place.
+type MembershipHow int
+
+// The ways a membership turns out.
+const (
+	// Given: this run added it.
+	Given MembershipHow = iota
+	// Existed: the account was already a member (GitLab's 409); kept.
+	Existed
+	// Inherited: a group above gives it a role at least as high; kept.
+	Inherited
+	// FoundAfterLoss: the answer was lost and the membership was then
+	// found: given by this run, or already there — which is not known.
+	FoundAfterLoss
+	// Unanswered: the answer was lost and the membership has not appeared
+	// (yet): GitLab may still add it.
+	Unanswered
+)
+
 // MembershipLine says how a service account's access to place turned out:
 // given at role have, or already there — kept as it is, never raised, even
 // below the role asked. "" when there is nothing to say.
-func MembershipLine(place Place, have, asked Role, existed, inherited bool) string {
+func MembershipLine(place Place, have, asked Role, how MembershipHow) string {
 	switch {
-	case inherited:
+	case how == Unanswered:
+		return fmt.Sprintf("%s: not known — GitLab's answer was lost and the membership has not appeared, but GitLab may still add it (see below)", place)
+	case have == RoleNone:
+		return ""
+	case how == Inherited:
 		return fmt.Sprintf("%s: already %s through a group above (kept)", place, have.Title())
-	case existed && have < asked:
+	case how == Existed && have < asked:
 		return fmt.Sprintf("note: %s: already a member as %s, below the %s asked for; it is kept (never raised), so the token can do only what %s allows there",
 			place, have.Title(), asked.Title(), have.Title())
-	case existed:
+	case how == Existed:
 		return fmt.Sprintf("%s: already a member as %s (kept)", place, have.Title())
-	case have != RoleNone:
-		return fmt.Sprintf("%s: %s", place, have.Title())
+	case how == FoundAfterLoss:
+		return fmt.Sprintf("%s: %s (GitLab's answer was lost; found afterwards — given by this run, or already there)", place, have.Title())
 	}
-	return ""
+	return fmt.Sprintf("%s: %s", place, have.Title())
 }

@@ -243,7 +243,7 @@ func (m *Model) provisionedLines() []string {
 	}
 	lines := []string{fmt.Sprintf("Service account @%s (id %d) of %s, %s.", steps.ServerText(p.Account.Username, 60), p.Account.ID, steps.ServerText(m.req.Target, 80), how)}
 	for _, ms := range p.Memberships {
-		if l := token.MembershipLine(ms.Place, ms.Role, m.req.Role, ms.Existed, ms.Inherited); l != "" {
+		if l := token.MembershipLine(ms.Place, ms.Role, m.req.Role, ms.How); l != "" {
 			lines = append(lines, "  "+steps.ServerText(l, 0))
 		}
 	}
