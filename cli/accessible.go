@@ -70,6 +70,10 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	known := s.client.Named(ctx, req)
 	facts.SameName = known.Active
 	d, err := token.Decide(req, facts, now, 0)
+	var rf *token.Refusal
+	if errors.As(err, &rf) {
+		return exitf(ExitRefused, "%s (nothing was sent)", rf.Message)
+	}
 	if err != nil {
 		return invalid(err)
 	}

@@ -51,6 +51,10 @@ func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *sessi
 		return stoppedAt(err, "nothing was sent")
 	}
 	g, err := s.client.Gather(ctx, req)
+	if err == nil && g.AccountErr != nil {
+		// Whether the account exists is not known: nothing is written.
+		err = fmt.Errorf("could not tell whether %s already has a service account @%s, so nothing was sent: %w", req.Target, req.Account.Username, g.AccountErr)
+	}
 	if err != nil {
 		return apiExit(ctx, err)
 	}

@@ -73,3 +73,23 @@ func TestAccessibleWizardSaysWhyThereIsNoServiceAccount(t *testing.T) {
 		}
 	}
 }
+
+// When the group's accounts cannot be read, whether the account exists is
+// not known: the accessible mode stops before the confirmation, says
+// nothing was sent, and sends nothing (second review, 1).
+func TestAccessibleWizardStopsWhenTheAccountIsUnknown(t *testing.T) {
+	srv, url := server(t)
+	srv.SeedDemoServiceAccounts()
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 500, Body: `{"message":"500 Internal Server Error"}`})
+	answers := strings.Join([]string{"", "4", "integrations", "", "", "", "", "team@example.com", "web", "2", "0", "", "", "", "0", "y"}, "\n") + "\n"
+	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	if r.code == ExitOK || strings.Contains(r.stderr, "Send these") ||
+		!strings.Contains(r.stderr, "could not tell whether integrations already has a service account @jira-integration, so nothing was sent") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, q := range srv.Requests() {
+		if q.Method != "GET" {
+			t.Fatalf("sent %s %s", q.Method, q.Path)
+		}
+	}
+}

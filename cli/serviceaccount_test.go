@@ -39,7 +39,7 @@ func TestCreateServiceAccountToken(t *testing.T) {
 	// The same account and name again: the same-name warning comes before
 	// anything is sent, from the one list of the account's tokens.
 	r = execute(t, url, fake.OwnerToken, "", append(args, "--dry-run")...)
-	if r.code != ExitOK || !strings.Contains(r.stderr, `already has 1 active token(s) named "Jira link"`) ||
+	if r.code != ExitOK || !strings.Contains(r.stderr, `the service account @jira-bot already has 1 active token(s) named "Jira link"`) ||
 		srv.CountRequests("GET", "/service_accounts/5/personal_access_tokens") != 1 {
 		t.Fatalf("same name: exit %d:\n%s", r.code, r.stderr)
 	}

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/token"
@@ -298,15 +299,23 @@ func (s *AccountStep) render() *doc {
 	case s.loading:
 		d.text(st.Subtle, "reading the service accounts of "+s.group+"…")
 	case s.loadErr != "":
-		d.text(st.Warn, "Could not list them: "+ServerText(s.loadErr, 0)+" You can still create one.")
+		d.text(st.Warn, "Could not list them: "+strings.TrimRight(ServerText(s.loadErr, 0), ". ")+". You can still create one.")
 	case len(s.accounts) == 0:
 		d.text(st.Subtle, s.group+" has no service account yet.")
 	}
 	for i, o := range s.rows() {
+		long := ansi.StringWidth(o.Label) > 30 // GitLab's own usernames: service_account_group_15_<hex>
 		cur, label := "  ", pad(o.Label, 30)
 		if i == s.cursor {
 			d.mark()
 			cur, label = st.Cursor.Render("> "), st.Selected.Render(label)
+		}
+		if long {
+			// The meaning goes below at full width, not into a strip
+			// beside a label wider than its column.
+			d.raw(cur + label)
+			d.hanging(pad("", 4), pad("", 4), st.Subtle, o.Meaning)
+			continue
 		}
 		d.hanging(cur+label+" ", pad("", 33), st.Subtle, o.Meaning)
 	}

@@ -187,3 +187,28 @@ func TestReviewListsEveryWrite(t *testing.T) {
 		t.Fatalf("copied %+v", copied)
 	}
 }
+
+// GitLab's own usernames (service_account_group_<id>_<hex>) are wider than
+// the label column: the meaning goes below at full width instead of into a
+// strip, and GitLab's generated noreply address is said for what it is.
+func TestAccountStepWithGitLabsGeneratedUsernames(t *testing.T) {
+	at80 := *common
+	at80.Width = 80
+	s := NewAccount(&at80, "integrations", token.Account{}, 0)
+	accountsFor(t, s,
+		gitlab.ServiceAccount{ID: 7, Username: "service_account_group_15_ffeeddccbbaa9988", Name: "Service account user",
+			Email: "service_account_group_15_ffeeddccbbaa9988@noreply.gitlab.example.com"},
+		gitlab.ServiceAccount{ID: 8, Username: "service_account_group_15_0011223344556677", Name: "Service account user"})
+	v := view(s)
+	if strings.Contains(v, "@noreply.") || !strings.Contains(v, "nobody gets its expiry mail") {
+		t.Fatalf("noreply address:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "@service_account_group_15_") && strings.TrimSpace(strings.SplitN(l, "@service_account_group_15_", 2)[1][16:]) != "" {
+			t.Fatalf("the meaning is squeezed beside a long username: %q\n%s", l, v)
+		}
+		if strings.Contains(l, "Service account user") && !strings.HasPrefix(l, "    Service account user") {
+			t.Fatalf("the meaning is not below at full width: %q\n%s", l, v)
+		}
+	}
+}

@@ -75,7 +75,11 @@ func AccountQuestion(group string, accounts []Account, current string) Question 
 	q.Options = append(q.Options, Option{Value: NewAccount, Label: "+ create a new one", Meaning: "its name, and a team address for GitLab's expiry mail"})
 	for _, a := range accounts {
 		meaning := a.Name
-		if a.Email != "" {
+		switch {
+		case strings.Contains(a.Email, "@noreply."):
+			// GitLab's generated address: no one reads it.
+			meaning += " (no email of its own: nobody gets its expiry mail)"
+		case a.Email != "":
 			meaning += " <" + a.Email + ">"
 		}
 		q.Options = append(q.Options, Option{Value: a.Username, Label: "@" + a.Username, Meaning: strings.TrimSpace(meaning)})

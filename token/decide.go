@@ -242,8 +242,12 @@ func (f Facts) warnings(r Request) []string {
 		out = append(out, fmt.Sprintf("GitLab %s ignores token descriptions (they arrived in %s): the token will have none", f.Version, DescriptionSince))
 	}
 	if f.SameName > 0 {
+		whose := cmp.Or(f.TargetPath, "this user")
+		if r.Kind == KindServiceAccount {
+			whose = "the service account @" + r.Account.Username // its tokens, not the group's
+		}
 		out = append(out, fmt.Sprintf("%s already has %d active token(s) named %q: give this one a distinct name (say, with the date) to tell them apart later",
-			cmp.Or(f.TargetPath, "this user"), f.SameName, r.Name))
+			whose, f.SameName, r.Name))
 	}
 	return out
 }

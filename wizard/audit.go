@@ -299,7 +299,11 @@ func (s *auditScreen) render() (string, int) {
 	if len(s.judged) == 0 {
 		add(st.OK.Render, fmt.Sprintf("Nothing else in %s expires within %d days.", steps.ServerText(s.label, 80), token.DefaultWithinDays), 0)
 	} else {
-		add(st.Warn.Render, fmt.Sprintf("%d other tokens in %s have expired or expire within %d days:", len(s.judged)+s.more, steps.ServerText(s.label, 80), token.DefaultWithinDays), 0)
+		line := fmt.Sprintf("%d other tokens in %s have expired or expire within %d days:", len(s.judged)+s.more, steps.ServerText(s.label, 80), token.DefaultWithinDays)
+		if len(s.judged)+s.more == 1 {
+			line = fmt.Sprintf("1 other token in %s has expired or expires within %d days:", steps.ServerText(s.label, 80), token.DefaultWithinDays)
+		}
+		add(st.Warn.Render, line, 0)
 	}
 	if s.more > 0 {
 		add(st.Subtle.Render, fmt.Sprintf("The %d most urgent are listed here; the audit command at the end lists all.", len(s.judged)), 0)
@@ -324,9 +328,9 @@ func (s *auditScreen) render() (string, int) {
 	lines = append(lines, "")
 	switch c := token.FindingCounts(s.others); {
 	case c != "":
-		add(st.Subtle.Render, fmt.Sprintf("The %d other tokens there have findings not about expiry (%s); this command lists them all:", s.others.Tokens, c), 0)
+		add(st.Subtle.Render, fmt.Sprintf("%s findings not about expiry (%s); this command lists them all:", otherTokens(s.others.Tokens, "has", "have"), c), 0)
 	case s.others.Tokens > 0:
-		add(st.Subtle.Render, fmt.Sprintf("The %d other tokens there need nothing now; this command lists them all:", s.others.Tokens), 0)
+		add(st.Subtle.Render, fmt.Sprintf("%s nothing now; this command lists them all:", otherTokens(s.others.Tokens, "needs", "need")), 0)
 	default:
 		add(st.Subtle.Render, "This command lists every token there:", 0)
 	}
@@ -342,3 +346,12 @@ func (s *auditScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Copy, s.keys.Back}
 }
 func (s *auditScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// otherTokens names the other tokens there, counted, with the verb that
+// agrees: one for a single token, many for several.
+func otherTokens(n int, one, many string) string {
+	if n == 1 {
+		return "The one other token there " + one
+	}
+	return fmt.Sprintf("The %d other tokens there %s", n, many)
+}

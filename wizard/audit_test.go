@@ -31,7 +31,7 @@ func TestResultShowsWhatElseExpiresThere(t *testing.T) {
 	scr := d.screen()
 	base := d.m.api.BaseURL()
 	rotate := fmt.Sprintf("gitlab-token-wizard rotate --host %s --project acme/web %d -D 90d", base, soon)
-	for _, w := range []string{"What else expires in project acme/web", "1 other tokens in project acme/web have expired or expire within 30 days",
+	for _, w := range []string{"What else expires in project acme/web", "1 other token in project acme/web has expired or expires within 30 days",
 		`#` + fmt.Sprint(soon) + ` "CI deploy"`, "expires in 5 days", "  > " + rotate, "broad: api scope",
 		"gitlab-token-wizard audit --host " + base + " --project acme/web", "c copy the command", "esc back to the token"} {
 		if !strings.Contains(scr, w) {

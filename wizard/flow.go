@@ -273,6 +273,11 @@ func (m *Model) onTarget(msg targetMsg) tea.Cmd {
 		m.req.UserID = msg.g.Owner.ID
 	}
 	if msg.req.Kind == token.KindServiceAccount {
+		if msg.g.AccountErr != nil {
+			// Whether the account exists is not known: a create could make a
+			// second one, or be refused as a taken username. Stop here.
+			return m.failAt(accountUnknown(msg.req, msg.g.AccountErr), steps.Account)
+		}
 		m.keepGathered(msg.g)
 	}
 	m.state = stateStep

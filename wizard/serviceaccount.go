@@ -104,6 +104,13 @@ func (m *Model) gatherAccount() tea.Cmd {
 	return m.startBusy("Reading your roles on "+token.PlaceList(m.req.Places)+"…", m.gather(m.req))
 }
 
+// accountUnknown is the refusal when the group's accounts could not be
+// read: whether the account exists is not known, so nothing is written.
+func accountUnknown(r token.Request, err error) error {
+	return fmt.Errorf("could not tell whether %s already has a service account @%s, so nothing was sent: %w",
+		steps.ServerText(r.Target, 80), steps.ServerText(r.Account.Username, 60), err)
+}
+
 // keepGathered keeps what Gather read of a service account, for the
 // review and ProvisionServiceAccount: an account it found is reused (the
 // account step's list may have failed to show it).

@@ -338,3 +338,31 @@ func TestARunEndedDuringTheWritesLearnsTheAccount(t *testing.T) {
 		t.Fatalf("token %v, err %v, account id %d, %s", nt, err, d.m.req.UserID, d.m.RevokeCommand(58))
 	}
 }
+
+// When the group's accounts cannot be read as the writes are decided,
+// whether the account exists is not known: the wizard stops before the
+// review, says nothing was sent, and sends nothing (second review, 1).
+func TestAnUnknownAccountStopsBeforeTheReview(t *testing.T) {
+	d, srv := accountDriver(t)
+	toAccountStep(t, d)
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 500, Body: `{"message":"500 Internal Server Error"}`})
+	d.key("enter") // + create a new one
+	d.key("tab")
+	d.key("tab")
+	d.typeText("team@example.com")
+	d.key("enter")
+	d.typeText("web")
+	d.key("down")
+	d.key("tab") // project acme/web
+	d.key("enter")
+	scr := flat(d.screen())
+	if !strings.Contains(scr, "could not tell whether integrations already has a service account @jira-integration, so nothing was sent") ||
+		strings.Contains(scr, "Review: nothing has been sent yet") {
+		t.Fatalf("screen:\n%s", d.screen())
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Fatalf("sent %s %s", r.Method, r.Path)
+		}
+	}
+}
