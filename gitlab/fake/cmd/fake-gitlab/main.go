@@ -37,6 +37,7 @@ func main() {
 	ratePeriod := flag.Duration("rate-period", time.Minute, "the period of -rate-limit")
 	active := flag.Int("project-tokens", 0, "add this many active tokens to acme/web (benchmarks of list)")
 	revoked := flag.Int("revoked-tokens", 0, "add this many revoked tokens to acme/web")
+	accounts := flag.Bool("service-accounts", false, "add --demo's group 'integrations' (Premium, alice its Owner), for the service-account path")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]][;KEY=VALUE...], e.g. GET:/user:redirect:302;location=URL (repeatable)")
 	flag.Parse()
@@ -53,6 +54,9 @@ func main() {
 	for i := 0; i < *active+*revoked; i++ {
 		srv.AddResourceToken("project:100", fake.Token{Name: fmt.Sprintf("bench %d", i), ExpiresAt: exp, Scopes: []string{"read_api"},
 			AccessLevel: 20, Revoked: i >= *active})
+	}
+	if *accounts {
+		srv.SeedDemoServiceAccounts()
 	}
 	srv.SetManageEndpoint(*inventory)
 	srv.SetRateLimit(*rateLimit, *ratePeriod)
