@@ -172,6 +172,11 @@ func (m *Model) exitSummary() string {
 	switch {
 	case o.Revoked:
 		lines = append(lines, fmt.Sprintf("Revoked on leaving, as you asked: token %d no longer works.", o.Token.ID))
+		if p := m.provisioned; p != nil && p.Created {
+			// Only the token is revoked: what else this run made stays.
+			lines = append(lines, fmt.Sprintf("The service account @%s (id %d) this run created stays in %s, with its memberships; a group Owner can delete it in GitLab (the group's Settings > Service accounts, or DELETE /groups/:id/service_accounts/%d).",
+				steps.ServerText(p.Account.Username, 60), p.Account.ID, steps.ServerText(m.req.Target, 80), p.Account.ID))
+		}
 	case !o.Kept():
 		lines = append(lines, fmt.Sprintf("Token %d was not copied or saved, and GitLab cannot show it again. To revoke it:", o.Token.ID),
 			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())

@@ -366,3 +366,35 @@ func TestAnUnknownAccountStopsBeforeTheReview(t *testing.T) {
 		}
 	}
 }
+
+// Revoking the new token on leaving revokes only the token: the exit says
+// the account this run created stays, with its memberships, and how to
+// delete it (second review, 7).
+func TestRevokingOnLeavingSaysTheAccountStays(t *testing.T) {
+	d, srv := accountDriver(t)
+	toAccountStep(t, d)
+	d.key("enter") // + create a new one
+	d.key("tab")
+	d.key("tab")
+	d.typeText("team@example.com")
+	d.key("enter")
+	toAccountReview(t, d)
+	d.key("enter")
+	d.key("q")
+	d.key("x")
+	var deletes []string
+	for _, r := range srv.Requests() {
+		if r.Method == "DELETE" {
+			deletes = append(deletes, r.Path)
+		}
+	}
+	if len(deletes) != 1 || !d.m.Outcome().Revoked {
+		t.Fatalf("deletes %v; screen:\n%s", deletes, d.screen())
+	}
+	sum := flat(d.m.Summary)
+	for _, w := range []string{"Revoked on leaving", "The service account @jira-integration (id ", "stays in integrations, with its memberships"} {
+		if !strings.Contains(sum, w) {
+			t.Fatalf("summary lacks %q: %s", w, sum)
+		}
+	}
+}
