@@ -87,11 +87,7 @@ func toAccountReview(t *testing.T, d *driver, role ...string) {
 func TestServiceAccountPathOnTheStandIn(t *testing.T) {
 	d, srv := accountDriver(t)
 	toAccountStep(t, d)
-	d.key("enter") // + create a new one
-	d.key("tab")
-	d.key("tab")
-	d.typeText("team@example.com")
-	d.key("enter")
+	newAccount(d)
 	if scr := d.screen(); !strings.Contains(scr, "Where does the service account get access?") {
 		t.Fatalf("places step:\n%s", scr)
 	}
@@ -346,11 +342,7 @@ func TestAnUnknownAccountStopsBeforeTheReview(t *testing.T) {
 	d, srv := accountDriver(t)
 	toAccountStep(t, d)
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 500, Body: `{"message":"500 Internal Server Error"}`})
-	d.key("enter") // + create a new one
-	d.key("tab")
-	d.key("tab")
-	d.typeText("team@example.com")
-	d.key("enter")
+	newAccount(d)
 	d.typeText("web")
 	d.key("down")
 	d.key("tab") // project acme/web
@@ -373,11 +365,7 @@ func TestAnUnknownAccountStopsBeforeTheReview(t *testing.T) {
 func TestRevokingOnLeavingSaysTheAccountStays(t *testing.T) {
 	d, srv := accountDriver(t)
 	toAccountStep(t, d)
-	d.key("enter") // + create a new one
-	d.key("tab")
-	d.key("tab")
-	d.typeText("team@example.com")
-	d.key("enter")
+	newAccount(d)
 	toAccountReview(t, d)
 	d.key("enter")
 	d.key("q")
@@ -397,4 +385,14 @@ func TestRevokingOnLeavingSaysTheAccountStays(t *testing.T) {
 			t.Fatalf("summary lacks %q: %s", w, sum)
 		}
 	}
+}
+
+// newAccount picks "+ create a new one" on the account step and gives the
+// suggested name and username a team address.
+func newAccount(d *driver) {
+	d.key("enter") // + create a new one
+	d.key("tab")
+	d.key("tab")
+	d.typeText("team@example.com")
+	d.key("enter")
 }
