@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,7 +121,7 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 	if err != nil {
 		return err
 	}
-	if !contains(auditFormats, o.output) {
+	if !slices.Contains(auditFormats, o.output) {
 		return exitf(ExitInvalid, "--output %q: use %s", o.output, strings.Join(auditFormats, ", "))
 	}
 	if o.concurrency < 1 || o.concurrency > 64 {
@@ -161,15 +162,6 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 		}
 	}
 	return a.exit()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // exit maps the audit's outcome to its exit code; every code is in env.go.

@@ -92,7 +92,7 @@ func (a auditView) text(b *bufio.Writer) {
 	if t.Attention > 0 {
 		verdict = fmt.Sprintf("%d need attention (--fail-on %s).", t.Attention, a.policy.FailOn)
 	}
-	if s := findingCounts(t); s != "" {
+	if s := token.FindingCounts(t); s != "" {
 		verdict += " Findings: " + s + "."
 	}
 	fmt.Fprintln(b, wrap(head, 0, 80))
@@ -161,8 +161,6 @@ func usedText(f token.Found) string {
 	}
 	return s
 }
-
-func findingCounts(t token.AuditTally) string { return token.FindingCounts(t) }
 
 // wrap breaks prose into lines of at most width columns, each indented by
 // ind (continuation lines two more), at spaces only.
@@ -279,7 +277,7 @@ type findingDoc struct {
 
 func tokenJSON(j token.Judged) tokenDoc {
 	d := tokenDoc{ID: j.ID, Name: j.Name, Kind: j.Where.Kind, Where: placeDoc{j.Where.Kind, j.Where.ID, j.Where.Path},
-		Scopes: nonNil(j.Scopes), Active: j.Active, LastUsedIPs: nonNil(j.LastUsedIPs), Attention: j.Attention,
+		Scopes: nonNilStrings(j.Scopes), Active: j.Active, LastUsedIPs: nonNilStrings(j.LastUsedIPs), Attention: j.Attention,
 		Findings: make([]findingDoc, 0, len(j.Findings))}
 	for _, f := range j.Findings {
 		d.Findings = append(d.Findings, findingDoc{f.Kind, f.Kind.Level().String(), f.Message, f.Advice, f.Command})
@@ -299,11 +297,4 @@ func tokenJSON(j token.Judged) tokenDoc {
 		d.ExpiresAt, d.DaysLeft = text(j.ExpiresAt, token.DateLayout), &j.DaysLeft
 	}
 	return d
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -49,9 +49,7 @@ func decide(ctx context.Context, w io.Writer, s *session, req *token.Request, no
 	if err != nil {
 		return g, d, refused(s, g, *req, err)
 	}
-	if req.Kind == token.KindPersonal && req.PersonalUser() != token.Me {
-		fmt.Fprintf(w, "Personal token for @%s (%s), user id %d.\n", g.Owner.Username, g.Owner.Name, g.Owner.ID)
-	}
+	sayOwner(w, g, *req)
 	for _, m := range d.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", m)
 	}
@@ -86,8 +84,14 @@ func checkTarget(ctx context.Context, w io.Writer, s *session, req token.Request
 	if err := token.CheckRights(req, g.Facts(), now); err != nil {
 		return token.Facts{}, refused(s, g, req, err)
 	}
+	sayOwner(w, g, req)
+	return g.Facts(), nil
+}
+
+// sayOwner names the user another user's personal token is for, as GitLab
+// resolved the username: an administrator checks it is the right person.
+func sayOwner(w io.Writer, g gitlab.Gathered, req token.Request) {
 	if req.Kind == token.KindPersonal && req.PersonalUser() != token.Me {
 		fmt.Fprintf(w, "Personal token for @%s (%s), user id %d.\n", g.Owner.Username, g.Owner.Name, g.Owner.ID)
 	}
-	return g.Facts(), nil
 }

@@ -256,9 +256,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	}
 	defer s.stop()
 	w := env.Err
-	if s.demo {
-		fmt.Fprintln(w, "DEMO: using the built-in GitLab stand-in, signed in as alice (Maintainer). Nothing real is created.")
-	}
+	s.sayDemo(w)
 	facts, d, err := decide(ctx, w, s, &req, now, o.maxLifetime)
 	if err != nil {
 		return err

@@ -140,7 +140,7 @@ func listTable(env Env, s *session, r token.Request, shown []gitlab.TokenInfo, n
 		exp, state := "never", "active"
 		if !t.ExpiresAt.IsZero() {
 			days := token.DaysUntil(t.ExpiresAt, now)
-			exp = fmt.Sprintf("%s (%s)", t.ExpiresAt.Format(token.DateLayout), inDays(days))
+			exp = fmt.Sprintf("%s (%s)", t.ExpiresAt.Format(token.DateLayout), token.InDays(days))
 			if t.Active && days <= soonDays {
 				soon = append(soon, t)
 				state = "expires soon"
@@ -223,7 +223,7 @@ func explainRights(ctx context.Context, s *session, r token.Request, verb string
 // to manage r's tokens (Maintainer on a project, Owner on a group); an
 // administrator, or a custom role, is left to GitLab.
 func lacksRights(g gitlab.Gathered, r token.Request) bool {
-	return r.Kind.HasRole() && g.Role < token.NeededRole(r.Kind) && !g.Preflight.User.IsAdmin && !g.CustomRole
+	return r.Kind.HasRole() && g.Role < r.Kind.CallerNeeds() && !g.Preflight.User.IsAdmin && !g.CustomRole
 }
 
 // rightsRefusal names the rule the caller is below, and their role.
@@ -234,22 +234,7 @@ func rightsRefusal(g gitlab.Gathered, r token.Request, verb string) error {
 		kind, whose = "group", "its service accounts' tokens"
 	}
 	return exitf(ExitRefused, "you (%s) are %s on %s %s; to %s %s GitLab requires %s: ask someone with that role (nothing was changed)",
-		g.Preflight.User.Username, roleOrNone(g.Role), kind, g.Target.Path, verb, whose, what)
-}
-
-func inDays(days int) string {
-	switch {
-	case days < 0:
-		if days == -1 {
-			return "1 day ago"
-		}
-		return fmt.Sprintf("%d days ago", -days)
-	case days == 0:
-		return "today"
-	case days == 1:
-		return "in 1 day"
-	}
-	return fmt.Sprintf("in %d days", days)
+		g.Preflight.User.Username, token.RoleOrNone(g.Role), kind, g.Target.Path, verb, whose, what)
 }
 
 func listJSON(out io.Writer, ts []gitlab.TokenInfo, now time.Time) error {
@@ -272,11 +257,4 @@ func listJSON(out io.Writer, ts []gitlab.TokenInfo, now time.Time) error {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(items)
-}
-
-func roleOrNone(r token.Role) string {
-	if r == token.RoleNone {
-		return "not a member"
-	}
-	return r.Title()
 }

@@ -154,7 +154,7 @@ func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now
 		old, terr = gitlab.TokenInfo{ID: id, Active: true}, nil
 		early = append(early, fmt.Sprintf("GitLab %s cannot read a service account's tokens (17.11 and later can): token %d is rotated without being checked first, and GitLab refuses it if it is revoked or not this account's", version, id))
 	}
-	if terr != nil && g.Role >= token.NeededRole(r.Kind) || terr != nil && (g.Preflight.User.IsAdmin || g.CustomRole) {
+	if terr != nil && g.Role >= r.Kind.CallerNeeds() || terr != nil && (g.Preflight.User.IsAdmin || g.CustomRole) {
 		return old, nil, version, unknownToken(ctx, s, r, id, terr)
 	}
 	notes, err := token.CheckRotate(r.Kind, g.Facts(), token.Existing{ID: old.ID, Name: old.Name, Revoked: old.Revoked, Active: old.Active,

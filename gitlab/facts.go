@@ -160,7 +160,7 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 		wg.Wait()
 		return g, err
 	}
-	if !g.Preflight.User.IsAdmin && g.Role < token.NeededRole(r.Kind) {
+	if !g.Preflight.User.IsAdmin && g.Role < r.Kind.CallerNeeds() {
 		// Below what the kind needs, or not reported: the membership says
 		// exactly, and whether a custom role may allow it anyway.
 		role, custom, err := c.memberRole(ctx, r.Kind, g.Target.Path, g.Preflight.User.ID)

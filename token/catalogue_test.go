@@ -111,6 +111,11 @@ func TestKindRules(t *testing.T) {
 		DefaultRole(RoleOwner, RoleMaintainer, Preset{}) != RoleMaintainer {
 		t.Fatal("DefaultRole")
 	}
+	// Planner sits outside the hierarchy: a Maintainer cannot grant it, so
+	// it is not offered first to one (GitLab's level_encompasses?).
+	if got := DefaultRole(RoleMaintainer, RolePlanner, Preset{Role: RoleReporter}); got != RoleReporter {
+		t.Fatalf("DefaultRole(Maintainer, Planner) = %v", got)
+	}
 }
 
 // The catalogue: the quick lifetimes, the custom date and the roles a

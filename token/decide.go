@@ -8,6 +8,7 @@ package token
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -183,7 +184,7 @@ func (f Facts) CredentialProblem(now time.Time) error {
 	case f.Bot:
 		return &Refusal{Party: PartyCredential, Reason: ReasonBotCredential, Field: FieldTarget, Message: "you signed in with a project or group access token, which cannot create tokens: " +
 			"sign in with a personal access token (or OAuth) of a user who is Maintainer or Owner"}
-	case !f.OAuth && !hasScope(f.Scopes, "api"):
+	case !f.OAuth && !slices.Contains(f.Scopes, "api"):
 		return &Refusal{Party: PartyCredential, Reason: ReasonScope, Message: fmt.Sprintf("your credential has the scopes %s but creating tokens needs api: "+
 			"create a personal access token with the api scope (it can be short-lived) and sign in with it", orNone(f.Scopes))}
 	case !f.CredentialExpires.IsZero() && !f.CredentialExpires.After(Today(now)):
@@ -207,33 +208,23 @@ func (f Facts) rightsProblem(r Request, verb string) error {
 	case !r.Kind.HasRole() || f.IsAdmin || f.CustomRole:
 		return nil
 	}
-	need := NeededRole(r.Kind)
+	need := r.Kind.CallerNeeds()
 	if f.CallerRole >= need {
 		return nil
 	}
 	if r.Kind == KindServiceAccount {
 		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
 			"you (%s) are %s on group %s; a group's service accounts and their tokens are managed by its Owners: ask an Owner of %s",
-			f.Username, roleOrNone(f.CallerRole), f.TargetPath, f.TargetPath)}
+			f.Username, RoleOrNone(f.CallerRole), f.TargetPath, f.TargetPath)}
 	}
 	if r.Kind == KindGroup {
 		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
 			"you (%s) are %s on group %s; group access tokens need Owner (for %s them): ask an Owner of %s, or use a project token for each project",
-			f.Username, roleOrNone(f.CallerRole), f.TargetPath, verb, f.TargetPath)}
+			f.Username, RoleOrNone(f.CallerRole), f.TargetPath, verb, f.TargetPath)}
 	}
 	return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
 		"you (%s) are %s on %s; %s project access tokens needs Maintainer or Owner: ask a Maintainer, or use a personal token",
-		f.Username, roleOrNone(f.CallerRole), f.TargetPath, verb)}
-}
-
-// NeededRole is the role GitLab requires of whoever creates, lists, rotates
-// or revokes tokens of kind k (project: Maintainer; group: Owner), before
-// custom roles.
-func NeededRole(k Kind) Role {
-	if k == KindGroup || k == KindServiceAccount {
-		return RoleOwner
-	}
-	return RoleMaintainer
+		f.Username, RoleOrNone(f.CallerRole), f.TargetPath, verb)}
 }
 
 func (f Facts) warnings(r Request) []string {
@@ -256,15 +247,6 @@ func (f Facts) warnings(r Request) []string {
 // older versions drop them silently.
 const DescriptionSince = "17.7"
 
-func hasScope(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func orNone(ss []string) string {
 	if len(ss) == 0 {
 		return "(none)"
@@ -272,7 +254,8 @@ func orNone(ss []string) string {
 	return strings.Join(ss, ", ")
 }
 
-func roleOrNone(r Role) string {
+// RoleOrNone is a role's title, or "not a member".
+func RoleOrNone(r Role) string {
 	if r == RoleNone {
 		return "not a member"
 	}

@@ -53,7 +53,7 @@ func CannotCreateOn(k Kind, role Role, path string) string {
 // may grant it, else what the purpose needs, else Reporter (enough for Jira
 // to read code).
 func DefaultRole(caller, current Role, p Preset) Role {
-	if current != RoleNone && (caller == RoleNone || current <= caller) {
+	if current != RoleNone && CanGrant(caller, current) {
 		return current
 	}
 	if p.Role != RoleNone {

@@ -101,10 +101,8 @@ func CheckServiceAccount(r Request, f Facts, placeRoles map[string]Role) error {
 	case f.Version != "" && VersionBefore(f.Version, ServiceAccountSince):
 		return &Refusal{Party: PartyInstance, Reason: ReasonRole, Field: FieldKind, Message: fmt.Sprintf(
 			"GitLab %s cannot create service accounts through its API (16.1 and later can): use a project or group token", f.Version)}
-	case strings.Contains(strings.Trim(r.Target, "/"), "/") && f.Version != "" && VersionBefore(f.Version, ServiceAccountSubgroups):
-		return &Refusal{Party: PartyInstance, Field: FieldTarget, Message: fmt.Sprintf(
-			"GitLab %s keeps service accounts on top-level groups (subgroups from %s): use the top-level group %s",
-			f.Version, ServiceAccountSubgroups, strings.SplitN(strings.Trim(r.Target, "/"), "/", 2)[0])}
+	case CannotHoldAccounts(f.Version, r.Target) != "":
+		return &Refusal{Party: PartyInstance, Field: FieldTarget, Message: strings.TrimSuffix(CannotHoldAccounts(f.Version, r.Target), ".")}
 	case f.GitLabCom && f.Plan == "free" && VersionBefore(f.Version, ServiceAccountFreeSince):
 		return &Refusal{Party: PartyInstance, Reason: ReasonPlan, Field: FieldTarget, Message: fmt.Sprintf(
 			"group %s is on GitLab.com Free, where GitLab %s has no service accounts (Free has them from %s): use a group on Premium or Ultimate",
@@ -112,7 +110,7 @@ func CheckServiceAccount(r Request, f Facts, placeRoles map[string]Role) error {
 	case !f.IsAdmin && f.CallerRole < RoleOwner:
 		return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
 			"you (%s) are %s on group %s; service accounts are created by the group's Owners (and, on self-managed GitLab, administrators): ask an Owner",
-			f.Username, roleOrNone(f.CallerRole), f.TargetPath)}
+			f.Username, RoleOrNone(f.CallerRole), f.TargetPath)}
 	}
 	if f.IsAdmin {
 		return nil
@@ -121,7 +119,7 @@ func CheckServiceAccount(r Request, f Facts, placeRoles map[string]Role) error {
 		need := NeededForPlace(p.Kind, r.Role)
 		if have := placeRoles[p.Path]; have < need {
 			return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
-				"you are %s on %s %s; giving the service account %s there needs %s", roleOrNone(have), p.Kind, p.Path, r.Role.Title(), need.Title())}
+				"you are %s on %s %s; giving the service account %s there needs %s", RoleOrNone(have), p.Kind, p.Path, r.Role.Title(), need.Title())}
 		}
 	}
 	return nil
