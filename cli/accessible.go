@@ -327,7 +327,7 @@ func revokeUnkept(p prompter, s *session, req token.Request, nt *gitlab.NewToken
 	if !errors.Is(err, errInterrupted) {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), revokeWait)
 	defer cancel()
 	if rerr := s.client.RevokeToken(ctx, req, nt.ID); rerr != nil {
 		p.say("Token %d was created but not saved or printed, and could not be revoked (%v). Revoke it with:\n  %s",

@@ -29,15 +29,17 @@ const debugLogBody = 64 << 10
 // a GitLab token. Values seen in redacted fields are remembered and scrubbed
 // from everything logged after, as is everything the run's scrubber knows.
 type debugTransport struct {
-	next  http.RoundTripper
-	mu    sync.Mutex
-	w     io.Writer
-	seen  []string
+	next http.RoundTripper
+	mu   sync.Mutex
+	w    io.Writer
+	// seen are the values of redacted fields and headers (each kept once:
+	// the credential comes with every request); scrub is the run's.
+	seen  *scrub.Scrubber
 	scrub *scrub.Scrubber
 }
 
 func newDebugLog(rt http.RoundTripper, w io.Writer, sc *scrub.Scrubber) *debugTransport {
-	return &debugTransport{next: rt, w: w, scrub: sc}
+	return &debugTransport{next: rt, w: w, seen: scrub.New(), scrub: sc}
 }
 
 var (
@@ -58,17 +60,10 @@ func secretField(name string) bool {
 		n == "password" || n == "code" || n == "secret"
 }
 
-func (d *debugTransport) remember(v string) {
-	if len(v) >= 6 {
-		d.seen = append(d.seen, v)
-	}
-}
+func (d *debugTransport) remember(v string) { d.seen.Add(v) }
 
 func (d *debugTransport) scrubText(s string) string {
-	for _, v := range d.seen {
-		s = strings.ReplaceAll(s, v, "[REDACTED]")
-	}
-	return tokenShaped.ReplaceAllString(d.scrub.String(s), "[REDACTED]")
+	return tokenShaped.ReplaceAllString(d.scrub.String(d.seen.String(s)), "[REDACTED]")
 }
 
 func (d *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {

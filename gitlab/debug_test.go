@@ -63,7 +63,7 @@ func FuzzDebugRedaction(f *testing.F) {
 			return
 		}
 		body, _ := json.Marshal(map[string]any{"token": secret, "nested": map[string]any{"access_token": secret, "note": other + secret}})
-		d := &debugTransport{scrub: scrub.New()}
+		d := newDebugLog(nil, nil, scrub.New())
 		out := d.scrubText(d.redactBody(body, "application/json"))
 		if strings.Contains(out, secret) {
 			t.Fatalf("secret %q survived: %s", secret, out)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -163,7 +164,12 @@ func TestSeveralCandidatesAreListedNotClaimed(t *testing.T) {
 // delivered, its id read from its own record (review finding 6).
 func TestAUsableValueWithoutAnIDIsDelivered(t *testing.T) {
 	srv, _ := setup(t, fake.MaintainerToken)
+	var selfFails atomic.Bool
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if selfFails.Load() && strings.HasSuffix(r.URL.Path, "/personal_access_tokens/self") {
+			http.Error(w, `{"message":"500 Internal Server Error"}`, http.StatusInternalServerError)
+			return
+		}
 		if r.Method != "POST" {
 			srv.ServeHTTP(w, r)
 			return
@@ -185,6 +191,14 @@ func TestAUsableValueWithoutAnIDIsDelivered(t *testing.T) {
 	nt, err := c2.CreateToken(context.Background(), jiraRead())
 	if err != nil || nt == nil || nt.ID != int64(srv.Tokens("project:100")[0].ID) || nt.Value.Plausible() != nil {
 		t.Fatalf("nt %+v, err %v", nt, err)
+	}
+	// A rotation answered without the id, whose own record cannot be read
+	// either: the old token is revoked, so the new value is delivered all
+	// the same, never dropped.
+	selfFails.Store(true)
+	rot, err := c2.RotateToken(context.Background(), jiraRead(), nt.ID, time.Now().AddDate(0, 0, 30))
+	if err != nil || rot == nil || rot.Value.Plausible() != nil || rot.Value == nt.Value {
+		t.Fatalf("rotation without an id: %+v, %v", rot, err)
 	}
 }
 

@@ -107,24 +107,24 @@ func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo
 		nt := &NewToken{TokenInfo: fromPAT(t, lvl), Value: token.Secret(t.Token)}
 		c.opts.Scrub.Add(t.Token)
 		perr := nt.Value.Plausible()
-		if perr == nil && nt.ID == 0 {
-			c.fillID(ctx, nt) // a usable value is delivered; its own record names it
-		}
-		if perr != nil || nt.ID == 0 {
-			why := "sent no token id"
-			if perr != nil {
-				why = perr.Error()
-			}
-			info := nt.TokenInfo
-			out := &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab rotated the token but " + why},
-				Rotated: true, Checked: true, Certain: true, Orphan: &info}
+		if perr == nil {
+			// A usable value is delivered, the old one being revoked: its
+			// own record names it when the answer did not (best effort).
 			if nt.ID == 0 {
-				out.Orphan, out.Certain = nil, false
-				return nil, c.rotateCheck(ctx, r, old, start, out)
+				c.fillID(ctx, nt)
 			}
-			return nil, out
+			return nt, nil
 		}
-		return nt, nil
+		out := &OutcomeUnknownError{Cause: &Error{Code: CodeServer, Explanation: "GitLab rotated the token but " + perr.Error()},
+			Rotated: true, Checked: true, Certain: true}
+		if nt.ID == 0 {
+			// Neither the value nor the id: the replacement is found by name.
+			out.Checked, out.Certain = false, false
+			return nil, c.rotateCheck(ctx, r, old, start, out)
+		}
+		info := nt.TokenInfo
+		out.Orphan = &info
+		return nil, out
 	}
 	if !ambiguous(err) {
 		return nil, c.classify(err, fmt.Sprintf("rotate token %d", id))
