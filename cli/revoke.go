@@ -131,7 +131,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 // the kind needs is told the rule (GitLab's 401 or "cannot delete" reads
 // like a bad credential or a bad path), then an unknown id points at list.
 func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (gitlab.TokenInfo, error) {
-	g, t, terr, err := s.client.GatherRevoke(ctx, r, id)
+	g, t, terr, err := s.client.GatherToken(ctx, r, id)
 	if err != nil {
 		return t, apiExit(ctx, err)
 	}

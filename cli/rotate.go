@@ -138,7 +138,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 // token (naming its replacement), a role the caller could not grant, the
 // expiry.
 func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, maxLifetime int) (gitlab.TokenInfo, []string, string, error) {
-	g, old, terr, err := s.client.GatherRotate(ctx, r, id)
+	g, old, terr, err := s.client.GatherToken(ctx, r, id)
 	version := g.Facts().Version
 	if err != nil {
 		return old, nil, version, apiExit(ctx, err)

@@ -194,8 +194,13 @@ func (c *Client) readRetry(ctx context.Context, resp *http.Response, err error) 
 // getJSON sends GET path (under /api/v4, escaped) with the query q and
 // decodes the answer into out; the one HTTP client bounds its size.
 func (c *Client) getJSON(ctx context.Context, path string, q any, out any, extra ...gl.RequestOptionFunc) (*gl.Response, error) {
-	opts := append([]gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(c.readRetry)}, extra...)
-	req, err := c.gl.NewRequest(http.MethodGet, path, q, opts)
+	return c.send(ctx, http.MethodGet, path, q, out, append([]gl.RequestOptionFunc{gl.WithRequestRetry(c.readRetry)}, extra...)...)
+}
+
+// send is every request the typed client-go calls do not cover: path
+// under /api/v4, query or body, and the answer decoded into out.
+func (c *Client) send(ctx context.Context, method, path string, in, out any, opts ...gl.RequestOptionFunc) (*gl.Response, error) {
+	req, err := c.gl.NewRequest(method, path, in, append([]gl.RequestOptionFunc{gl.WithContext(ctx)}, opts...))
 	if err != nil {
 		return nil, err
 	}

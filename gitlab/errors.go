@@ -242,9 +242,6 @@ func (c *Client) fromTestedResponse(er *gl.ErrorResponse, what, subject string) 
 	case er.StatusCode == 403:
 		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to let %s %s: its role does not allow it", subject, what)
 		e.Next = "give the token (or its user) a higher role there"
-	case er.StatusCode == 404:
-		e.Code, e.Explanation = CodeNotFound, fmt.Sprintf("%s cannot %s: not found, or not visible to it", subject, what)
-		e.Next = "check the path, and that the token's user (or bot) is a member there"
 	default:
 		return c.fromResponse(er, what)
 	}
@@ -331,10 +328,6 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	case strings.Contains(lower, "token limit reached"):
 		e.Code, e.Explanation = CodeLimitReached, "GitLab's limit of access tokens was reached (trial namespaces allow one project token)"
 		e.Next = "revoke an unused token, upgrade the namespace, or use a personal token"
-	case er.StatusCode == 404:
-		e.Code, e.Explanation = CodeNotFound, fmt.Sprintf("could not %s: not found, or you cannot see it", what)
-		e.Next = "check the path and that your account is a member"
-		e.Field = token.FieldTarget
 	case er.StatusCode == 429:
 		e.Code, e.Explanation = CodeRateLimited, "GitLab is rate limiting requests"
 		e.RetryAfter = retryAfter(er.Response, time.Now())

@@ -9,7 +9,6 @@ package gitlab
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -95,8 +94,8 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 	case token.KindGroup, token.KindServiceAccount:
 		run(func() { g.Target, errT = c.GetGroup(ctx, r.Target) })
 		leaf := r.Target[strings.LastIndex(r.Target, "/")+1:]
-		run(func() { owners, errO = c.listGroups(ctx, leaf, gl.OwnerPermissions) })
-		run(func() { maintainers, errM = c.listGroups(ctx, leaf, gl.MaintainerPermissions) })
+		run(func() { owners, errO = c.listGroups(ctx, leaf, gl.OwnerPermissions, 100) })
+		run(func() { maintainers, errM = c.listGroups(ctx, leaf, gl.MaintainerPermissions, 100) })
 	case token.KindPersonal:
 		if r.PersonalUser() != token.Me {
 			run(func() { g.Owner, errOwner = c.FindUser(ctx, r.PersonalUser()) })
@@ -273,15 +272,11 @@ func (c *Client) gitLabCom() bool {
 // (Ultimate), or that expiry is not required. Without either, the 400-day
 // buffered limit may be on, which the settings do not show.
 func (c *Client) instanceLifetime(ctx context.Context) token.Lifetime {
-	req, err := c.gl.NewRequest(http.MethodGet, "application/settings", nil, []gl.RequestOptionFunc{gl.WithContext(ctx)})
-	if err != nil {
-		return token.Lifetime{}
-	}
 	var s struct {
 		Max     *int64 `json:"max_personal_access_token_lifetime"`
 		Require *bool  `json:"require_personal_access_token_expiry"`
 	}
-	if _, err := c.gl.Do(req, &s); err != nil {
+	if _, err := c.getJSON(ctx, "application/settings", nil, &s); err != nil {
 		return token.Lifetime{}
 	}
 	switch {
@@ -324,9 +319,15 @@ func (c *Client) memberRole(ctx context.Context, k token.Kind, path string, uid 
 	return token.Role(level), custom, nil
 }
 
-// listGroups lists groups matching search where the caller has at least min.
-func (c *Client) listGroups(ctx context.Context, search string, min gl.AccessLevelValue) ([]Project, error) {
-	opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: 100}, MinAccessLevel: gl.Ptr(min)}
+// listGroups lists up to limit groups matching search where the caller has
+// at least min (0: every group the caller may see, for an administrator).
+func (c *Client) listGroups(ctx context.Context, search string, min gl.AccessLevelValue, limit int) ([]Project, error) {
+	opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}}
+	if min == 0 {
+		opt.AllAvailable = gl.Ptr(true) // an administrator's search: every group
+	} else {
+		opt.MinAccessLevel = gl.Ptr(min)
+	}
 	if search != "" {
 		opt.Search = gl.Ptr(search)
 	}

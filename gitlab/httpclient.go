@@ -59,7 +59,6 @@ type httpConfig struct {
 	debug     io.Writer
 	scrub     *scrub.Scrubber
 	timeout   time.Duration
-	maxBody   int64
 }
 
 // newHTTPClient builds the client: network transport (or the test's), the
@@ -73,10 +72,7 @@ func newHTTPClient(cfg httpConfig) (*http.Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.maxBody <= 0 {
-		cfg.maxBody = MaxBodyBytes
-	}
-	rt = &limitBody{next: rt, max: cfg.maxBody}
+	rt = &limitBody{next: rt, max: MaxBodyBytes}
 	if cfg.debug != nil {
 		rt = newDebugLog(rt, cfg.debug, cfg.scrub)
 	}

@@ -3,6 +3,7 @@ package gitlab
 // Looking up users, groups and a namespace's plan.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -84,55 +85,31 @@ func (c *Client) SearchGroups(ctx context.Context, query string, limit int, all 
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
+	query = strings.TrimSpace(query)
 	if all {
-		opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}, AllAvailable: gl.Ptr(true)}
-		if q := strings.TrimSpace(query); q != "" {
-			opt.Search = gl.Ptr(q)
-		}
-		gs, _, err := c.gl.Groups.ListGroups(opt, gl.WithContext(ctx))
-		if err != nil {
-			return nil, c.classify(err, "search groups")
-		}
-		out := make([]Project, 0, len(gs))
-		for _, g := range nonNil(gs) {
-			out = append(out, fromGroup(g, token.RoleNone))
-		}
-		return out, nil
+		return c.listGroups(ctx, query, 0, limit)
 	}
-	list := func(min gl.AccessLevelValue) ([]*gl.Group, error) {
-		opt := &gl.ListGroupsOptions{ListOptions: gl.ListOptions{PerPage: int64(limit)}, MinAccessLevel: gl.Ptr(min)}
-		if q := strings.TrimSpace(query); q != "" {
-			opt.Search = gl.Ptr(q)
-		}
-		gs, _, err := c.gl.Groups.ListGroups(opt, gl.WithContext(ctx))
-		return nonNil(gs), err
-	}
-	type res struct {
-		gs  []*gl.Group
-		err error
-	}
-	ownerCh := make(chan res, 1)
-	go func() { gs, err := list(gl.OwnerPermissions); ownerCh <- res{gs, err} }()
-	maint, errM := list(gl.MaintainerPermissions)
-	owned := <-ownerCh
-	if owned.err != nil {
-		return nil, c.classify(owned.err, "search groups")
-	}
-	if errM != nil {
-		return nil, c.classify(errM, "search groups")
+	var (
+		owned []Project
+		errO  error
+		done  = make(chan struct{})
+	)
+	go func() { defer close(done); owned, errO = c.listGroups(ctx, query, gl.OwnerPermissions, limit) }()
+	maint, errM := c.listGroups(ctx, query, gl.MaintainerPermissions, limit)
+	<-done
+	if err := cmp.Or(errO, errM); err != nil {
+		return nil, err
 	}
 	isOwner := map[int64]bool{}
-	var out []Project
-	for _, g := range owned.gs {
+	for _, g := range owned {
 		isOwner[g.ID] = true
-		out = append(out, fromGroup(g, token.RoleOwner))
 	}
 	for _, g := range maint {
 		if !isOwner[g.ID] {
-			out = append(out, fromGroup(g, token.RoleMaintainer))
+			owned = append(owned, g)
 		}
 	}
-	return out, nil
+	return owned, nil
 }
 
 func fromGroup(g *gl.Group, role token.Role) Project {

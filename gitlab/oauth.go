@@ -3,10 +3,11 @@ package gitlab
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"gitlab-token-wizard/internal/safe"
 )
@@ -25,17 +26,21 @@ func (c *Client) oauthInfo(ctx context.Context) (TokenInfo, error) {
 		return TokenInfo{}, c.classify(err, "check your OAuth sign-in")
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode == 404 {
 		// An instance without the introspection endpoint: the sign-in asked for
 		// api, and GitLab refuses what the token may not do anyway.
 		return TokenInfo{Active: true, Scopes: []string{"api"}}, nil
 	}
 	if resp.StatusCode != 200 {
-		return TokenInfo{}, &Error{Code: CodeUnauthorized, Status: resp.StatusCode,
-			Explanation: fmt.Sprintf("GitLab did not accept the OAuth sign-in (%d)", resp.StatusCode),
-			Next:        "sign in again; OAuth tokens last two hours"}
+		// Read as every other answer is: a 401 blames the sign-in, a 5xx or
+		// a 429 the server, not the credential.
+		e := c.classify(gl.CheckResponse(resp), "check your OAuth sign-in")
+		if ge, ok := e.(*Error); ok && ge.Code == CodeUnauthorized {
+			ge.Next = "sign in again; OAuth tokens last two hours"
+		}
+		return TokenInfo{}, e
 	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	var info struct {
 		Scope     []string `json:"scope"`
 		ExpiresIn *int64   `json:"expires_in"`

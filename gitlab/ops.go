@@ -93,7 +93,7 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 	if errU != nil {
 		return p, c.classify(errU, "read your user")
 	}
-	p.User = User{ID: user.ID, Username: safe.Line(user.Username, 255), Name: safe.Line(user.Name, 255), IsAdmin: user.IsAdmin, Bot: user.Bot}
+	p.User = fromUser(user)
 	if errV == nil && ver != nil {
 		p.Version = safe.Line(ver.Version, 64)
 		c.version.Store(p.Version)

@@ -35,7 +35,6 @@ type limiter struct {
 type limiterStats struct {
 	Requests    int
 	RateLimited int
-	Pauses      int
 	Paused      time.Duration
 }
 
@@ -141,7 +140,6 @@ func (l *limiter) pauseLocked(now time.Time, d time.Duration, why string) {
 		from = l.resumeAt
 	}
 	l.resumeAt = until
-	l.stats.Pauses++
 	l.stats.Paused += until.Sub(from)
 	l.onWait(d, why)
 }

@@ -24,22 +24,15 @@ func (c *Client) GetPersonalToken(ctx context.Context, id int64) (TokenInfo, err
 	return fromPAT(t, 0), nil
 }
 
-// GatherRevoke reads, in one round, what a revoke is decided on: the caller
-// and their rights on r's target (Gather; for a personal token, its owner)
-// and the token itself. A failure to read the token is returned as
-// tokenErr, so that a caller without rights is told so rather than that the
-// token cannot be read.
-func (c *Client) GatherRevoke(ctx context.Context, r token.Request, id int64) (g Gathered, t TokenInfo, tokenErr, err error) {
+// GatherToken reads, in one round, what a rotation or a revoke is decided
+// on: the caller and their rights on r's target (Gather; for a personal
+// token, its owner) and the token itself. A failure to read the token is
+// returned as tokenErr, so that a caller without rights is told so rather
+// than that the token cannot be read.
+func (c *Client) GatherToken(ctx context.Context, r token.Request, id int64) (g Gathered, t TokenInfo, tokenErr, err error) {
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if r.Kind == token.KindPersonal {
-			t, tokenErr = c.GetPersonalToken(ctx, id)
-			return
-		}
-		t, tokenErr = c.GetToken(ctx, r, id)
-	}()
+	go func() { defer wg.Done(); t, tokenErr = c.GetToken(ctx, r, id) }()
 	g, err = c.Gather(ctx, token.Request{Kind: r.Kind, Target: r.Target})
 	wg.Wait()
 	return g, t, tokenErr, err

@@ -3,7 +3,6 @@ package gitlab
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -11,8 +10,11 @@ import (
 	"gitlab-token-wizard/token"
 )
 
-// GetToken reads one project or group access token (never its value).
+// GetToken reads token id of r's kind and target (never its value).
 func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (TokenInfo, error) {
+	if r.Kind == token.KindPersonal {
+		return c.GetPersonalToken(ctx, id)
+	}
 	if r.Kind == token.KindServiceAccount {
 		// No endpoint reads one service-account token: its list (17.11+) does.
 		ts, err := c.List(ctx, r, ListQuery{All: true})
@@ -44,8 +46,7 @@ func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (Token
 			t, lvl = &p.PersonalAccessToken, p.AccessLevel
 		}
 	default:
-		return TokenInfo{}, &Error{Code: CodeInvalid, Explanation: "only project and group tokens can be rotated here",
-			Next: "rotate a personal token in GitLab's web form, or create a new one"}
+		return TokenInfo{}, &Error{Code: CodeInvalid, Explanation: fmt.Sprintf("there are no %q tokens to read", r.Kind)}
 	}
 	if err == nil && t == nil {
 		err = errNullAnswer
@@ -54,19 +55,6 @@ func (c *Client) GetToken(ctx context.Context, r token.Request, id int64) (Token
 		return TokenInfo{}, c.classify(err, fmt.Sprintf("read token %d", id))
 	}
 	return fromPAT(t, lvl), nil
-}
-
-// GatherRotate reads, in one round, what a rotation is decided on: the
-// caller, the target with their role on it (Gather), and the token itself.
-// A failure to read the token is returned as tokenErr, so that a caller
-// without rights is told so rather than that the token cannot be read.
-func (c *Client) GatherRotate(ctx context.Context, r token.Request, id int64) (g Gathered, old TokenInfo, tokenErr, err error) {
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); old, tokenErr = c.GetToken(ctx, r, id) }()
-	g, err = c.Gather(ctx, token.Request{Kind: r.Kind, Target: r.Target})
-	wg.Wait()
-	return g, old, tokenErr, err
 }
 
 // RotateKnown rotates token old, once read: sent once and never retried,

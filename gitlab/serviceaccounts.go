@@ -246,11 +246,7 @@ func (c *Client) readMember(ctx context.Context, path string, uid int64, m Membe
 // write sends one write (never retried) with a JSON body and decodes the
 // answer into out (when not nil).
 func (c *Client) write(ctx context.Context, method, path string, body any, out any) error {
-	req, err := c.gl.NewRequest(method, path, body, []gl.RequestOptionFunc{gl.WithContext(ctx), gl.WithRequestRetry(noRetry)})
-	if err != nil {
-		return err
-	}
-	_, err = c.gl.Do(req, out)
+	_, err := c.send(ctx, method, path, body, out, gl.WithRequestRetry(noRetry))
 	return err
 }
 

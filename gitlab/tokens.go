@@ -164,16 +164,17 @@ func (c *Client) RevokeToken(ctx context.Context, r token.Request, id int64) err
 	}
 	if err != nil && ambiguous(err) {
 		// Sent once: a repeat after a revoke that worked would be answered
-		// as a failure. Read the token back instead.
-		read := func(ctx context.Context) (TokenInfo, error) {
-			if r.Kind == token.KindPersonal {
-				return c.GetPersonalToken(ctx, id)
-			}
-			return c.GetToken(ctx, r, id)
-		}
+		// as a failure. Read the token back over the orphan window instead,
+		// as every lost write is; an expired token is inactive, not revoked.
 		cctx, cancel := c.checkContext(ctx)
 		defer cancel()
-		if t, rerr := read(cctx); rerr == nil && t.Revoked { // an expired token is inactive, not revoked
+		revoked := false
+		_, _ = c.lookAgain(cctx, "revoked the token", func(ctx context.Context) (bool, error) {
+			t, err := c.GetToken(ctx, r, id)
+			revoked = err == nil && t.Revoked
+			return revoked, err
+		})
+		if revoked {
 			return nil
 		}
 	}

@@ -445,3 +445,25 @@ func TestLinkedPaginationIsBounded(t *testing.T) {
 		t.Fatalf("err = %v after %d pages", err, fetched)
 	}
 }
+
+// An OAuth sign-in whose introspection answers 503 or 429 is not called a
+// rejected sign-in: the server is blamed, not the credential (invariant 11).
+func TestOAuthInfoBlamesTheRightParty(t *testing.T) {
+	for status, want := range map[int]Code{503: CodeServer, 429: CodeRateLimited, 401: CodeUnauthorized} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`{"error":"x"}`))
+		}))
+		c, err := New(Options{Host: ts.URL, Token: "oauth-value-0123456789", OAuth: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.oauthInfo(context.Background())
+		var ge *Error
+		if !errors.As(err, &ge) || ge.Code != want {
+			t.Errorf("%d: %v (want %s)", status, err, want)
+		}
+		ts.Close()
+	}
+}
