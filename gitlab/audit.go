@@ -220,6 +220,9 @@ type listQuery struct {
 	Pagination       string `url:"pagination,omitempty"`
 	OrderBy          string `url:"order_by,omitempty"`
 	Sort             string `url:"sort,omitempty"`
+	// Token lists: the name searched for, and a personal token's owner.
+	Search string `url:"search,omitempty"`
+	UserID int64  `url:"user_id,omitempty"`
 }
 
 // rawToken is a token as GitLab's lists send it, decoded leniently: dates

@@ -103,20 +103,12 @@ func (a *audit) readPlace(ctx context.Context, p token.Place) error {
 // below Owner) is counted, not an error: its project and group tokens were
 // read.
 func (a *audit) serviceAccountTokens(ctx context.Context, group string, p token.Place) {
-	var accounts []*rawAccount
-	err := eachPage(ctx, a.l, 1, func(ctx context.Context, page int64) ([]*rawAccount, *gl.Response, error) {
-		var as []*rawAccount
-		resp, err := a.c.getJSON(ctx, group+"/service_accounts", listQuery{Page: page, PerPage: perPage}, &as)
-		return as, resp, err
-	}, func(as []*rawAccount, _ pageInfo) error {
-		accounts = append(accounts, nonNil(as)...)
-		return nil
-	})
+	accounts, err := a.c.serviceAccountPages(ctx, a.l, 1, group)
 	for _, acc := range accounts {
 		if err != nil {
 			break
 		}
-		place := token.Place{Kind: token.KindServiceAccount, ID: acc.ID, Path: p.Target() + "/@" + safe.Line(acc.Username, 255)}
+		place := token.Place{Kind: token.KindServiceAccount, ID: acc.ID, Path: p.Target() + "/@" + acc.Username}
 		err = a.tokenPages(ctx, fmt.Sprintf("%s/service_accounts/%d/personal_access_tokens", group, acc.ID), func(ts []*rawToken) { a.add(place, ts) })
 	}
 	a.mu.Lock()

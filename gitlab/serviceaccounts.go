@@ -68,18 +68,7 @@ func (c *Client) FindServiceAccount(ctx context.Context, group, who string) (*Se
 // ListServiceAccounts lists the group's service accounts (GitLab 17.1+),
 // read in pages of 100, ListPages at a time.
 func (c *Client) ListServiceAccounts(ctx context.Context, group string) ([]ServiceAccount, error) {
-	var out []ServiceAccount
-	fetch := func(ctx context.Context, page int64) ([]*rawAccount, *gl.Response, error) {
-		var as []*rawAccount
-		resp, err := c.getJSON(ctx, groupPath(group)+"/service_accounts", tokenListQuery{Page: page, PerPage: 100}, &as)
-		return as, resp, err
-	}
-	err := eachPage(ctx, c.newLimiter(ListPages, c.sayPause), ListPages, fetch, func(as []*rawAccount, _ pageInfo) error {
-		for _, a := range nonNil(as) {
-			out = append(out, a.account())
-		}
-		return nil
-	})
+	out, err := c.serviceAccountPages(ctx, c.newLimiter(ListPages, c.sayPause), ListPages, groupPath(group))
 	if err != nil {
 		e := c.classify(err, "list the service accounts of group "+safe.Line(group, 100))
 		var ge *Error
@@ -96,6 +85,25 @@ func (c *Client) ListServiceAccounts(ctx context.Context, group string) ([]Servi
 		return nil, e
 	}
 	return out, nil
+}
+
+// serviceAccountPages reads every page of the service accounts of the
+// group at API path group ("groups/acme"), ahead pages at a time through l;
+// the error is GitLab's, unexplained.
+func (c *Client) serviceAccountPages(ctx context.Context, l *limiter, ahead int, group string) ([]ServiceAccount, error) {
+	var out []ServiceAccount
+	fetch := func(ctx context.Context, page int64) ([]*rawAccount, *gl.Response, error) {
+		var as []*rawAccount
+		resp, err := c.getJSON(ctx, group+"/service_accounts", listQuery{Page: page, PerPage: 100}, &as)
+		return as, resp, err
+	}
+	err := eachPage(ctx, l, ahead, fetch, func(as []*rawAccount, _ pageInfo) error {
+		for _, a := range nonNil(as) {
+			out = append(out, a.account())
+		}
+		return nil
+	})
+	return out, err
 }
 
 // findAccount is FindServiceAccount for Gather: an account named by its

@@ -40,15 +40,6 @@ type ListQuery struct {
 	OnPage func(read int, total int64)
 }
 
-// tokenListQuery is the query of a token list.
-type tokenListQuery struct {
-	Page    int64  `url:"page,omitempty"`
-	PerPage int64  `url:"per_page,omitempty"`
-	State   string `url:"state,omitempty"`
-	Search  string `url:"search,omitempty"`
-	UserID  int64  `url:"user_id,omitempty"`
-}
-
 // ListPages is how many pages List fetches at once after the first.
 const ListPages = 4
 
@@ -109,7 +100,7 @@ func (c *Client) listTokensOf(ctx context.Context, r token.Request, query ListQu
 	// list; and GitLab's last_used_ips, which client-go lacks, come along.
 	now := c.now()
 	fetch := func(ctx context.Context, page int64) ([]TokenInfo, *gl.Response, error) {
-		q := tokenListQuery{Page: page, PerPage: 100, Search: query.Search}
+		q := listQuery{Page: page, PerPage: 100, Search: query.Search}
 		if !query.All {
 			q.State = "active"
 		}
