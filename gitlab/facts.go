@@ -175,36 +175,56 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 // project's from its permissions (looked up by membership when below what
 // adding a member needs), the account's own group's from Gather.
 func (c *Client) placeRoles(ctx context.Context, g *Gathered, r token.Request, places []Project, errs []error) error {
-	if g.Role < token.RoleOwner && !g.Preflight.User.IsAdmin {
-		role, custom, err := c.memberRole(ctx, token.KindGroup, g.Target.Path, g.Preflight.User.ID)
-		if err != nil {
-			return err
+	// Every membership read is independent: one round for all of them.
+	admin, uid := g.Preflight.User.IsAdmin, g.Preflight.User.ID
+	var (
+		wg              sync.WaitGroup
+		own             token.Role
+		custom          bool
+		errOwn          error
+		roles           = make([]token.Role, len(r.Places))
+		perr            = make([]error, len(r.Places))
+		isOwn           = make([]bool, len(r.Places))
+		lookUpOwn       = g.Role < token.RoleOwner && !admin
+		run             = func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+		needForProjects = token.NeededForPlace(token.KindProject, r.Role)
+	)
+	if lookUpOwn {
+		run(func() { own, custom, errOwn = c.memberRole(ctx, token.KindGroup, g.Target.Path, uid) })
+	}
+	for i, p := range r.Places {
+		switch {
+		case p.Kind == token.KindGroup && strings.EqualFold(strings.Trim(p.Path, "/"), strings.Trim(g.Target.Path, "/")):
+			isOwn[i] = true
+		case p.Kind == token.KindGroup:
+			run(func() { roles[i], _, perr[i] = c.memberRole(ctx, token.KindGroup, p.Path, uid) })
+		case errs[i] != nil:
+			perr[i] = errs[i]
+		case places[i].Role < needForProjects && !admin:
+			run(func() {
+				byMember, _, err := c.memberRole(ctx, token.KindProject, p.Path, uid)
+				roles[i], perr[i] = max(places[i].Role, byMember), err
+			})
+		default:
+			roles[i] = places[i].Role
 		}
-		g.Role, g.CustomRole = max(role, g.Role), custom
+	}
+	wg.Wait()
+	if errOwn != nil {
+		return errOwn
+	}
+	if lookUpOwn {
+		g.Role, g.CustomRole = max(own, g.Role), custom
 	}
 	g.PlaceRoles = map[string]token.Role{}
 	for i, p := range r.Places {
 		switch {
-		case p.Kind == token.KindGroup && strings.EqualFold(strings.Trim(p.Path, "/"), strings.Trim(g.Target.Path, "/")):
+		case isOwn[i]:
 			g.PlaceRoles[p.Path] = g.Role
-		case p.Kind == token.KindGroup:
-			role, _, err := c.memberRole(ctx, token.KindGroup, p.Path, g.Preflight.User.ID)
-			if err != nil {
-				return err
-			}
-			g.PlaceRoles[p.Path] = role
-		case errs[i] != nil:
-			return errs[i]
+		case perr[i] != nil:
+			return perr[i]
 		default:
-			role := places[i].Role
-			if role < token.NeededForPlace(token.KindProject, r.Role) && !g.Preflight.User.IsAdmin {
-				byMember, _, err := c.memberRole(ctx, token.KindProject, p.Path, g.Preflight.User.ID)
-				if err != nil {
-					return err
-				}
-				role = max(role, byMember)
-			}
-			g.PlaceRoles[p.Path] = role
+			g.PlaceRoles[p.Path] = roles[i]
 		}
 	}
 	return nil
