@@ -175,7 +175,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.mu.Lock()
 	latency := s.latency
-	fault := s.takeFault(r.Method, rec.Path)
 	s.mu.Unlock()
 	if latency > 0 {
 		select {
@@ -187,6 +186,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.audit.rate.limited(w, r, rec, s.now()) {
 		return
 	}
+	// Only now is the fault sure to act: a request the rate limiter
+	// refused, or whose client gave up waiting, uses none of its Times.
+	s.mu.Lock()
+	fault := s.takeFault(r.Method, rec.Path)
+	s.mu.Unlock()
 	if fault != nil && fault.Kind == FaultTimeoutThenCommit {
 		// The proxy's answer now; GitLab's work a little later, on its own.
 		w.Header().Set("Content-Type", "text/html")

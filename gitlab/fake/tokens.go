@@ -286,8 +286,13 @@ func (s *Server) createResourceToken(c *ctx) {
 		c.message(400, msg)
 		return
 	}
+	// create_service.rb: validate_access_level, then reached_access_token_limit?.
 	if !encompasses(res.role, level) {
 		c.message(400, "400 Bad request - Access level of the token contains permissions not held by the creating user")
+		return
+	}
+	if s.trialLimitReached(res) {
+		c.message(400, "400 Bad request - Access token limit reached")
 		return
 	}
 	if msg := s.checkLifetime(hasExpiry, expDate); msg != "" {
@@ -325,34 +330,43 @@ func encompasses(have, give int) bool {
 	return give <= have
 }
 
-// planRefusal applies GitLab.com's tiers: no project or group tokens on Free,
-// no group tokens and one project token on a trial.
+// planRefusal applies GitLab.com's tiers to the right to create
+// (has_permission_to_create?): no project or group tokens on Free, no group
+// tokens on a trial. The trial's one project token is trialLimitReached.
 func (s *Server) planRefusal(res *resource) string {
-	gid := res.id
-	if res.kind == "project" {
-		gid = s.projects[res.id].GroupID
+	plan := s.rootPlan(s.resourceGroup(res))
+	if plan == "free" || strings.HasSuffix(plan, "_trial") && res.kind == "group" {
+		return fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind)
 	}
-	plan := s.rootPlan(gid)
-	noPermission := fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind)
-	switch {
-	case plan == "free":
-		return noPermission
-	case strings.HasSuffix(plan, "_trial") && res.kind == "group":
-		return noPermission
-	case strings.HasSuffix(plan, "_trial"):
-		// The limit counts active project tokens (not revoked, not expired)
-		// across the root group's hierarchy.
-		for _, t := range s.tokens {
-			if strings.HasPrefix(t.Resource, "project:") && !t.Revoked && !s.expired(t) {
-				var pid int
-				fmt.Sscanf(t.Resource, "project:%d", &pid)
-				if p := s.projects[pid]; p != nil && s.rootGroup(p.GroupID) == s.rootGroup(gid) {
-					return "400 Bad request - Access token limit reached"
-				}
+	return ""
+}
+
+// trialLimitReached is EE's reached_access_token_limit?, which
+// create_service.rb asks after validate_access_level: on a trial, one
+// active project token (not revoked, not expired) across the root group's
+// hierarchy.
+func (s *Server) trialLimitReached(res *resource) bool {
+	gid := s.resourceGroup(res)
+	if !strings.HasSuffix(s.rootPlan(gid), "_trial") {
+		return false
+	}
+	for _, t := range s.tokens {
+		if strings.HasPrefix(t.Resource, "project:") && !t.Revoked && !s.expired(t) {
+			if p := s.projects[atoiOrZero(strings.TrimPrefix(t.Resource, "project:"))]; p != nil && s.rootGroup(p.GroupID) == s.rootGroup(gid) {
+				return true
 			}
 		}
 	}
-	return ""
+	return false
+}
+
+// resourceGroup is the group of a resource: the group itself, or the
+// project's group.
+func (s *Server) resourceGroup(res *resource) int {
+	if res.kind == "project" {
+		return s.projects[res.id].GroupID
+	}
+	return res.id
 }
 
 func (s *Server) rootGroup(gid int) int {
@@ -379,6 +393,25 @@ func (s *Server) checkLifetime(has bool, d time.Time) string {
 		return "Expiration date must be before " + max.Format("2006-01-02")
 	}
 	return ""
+}
+
+// resourceByKey is the project or group of a token's resource key
+// ("project:100"), without a caller; nil when it does not exist.
+func (s *Server) resourceByKey(key string) *resource {
+	kind, id, _ := strings.Cut(key, ":")
+	n := atoiOrZero(id)
+	switch {
+	case kind == "project" && s.projects[n] != nil, kind == "group" && s.groups[n] != nil:
+		return &resource{key: key, kind: kind, id: n}
+	}
+	return nil
+}
+
+// maxMemberAccess is the team's max_member_access: user uid's highest
+// level on res, direct or inherited from the groups above.
+func (s *Server) maxMemberAccess(res *resource, uid int) int {
+	direct, inherited, _ := s.memberships(res, uid)
+	return max(direct, inherited)
 }
 
 func (s *Server) addMember(res *resource, uid, level int) {
