@@ -40,11 +40,19 @@ type Row struct {
 	Method       string
 	// Path is under /api/v4, with placeholders {project}, {group} (URL-
 	// escaped full paths), {token} (a token the run created in Setup),
-	// {revoked} (one it created and revoked), {other_pat} (another user's
+	// {revoked} (one it created and revoked), {account} (the id of a
+	// service account it created in Setup), {other_pat} (another user's
 	// personal token id), {user} (a user id for the admin endpoint).
 	Path string
+	// Body is the JSON body; the Setup placeholders ({token}, {revoked},
+	// {account}) are replaced in it too.
 	Body string
-	// Setup lists what the row needs created first: "token", "revoked".
+	// Setup lists what the row needs created first, each filling the
+	// placeholder of its name: "token" (a project token the Maintainer
+	// creates), "revoked" (one created and revoked at once), "account" (a
+	// service account of {group} the Owner creates and makes a Reporter of
+	// {project}; it needs the "service-accounts" setting). Everything is
+	// revoked or deleted when the run ends.
 	Setup []string
 	// Needs names instance settings a real instance must declare (in
 	// GITLAB_CONTRACT_SETTINGS, comma-separated) for the row to run; the

@@ -30,6 +30,16 @@ func paginateLarge[T any](c *ctx, items []T) []T {
 	return page
 }
 
+// groupOwner is an Owner-only authorize! (admin_group, admin_service_accounts):
+// the group's Owners and administrators pass; anyone else gets 403 and false.
+func (s *Server) groupOwner(c *ctx, g *Group) bool {
+	if c.user.Admin || s.groupRole(g.ID, c.user.ID) >= 50 {
+		return true
+	}
+	c.message(403, "403 Forbidden")
+	return false
+}
+
 // inGroup reports whether group gid is group root or one of its descendants.
 func (s *Server) inGroup(gid, root int) bool {
 	for g := s.groups[gid]; g != nil; g = s.groups[g.ParentID] {
@@ -84,8 +94,7 @@ func (s *Server) listManagedResourceTokens(c *ctx) {
 	if g == nil {
 		return
 	}
-	if !c.user.Admin && s.groupRole(g.ID, c.user.ID) < 50 {
-		c.message(403, "403 Forbidden")
+	if !s.groupOwner(c, g) {
 		return
 	}
 	keep, ok := s.tokenFilter(c)
@@ -127,13 +136,22 @@ func (s *Server) listManagedResourceTokens(c *ctx) {
 }
 
 // tokenFilter reads the access_token_params filters GitLab's token lists
-// share (state, revoked, search, created_after/before); false after a 400.
+// share (lib/api/helpers/personal_access_tokens_helpers.rb: state, revoked,
+// search, created_after/before); false after Grape's 400, which names every
+// invalid parameter.
 func (s *Server) tokenFilter(c *ctx) (func(*Token) bool, bool) {
 	q := c.r.URL.Query()
 	after, errA := parseTimeParam(q.Get("created_after"))
 	before, errB := parseTimeParam(q.Get("created_before"))
-	if errA != nil || errB != nil {
-		c.errorField("created_after is invalid")
+	var invalid []string
+	if errA != nil {
+		invalid = append(invalid, "created_after is invalid")
+	}
+	if errB != nil {
+		invalid = append(invalid, "created_before is invalid")
+	}
+	if len(invalid) > 0 {
+		c.errorField(strings.Join(invalid, ", "))
 		return nil, false
 	}
 	state, revoked, term := q.Get("state"), q.Get("revoked"), strings.ToLower(q.Get("search"))

@@ -42,8 +42,7 @@ func (s *Server) serviceAccountGroup(c *ctx, write bool) *Group {
 	if g == nil {
 		return nil
 	}
-	if !c.user.Admin && s.groupRole(g.ID, c.user.ID) < 50 {
-		c.message(403, "403 Forbidden")
+	if !s.groupOwner(c, g) {
 		return nil
 	}
 	return g
@@ -119,7 +118,7 @@ func (s *Server) createServiceAccount(c *ctx) {
 	if email == "" || versionBefore(s.version, "17.9") {
 		email = username + "@noreply.gitlab.example"
 	}
-	u := s.addUser(User{ID: s.nextUser, Username: username, Name: name, Email: email, ServiceAccountOf: g.ID, Created: s.now()})
+	u := s.addUser(User{ID: s.nextUser, Username: username, Name: name, Email: email, ServiceAccountOf: g.ID})
 	c.json(201, serviceAccountJSON(u))
 }
 
@@ -202,8 +201,7 @@ func (s *Server) deleteServiceAccount(c *ctx) {
 		return
 	}
 	delete(s.users, u.ID)
-	c.rec.Status = 204
-	c.w.WriteHeader(204)
+	c.noContent()
 }
 
 // createServiceAccountToken is POST …/service_accounts/:user_id/personal_access_tokens:
@@ -222,7 +220,8 @@ func (s *Server) createServiceAccountToken(c *ctx) {
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
 }
 
-// listServiceAccountTokens is GET …/personal_access_tokens (17.11+).
+// listServiceAccountTokens is GET …/personal_access_tokens (17.11+), with
+// the access_token_params filters (tokenFilter).
 func (s *Server) listServiceAccountTokens(c *ctx) {
 	if versionBefore(s.version, "17.11") {
 		c.message(404, "404 Not Found")
@@ -232,21 +231,15 @@ func (s *Server) listServiceAccountTokens(c *ctx) {
 	if u == nil {
 		return
 	}
-	q := c.r.URL.Query()
+	keep, ok := s.tokenFilter(c)
+	if !ok {
+		return
+	}
 	var out []map[string]any
 	for id := 1; id < s.nextToken; id++ {
-		t := s.tokens[id]
-		if t == nil || t.UserID != u.ID {
-			continue
+		if t := s.tokens[id]; t != nil && t.UserID == u.ID && keep(t) {
+			out = append(out, s.tokenJSON(t, false))
 		}
-		active := !t.Revoked && !s.expired(t)
-		if st := q.Get("state"); st == "active" && !active || st == "inactive" && active {
-			continue
-		}
-		if term := q.Get("search"); term != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(term)) {
-			continue
-		}
-		out = append(out, s.tokenJSON(t, false))
 	}
 	c.json(200, paginate(c, out))
 }
@@ -274,8 +267,7 @@ func (s *Server) revokeServiceAccountToken(c *ctx) {
 	}
 	if t := s.serviceAccountToken(c, u, "404 Personal Access Token Not Found"); t != nil {
 		t.Revoked = true
-		c.rec.Status = 204
-		c.w.WriteHeader(204)
+		c.noContent()
 	}
 }
 

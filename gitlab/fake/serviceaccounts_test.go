@@ -83,3 +83,57 @@ func TestListServiceAccountsValidatesOrder(t *testing.T) {
 		}
 	}
 }
+
+// Every token list shares access_token_params
+// (lib/api/helpers/personal_access_tokens_helpers.rb): the service-account
+// token list filters by revoked and created_* too, and an invalid date names
+// the parameter that is invalid.
+func TestTokenListsShareTheFilters(t *testing.T) {
+	_, ts := newTestServer(t, "demo")
+	acc, tok := newServiceAccountToken(t, ts)
+	base := fmt.Sprintf("/api/v4/groups/acme/service_accounts/%d/personal_access_tokens", acc)
+	status, body, _ := do(t, ts, "POST", fmt.Sprintf("%s/%d/rotate", base, tok), OwnerToken, "")
+	var rotated struct {
+		ID int `json:"id"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &rotated) != nil {
+		t.Fatalf("rotate = %d %s", status, body)
+	}
+	ids := func(query string) string {
+		t.Helper()
+		status, body, _ := do(t, ts, "GET", base+query, OwnerToken, "")
+		var list []struct {
+			ID int `json:"id"`
+		}
+		if status != 200 || json.Unmarshal([]byte(body), &list) != nil {
+			t.Fatalf("GET %s = %d %s", query, status, body)
+		}
+		out := ""
+		for _, x := range list {
+			out += fmt.Sprintf("%d ", x.ID)
+		}
+		return out
+	}
+	if got, want := ids("?revoked=true"), fmt.Sprintf("%d ", tok); got != want {
+		t.Fatalf("revoked=true lists %q, want %q", got, want)
+	}
+	if got, want := ids("?revoked=false"), fmt.Sprintf("%d ", rotated.ID); got != want {
+		t.Fatalf("revoked=false lists %q, want %q", got, want)
+	}
+	if got := ids("?created_after=2026-11-26"); got != "" {
+		t.Fatalf("created_after tomorrow lists %q", got)
+	}
+	if got, want := ids("?created_before=2026-11-26"), fmt.Sprintf("%d %d ", tok, rotated.ID); got != want {
+		t.Fatalf("created_before tomorrow lists %q, want %q", got, want)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{base + "?created_before=soon", `{"error":"created_before is invalid"}`},
+		{"/api/v4/projects/100/access_tokens?created_before=soon", `{"error":"created_before is invalid"}`},
+		{"/api/v4/personal_access_tokens?created_after=x&created_before=y", `{"error":"created_after is invalid, created_before is invalid"}`},
+	} {
+		status, body, _ := do(t, ts, "GET", tc.path, OwnerToken, "")
+		if status != 400 || body != tc.want {
+			t.Fatalf("GET %s = %d %s; want 400 %s", tc.path, status, body, tc.want)
+		}
+	}
+}

@@ -54,11 +54,10 @@ var validLevels = map[int]bool{10: true, 15: true, 20: true, 30: true, 40: true,
 
 // resource is the project or group a token request is about.
 type resource struct {
-	key   string // "project:100"
-	kind  string // "project" or "group"
-	role  int    // the caller's access level on it
-	id    int
-	label string
+	key  string // "project:100"
+	kind string // "project" or "group"
+	role int    // the caller's access level on it
+	id   int
 	// custom: the caller's custom role manages its tokens (Ultimate).
 	custom bool
 }
@@ -73,7 +72,7 @@ func (s *Server) resolveResource(c *ctx) *resource {
 		if c.user.Admin {
 			role = 50
 		}
-		return &resource{key: "project:" + itoa(p.ID), kind: "project", role: role, id: p.ID, label: "project", custom: p.CustomManagers[c.user.ID]}
+		return &resource{key: "project:" + itoa(p.ID), kind: "project", role: role, id: p.ID, custom: p.CustomManagers[c.user.ID]}
 	}
 	g := s.visibleGroup(c)
 	if g == nil {
@@ -83,7 +82,7 @@ func (s *Server) resolveResource(c *ctx) *resource {
 	if c.user.Admin {
 		role = 50
 	}
-	return &resource{key: "group:" + itoa(g.ID), kind: "group", role: role, id: g.ID, label: "group", custom: g.CustomManagers[c.user.ID]}
+	return &resource{key: "group:" + itoa(g.ID), kind: "group", role: role, id: g.ID, custom: g.CustomManagers[c.user.ID]}
 }
 
 // mayManage is GitLab's rule: Maintainer or Owner on a project, Owner on a
@@ -101,18 +100,13 @@ func (r *resource) mayManage(u *User) bool {
 	return r.role >= 40
 }
 
-// managedResource checks the calling token's scope (read_api for reads, api
-// when verb names a change), finds the project or group and the caller's right
-// to manage its tokens. On failure it answers as GitLab's
-// resource_access_tokens.rb does — 401 for reads and rotations
-// (unauthorized!), 400 with the permission message for a create — and
-// returns nil. Revoke checks its rights after finding the token (revokeResourceToken).
-func (s *Server) managedResource(c *ctx, verb string) *resource {
-	scoped := s.canRead
-	if verb != "" {
-		scoped = s.canWrite
-	}
-	if !scoped(c) {
+// managedResource checks the calling token's read scope, finds the project
+// or group and the caller's right to read its tokens. On failure it answers
+// as GitLab's resource_access_tokens.rb list and get do — 401 without the
+// right (unauthorized! unless can?(:read_resource_access_tokens)) — and
+// returns nil. Create, rotate and revoke order their checks themselves.
+func (s *Server) managedResource(c *ctx) *resource {
+	if !s.canRead(c) {
 		return nil
 	}
 	res := s.resolveResource(c)
@@ -120,47 +114,24 @@ func (s *Server) managedResource(c *ctx, verb string) *resource {
 		return nil
 	}
 	if !res.mayManage(c.user) {
-		if verb == "" || verb == "rotate" {
-			// unauthorized! unless can?(:read_resource_access_tokens) /
-			// Ability.allowed?(:manage_resource_access_tokens)
-			c.message(401, "401 Unauthorized")
-		} else {
-			c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to %s %s access token", verb, res.kind))
-		}
+		c.message(401, "401 Unauthorized")
 		return nil
 	}
 	return res
 }
 
 func (s *Server) listResourceTokens(c *ctx) {
-	res := s.managedResource(c, "")
+	res := s.managedResource(c)
 	if res == nil {
 		return
 	}
-	q := c.r.URL.Query()
-	after, errA := parseTimeParam(q.Get("created_after"))
-	before, errB := parseTimeParam(q.Get("created_before"))
-	if errA != nil || errB != nil {
-		c.errorField("created_after is invalid")
+	keep, ok := s.tokenFilter(c)
+	if !ok {
 		return
 	}
 	var out []map[string]any
 	for _, t := range s.resourceTokens(res.key) {
-		active := !t.Revoked && !s.expired(t)
-		switch q.Get("state") {
-		case "active":
-			if !active {
-				continue
-			}
-		case "inactive":
-			if active {
-				continue
-			}
-		}
-		if !after.IsZero() && t.CreatedAt.Before(after) || !before.IsZero() && t.CreatedAt.After(before) {
-			continue
-		}
-		if term := q.Get("search"); term != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(term)) {
+		if !keep(t) {
 			continue
 		}
 		out = append(out, s.tokenJSON(t, false))
@@ -191,7 +162,7 @@ func (s *Server) resourceToken(c *ctx, res *resource) *Token {
 }
 
 func (s *Server) getResourceToken(c *ctx) {
-	res := s.managedResource(c, "")
+	res := s.managedResource(c)
 	if res == nil {
 		return
 	}
@@ -221,8 +192,7 @@ func (s *Server) revokeResourceToken(c *ctx) {
 		return
 	}
 	t.Revoked = true
-	c.rec.Status = 204
-	c.w.WriteHeader(204)
+	c.noContent()
 }
 
 func (s *Server) createResourceToken(c *ctx) {
