@@ -98,6 +98,8 @@ func Rows() []Row {
 			Setup: []string{"token"}, Status: 200, Fields: []string{"id", "name", "scopes", "active", "revoked", "expires_at", "access_level"}},
 		{Name: "a Developer may not list them: 401, not 403", Source: rat + " (unauthorized! unless can?(:read_resource_access_tokens))",
 			As: Developer, Method: "GET", Path: create, Status: 401, Message: "401 Unauthorized"},
+		{Name: "the list's filters are validated before the rights check", Source: rat + " (use :access_token_params: state values active, inactive)",
+			As: Developer, Method: "GET", Path: create + "?state=all", Status: 400, Message: "state does not have a valid value"},
 		{Name: "a Developer may not create", Source: "app/services/resource_access_tokens/create_service.rb", As: Developer, Method: "POST",
 			Path: create, Body: body(20, `"read_api"`, 30), Status: 400, Message: "400 Bad request - User does not have permission to create project access token"},
 		{Name: "a Maintainer creates a read_api Reporter token", Source: rat, As: Maintainer, Method: "POST", Path: create,

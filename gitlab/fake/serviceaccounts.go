@@ -227,12 +227,17 @@ func (s *Server) listServiceAccountTokens(c *ctx) {
 		c.message(404, "404 Not Found")
 		return
 	}
-	u := s.serviceAccount(c, false)
-	if u == nil {
+	// The before-block's authorize!, then Grape's filters, then the account.
+	g := s.serviceAccountGroup(c, false)
+	if g == nil {
 		return
 	}
 	keep, ok := s.tokenFilter(c)
 	if !ok {
+		return
+	}
+	u := s.groupServiceAccount(c, g)
+	if u == nil {
 		return
 	}
 	var out []map[string]any

@@ -129,11 +129,38 @@ func TestTokenListsShareTheFilters(t *testing.T) {
 	for _, tc := range []struct{ path, want string }{
 		{base + "?created_before=soon", `{"error":"created_before is invalid"}`},
 		{"/api/v4/projects/100/access_tokens?created_before=soon", `{"error":"created_before is invalid"}`},
-		{"/api/v4/personal_access_tokens?created_after=x&created_before=y", `{"error":"created_after is invalid, created_before is invalid"}`},
+		{"/api/v4/personal_access_tokens?created_after=x&created_before=y", `{"error":"created_before is invalid, created_after is invalid"}`},
 	} {
 		status, body, _ := do(t, ts, "GET", tc.path, OwnerToken, "")
 		if status != 400 || body != tc.want {
 			t.Fatalf("GET %s = %d %s; want 400 %s", tc.path, status, body, tc.want)
+		}
+	}
+}
+
+// Grape validates access_token_params (revoked: Boolean, state: values
+// active|inactive, created_*: DateTime) before the endpoint looks the
+// project or the account up, and after a before-block's authorize!.
+func TestTokenFiltersAreValidatedFirst(t *testing.T) {
+	_, ts := newTestServer(t, "demo")
+	acc, tok := newServiceAccountToken(t, ts)
+	for _, tc := range []struct {
+		name, path, token string
+		status            int
+		want              string
+	}{
+		{"a Developer, an unknown state", "/api/v4/projects/100/access_tokens?state=all", DeveloperToken, 400, `{"error":"state does not have a valid value"}`},
+		{"an unknown project, revoked not a Boolean", "/api/v4/projects/no%2Fsuch/access_tokens?revoked=maybe", MaintainerToken, 400, `{"error":"revoked is invalid"}`},
+		{"every invalid filter, in declared order", "/api/v4/groups/acme/access_tokens?created_after=y&created_before=x&state=all&revoked=maybe", OwnerToken, 400,
+			`{"error":"revoked is invalid, state does not have a valid value, created_before is invalid, created_after is invalid"}`},
+		{"an unknown account", "/api/v4/groups/acme/service_accounts/999999/personal_access_tokens?state=all", OwnerToken, 400, `{"error":"state does not have a valid value"}`},
+		{"a Maintainer is refused first", fmt.Sprintf("/api/v4/groups/acme/service_accounts/%d/personal_access_tokens?state=all", acc), MaintainerToken, 403, `{"message":"403 Forbidden"}`},
+		{"revoked=0 is false", fmt.Sprintf("/api/v4/groups/acme/service_accounts/%d/personal_access_tokens?revoked=0", acc), OwnerToken, 200, fmt.Sprintf(`"id":%d`, tok)},
+		{"revoked=1 is true", fmt.Sprintf("/api/v4/groups/acme/service_accounts/%d/personal_access_tokens?revoked=1", acc), OwnerToken, 200, `[]`},
+	} {
+		status, body, _ := do(t, ts, "GET", tc.path, tc.token, "")
+		if status != tc.status || !strings.Contains(body, tc.want) {
+			t.Fatalf("%s: GET %s = %d %s; want %d %s", tc.name, tc.path, status, body, tc.status, tc.want)
 		}
 	}
 }

@@ -100,15 +100,13 @@ func (r *resource) mayManage(u *User) bool {
 	return r.role >= 40
 }
 
-// managedResource checks the calling token's read scope, finds the project
-// or group and the caller's right to read its tokens. On failure it answers
-// as GitLab's resource_access_tokens.rb list and get do — 401 without the
-// right (unauthorized! unless can?(:read_resource_access_tokens)) — and
-// returns nil. Create, rotate and revoke order their checks themselves.
+// managedResource finds the project or group and the caller's right to read
+// its tokens; the caller has checked the token's scope (and Grape's
+// parameters). On failure it answers as GitLab's resource_access_tokens.rb
+// list and get do — 401 without the right (unauthorized! unless
+// can?(:read_resource_access_tokens)) — and returns nil. Create, rotate and
+// revoke order their checks themselves.
 func (s *Server) managedResource(c *ctx) *resource {
-	if !s.canRead(c) {
-		return nil
-	}
 	res := s.resolveResource(c)
 	if res == nil {
 		return nil
@@ -120,13 +118,18 @@ func (s *Server) managedResource(c *ctx) *resource {
 	return res
 }
 
+// listResourceTokens is GET /projects|groups/:id/access_tokens: the filters
+// are validated before the project or group is looked up.
 func (s *Server) listResourceTokens(c *ctx) {
-	res := s.managedResource(c)
-	if res == nil {
+	if !s.canRead(c) {
 		return
 	}
 	keep, ok := s.tokenFilter(c)
 	if !ok {
+		return
+	}
+	res := s.managedResource(c)
+	if res == nil {
 		return
 	}
 	var out []map[string]any
@@ -162,6 +165,9 @@ func (s *Server) resourceToken(c *ctx, res *resource) *Token {
 }
 
 func (s *Server) getResourceToken(c *ctx) {
+	if !s.canRead(c) {
+		return
+	}
 	res := s.managedResource(c)
 	if res == nil {
 		return
