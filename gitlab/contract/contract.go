@@ -40,11 +40,19 @@ type Row struct {
 	Method       string
 	// Path is under /api/v4, with placeholders {project}, {group} (URL-
 	// escaped full paths), {token} (a token the run created in Setup),
-	// {revoked} (one it created and revoked), {other_pat} (another user's
+	// {revoked} (one it created and revoked), {account} (the id of a
+	// service account it created in Setup), {other_pat} (another user's
 	// personal token id), {user} (a user id for the admin endpoint).
 	Path string
+	// Body is the JSON body; the Setup placeholders ({token}, {revoked},
+	// {account}) are replaced in it too.
 	Body string
-	// Setup lists what the row needs created first: "token", "revoked".
+	// Setup lists what the row needs created first, each filling the
+	// placeholder of its name: "token" (a project token the Maintainer
+	// creates), "revoked" (one created and revoked at once), "account" (a
+	// service account of {group} the Owner creates and makes a Reporter of
+	// {project}; it needs the "service-accounts" setting). Everything is
+	// revoked or deleted when the run ends.
 	Setup []string
 	// Needs names instance settings a real instance must declare (in
 	// GITLAB_CONTRACT_SETTINGS, comma-separated) for the row to run; the
@@ -90,6 +98,8 @@ func Rows() []Row {
 			Setup: []string{"token"}, Status: 200, Fields: []string{"id", "name", "scopes", "active", "revoked", "expires_at", "access_level"}},
 		{Name: "a Developer may not list them: 401, not 403", Source: rat + " (unauthorized! unless can?(:read_resource_access_tokens))",
 			As: Developer, Method: "GET", Path: create, Status: 401, Message: "401 Unauthorized"},
+		{Name: "the list's filters are validated before the rights check", Source: rat + " (use :access_token_params: state values active, inactive)",
+			As: Developer, Method: "GET", Path: create + "?state=all", Status: 400, Message: "state does not have a valid value"},
 		{Name: "a Developer may not create", Source: "app/services/resource_access_tokens/create_service.rb", As: Developer, Method: "POST",
 			Path: create, Body: body(20, `"read_api"`, 30), Status: 400, Message: "400 Bad request - User does not have permission to create project access token"},
 		{Name: "a Maintainer creates a read_api Reporter token", Source: rat, As: Maintainer, Method: "POST", Path: create,
@@ -124,6 +134,9 @@ func Rows() []Row {
 			Method: "DELETE", Path: create + "/{token}", Setup: []string{"token"}, Status: 400, Contains: "cannot delete"},
 		{Name: "rotating without rights: 401", Source: rat + " (rotate: unauthorized! for non-admins)", As: Developer, Method: "POST",
 			Path: create + "/{token}/rotate", Setup: []string{"token"}, Status: 401, Message: "401 Unauthorized"},
+		{Name: "rotating with an invalid expires_at: 400 before the rights check", Source: rat + " (rotate: optional :expires_at, type: Date; Grape validates before the endpoint)",
+			As: Developer, Method: "POST", Path: create + "/{token}/rotate", Body: `{"expires_at":"not-a-date"}`, Setup: []string{"token"},
+			Status: 400, Message: "expires_at is invalid"},
 		{Name: "rotating a revoked token", Source: "app/services/personal_access_tokens/rotate_service.rb", As: Maintainer, Method: "POST",
 			Path: create + "/{revoked}/rotate", Body: fmt.Sprintf(`{"expires_at":%q}`, Date(30)), Setup: []string{"revoked"},
 			Status: 400, Message: "400 Bad request - Token already revoked"},
@@ -144,6 +157,9 @@ func Rows() []Row {
 			As: Owner, Method: "POST", Path: "groups/{group}/service_accounts", Body: `{"name":"taken","username":"root"}`, Status: 400, Contains: "has already been taken"},
 		{Name: "below Owner, no service accounts", Source: "lib/api/group_service_accounts.rb (authorize! :admin_service_accounts)", Needs: []string{"service-accounts"},
 			As: Maintainer, Method: "POST", Path: "groups/{group}/service_accounts", Body: `{"name":"nope","username":"contract-nope"}`, Status: 403, Message: "403 Forbidden"},
+		{Name: "service accounts listed in an unknown order", Source: "lib/api/group_service_accounts.rb (order_by values: id, username)", Since: "17.1",
+			Needs: []string{"service-accounts"}, As: Owner, Method: "GET", Path: "groups/{group}/service_accounts?order_by=name",
+			Status: 400, Message: "order_by does not have a valid value"},
 		{Name: "a member already there: 409", Source: "lib/api/helpers/members_helpers.rb (conflict!)", Needs: []string{"service-accounts"},
 			As: Owner, Method: "POST", Path: "projects/{project}/members", Body: `{"user_id":{account},"access_level":20}`, Setup: []string{"account"},
 			Status: 409, Message: "Member already exists"},

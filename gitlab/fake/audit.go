@@ -152,9 +152,10 @@ func (s *Server) auditFields(m map[string]any, t *Token) {
 }
 
 // AddResourceToken adds a project or group token (resource "project:100" or
-// "group:10") with its bot user, as seeds and tests need tokens of any shape
-// (expired, unused, without expiry) that the API would refuse to create.
-// It returns the token's id.
+// "group:10") with its bot user, a member of the resource with the token's
+// role, as seeds and tests need tokens of any shape (expired, unused,
+// without expiry) that the API would refuse to create. It returns the
+// token's id.
 func (s *Server) AddResourceToken(resource string, t Token, lastUsedIPs ...string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -170,6 +171,11 @@ func (s *Server) addResourceToken(resource string, t Token, ips []string) int {
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = s.now()
+	}
+	// create_service.rb create_membership: the bot is always a member of
+	// its resource, which is how it reads it and how rotate learns its role.
+	if r := s.resourceByKey(resource); r != nil {
+		s.addMember(r, bot.ID, t.AccessLevel)
 	}
 	s.addToken(t)
 	if len(ips) > 0 {

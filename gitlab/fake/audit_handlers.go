@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -28,6 +29,16 @@ func paginateLarge[T any](c *ctx, items []T) []T {
 	}
 	h.Set("Link", strings.Join(keep, ", "))
 	return page
+}
+
+// groupOwner is an Owner-only authorize! (admin_group, admin_service_accounts):
+// the group's Owners and administrators pass; anyone else gets 403 and false.
+func (s *Server) groupOwner(c *ctx, g *Group) bool {
+	if c.user.Admin || s.groupRole(g.ID, c.user.ID) >= 50 {
+		return true
+	}
+	c.message(403, "403 Forbidden")
+	return false
 }
 
 // inGroup reports whether group gid is group root or one of its descendants.
@@ -84,8 +95,7 @@ func (s *Server) listManagedResourceTokens(c *ctx) {
 	if g == nil {
 		return
 	}
-	if !c.user.Admin && s.groupRole(g.ID, c.user.ID) < 50 {
-		c.message(403, "403 Forbidden")
+	if !s.groupOwner(c, g) {
 		return
 	}
 	keep, ok := s.tokenFilter(c)
@@ -127,26 +137,63 @@ func (s *Server) listManagedResourceTokens(c *ctx) {
 }
 
 // tokenFilter reads the access_token_params filters GitLab's token lists
-// share (state, revoked, search, created_after/before); false after a 400.
+// share (lib/api/helpers/personal_access_tokens_helpers.rb: revoked
+// Boolean, state values active|inactive, created_before/after DateTime,
+// search); false after Grape's 400, which names every invalid parameter in
+// the order they are declared. Grape validates them before the endpoint
+// runs, so callers read them before looking the resource up.
 func (s *Server) tokenFilter(c *ctx) (func(*Token) bool, bool) {
 	q := c.r.URL.Query()
-	after, errA := parseTimeParam(q.Get("created_after"))
+	var invalid []string
+	revoked, revokedSent := grapeBool(q, "revoked")
+	if revokedSent && revoked == nil {
+		invalid = append(invalid, "revoked is invalid")
+	}
+	state, stateSent := q["state"]
+	if stateSent && state[0] != "active" && state[0] != "inactive" {
+		invalid = append(invalid, "state does not have a valid value")
+	}
 	before, errB := parseTimeParam(q.Get("created_before"))
-	if errA != nil || errB != nil {
-		c.errorField("created_after is invalid")
+	if errB != nil {
+		invalid = append(invalid, "created_before is invalid")
+	}
+	after, errA := parseTimeParam(q.Get("created_after"))
+	if errA != nil {
+		invalid = append(invalid, "created_after is invalid")
+	}
+	if len(invalid) > 0 {
+		c.errorField(strings.Join(invalid, ", "))
 		return nil, false
 	}
-	state, revoked, term := q.Get("state"), q.Get("revoked"), strings.ToLower(q.Get("search"))
+	term := strings.ToLower(q.Get("search"))
 	return func(t *Token) bool {
 		active := !t.Revoked && !s.expired(t)
 		switch {
-		case state == "active" && !active, state == "inactive" && active:
+		case stateSent && (state[0] == "active") != active:
 			return false
-		case revoked == "true" && !t.Revoked, revoked == "false" && t.Revoked:
+		case revoked != nil && *revoked != t.Revoked:
 			return false
 		case !after.IsZero() && t.CreatedAt.Before(after), !before.IsZero() && t.CreatedAt.After(before):
 			return false
 		}
 		return term == "" || strings.Contains(strings.ToLower(t.Name), term)
 	}, true
+}
+
+// grapeBool reads a Boolean parameter as Grape coerces it (dry-types'
+// Params::Bool strings); nil when it was sent but is none of them.
+func grapeBool(q url.Values, key string) (v *bool, sent bool) {
+	vals, sent := q[key]
+	if !sent {
+		return nil, false
+	}
+	switch vals[0] {
+	case "1", "on", "On", "ON", "t", "true", "True", "TRUE", "T", "y", "yes", "Yes", "YES", "Y":
+		b := true
+		return &b, true
+	case "0", "off", "Off", "OFF", "f", "false", "False", "FALSE", "F", "n", "no", "No", "NO", "N":
+		b := false
+		return &b, true
+	}
+	return nil, true
 }

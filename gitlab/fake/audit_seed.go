@@ -52,9 +52,6 @@ func (s *Server) seedAudit(n, m int) {
 		p := &Project{ID: auditProject0 + i, Name: fmt.Sprintf("Service %05d", i), Path: fmt.Sprintf("svc-%05d", i),
 			GroupID: groups[i%len(groups)], Members: map[int]int{}, Created: today.AddDate(-2, 0, 0)}
 		s.projects[p.ID] = p
-		if p.ID >= s.nextProject {
-			s.nextProject = p.ID + 1
-		}
 	}
 	for i := 0; i < m; i++ {
 		res := fmt.Sprintf("project:%d", auditProject0+(i*7)%max(n, 1))

@@ -17,7 +17,6 @@ type User struct {
 	Email    string
 	// ServiceAccountOf is the group that provisioned this service account (0: a person or a bot).
 	ServiceAccountOf int
-	Created          time.Time
 }
 
 // Token is any access token: personal, or a project or group token of a bot user.

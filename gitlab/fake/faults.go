@@ -67,7 +67,8 @@ type Fault struct {
 	Location string
 	// Delay is how long after its answer FaultTimeoutThenCommit does the work.
 	Delay time.Duration
-	// Size is the decoded body size of FaultHugeBody and FaultGzipBomb.
+	// Size is the decoded body size of FaultHugeBody and FaultGzipBomb
+	// (0: DefaultFaultSize).
 	Size          int64
 	DeclareLength bool
 	// Body replaces the HTML page of FaultStatus with a JSON body, as GitLab
@@ -77,10 +78,17 @@ type Fault struct {
 	hits  int
 }
 
+// DefaultFaultSize is the body of FaultHugeBody and FaultGzipBomb without
+// a Size: large enough that a client reading it whole shows it.
+const DefaultFaultSize = 64 << 20
+
 // AddFault installs a fault; faults are tried in the order added.
 func (s *Server) AddFault(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if f.Size == 0 && (f.Kind == FaultHugeBody || f.Kind == FaultGzipBomb) {
+		f.Size = DefaultFaultSize
+	}
 	if f.Status == 0 {
 		switch f.Kind {
 		case FaultTimeoutThenCommit:
@@ -99,7 +107,8 @@ func (s *Server) AddFault(f Fault) {
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() { s.mu.Lock(); s.faults = nil; s.mu.Unlock() }
 
-// takeFault returns the first fault that matches and still has hits; s.mu is held.
+// takeFault returns the first fault that matches and still has hits, and
+// uses one of them up: call it only when the fault is about to act; s.mu is held.
 func (s *Server) takeFault(method, path string) *Fault {
 	for _, f := range s.faults {
 		if (f.Method == "" || f.Method == method) && strings.HasSuffix(path, f.PathSuffix) && (f.Times == 0 || f.hits < f.Times) {

@@ -114,8 +114,7 @@ func (s *Server) revokeSelf(c *ctx) {
 		return
 	}
 	c.tok.Revoked = true
-	c.rec.Status = 204
-	c.w.WriteHeader(204)
+	c.noContent()
 }
 
 func (s *Server) projectJSON(p *Project, uid int) map[string]any {
@@ -128,10 +127,7 @@ func (s *Server) projectJSON(p *Project, uid int) map[string]any {
 	if l := s.groupRole(p.GroupID, uid); l > 0 {
 		perm["group_access"] = map[string]any{"access_level": l, "notification_level": 3}
 	}
-	last := p.Created
-	if len(p.Commits) > 0 {
-		last = p.Commits[0].CreatedAt
-	}
+	last := s.lastActivity(p)
 	return map[string]any{
 		"id": p.ID, "name": p.Name, "path": p.Path, "path_with_namespace": path,
 		"name_with_namespace": s.groupFullName(p.GroupID) + " / " + p.Name,
@@ -348,12 +344,7 @@ func (s *Server) listGroupProjects(c *ctx) {
 	sub := c.r.URL.Query().Get("include_subgroups") == "true"
 	var list []*Project
 	for _, p := range s.sortedProjects() {
-		in := p.GroupID == g.ID
-		if sub && !in {
-			for a := s.groups[p.GroupID]; a != nil && !in; a = s.groups[a.ParentID] {
-				in = a.ID == g.ID
-			}
-		}
+		in := p.GroupID == g.ID || sub && s.inGroup(p.GroupID, g.ID)
 		if in && (c.user.Admin || s.projectRole(p, c.user.ID) > 0) {
 			list = append(list, p)
 		}

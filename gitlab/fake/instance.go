@@ -97,11 +97,7 @@ func (s *Server) tokensAllowed(res *resource) bool {
 	if s.features.patsDisabled {
 		return false
 	}
-	gid := res.id
-	if res.kind == "project" {
-		gid = s.projects[res.id].GroupID
-	}
-	root := s.groups[s.rootGroup(gid)]
+	root := s.groups[s.rootGroup(s.resourceGroup(res))]
 	return root == nil || !root.NoResourceTokens
 }
 

@@ -15,10 +15,15 @@ import (
 // "POST:/access_tokens:ratelimit:2:1" or
 // "GET:/user:redirect:302;location=http://127.0.0.1:9/api/v4/user". N is the
 // status, the Retry-After seconds, the delay in seconds or the size in MiB,
-// by kind. The keys set what the colon form cannot: location, body,
-// delay (a duration), reset-after (seconds), omit-retry-after and
-// declare-length (true or false). It lets people and end-to-end tests
-// inject every fault into cmd/fake-gitlab.
+// by kind (huge-body and gzip-bomb without N send DefaultFaultSize). The
+// keys set what the colon form cannot: location, body, delay (a duration),
+// reset-after (seconds), omit-retry-after and declare-length (true or
+// false). Everything after the first ';' is options, and ';' separates
+// them: a value cannot contain ';' (there is no escape), so a body= or
+// location= with one is cut there and the rest read as another option,
+// refused unless it happens to be a known KEY=VALUE; write such a value
+// with %3B in a URL, or set the Fault's field from Go. It lets people and
+// end-to-end tests inject every fault into cmd/fake-gitlab.
 func ParseFault(s string) (Fault, error) {
 	spec, opts, _ := strings.Cut(s, ";")
 	parts := strings.Split(spec, ":")

@@ -119,7 +119,8 @@ func (s *Server) createOwnToken(c *ctx) {
 }
 
 // listPersonalTokens is GET /personal_access_tokens: the caller's own, or any
-// user's (user_id) for an administrator.
+// user's (user_id) for an administrator, with the access_token_params
+// filters (tokenFilter).
 func (s *Server) listPersonalTokens(c *ctx) {
 	if !s.canRead(c) {
 		return
@@ -140,17 +141,14 @@ func (s *Server) listPersonalTokens(c *ctx) {
 	} else if c.user.Admin {
 		uid = 0 // every user's
 	}
+	keep, ok := s.tokenFilter(c)
+	if !ok {
+		return
+	}
 	var out []map[string]any
 	for id := 1; id < s.nextToken; id++ {
 		t := s.tokens[id]
-		if t == nil || t.Resource != "" || t.OAuth || (uid != 0 && t.UserID != uid) {
-			continue
-		}
-		if term := q.Get("search"); term != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(term)) {
-			continue
-		}
-		active := !t.Revoked && !s.expired(t)
-		if st := q.Get("state"); st == "active" && !active || st == "inactive" && active {
+		if t == nil || t.Resource != "" || t.OAuth || (uid != 0 && t.UserID != uid) || !keep(t) {
 			continue
 		}
 		out = append(out, s.tokenJSON(t, false))
@@ -201,8 +199,7 @@ func (s *Server) revokePersonalToken(c *ctx) {
 		c.message(400, "400 Bad request - Not permitted to revoke")
 	default:
 		t.Revoked = true
-		c.rec.Status = 204
-		c.w.WriteHeader(204)
+		c.noContent()
 	}
 }
 

@@ -59,9 +59,14 @@ func (p params) str(k string) (string, bool) {
 // ("Token already revoked", nothing else revoked), as is one whose role the
 // caller could not grant; an expired one is rotated (there is no expiry
 // check). Revoke and create are one transaction. Without expires_at the new
-// token lasts a week where expiry is required, forever otherwise.
+// token gets rotationExpiry. Grape validates the declared expires_at (type:
+// Date) before the endpoint looks the project or the rights up.
 func (s *Server) rotateResourceToken(c *ctx) {
 	if !s.canWrite(c) {
+		return
+	}
+	expires, d, has, ok := s.rotationParams(c)
+	if !ok {
 		return
 	}
 	res := s.resolveResource(c)
@@ -83,30 +88,48 @@ func (s *Server) rotateResourceToken(c *ctx) {
 		c.message(400, "400 Bad request - Token already revoked")
 		return
 	}
-	if !encompasses(res.role, t.AccessLevel) {
+	// project_access_tokens/rotate_service.rb valid_access_level?: the
+	// bot's role is read from the team (max_member_access), not the token.
+	if !encompasses(res.role, s.maxMemberAccess(res, t.UserID)) {
 		c.message(400, "400 Bad request - Not eligible to rotate tokens with permissions not held by the user")
 		return
-	}
-	p := s.readParams(c)
-	expires, has := p.str("expires_at")
-	var d time.Time
-	switch {
-	case has:
-		var err error
-		if d, err = time.Parse("2006-01-02", expires); err != nil {
-			c.errorField("expires_at is invalid")
-			return
-		}
-	case s.life.expiryRequired():
-		expires = s.today().AddDate(0, 0, 7).Format("2006-01-02")
-	default:
-		expires = ""
 	}
 	if msg := s.checkLifetime(has, d); msg != "" {
 		c.message(400, "400 Bad request - "+msg)
 		return
 	}
 	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+}
+
+// rotationParams reads a rotation's optional expires_at (type: Date): the
+// date as sent and parsed, or rotationExpiry when it is absent. It answers
+// 400 "expires_at is invalid" and returns ok=false for a date Grape refuses.
+func (s *Server) rotationParams(c *ctx) (expires string, d time.Time, has, ok bool) {
+	expires, has = s.readParams(c).str("expires_at")
+	if !has {
+		return s.rotationExpiry(), time.Time{}, false, true
+	}
+	d, err := time.Parse("2006-01-02", expires)
+	if err != nil {
+		c.errorField("expires_at is invalid")
+		return "", time.Time{}, true, false
+	}
+	return expires, d, true, true
+}
+
+// rotationExpiry is the expiry of a rotation without expires_at
+// (personal_access_tokens/rotate_service.rb enforced_expiration_date, which
+// the project, group and service-account rotations share): one week where
+// expiry is required, none ("") otherwise; EE
+// (ee/app/services/ee/personal_access_tokens/rotate_service.rb) takes the
+// shorter of the week and the instance's maximum lifetime. Service accounts
+// follow the instance's rule here (the stand-in has no separate
+// service_access_tokens_expiration_enforced setting).
+func (s *Server) rotationExpiry() string {
+	if !s.life.expiryRequired() {
+		return ""
+	}
+	return s.today().AddDate(0, 0, min(7, s.life.maxDays())).Format("2006-01-02")
 }
 
 // rotate revokes t and makes its replacement (same name, scopes, role and

@@ -91,9 +91,6 @@ func (s *Server) addProject(p Project, commits int) *Project {
 	}
 	p.Created = base.AddDate(0, -6, 0)
 	s.projects[p.ID] = &p
-	if p.ID >= s.nextProject {
-		s.nextProject = p.ID + 1
-	}
 	return s.projects[p.ID]
 }
 

@@ -28,7 +28,6 @@ type Server struct {
 	projects    map[int]*Project
 	nextUser    int
 	nextToken   int
-	nextProject int
 	version     string
 	requests    []Recorded
 	faults      []*Fault
@@ -68,7 +67,7 @@ type Recorded struct {
 func New(seed string) (*Server, error) {
 	s := &Server{
 		users: map[int]*User{}, tokens: map[int]*Token{}, groups: map[int]*Group{}, projects: map[int]*Project{},
-		nextUser: 1, nextToken: 1, nextProject: 1, version: "17.11.2-ee", Now: time.Now,
+		nextUser: 1, nextToken: 1, version: "17.11.2-ee", Now: time.Now,
 	}
 	if err := s.seed(seed); err != nil {
 		return nil, err
@@ -156,6 +155,9 @@ func (c *ctx) message(status int, msg string) { c.json(status, map[string]string
 func (c *ctx) errorField(msg string)          { c.json(400, map[string]string{"error": msg}) }
 func (c *ctx) notFound(what string)           { c.message(404, "404 "+what+" Not Found") }
 
+// noContent answers 204 without a body (no_content!).
+func (c *ctx) noContent() { c.rec.Status = 204; c.w.WriteHeader(204) }
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w, done := s.audit.enter(w)
@@ -175,7 +177,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.mu.Lock()
 	latency := s.latency
-	fault := s.takeFault(r.Method, rec.Path)
 	s.mu.Unlock()
 	if latency > 0 {
 		select {
@@ -187,6 +188,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.audit.rate.limited(w, r, rec, s.now()) {
 		return
 	}
+	// Only now is the fault sure to act: a request the rate limiter
+	// refused, or whose client gave up waiting, uses none of its Times.
+	s.mu.Lock()
+	fault := s.takeFault(r.Method, rec.Path)
+	s.mu.Unlock()
 	if fault != nil && fault.Kind == FaultTimeoutThenCommit {
 		// The proxy's answer now; GitLab's work a little later, on its own.
 		w.Header().Set("Content-Type", "text/html")
@@ -366,7 +372,7 @@ func (s *Server) authenticate(c *ctx) bool {
 		c.json(401, map[string]string{"error": "invalid_token", "error_description": "Token is expired. You can either do re-authorization or token refresh."})
 		return false
 	}
-	if t.Revoked && !s.expired(t) {
+	if t.Revoked {
 		// auth_finders.rb: a revoked token used to rotate (itself, or any
 		// token by id) revokes its whole family: it was leaked, or replayed.
 		if rotatePath.MatchString(c.r.URL.Path) {

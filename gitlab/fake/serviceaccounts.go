@@ -6,6 +6,7 @@ package fake
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,8 +42,7 @@ func (s *Server) serviceAccountGroup(c *ctx, write bool) *Group {
 	if g == nil {
 		return nil
 	}
-	if !c.user.Admin && s.groupRole(g.ID, c.user.ID) < 50 {
-		c.message(403, "403 Forbidden")
+	if !s.groupOwner(c, g) {
 		return nil
 	}
 	return g
@@ -118,12 +118,14 @@ func (s *Server) createServiceAccount(c *ctx) {
 	if email == "" || versionBefore(s.version, "17.9") {
 		email = username + "@noreply.gitlab.example"
 	}
-	u := s.addUser(User{ID: s.nextUser, Username: username, Name: name, Email: email, ServiceAccountOf: g.ID, Created: s.now()})
+	u := s.addUser(User{ID: s.nextUser, Username: username, Name: name, Email: email, ServiceAccountOf: g.ID})
 	c.json(201, serviceAccountJSON(u))
 }
 
 // listServiceAccounts is GET /groups/:id/service_accounts (17.1+): the
-// accounts this group provisioned, order_by id|username, sort asc|desc.
+// accounts this group provisioned, order_by id|username (default id), sort
+// asc|desc (default desc). Another value is Grape's 400 (values:), checked
+// after the before-block's authorize!.
 func (s *Server) listServiceAccounts(c *ctx) {
 	if versionBefore(s.version, "17.1") {
 		c.message(404, "404 Not Found")
@@ -134,6 +136,19 @@ func (s *Server) listServiceAccounts(c *ctx) {
 		return
 	}
 	q := c.r.URL.Query()
+	var invalid []string // Grape reports every invalid parameter, joined
+	for _, p := range []struct {
+		name   string
+		values []string
+	}{{"order_by", []string{"id", "username"}}, {"sort", []string{"asc", "desc"}}} {
+		if v, sent := q[p.name]; sent && !slices.Contains(p.values, v[0]) {
+			invalid = append(invalid, p.name+" does not have a valid value")
+		}
+	}
+	if len(invalid) > 0 {
+		c.errorField(strings.Join(invalid, ", "))
+		return
+	}
 	var list []*User
 	for _, u := range s.users {
 		if u.ServiceAccountOf == g.ID {
@@ -163,6 +178,12 @@ func (s *Server) serviceAccount(c *ctx, write bool) *User {
 	if g == nil {
 		return nil
 	}
+	return s.groupServiceAccount(c, g)
+}
+
+// groupServiceAccount is validate_service_account_user: the path's account
+// among group g's own, or 404 "User Not Found" and nil.
+func (s *Server) groupServiceAccount(c *ctx, g *Group) *User {
 	uid, _ := strconv.Atoi(c.seg[3])
 	u := s.users[uid]
 	if u == nil || u.ServiceAccountOf != g.ID {
@@ -180,8 +201,7 @@ func (s *Server) deleteServiceAccount(c *ctx) {
 		return
 	}
 	delete(s.users, u.ID)
-	c.rec.Status = 204
-	c.w.WriteHeader(204)
+	c.noContent()
 }
 
 // createServiceAccountToken is POST …/service_accounts/:user_id/personal_access_tokens:
@@ -200,31 +220,31 @@ func (s *Server) createServiceAccountToken(c *ctx) {
 	c.json(201, s.tokenJSON(s.tokens[t.ID], true))
 }
 
-// listServiceAccountTokens is GET …/personal_access_tokens (17.11+).
+// listServiceAccountTokens is GET …/personal_access_tokens (17.11+), with
+// the access_token_params filters (tokenFilter).
 func (s *Server) listServiceAccountTokens(c *ctx) {
 	if versionBefore(s.version, "17.11") {
 		c.message(404, "404 Not Found")
 		return
 	}
-	u := s.serviceAccount(c, false)
+	// The before-block's authorize!, then Grape's filters, then the account.
+	g := s.serviceAccountGroup(c, false)
+	if g == nil {
+		return
+	}
+	keep, ok := s.tokenFilter(c)
+	if !ok {
+		return
+	}
+	u := s.groupServiceAccount(c, g)
 	if u == nil {
 		return
 	}
-	q := c.r.URL.Query()
 	var out []map[string]any
 	for id := 1; id < s.nextToken; id++ {
-		t := s.tokens[id]
-		if t == nil || t.UserID != u.ID {
-			continue
+		if t := s.tokens[id]; t != nil && t.UserID == u.ID && keep(t) {
+			out = append(out, s.tokenJSON(t, false))
 		}
-		active := !t.Revoked && !s.expired(t)
-		if st := q.Get("state"); st == "active" && !active || st == "inactive" && active {
-			continue
-		}
-		if term := q.Get("search"); term != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(term)) {
-			continue
-		}
-		out = append(out, s.tokenJSON(t, false))
 	}
 	c.json(200, paginate(c, out))
 }
@@ -252,15 +272,26 @@ func (s *Server) revokeServiceAccountToken(c *ctx) {
 	}
 	if t := s.serviceAccountToken(c, u, "404 Personal Access Token Not Found"); t != nil {
 		t.Revoked = true
-		c.rec.Status = 204
-		c.w.WriteHeader(204)
+		c.noContent()
 	}
 }
 
-// rotateServiceAccountToken is POST …/:token_id/rotate: 200 and a new value;
-// expires_at from 17.9 (a week by default where expiry is required).
+// rotateServiceAccountToken is POST …/:token_id/rotate: 200 and a new value.
+// expires_at is declared from 17.9 (type: Date, validated after the
+// before-block's authorize! and before the account is looked up); before
+// 17.9 it is ignored. Without it the new token gets rotationExpiry.
 func (s *Server) rotateServiceAccountToken(c *ctx) {
-	u := s.serviceAccount(c, true)
+	g := s.serviceAccountGroup(c, true)
+	if g == nil {
+		return
+	}
+	expires, d, has, ok := s.rotationExpiry(), time.Time{}, false, true
+	if !versionBefore(s.version, "17.9") {
+		if expires, d, has, ok = s.rotationParams(c); !ok {
+			return
+		}
+	}
+	u := s.groupServiceAccount(c, g)
 	if u == nil {
 		return
 	}
@@ -272,24 +303,9 @@ func (s *Server) rotateServiceAccountToken(c *ctx) {
 		c.message(400, "400 Bad request - Token already revoked")
 		return
 	}
-	p := s.readParams(c)
-	expires, has := p.str("expires_at")
-	if versionBefore(s.version, "17.9") {
-		has = false
-	}
-	var d time.Time
-	if has {
-		var err error
-		if d, err = time.Parse("2006-01-02", expires); err != nil {
-			c.errorField("expires_at is invalid")
-			return
-		}
-		if msg := s.checkLifetime(true, d); msg != "" {
-			c.message(400, "400 Bad request - "+msg)
-			return
-		}
-	} else {
-		expires = s.today().AddDate(0, 0, 7).Format("2006-01-02")
+	if msg := s.checkLifetime(has, d); msg != "" {
+		c.message(400, "400 Bad request - "+msg)
+		return
 	}
 	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
 }

@@ -54,11 +54,10 @@ var validLevels = map[int]bool{10: true, 15: true, 20: true, 30: true, 40: true,
 
 // resource is the project or group a token request is about.
 type resource struct {
-	key   string // "project:100"
-	kind  string // "project" or "group"
-	role  int    // the caller's access level on it
-	id    int
-	label string
+	key  string // "project:100"
+	kind string // "project" or "group"
+	role int    // the caller's access level on it
+	id   int
 	// custom: the caller's custom role manages its tokens (Ultimate).
 	custom bool
 }
@@ -73,7 +72,7 @@ func (s *Server) resolveResource(c *ctx) *resource {
 		if c.user.Admin {
 			role = 50
 		}
-		return &resource{key: "project:" + itoa(p.ID), kind: "project", role: role, id: p.ID, label: "project", custom: p.CustomManagers[c.user.ID]}
+		return &resource{key: "project:" + itoa(p.ID), kind: "project", role: role, id: p.ID, custom: p.CustomManagers[c.user.ID]}
 	}
 	g := s.visibleGroup(c)
 	if g == nil {
@@ -83,7 +82,7 @@ func (s *Server) resolveResource(c *ctx) *resource {
 	if c.user.Admin {
 		role = 50
 	}
-	return &resource{key: "group:" + itoa(g.ID), kind: "group", role: role, id: g.ID, label: "group", custom: g.CustomManagers[c.user.ID]}
+	return &resource{key: "group:" + itoa(g.ID), kind: "group", role: role, id: g.ID, custom: g.CustomManagers[c.user.ID]}
 }
 
 // mayManage is GitLab's rule: Maintainer or Owner on a project, Owner on a
@@ -101,66 +100,41 @@ func (r *resource) mayManage(u *User) bool {
 	return r.role >= 40
 }
 
-// managedResource checks the calling token's scope (read_api for reads, api
-// when verb names a change), finds the project or group and the caller's right
-// to manage its tokens. On failure it answers as GitLab's
-// resource_access_tokens.rb does — 401 for reads and rotations
-// (unauthorized!), 400 with the permission message for a create — and
-// returns nil. Revoke checks its rights after finding the token (revokeResourceToken).
-func (s *Server) managedResource(c *ctx, verb string) *resource {
-	scoped := s.canRead
-	if verb != "" {
-		scoped = s.canWrite
-	}
-	if !scoped(c) {
-		return nil
-	}
+// managedResource finds the project or group and the caller's right to read
+// its tokens; the caller has checked the token's scope (and Grape's
+// parameters). On failure it answers as GitLab's resource_access_tokens.rb
+// list and get do — 401 without the right (unauthorized! unless
+// can?(:read_resource_access_tokens)) — and returns nil. Create, rotate and
+// revoke order their checks themselves.
+func (s *Server) managedResource(c *ctx) *resource {
 	res := s.resolveResource(c)
 	if res == nil {
 		return nil
 	}
 	if !res.mayManage(c.user) {
-		if verb == "" || verb == "rotate" {
-			// unauthorized! unless can?(:read_resource_access_tokens) /
-			// Ability.allowed?(:manage_resource_access_tokens)
-			c.message(401, "401 Unauthorized")
-		} else {
-			c.message(400, fmt.Sprintf("400 Bad request - User does not have permission to %s %s access token", verb, res.kind))
-		}
+		c.message(401, "401 Unauthorized")
 		return nil
 	}
 	return res
 }
 
+// listResourceTokens is GET /projects|groups/:id/access_tokens: the filters
+// are validated before the project or group is looked up.
 func (s *Server) listResourceTokens(c *ctx) {
-	res := s.managedResource(c, "")
-	if res == nil {
+	if !s.canRead(c) {
 		return
 	}
-	q := c.r.URL.Query()
-	after, errA := parseTimeParam(q.Get("created_after"))
-	before, errB := parseTimeParam(q.Get("created_before"))
-	if errA != nil || errB != nil {
-		c.errorField("created_after is invalid")
+	keep, ok := s.tokenFilter(c)
+	if !ok {
+		return
+	}
+	res := s.managedResource(c)
+	if res == nil {
 		return
 	}
 	var out []map[string]any
 	for _, t := range s.resourceTokens(res.key) {
-		active := !t.Revoked && !s.expired(t)
-		switch q.Get("state") {
-		case "active":
-			if !active {
-				continue
-			}
-		case "inactive":
-			if active {
-				continue
-			}
-		}
-		if !after.IsZero() && t.CreatedAt.Before(after) || !before.IsZero() && t.CreatedAt.After(before) {
-			continue
-		}
-		if term := q.Get("search"); term != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(term)) {
+		if !keep(t) {
 			continue
 		}
 		out = append(out, s.tokenJSON(t, false))
@@ -191,7 +165,10 @@ func (s *Server) resourceToken(c *ctx, res *resource) *Token {
 }
 
 func (s *Server) getResourceToken(c *ctx) {
-	res := s.managedResource(c, "")
+	if !s.canRead(c) {
+		return
+	}
+	res := s.managedResource(c)
 	if res == nil {
 		return
 	}
@@ -221,8 +198,7 @@ func (s *Server) revokeResourceToken(c *ctx) {
 		return
 	}
 	t.Revoked = true
-	c.rec.Status = 204
-	c.w.WriteHeader(204)
+	c.noContent()
 }
 
 func (s *Server) createResourceToken(c *ctx) {
@@ -286,8 +262,13 @@ func (s *Server) createResourceToken(c *ctx) {
 		c.message(400, msg)
 		return
 	}
+	// create_service.rb: validate_access_level, then reached_access_token_limit?.
 	if !encompasses(res.role, level) {
 		c.message(400, "400 Bad request - Access level of the token contains permissions not held by the creating user")
+		return
+	}
+	if s.trialLimitReached(res) {
+		c.message(400, "400 Bad request - Access token limit reached")
 		return
 	}
 	if msg := s.checkLifetime(hasExpiry, expDate); msg != "" {
@@ -325,34 +306,43 @@ func encompasses(have, give int) bool {
 	return give <= have
 }
 
-// planRefusal applies GitLab.com's tiers: no project or group tokens on Free,
-// no group tokens and one project token on a trial.
+// planRefusal applies GitLab.com's tiers to the right to create
+// (has_permission_to_create?): no project or group tokens on Free, no group
+// tokens on a trial. The trial's one project token is trialLimitReached.
 func (s *Server) planRefusal(res *resource) string {
-	gid := res.id
-	if res.kind == "project" {
-		gid = s.projects[res.id].GroupID
+	plan := s.rootPlan(s.resourceGroup(res))
+	if plan == "free" || strings.HasSuffix(plan, "_trial") && res.kind == "group" {
+		return fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind)
 	}
-	plan := s.rootPlan(gid)
-	noPermission := fmt.Sprintf("400 Bad request - User does not have permission to create %s access token", res.kind)
-	switch {
-	case plan == "free":
-		return noPermission
-	case strings.HasSuffix(plan, "_trial") && res.kind == "group":
-		return noPermission
-	case strings.HasSuffix(plan, "_trial"):
-		// The limit counts active project tokens (not revoked, not expired)
-		// across the root group's hierarchy.
-		for _, t := range s.tokens {
-			if strings.HasPrefix(t.Resource, "project:") && !t.Revoked && !s.expired(t) {
-				var pid int
-				fmt.Sscanf(t.Resource, "project:%d", &pid)
-				if p := s.projects[pid]; p != nil && s.rootGroup(p.GroupID) == s.rootGroup(gid) {
-					return "400 Bad request - Access token limit reached"
-				}
+	return ""
+}
+
+// trialLimitReached is EE's reached_access_token_limit?, which
+// create_service.rb asks after validate_access_level: on a trial, one
+// active project token (not revoked, not expired) across the root group's
+// hierarchy.
+func (s *Server) trialLimitReached(res *resource) bool {
+	gid := s.resourceGroup(res)
+	if !strings.HasSuffix(s.rootPlan(gid), "_trial") {
+		return false
+	}
+	for _, t := range s.tokens {
+		if strings.HasPrefix(t.Resource, "project:") && !t.Revoked && !s.expired(t) {
+			if p := s.projects[atoiOrZero(strings.TrimPrefix(t.Resource, "project:"))]; p != nil && s.rootGroup(p.GroupID) == s.rootGroup(gid) {
+				return true
 			}
 		}
 	}
-	return ""
+	return false
+}
+
+// resourceGroup is the group of a resource: the group itself, or the
+// project's group.
+func (s *Server) resourceGroup(res *resource) int {
+	if res.kind == "project" {
+		return s.projects[res.id].GroupID
+	}
+	return res.id
 }
 
 func (s *Server) rootGroup(gid int) int {
@@ -379,6 +369,25 @@ func (s *Server) checkLifetime(has bool, d time.Time) string {
 		return "Expiration date must be before " + max.Format("2006-01-02")
 	}
 	return ""
+}
+
+// resourceByKey is the project or group of a token's resource key
+// ("project:100"), without a caller; nil when it does not exist.
+func (s *Server) resourceByKey(key string) *resource {
+	kind, id, _ := strings.Cut(key, ":")
+	n := atoiOrZero(id)
+	switch {
+	case kind == "project" && s.projects[n] != nil, kind == "group" && s.groups[n] != nil:
+		return &resource{key: key, kind: kind, id: n}
+	}
+	return nil
+}
+
+// maxMemberAccess is the team's max_member_access: user uid's highest
+// level on res, direct or inherited from the groups above.
+func (s *Server) maxMemberAccess(res *resource, uid int) int {
+	direct, inherited, _ := s.memberships(res, uid)
+	return max(direct, inherited)
 }
 
 func (s *Server) addMember(res *resource, uid, level int) {

@@ -146,9 +146,7 @@ func (s *Server) routeWeb(c *ctx, p string) {
 
 // patFormPath is the web page for personal access tokens: moved in 16.7.
 func (s *Server) patFormPath() string {
-	var major, minor int
-	fmt.Sscanf(s.version, "%d.%d", &major, &minor)
-	if major < 16 || major == 16 && minor < 7 {
+	if versionBefore(s.version, "16.7") {
 		return "/-/profile/personal_access_tokens"
 	}
 	return "/-/user_settings/personal_access_tokens"
