@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,26 @@ func TestOrder(t *testing.T) {
 		}
 		if strings.Join(got, " ") != tt.want {
 			t.Errorf("Order(%s, %v, %v) = %s", tt.kind, tt.admin, tt.signIn, got)
+		}
+	}
+}
+
+// A search's error may quote GitLab: its escape sequences and invisible
+// characters never reach the screen, in the search and the places step.
+func TestSearchErrorsAreServerText(t *testing.T) {
+	hostile := errors.New("search projects: GitLab said \x1b]0;owned\x07\x1b[2Jno\u202e access")
+	for _, s := range []Step{NewSearch(common, ModeProject, "", gitlab.User{}), NewPlaces(common, "integrations", nil)} {
+		var req SearchRequestMsg
+		for _, m := range runBatch(s.Init()) {
+			if r, ok := m.(SearchRequestMsg); ok {
+				req = r
+			}
+		}
+		s.Update(ResultsMsg{To: req.From, Err: hostile})
+		raw := s.View()
+		if strings.Contains(raw, "\x1b]0;") || strings.Contains(raw, "\x1b[2J") || strings.ContainsRune(raw, '\u202e') ||
+			!strings.Contains(view(s), "GitLab said no<U+202E> access") {
+			t.Fatalf("%s: the error is drawn raw: %q", s.ID(), raw)
 		}
 	}
 }

@@ -51,9 +51,6 @@ func (s *PlacesStep) ID() ID          { return Places }
 func (s *PlacesStep) Title() string   { return s.q.Title }
 func (s *PlacesStep) TakesText() bool { return true }
 
-// Ticked returns the places ticked, in the order they were.
-func (s *PlacesStep) Ticked() []token.Place { return s.ticked }
-
 // Init searches the first time, and again when an answer was lost.
 func (s *PlacesStep) Init() tea.Cmd {
 	if s.seq > 0 && !s.loading && s.err == "" {
@@ -94,7 +91,7 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		}
 		s.loading, s.results, s.err, s.cursor = false, m.Projects, "", 0
 		if m.Err != nil {
-			s.results, s.err = nil, m.Err.Error()
+			s.results, s.err = nil, ServerText(m.Err.Error(), 0) // it may quote GitLab
 		}
 		return s, nil
 	case tea.KeyPressMsg:

@@ -189,7 +189,7 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		s.loading = false
 		s.results, s.err, s.cursor = s.items(m), "", 0
 		if m.Err != nil {
-			s.results, s.err = nil, m.Err.Error()
+			s.results, s.err = nil, ServerText(m.Err.Error(), 0) // it may quote GitLab
 		}
 		return s, nil
 	case tea.KeyPressMsg:
