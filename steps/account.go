@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/token"
@@ -301,20 +300,9 @@ func (s *AccountStep) render() *doc {
 		d.text(st.Subtle, s.group+" has no service account yet.")
 	}
 	for i, o := range s.rows() {
-		long := ansi.StringWidth(o.Label) > 30 // GitLab's own usernames: service_account_group_15_<hex>
-		cur, label := "  ", pad(o.Label, 30)
-		if i == s.cursor {
-			d.mark()
-			cur, label = st.Cursor.Render("> "), st.Selected.Render(label)
-		}
-		if long {
-			// The meaning goes below at full width, not into a strip
-			// beside a label wider than its column.
-			d.raw(cur + label)
-			d.hanging(pad("", 4), pad("", 4), st.Subtle, o.Meaning)
-			continue
-		}
-		d.hanging(cur+label+" ", pad("", 33), st.Subtle, o.Meaning)
+		// GitLab's own usernames (service_account_group_15_<hex>) are wider
+		// than the column: their meaning goes below (doc.row).
+		d.row(st, i == s.cursor, false, o.Label, 30, o.Meaning)
 	}
 	return d
 }

@@ -143,12 +143,7 @@ func (s *PlacesStep) render() *doc {
 		if i > 0 {
 			detail = roleLabel(s.results[i-1].Role)
 		}
-		cur, label := "  ", box+pad(ServerText(p.String(), 60), 40)
-		if i == s.cursor {
-			d.mark()
-			cur, label = st.Cursor.Render("> "), st.Selected.Render(label)
-		}
-		d.hanging(cur+label+" ", pad("", 47), st.Subtle, detail)
+		d.row(st, i == s.cursor, false, box+ServerText(p.String(), 60), 44, detail)
 	}
 	switch {
 	case s.err != "":

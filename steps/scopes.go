@@ -80,12 +80,9 @@ func (s *ScopesStep) render() *doc {
 		if s.selected[o.Value] {
 			box = "[x] "
 		}
-		cur, name := "  ", box+pad(o.Label, 22)
-		if i == s.cursor {
-			d.mark()
-			cur, name = st.Cursor.Render("> "), st.Selected.Render(name)
-		}
-		d.hanging(cur+name+" ", pad("", 29), st.Subtle, o.Meaning)
+		// The column is one wider than the widest scope
+		// (write_virtual_registry), which must not touch its meaning.
+		d.row(st, i == s.cursor, false, box+o.Label, 4+23, o.Meaning)
 	}
 	for _, a := range s.preset.Advice(token.Request{Kind: s.kind, Scopes: s.Chosen()}) {
 		d.text(st.Warn, "! "+a)

@@ -233,15 +233,7 @@ func (s *SearchStep) render() *doc {
 	// Every result is drawn: the screen scrolls to keep the cursor's row in
 	// view, so the highlighted row is always one the user can see.
 	for i, it := range s.results {
-		cur, path := "  ", pad(ServerText(it.path, 60), 40)
-		switch {
-		case i == s.cursor:
-			d.mark()
-			cur, path = st.Cursor.Render("> "), st.Selected.Render(path)
-		case it.disabled != "":
-			path = st.Subtle.Render(path)
-		}
-		d.hanging(cur+path+" ", pad("", 43), st.Subtle, ServerText(it.detail, 80))
+		d.row(st, i == s.cursor, it.disabled != "", ServerText(it.path, 60), 40, ServerText(it.detail, 80))
 	}
 	return d
 }
