@@ -198,11 +198,11 @@ func (s *AccountStep) onListKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	shown := s.shown()
 	n := len(shown) + 1
 	s.cursor = min(s.cursor, n-1)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
+		s.cursor = c
+		return nil, true
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down):
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Back):
 		return back(Account), true
 	case key.Matches(k, s.keys.Next):
@@ -212,10 +212,8 @@ func (s *AccountStep) onListKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		a := s.accounts[shown[s.cursor-1]]
 		return done(Account, AccountChosen{Account: token.Account{Username: a.Username, Name: a.Name, Email: a.Email}, ID: a.ID}), true
-	default:
-		return nil, false
 	}
-	return nil, true
+	return nil, false
 }
 
 // onFormKey handles the new account's form: esc goes back to the list,

@@ -172,3 +172,40 @@ func TestSearchErrorsAreServerText(t *testing.T) {
 		}
 	}
 }
+
+// Every list moves its cursor with one rule: up and down wrap round at
+// either end; with no rows the key is taken and nothing moves; a disabled
+// binding or another key is not a move.
+func TestMoveCursor(t *testing.T) {
+	nav := DefaultNavKeyMap()
+	off := nav.Down
+	off.SetEnabled(false)
+	tests := []struct {
+		name      string
+		k         string
+		down      key.Binding
+		cursor, n int
+		want      int
+		wantMoved bool
+	}{
+		{"down", "down", nav.Down, 0, 3, 1, true},
+		{"down wraps to the top", "down", nav.Down, 2, 3, 0, true},
+		{"up wraps to the bottom", "up", nav.Down, 0, 3, 2, true},
+		{"up", "up", nav.Down, 2, 3, 1, true},
+		{"no rows", "down", nav.Down, 0, 0, 0, true},
+		{"ctrl+n is down", "ctrl+n", nav.Down, 1, 3, 2, true},
+		{"another key", "enter", nav.Down, 1, 3, 1, false},
+		{"a disabled binding", "down", off, 1, 3, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := keyMsg(tt.k)
+			if tt.k == "ctrl+n" {
+				k = tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl}
+			}
+			if got, moved := MoveCursor(k, nav.Up, tt.down, tt.cursor, tt.n); got != tt.want || moved != tt.wantMoved {
+				t.Fatalf("MoveCursor(%s, %d of %d) = %d, %v; want %d, %v", tt.k, tt.cursor, tt.n, got, moved, tt.want, tt.wantMoved)
+			}
+		})
+	}
+}

@@ -91,13 +91,12 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 // onKey handles the step's own keys; ok is false for keys that go to the search.
 func (s *PlacesStep) onKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	rows := s.rows()
-	n := len(rows)
-	s.cursor = min(s.cursor, n-1)
+	s.cursor = min(s.cursor, len(rows)-1)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, len(rows)); moved {
+		s.cursor = c
+		return nil, true
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down):
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Tick):
 		if i := s.isTicked(rows[s.cursor]); i >= 0 {
 			s.ticked = slices.Delete(s.ticked, i, i+1)

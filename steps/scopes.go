@@ -50,12 +50,11 @@ func (s *ScopesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if !ok {
 		return s, nil
 	}
-	n := len(s.q.Options)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, len(s.q.Options)); moved {
+		s.cursor = c
+		return s, nil
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down):
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Toggle):
 		v := s.q.Options[s.cursor].Value
 		s.selected[v] = !s.selected[v]

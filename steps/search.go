@@ -181,15 +181,11 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 // onKey handles the step's own keys; ok is false for keys that go to the input.
 func (s *SearchStep) onKey(k tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	n := len(s.results)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
+		s.cursor = c
+		return nil, true
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		if n > 0 {
-			s.cursor = (s.cursor + n - 1) % n
-		}
-	case key.Matches(k, s.keys.Down):
-		if n > 0 {
-			s.cursor = (s.cursor + 1) % n
-		}
 	case key.Matches(k, s.keys.Back):
 		return back(s.ID()), true
 	case key.Matches(k, s.keys.Next):

@@ -252,6 +252,11 @@ func (s *auditScreen) commands() []string {
 
 func (s *auditScreen) onKey(k tea.KeyPressMsg) tea.Cmd {
 	n := len(s.commands())
+	// Up and down are enabled only when there is another command (syncKeys).
+	if c, moved := steps.MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
+		s.cursor = c
+		return nil
+	}
 	switch {
 	case key.Matches(k, s.keys.Back):
 		if s.left {
@@ -259,10 +264,6 @@ func (s *auditScreen) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		s.left = true
 		return tea.Batch(send(auditCancelMsg{seq: s.seq}), send(closeMsg{}))
-	case key.Matches(k, s.keys.Up) && n > 0:
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down) && n > 0:
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Copy) && n > 0:
 		s.notice = notice{levelDone, steps.Copied("the command")}
 		return tea.SetClipboard(s.commands()[s.cursor])
