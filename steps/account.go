@@ -4,9 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/token"
@@ -44,7 +42,7 @@ type AccountStep struct {
 	group string
 	q     token.Question
 	// filter narrows the list; the accounts are read once (seq numbers the read).
-	filter   textinput.Model
+	filter   fields
 	accounts []gitlab.ServiceAccount
 	seq      int
 	loading  bool
@@ -67,7 +65,7 @@ func NewAccount(c *Common, group string, current token.Account, id int64) *Accou
 		nameQ: token.AccountNameQuestion(orText(current.Name, "Jira integration")), userQ: token.AccountUsernameQuestion(current.Username),
 		emailQ: token.AccountEmailQuestion(current.Email)}
 	s.q = token.AccountQuestion(group, nil, "")
-	s.filter = NewInput(c.Styles, "Filter: ", s.q.Placeholder, 255, "")
+	s.filter = newFields(0, NewInput(c.Styles, "Filter: ", s.q.Placeholder, 255, ""))
 	user := s.userQ.Default
 	if user == "" {
 		user = suggestUsername(s.nameQ.Default)
@@ -119,18 +117,18 @@ func (s *AccountStep) Init() tea.Cmd {
 
 func (s *AccountStep) focus() tea.Cmd {
 	if s.creating {
-		s.filter.Blur()
+		s.filter.in[0].Blur()
 		return s.form.focusOn(s.form.focus)
 	}
 	for i := range s.form.in {
 		s.form.in[i].Blur()
 	}
-	return s.filter.Focus()
+	return s.filter.focusOn(0)
 }
 
 // shown are the accounts the filter keeps, by index.
 func (s *AccountStep) shown() []int {
-	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
+	q := strings.ToLower(strings.TrimSpace(s.filter.value(0)))
 	var out []int
 	for i, a := range s.accounts {
 		if q == "" || strings.Contains(strings.ToLower(a.Username+" "+a.Name+" "+a.Email), q) {
@@ -187,14 +185,9 @@ func (s *AccountStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if s.creating {
 		return s, s.formInput(msg)
 	}
-	msg, _ = screenInput(msg, s.filter.Value(), s.filter.CharLimit)
-	if msg == nil {
-		return s, nil
-	}
-	before := s.filter.Value()
-	var cmd tea.Cmd
-	s.filter, cmd = s.filter.Update(msg)
-	if s.filter.Value() != before {
+	before := s.filter.value(0)
+	cmd := s.filter.update(msg)
+	if s.filter.value(0) != before {
 		s.cursor = 0
 	}
 	return s, cmd
@@ -205,11 +198,11 @@ func (s *AccountStep) onListKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	shown := s.shown()
 	n := len(shown) + 1
 	s.cursor = min(s.cursor, n-1)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
+		s.cursor = c
+		return nil, true
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down):
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Back):
 		return back(Account), true
 	case key.Matches(k, s.keys.Next):
@@ -219,10 +212,8 @@ func (s *AccountStep) onListKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		a := s.accounts[shown[s.cursor-1]]
 		return done(Account, AccountChosen{Account: token.Account{Username: a.Username, Name: a.Name, Email: a.Email}, ID: a.ID}), true
-	default:
-		return nil, false
 	}
-	return nil, true
+	return nil, false
 }
 
 // onFormKey handles the new account's form: esc goes back to the list,
@@ -293,7 +284,10 @@ func (s *AccountStep) render() *doc {
 	}
 	d.text(st.Subtle, s.q.Intro)
 	d.blank()
-	d.raw(s.filter.View())
+	d.raw(s.filter.in[0].View())
+	if s.filter.note != "" {
+		d.hanging("  ", "  ", st.Warn, s.filter.note)
+	}
 	d.blank()
 	switch {
 	case s.loading:
@@ -304,20 +298,9 @@ func (s *AccountStep) render() *doc {
 		d.text(st.Subtle, s.group+" has no service account yet.")
 	}
 	for i, o := range s.rows() {
-		long := ansi.StringWidth(o.Label) > 30 // GitLab's own usernames: service_account_group_15_<hex>
-		cur, label := "  ", pad(o.Label, 30)
-		if i == s.cursor {
-			d.mark()
-			cur, label = st.Cursor.Render("> "), st.Selected.Render(label)
-		}
-		if long {
-			// The meaning goes below at full width, not into a strip
-			// beside a label wider than its column.
-			d.raw(cur + label)
-			d.hanging(pad("", 4), pad("", 4), st.Subtle, o.Meaning)
-			continue
-		}
-		d.hanging(cur+label+" ", pad("", 33), st.Subtle, o.Meaning)
+		// GitLab's own usernames (service_account_group_15_<hex>) are wider
+		// than the column: their meaning goes below (doc.row).
+		d.row(st, i == s.cursor, false, o.Label, 30, o.Meaning)
 	}
 	return d
 }
@@ -342,6 +325,6 @@ func (s *AccountStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.Shor
 
 // Restyle applies the styles again after the background colour changed them.
 func (s *AccountStep) Restyle(st Styles) {
-	s.filter.SetStyles(st.Input)
+	s.filter.Restyle(st)
 	s.form.Restyle(st)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/token"
 )
@@ -210,5 +212,26 @@ func TestAccountStepWithGitLabsGeneratedUsernames(t *testing.T) {
 		if strings.Contains(l, "Service account user") && !strings.HasPrefix(l, "    Service account user") {
 			t.Fatalf("the meaning is not below at full width: %q\n%s", l, v)
 		}
+	}
+}
+
+// The account filter is a field like the others: an invisible character
+// is left out and the step says so, until the next edit.
+func TestAccountFilterSaysWhatItLeftOut(t *testing.T) {
+	s := NewAccount(common, "integrations", token.Account{}, 0)
+	accountsFor(t, s, gitlab.ServiceAccount{ID: 5, Username: "jira-bot"}, gitlab.ServiceAccount{ID: 6, Username: "ci-bot"})
+	s.Update(tea.PasteMsg{Content: "ci\u200b"})
+	v := view(s)
+	if s.filter.value(0) != "ci" || strings.ContainsRune(s.View(), 0x200b) || !strings.Contains(v, "Left out U+200B (zero-width space)") ||
+		strings.Contains(v, "@jira-bot") || !strings.Contains(v, "@ci-bot") {
+		t.Fatalf("filter %q:\n%s", s.filter.value(0), v)
+	}
+	press(t, s, "backspace", "backspace")
+	if v := view(s); strings.Contains(v, "Left out") || !strings.Contains(v, "@jira-bot") {
+		t.Fatalf("the note outlived the next edit:\n%s", v)
+	}
+	s.Update(tea.PasteMsg{Content: strings.Repeat("x", 1000)})
+	if n := len(s.filter.value(0)); n != 255 || !strings.Contains(view(s), "The paste was cut to 255 characters") {
+		t.Fatalf("filter of %d characters:\n%s", n, view(s))
 	}
 }

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,62 @@ func TestOrder(t *testing.T) {
 		if strings.Join(got, " ") != tt.want {
 			t.Errorf("Order(%s, %v, %v) = %s", tt.kind, tt.admin, tt.signIn, got)
 		}
+	}
+}
+
+// A search's error may quote GitLab: its escape sequences and invisible
+// characters never reach the screen, in the search and the places step.
+func TestSearchErrorsAreServerText(t *testing.T) {
+	hostile := errors.New("search projects: GitLab said \x1b]0;owned\x07\x1b[2Jno\u202e access")
+	for _, s := range []Step{NewSearch(common, ModeProject, "", gitlab.User{}), NewPlaces(common, "integrations", nil)} {
+		var req SearchRequestMsg
+		for _, m := range runBatch(s.Init()) {
+			if r, ok := m.(SearchRequestMsg); ok {
+				req = r
+			}
+		}
+		s.Update(ResultsMsg{To: req.From, Err: hostile})
+		raw := s.View()
+		if strings.Contains(raw, "\x1b]0;") || strings.Contains(raw, "\x1b[2J") || strings.ContainsRune(raw, '\u202e') ||
+			!strings.Contains(view(s), "GitLab said no<U+202E> access") {
+			t.Fatalf("%s: the error is drawn raw: %q", s.ID(), raw)
+		}
+	}
+}
+
+// Every list moves its cursor with one rule: up and down wrap round at
+// either end; with no rows the key is taken and nothing moves; a disabled
+// binding or another key is not a move.
+func TestMoveCursor(t *testing.T) {
+	nav := DefaultNavKeyMap()
+	off := nav.Down
+	off.SetEnabled(false)
+	tests := []struct {
+		name      string
+		k         string
+		down      key.Binding
+		cursor, n int
+		want      int
+		wantMoved bool
+	}{
+		{"down", "down", nav.Down, 0, 3, 1, true},
+		{"down wraps to the top", "down", nav.Down, 2, 3, 0, true},
+		{"up wraps to the bottom", "up", nav.Down, 0, 3, 2, true},
+		{"up", "up", nav.Down, 2, 3, 1, true},
+		{"no rows", "down", nav.Down, 0, 0, 0, true},
+		{"ctrl+n is down", "ctrl+n", nav.Down, 1, 3, 2, true},
+		{"another key", "enter", nav.Down, 1, 3, 1, false},
+		{"a disabled binding", "down", off, 1, 3, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := keyMsg(tt.k)
+			if tt.k == "ctrl+n" {
+				k = tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl}
+			}
+			if got, moved := MoveCursor(k, nav.Up, tt.down, tt.cursor, tt.n); got != tt.want || moved != tt.wantMoved {
+				t.Fatalf("MoveCursor(%s, %d of %d) = %d, %v; want %d, %v", tt.k, tt.cursor, tt.n, got, moved, tt.want, tt.wantMoved)
+			}
+		})
 	}
 }

@@ -99,13 +99,12 @@ func (ch *Choice) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if !ok {
 		return ch, nil
 	}
-	n := len(ch.q.Options)
 	ch.err = ""
+	if c, moved := MoveCursor(k, ch.keys.Up, ch.keys.Down, ch.cursor, len(ch.q.Options)); moved {
+		ch.cursor = c
+		return ch, nil
+	}
 	switch {
-	case key.Matches(k, ch.keys.Up):
-		ch.cursor = (ch.cursor + n - 1) % n
-	case key.Matches(k, ch.keys.Down):
-		ch.cursor = (ch.cursor + 1) % n
 	case key.Matches(k, ch.keys.Next):
 		if o := ch.q.Options[ch.cursor]; o.Disabled != "" {
 			ch.err = "Enter cannot choose it: " + o.Label + " is " + o.Disabled + "."

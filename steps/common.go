@@ -90,6 +90,25 @@ func DefaultNavKeyMap() NavKeyMap {
 	}
 }
 
+// MoveCursor moves a cursor among n rows for k: up and down step it,
+// wrapping round at either end. moved is false when k is neither key; with
+// no rows the key is still taken (moved) and the cursor stays.
+func MoveCursor(k tea.KeyPressMsg, up, down key.Binding, cursor, n int) (next int, moved bool) {
+	switch {
+	case key.Matches(k, up):
+		if n > 0 {
+			cursor = (cursor + n - 1) % n
+		}
+	case key.Matches(k, down):
+		if n > 0 {
+			cursor = (cursor + 1) % n
+		}
+	default:
+		return cursor, false
+	}
+	return cursor, true
+}
+
 // FieldsKeyMap holds the keys of a step with several text fields. Shift+tab
 // goes to the previous field, as in every form, not to the previous step.
 type FieldsKeyMap struct {

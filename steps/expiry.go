@@ -63,15 +63,12 @@ func (s *ExpiryStep) Date() (time.Time, error) {
 }
 
 func (s *ExpiryStep) Update(msg tea.Msg) (Step, tea.Cmd) {
-	n := len(s.q.Options)
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, len(s.q.Options)); moved {
+			s.cursor, s.err = c, ""
+			return s, s.syncFocus()
+		}
 		switch {
-		case key.Matches(k, s.keys.Up):
-			s.cursor, s.err = (s.cursor+n-1)%n, ""
-			return s, s.syncFocus()
-		case key.Matches(k, s.keys.Down):
-			s.cursor, s.err = (s.cursor+1)%n, ""
-			return s, s.syncFocus()
 		case key.Matches(k, s.keys.Back):
 			return s, back(Expiry)
 		case key.Matches(k, s.keys.Next):

@@ -89,3 +89,30 @@ func (f *fields) Restyle(st Styles) {
 	}
 }
 func (f *fields) FocusLine() int { return -1 }
+
+// Field is one text input behind the guard every step's fields have
+// (screenInput: the length limit, invisible characters left out, and a
+// note that says what was), for the root's own prompts (where to save).
+type Field struct{ f fields }
+
+// NewField builds a focused Field; limit is in characters, as NewInput's.
+func NewField(st Styles, prompt, placeholder string, limit int, value string) *Field {
+	f := &Field{f: newFields(0, NewInput(st, prompt, placeholder, limit, value))}
+	f.f.focusOn(0)
+	return f
+}
+
+// Update gives msg to the input through the guard.
+func (f *Field) Update(msg tea.Msg) tea.Cmd { return f.f.update(msg) }
+
+// Value is what the input holds.
+func (f *Field) Value() string { return f.f.value(0) }
+
+// Note says what the guard left out of the last key or paste, until the next edit.
+func (f *Field) Note() string { return f.f.note }
+
+// View draws the input.
+func (f *Field) View() string { return f.f.in[0].View() }
+
+// SetWidth sets how many columns the input shows.
+func (f *Field) SetWidth(w int) { f.f.in[0].SetWidth(w) }

@@ -18,6 +18,8 @@ import (
 const (
 	MaxSecretLen = 4096
 	MaxHostLen   = 2048
+	// MaxPathLen is Linux's PATH_MAX: no longer path can be opened.
+	MaxPathLen = 4096
 )
 
 // ServerText makes text from GitLab fit to draw: its invisible characters

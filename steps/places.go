@@ -44,29 +44,16 @@ type PlacesStep struct {
 func NewPlaces(c *Common, group string, current []token.Place) *PlacesStep {
 	q := token.PlacesQuestion(group)
 	return &PlacesStep{c: c, group: group, q: q, ticked: append([]token.Place(nil), current...), keys: DefaultPlacesKeyMap(),
-		searchInput: searchInput{input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, "")}}
+		searchInput: newSearchInput(c, Places, ModePlaces, q.Placeholder, "")}
 }
 
 func (s *PlacesStep) ID() ID          { return Places }
 func (s *PlacesStep) Title() string   { return s.q.Title }
 func (s *PlacesStep) TakesText() bool { return true }
 
-// Ticked returns the places ticked, in the order they were.
-func (s *PlacesStep) Ticked() []token.Place { return s.ticked }
-
-// Init searches the first time, and again when an answer was lost.
-func (s *PlacesStep) Init() tea.Cmd {
-	if s.seq > 0 && !s.loading && s.err == "" {
-		return s.input.Focus()
-	}
-	s.seq = s.c.nextSeq()
-	return tea.Batch(s.input.Focus(), s.search())
-}
-
-func (s *PlacesStep) search() tea.Cmd {
-	s.loading = true
-	return send(SearchRequestMsg{From: Address{Step: Places, Seq: s.seq}, Mode: ModePlaces, Query: strings.TrimSpace(s.input.Value())})
-}
+// Init searches the first time, and again when an answer was lost
+// (searchInput.init).
+func (s *PlacesStep) Init() tea.Cmd { return s.init(s.c) }
 
 // rows are the group, then the projects found.
 func (s *PlacesStep) rows() []token.Place {
@@ -84,17 +71,13 @@ func (s *PlacesStep) isTicked(p token.Place) int {
 func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	switch m := msg.(type) {
 	case debounceMsg:
-		if m.to.Seq == s.seq {
-			return s, s.search()
-		}
-		return s, nil
+		return s, s.debounced(m)
 	case ResultsMsg:
-		if m.To.Seq != s.seq {
-			return s, nil // the answer to an older query
-		}
-		s.loading, s.results, s.err, s.cursor = false, m.Projects, "", 0
-		if m.Err != nil {
-			s.results, s.err = nil, m.Err.Error()
+		if s.accept(m) {
+			s.results, s.cursor = nil, 0
+			if m.Err == nil {
+				s.results = m.Projects
+			}
 		}
 		return s, nil
 	case tea.KeyPressMsg:
@@ -102,19 +85,18 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, cmd
 		}
 	}
-	return s, s.typed(s.c, Places, msg)
+	return s, s.typed(s.c, msg)
 }
 
 // onKey handles the step's own keys; ok is false for keys that go to the search.
 func (s *PlacesStep) onKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	rows := s.rows()
-	n := len(rows)
-	s.cursor = min(s.cursor, n-1)
+	s.cursor = min(s.cursor, len(rows)-1)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, len(rows)); moved {
+		s.cursor = c
+		return nil, true
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down):
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Tick):
 		if i := s.isTicked(rows[s.cursor]); i >= 0 {
 			s.ticked = slices.Delete(s.ticked, i, i+1)
@@ -160,12 +142,7 @@ func (s *PlacesStep) render() *doc {
 		if i > 0 {
 			detail = roleLabel(s.results[i-1].Role)
 		}
-		cur, label := "  ", box+pad(ServerText(p.String(), 60), 40)
-		if i == s.cursor {
-			d.mark()
-			cur, label = st.Cursor.Render("> "), st.Selected.Render(label)
-		}
-		d.hanging(cur+label+" ", pad("", 47), st.Subtle, detail)
+		d.row(st, i == s.cursor, false, box+ServerText(p.String(), 60), 44, detail)
 	}
 	switch {
 	case s.err != "":

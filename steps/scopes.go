@@ -50,12 +50,11 @@ func (s *ScopesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if !ok {
 		return s, nil
 	}
-	n := len(s.q.Options)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, len(s.q.Options)); moved {
+		s.cursor = c
+		return s, nil
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down):
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Toggle):
 		v := s.q.Options[s.cursor].Value
 		s.selected[v] = !s.selected[v]
@@ -80,12 +79,9 @@ func (s *ScopesStep) render() *doc {
 		if s.selected[o.Value] {
 			box = "[x] "
 		}
-		cur, name := "  ", box+pad(o.Label, 22)
-		if i == s.cursor {
-			d.mark()
-			cur, name = st.Cursor.Render("> "), st.Selected.Render(name)
-		}
-		d.hanging(cur+name+" ", pad("", 29), st.Subtle, o.Meaning)
+		// The column is one wider than the widest scope
+		// (write_virtual_registry), which must not touch its meaning.
+		d.row(st, i == s.cursor, false, box+o.Label, 4+23, o.Meaning)
 	}
 	for _, a := range s.preset.Advice(token.Request{Kind: s.kind, Scopes: s.Chosen()}) {
 		d.text(st.Warn, "! "+a)

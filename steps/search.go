@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab"
@@ -76,7 +75,6 @@ type item struct {
 type SearchStep struct {
 	searchInput
 	c       *Common
-	mode    Mode
 	q       token.Question
 	me      gitlab.User
 	results []item
@@ -94,7 +92,11 @@ func NewSearch(c *Common, mode Mode, current string, me gitlab.User) *SearchStep
 	if mode == ModeUser && current == token.Me {
 		current = ""
 	}
-	return &SearchStep{c: c, mode: mode, q: q, me: me, searchInput: searchInput{input: NewInput(c.Styles, "Search: ", q.Placeholder, 255, current)}, keys: DefaultNavKeyMap()}
+	id := Target
+	if mode == ModeRepo {
+		id = Repo
+	}
+	return &SearchStep{c: c, q: q, me: me, searchInput: newSearchInput(c, id, mode, q.Placeholder, current), keys: DefaultNavKeyMap()}
 }
 
 // NewAccountGroupSearch searches the groups that can own a service
@@ -105,33 +107,14 @@ func NewAccountGroupSearch(c *Common, current string, me gitlab.User, version st
 	return s
 }
 
-func (s *SearchStep) ID() ID {
-	if s.mode == ModeRepo {
-		return Repo
-	}
-	return Target
-}
+func (s *SearchStep) ID() ID { return s.id }
 
 func (s *SearchStep) Title() string   { return s.q.Title }
 func (s *SearchStep) TakesText() bool { return true }
 
-// Init focuses the input and searches when there is no answer to show: the
-// first time, after an error, or when an answer was lost (a request still
-// unanswered on return is sent again; the root cancels the old one).
-// Coming back to results keeps them instead of asking GitLab again.
-func (s *SearchStep) Init() tea.Cmd {
-	if s.seq > 0 && !s.loading && s.err == "" {
-		return s.input.Focus()
-	}
-	s.seq = s.c.nextSeq()
-	return tea.Batch(s.input.Focus(), s.search())
-}
-
-// search asks the root for the answer to query number seq.
-func (s *SearchStep) search() tea.Cmd {
-	s.loading = true
-	return send(SearchRequestMsg{From: Address{Step: s.ID(), Seq: s.seq}, Mode: s.mode, Query: strings.TrimSpace(s.input.Value())})
-}
+// Init focuses the input and searches when there is no answer to show
+// (searchInput.init).
+func (s *SearchStep) Init() tea.Cmd { return s.init(s.c) }
 
 // Busy reports whether a search is under way (typed, or sent and not answered).
 func (s *SearchStep) Busy() bool { return s.loading }
@@ -178,18 +161,13 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 	switch m := msg.(type) {
 	case debounceMsg:
-		if m.to.Seq == s.seq {
-			return s, s.search()
-		}
-		return s, nil
+		return s, s.debounced(m)
 	case ResultsMsg:
-		if m.To.Seq != s.seq {
-			return s, nil // the answer to an older query
-		}
-		s.loading = false
-		s.results, s.err, s.cursor = s.items(m), "", 0
-		if m.Err != nil {
-			s.results, s.err = nil, m.Err.Error()
+		if s.accept(m) {
+			s.results, s.cursor = nil, 0
+			if m.Err == nil {
+				s.results = s.items(m)
+			}
 		}
 		return s, nil
 	case tea.KeyPressMsg:
@@ -197,55 +175,17 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, cmd
 		}
 	}
-	return s, s.typed(s.c, s.ID(), msg)
-}
-
-// searchInput is the search field of a step that searches GitLab: typing
-// that pauses for the debounce asks for a new query, numbered so that only
-// the latest answer is shown.
-type searchInput struct {
-	input textinput.Model
-	// seq numbers the queries: an answer is shown only if it answers the latest.
-	seq     int
-	loading bool
-	err     string
-}
-
-// typed gives msg to the field of step id; a change of its text starts a
-// new query and the debounce timer.
-func (f *searchInput) typed(c *Common, id ID, msg tea.Msg) tea.Cmd {
-	msg, note := screenInput(msg, f.input.Value(), f.input.CharLimit)
-	if note != "" {
-		f.err = note
-	}
-	if msg == nil {
-		return nil
-	}
-	before := f.input.Value()
-	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(msg)
-	if f.input.Value() != before {
-		f.seq, f.loading = c.nextSeq(), true
-		if note == "" {
-			f.err = ""
-		}
-		return tea.Batch(cmd, c.Clock.After(c.debounce(), debounceMsg{to: Address{Step: id, Seq: f.seq}}))
-	}
-	return cmd
+	return s, s.typed(s.c, msg)
 }
 
 // onKey handles the step's own keys; ok is false for keys that go to the input.
 func (s *SearchStep) onKey(k tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	n := len(s.results)
+	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
+		s.cursor = c
+		return nil, true
+	}
 	switch {
-	case key.Matches(k, s.keys.Up):
-		if n > 0 {
-			s.cursor = (s.cursor + n - 1) % n
-		}
-	case key.Matches(k, s.keys.Down):
-		if n > 0 {
-			s.cursor = (s.cursor + 1) % n
-		}
 	case key.Matches(k, s.keys.Back):
 		return back(s.ID()), true
 	case key.Matches(k, s.keys.Next):
@@ -289,15 +229,7 @@ func (s *SearchStep) render() *doc {
 	// Every result is drawn: the screen scrolls to keep the cursor's row in
 	// view, so the highlighted row is always one the user can see.
 	for i, it := range s.results {
-		cur, path := "  ", pad(ServerText(it.path, 60), 40)
-		switch {
-		case i == s.cursor:
-			d.mark()
-			cur, path = st.Cursor.Render("> "), st.Selected.Render(path)
-		case it.disabled != "":
-			path = st.Subtle.Render(path)
-		}
-		d.hanging(cur+path+" ", pad("", 43), st.Subtle, ServerText(it.detail, 80))
+		d.row(st, i == s.cursor, it.disabled != "", ServerText(it.path, 60), 40, ServerText(it.detail, 80))
 	}
 	return d
 }

@@ -62,6 +62,30 @@ func (d *doc) option(st *Styles, selected bool, label string) {
 	d.hanging("  ", "  ", st.Text, label)
 }
 
+// row adds one row of a list drawn in columns: the cursor's mark, the
+// label padded to col cells (highlighted on the cursor's row, subtle when
+// dim), and the detail beside it, its continued lines under it. A label
+// wider than its column (GitLab's own usernames, a long path) puts the
+// detail on the next line at full width, not into a strip beside it.
+func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail string) {
+	cur, l := "  ", pad(label, col)
+	switch {
+	case selected:
+		d.mark()
+		cur, l = st.Cursor.Render("> "), st.Selected.Render(l)
+	case dim:
+		l = st.Subtle.Render(l)
+	}
+	if ansi.StringWidth(label) > col {
+		d.raw(cur + l)
+		if detail != "" {
+			d.hanging("    ", "    ", st.Subtle, detail)
+		}
+		return
+	}
+	d.hanging(cur+l+" ", pad("", col+3), st.Subtle, detail)
+}
+
 // mark makes the next line added the one that must stay on screen.
 func (d *doc) mark() { d.focus = len(d.lines) }
 

@@ -54,14 +54,14 @@ type (
 // auditOf is where a token of r lives, for its audit: its project, its
 // group, or the group of its service account. A personal token lives in
 // no project or group ("").
-func auditOf(r token.Request, base string) (label string, o gitlab.AuditOptions, command string) {
+func auditOf(r token.Request, base string) (label string, o gitlab.AuditOptions, command token.Command) {
 	switch r.Kind {
 	case token.KindProject:
-		return "project " + r.Target, gitlab.AuditOptions{Project: r.Target}, token.AuditCommand(base, token.KindProject, r.Target).String()
+		return "project " + r.Target, gitlab.AuditOptions{Project: r.Target}, token.AuditCommand(base, token.KindProject, r.Target)
 	case token.KindGroup, token.KindServiceAccount:
-		return "group " + r.Target, gitlab.AuditOptions{Group: r.Target}, token.AuditCommand(base, token.KindGroup, r.Target).String()
+		return "group " + r.Target, gitlab.AuditOptions{Group: r.Target}, token.AuditCommand(base, token.KindGroup, r.Target)
 	}
-	return "", gitlab.AuditOptions{}, ""
+	return "", gitlab.AuditOptions{}, token.Command{}
 }
 
 // auditCmd runs the audit the screen asked for, replacing any before it.
@@ -134,9 +134,11 @@ type auditScreen struct {
 	spin  spinner.Model
 	seq   int
 	label string
-	// base is the instance's address, and command the audit command of the
-	// same place, for the findings' commands.
-	base, command string
+	// base is the instance's address, for the findings' commands, and
+	// command the audit command of the same place, kept as arguments so
+	// that it is drawn broken between them, never cut at the edge.
+	base    string
+	command token.Command
 	// newID is the token just made, which is not "what else".
 	newID    int64
 	progress *gitlab.AuditProgress
@@ -156,7 +158,16 @@ func newAuditScreen(c *steps.Common, seq int, info resultInfo, newID int64) *aud
 	s := &auditScreen{c: c, keys: DefaultAuditKeyMap(), spin: spinner.New(spinner.WithSpinner(spinner.Dot)), seq: seq,
 		label: info.auditLabel, base: info.base, command: info.auditCommand, newID: newID}
 	s.keys.Copy.SetEnabled(false)
+	s.syncKeys()
 	return s
+}
+
+// syncKeys offers ↑/↓ only when there is another command to move to: with
+// the audit command alone they would do nothing (and the frame scrolls with them).
+func (s *auditScreen) syncKeys() {
+	more := len(s.commands()) > 1
+	s.keys.Up.SetEnabled(more)
+	s.keys.Down.SetEnabled(more)
 }
 
 func (s *auditScreen) Title() string   { return "What else expires in " + steps.ServerText(s.label, 80) }
@@ -213,6 +224,7 @@ func (s *auditScreen) onAudited(msg auditedMsg) {
 		s.judged, s.more = s.judged[:auditShown], n-auditShown
 	}
 	s.keys.Copy.SetEnabled(true)
+	s.syncKeys()
 }
 
 func expiring(j token.Judged) bool {
@@ -235,11 +247,16 @@ func (s *auditScreen) commands() []string {
 			}
 		}
 	}
-	return append(out, s.command)
+	return append(out, s.command.String())
 }
 
 func (s *auditScreen) onKey(k tea.KeyPressMsg) tea.Cmd {
 	n := len(s.commands())
+	// Up and down are enabled only when there is another command (syncKeys).
+	if c, moved := steps.MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
+		s.cursor = c
+		return nil
+	}
 	switch {
 	case key.Matches(k, s.keys.Back):
 		if s.left {
@@ -247,10 +264,6 @@ func (s *auditScreen) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		s.left = true
 		return tea.Batch(send(auditCancelMsg{seq: s.seq}), send(closeMsg{}))
-	case key.Matches(k, s.keys.Up) && n > 0:
-		s.cursor = (s.cursor + n - 1) % n
-	case key.Matches(k, s.keys.Down) && n > 0:
-		s.cursor = (s.cursor + 1) % n
 	case key.Matches(k, s.keys.Copy) && n > 0:
 		s.notice = notice{levelDone, steps.Copied("the command")}
 		return tea.SetClipboard(s.commands()[s.cursor])
@@ -334,11 +347,14 @@ func (s *auditScreen) render() (string, int) {
 	default:
 		add(st.Subtle.Render, "This command lists every token there:", 0)
 	}
-	cur := "    "
-	if n == s.cursor {
-		focus, cur = len(lines), st.Cursor.Render("  > ")
+	// The audit command is broken only between its arguments, to fit.
+	for i, l := range s.command.Lines(w - 4) {
+		cur := "    "
+		if i == 0 && n == s.cursor {
+			focus, cur = len(lines), st.Cursor.Render("  > ")
+		}
+		lines = append(lines, cur+l)
 	}
-	lines = append(lines, cur+s.command)
 	return strings.Join(lines, "\n"), focus
 }
 

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/token"
 )
@@ -117,7 +119,75 @@ func TestNoAuditForAPersonalToken(t *testing.T) {
 		t.Fatalf("label %q", label)
 	}
 	label, o, c := auditOf(token.Request{Kind: token.KindServiceAccount, Target: "integrations"}, "https://gitlab.com")
-	if label != "group integrations" || o.Group != "integrations" || o.Project != "" || c != "gitlab-token-wizard audit --group integrations" {
+	if label != "group integrations" || o.Group != "integrations" || o.Project != "" || c.String() != "gitlab-token-wizard audit --group integrations" {
 		t.Fatalf("service account: %q %+v %q", label, o, c)
+	}
+}
+
+// auditAt80 is the audit of the group integrations over the result of a
+// stub at 80x24, its command 80 columns long on one line (a line's last
+// column is left free, and the cursor takes four).
+func auditAt80(t *testing.T, report *gitlab.AuditReport) *driver {
+	t.Helper()
+	d := stubDriver(&stub{report: report}, 80, 24)
+	for _, k := range enters(8) {
+		d.key(k)
+	}
+	r, ok := d.m.screen.(*result)
+	if !ok {
+		t.Fatalf("not on the result:\n%s", d.screen())
+	}
+	r.info.auditLabel, r.info.audit, r.info.auditCommand = auditOf(token.Request{Kind: token.KindServiceAccount, Target: "integrations"}, d.m.api.BaseURL())
+	r.keys.Audit.SetEnabled(true)
+	d.key("a")
+	return d
+}
+
+// The audit command is broken between its arguments to fit 80 columns,
+// never cut at the edge: the whole group name is on screen, and c copies
+// the command on one line.
+func TestTheAuditCommandFitsTheWidth(t *testing.T) {
+	d := auditAt80(t, nil)
+	scr := d.screen()
+	want := "gitlab-token-wizard audit --host https://gitlab.example.com --group integrations"
+	if !strings.Contains(scr, "Nothing else in group integrations expires") || !strings.Contains(scr, "  > gitlab-token-wizard audit") {
+		t.Fatalf("audit screen:\n%s", scr)
+	}
+	if !strings.Contains(strings.ReplaceAll(flat(scr), ` \ `, " "), want) {
+		t.Fatalf("the command is not whole on screen:\n%s", scr)
+	}
+	var rest bool
+	for _, l := range strings.Split(scr, "\n") {
+		if ansi.StringWidth(l) >= 80 {
+			t.Fatalf("a line of %d columns: %q", ansi.StringWidth(l), l)
+		}
+		rest = rest || strings.HasPrefix(l, "      --group integrations")
+	}
+	if !rest {
+		t.Fatalf("the continued line is not indented under the command:\n%s", scr)
+	}
+	if got := copyOf(t, d, "c"); got != want {
+		t.Fatalf("c copied %q", got)
+	}
+}
+
+// ↑ and ↓ move between commands: offered only when there is more than
+// one, so that the help never names keys that do nothing.
+func TestAuditOffersUpAndDownOnlyForSeveralCommands(t *testing.T) {
+	d := auditAt80(t, nil)
+	if scr := d.screen(); strings.Contains(scr, "previous command") || strings.Contains(scr, "next command") || !strings.Contains(scr, "c copy the command") {
+		t.Fatalf("one command, yet ↑/↓ offered:\n%s", scr)
+	}
+	soon := token.Found{Where: token.Place{Kind: token.KindGroup, Path: "integrations"}, ID: 9, Name: "CI", Scopes: []string{"read_api"},
+		Role: token.RoleReporter, ExpiresAt: goldenNow.AddDate(0, 0, 5), Active: true}
+	d = auditAt80(t, &gitlab.AuditReport{Tokens: []token.Found{soon}})
+	scr := d.screen()
+	if !strings.Contains(scr, "↑ previous command") || !strings.Contains(scr, "↓ next command") {
+		t.Fatalf("several commands, no ↑/↓:\n%s", scr)
+	}
+	first := copyOf(t, d, "c")
+	d.key("down")
+	if got := copyOf(t, d, "c"); got == first {
+		t.Fatalf("↓ did not move to the next command: %q", got)
 	}
 }

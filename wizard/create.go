@@ -92,6 +92,9 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID), account: m.provisionedLines()}
 	info.base = m.api.BaseURL()
 	info.auditLabel, info.audit, info.auditCommand = auditOf(m.req, info.base)
+	if p := m.provisioned; p != nil && p.Created {
+		info.createdAccount, info.createdIn = "@"+steps.ServerText(p.Account.Username, 60), steps.ServerText(m.req.Target, 80)
+	}
 	if m.pf.ShortLived(m.c.Clock.Now()) {
 		info.selfNote = fmt.Sprintf("The token you signed in with (%s) expires in %d days. Made just for this? Press %s to revoke it now.",
 			steps.ServerText(m.pf.Self.Name, 60), token.DaysUntil(m.pf.Self.ExpiresAt, m.c.Clock.Now()), DefaultResultKeyMap().RevokeSelf.Help().Key)

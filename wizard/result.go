@@ -57,9 +57,12 @@ type resultInfo struct {
 	auditLabel string
 	audit      gitlab.AuditOptions
 	// auditCommand is the audit command of the same place, for all findings.
-	auditCommand string
+	auditCommand token.Command
 	// base is the instance's address, for the commands.
 	base string
+	// createdAccount names the service account this run created, and
+	// createdIn its group; "" when none was: revoking the token leaves it.
+	createdAccount, createdIn string
 }
 
 // result is the screen that shows the new token.
@@ -204,11 +207,17 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (r *result) leaveQuestion() screen {
+	// Revoking undoes only the token: say so before x is pressed, not
+	// only in the summary after it.
+	stays := ""
+	if a := r.info.createdAccount; a != "" {
+		stays = " Revoking the token leaves the service account " + a + ", which this run created in " + r.info.createdIn + ", and its memberships in place."
+	}
 	if r.out.Copied {
 		return &question{c: r.c, title: "Leave with the token on the clipboard?",
 			warning: "The token was sent to the terminal's clipboard, but the wizard cannot know it arrived: some terminals, GNU screen and tmux without set-clipboard on drop it without a word. " +
 				"Paste it somewhere first to check the copy worked: GitLab will never show it again.",
-			body: "Leave (the command that revokes it is printed after exit), revoke it now, or go back to it (" + r.keys.Save.Help().Key + " saves it to a file).",
+			body: "Leave (the command that revokes it is printed after exit), revoke it now, or go back to it (" + r.keys.Save.Help().Key + " saves it to a file)." + stays,
 			choices: []choice{
 				{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, I pasted it: leave")), leaveMsg{}},
 				{key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke it, then leave")), leaveMsg{revoke: true}},
@@ -217,7 +226,7 @@ func (r *result) leaveQuestion() screen {
 	}
 	return &question{c: r.c, title: "Leave without keeping the token?",
 		warning: "You have not copied or saved the token. GitLab will never show it again; you would have to revoke it and create another.",
-		body:    "Leave it in GitLab (the command that revokes it is printed after exit), revoke it now, or go back to it.",
+		body:    "Leave it in GitLab (the command that revokes it is printed after exit), revoke it now, or go back to it." + stays,
 		choices: []choice{
 			{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, leave")), leaveMsg{}},
 			{key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke it, then leave")), leaveMsg{revoke: true}},
@@ -324,10 +333,15 @@ func tokenBox(st *steps.Styles, val string, width int) string {
 	return rule + "\n" + val + "\n" + rule
 }
 
-// FocusLine is the line to keep in view: the audit's chosen command.
+// FocusLine is the line to keep in view: the audit's chosen command, or
+// the token's box while its value is shown (v pressed while scrolled down
+// must show the value where the user looks, not reveal it off screen).
 func (r *result) FocusLine() int {
 	if f, ok := r.modal.(interface{ FocusLine() int }); ok {
 		return f.FocusLine()
+	}
+	if r.modal == nil && r.showValue {
+		return 0 // the box is the first thing drawn
 	}
 	return -1
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/steps"
 )
 
 // toResultScreen creates the recommended token on the stand-in.
@@ -169,5 +170,62 @@ func TestCopyKeys(t *testing.T) {
 	nt, _ := d.m.Result()
 	if got := clip("c"); got != nt.Value.Reveal() || !strings.Contains(d.m.noticeText(), "terminal's clipboard") {
 		t.Fatalf("c on the result copied %q; notice %q", got, d.m.noticeText())
+	}
+}
+
+// v pressed while scrolled down brings the token's box into view: the
+// value is never revealed off screen, where the user does not look.
+func TestRevealScrollsTheTokenIntoView(t *testing.T) {
+	d := stubDriver(&stub{}, 80, 24)
+	for _, k := range enters(8) {
+		d.key(k)
+	}
+	d.key("pgdown")
+	if scr := d.screen(); strings.Contains(scr, "┌") || !strings.Contains(scr, "lines above") {
+		t.Fatalf("pgdn did not scroll the token out of view:\n%s", scr)
+	}
+	d.key("v")
+	if scr := d.screen(); !strings.Contains(scr, "│ glpat-ExampleExampleExample │") || !strings.Contains(scr, "v hides it") {
+		t.Fatalf("v revealed the token off screen:\n%s", scr)
+	}
+	d.key("pgdown")
+	if scr := d.screen(); strings.Contains(scr, "glpat-ExampleExampleExample") {
+		t.Fatalf("the revealed token holds the screen at the top:\n%s", scr)
+	}
+	d.key("v")
+	d.key("v")
+	if scr := d.screen(); !strings.Contains(scr, "glpat-ExampleExampleExample") {
+		t.Fatalf("v again revealed the token off screen:\n%s", scr)
+	}
+}
+
+// The save prompt's input has the guard of every other field: a paste of
+// a very long line is cut to the longest path there can be, and an
+// invisible character is left out, each said below the input.
+func TestSavePathPasteIsBounded(t *testing.T) {
+	d := stubDriver(&stub{}, 80, 24)
+	for _, k := range enters(8) {
+		d.key(k)
+	}
+	d.key("s")
+	p, ok := d.m.screen.(*result).modal.(*savePrompt)
+	if !ok {
+		t.Fatalf("no save prompt:\n%s", d.screen())
+	}
+	before := len([]rune(p.input.Value()))
+	d.send(tea.PasteMsg{Content: strings.Repeat("/very/long", 1_000_000)}) // 10 MB
+	if n := len([]rune(p.input.Value())); n != steps.MaxPathLen {
+		t.Fatalf("the path holds %d characters (%d before the paste)", n, before)
+	}
+	if scr := flat(d.screen()); !strings.Contains(scr, fmt.Sprintf("The paste was cut to %d characters", steps.MaxPathLen-before)) {
+		t.Fatalf("the cut is not said:\n%s", d.screen())
+	}
+	d.key("esc")
+	d.key("s")
+	d.send(tea.PasteMsg{Content: "\u202etxt.exe"})
+	p = d.m.screen.(*result).modal.(*savePrompt)
+	if v := p.input.Value(); strings.ContainsRune(v, 0x202e) || !strings.HasSuffix(v, "txt.exe") ||
+		!strings.Contains(flat(d.screen()), "Left out U+202E (right-to-left override)") {
+		t.Fatalf("path %q:\n%s", v, d.screen())
 	}
 }

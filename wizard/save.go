@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/internal/secretfile"
@@ -126,18 +125,18 @@ func DefaultSaveKeyMap() SaveKeyMap {
 	}
 }
 
-// savePrompt asks where to save the token.
+// savePrompt asks where to save the token. Its input has the guard of
+// every other field: a paste is bounded, an invisible character left out.
 type savePrompt struct {
 	c     *steps.Common
-	input textinput.Model
+	input *steps.Field
 	keys  SaveKeyMap
 	err   string
 }
 
 func newSavePrompt(c *steps.Common, path string) *savePrompt {
-	in := steps.NewInput(c.Styles, "File: ", "", 0, path)
+	in := steps.NewField(c.Styles, "File: ", "", steps.MaxPathLen, path)
 	in.SetWidth(max(c.Width-8, 20))
-	in.Focus()
 	return &savePrompt{c: c, input: in, keys: DefaultSaveKeyMap()}
 }
 
@@ -156,15 +155,16 @@ func (p *savePrompt) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return p, send(closeMsg{})
 		}
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	return p, cmd
+	return p, p.input.Update(msg)
 }
 
 func (p *savePrompt) View() string {
 	st := &p.c.Styles
 	out := steps.Wrap("The file is new (never an existing one overwritten) and readable only by you (mode 0600). "+
 		"Keep it out of git work trees: a file there is easily committed.", p.c.Width) + "\n\n" + p.input.View()
+	if n := p.input.Note(); n != "" {
+		out += "\n" + st.Warn.Render(steps.Wrap(n, p.c.Width))
+	}
 	if p.err != "" {
 		out += "\n\n" + st.Error.Render(steps.Wrap(p.err, p.c.Width))
 	}

@@ -396,3 +396,31 @@ func newAccount(d *driver) {
 	d.typeText("team@example.com")
 	d.key("enter")
 }
+
+// The question before leaving without the token says, before x is
+// pressed, that revoking it leaves the account this run created, with its
+// memberships; for an account that was already there it says nothing of it.
+func TestLeaveQuestionSaysTheCreatedAccountStays(t *testing.T) {
+	d, _ := accountDriver(t)
+	toAccountStep(t, d)
+	newAccount(d)
+	toAccountReview(t, d)
+	d.key("enter")
+	d.key("q")
+	scr := flat(d.screen())
+	if !strings.Contains(scr, "Leave without keeping the token?") ||
+		!strings.Contains(scr, "Revoking the token leaves the service account @jira-integration, which this run created in integrations, and its memberships in place.") {
+		t.Fatalf("leave question:\n%s", d.screen())
+	}
+
+	again := driverOn(t, d.m.api.BaseURL(), fake.MaintainerToken)
+	toAccountStep(t, again)
+	again.key("down") // @jira-integration, made by the first run
+	again.key("enter")
+	toAccountReview(t, again)
+	again.key("enter")
+	again.key("q")
+	if scr := flat(again.screen()); !strings.Contains(scr, "Leave without keeping the token?") || strings.Contains(scr, "this run created") {
+		t.Fatalf("leave question for a reused account:\n%s", again.screen())
+	}
+}

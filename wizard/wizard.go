@@ -254,10 +254,6 @@ func (m *Model) quit(summary string) tea.Cmd {
 	return tea.Quit
 }
 
-// Checked reports whether a token made in GitLab's web form (the guided
-// personal path) was pasted and passed every check.
-func (m *Model) Checked() bool { return m.out.Checked != nil }
-
 // Result returns the created token (nil if none) and whether the user kept
 // it (copied or saved). Outcome says more.
 func (m *Model) Result() (*gitlab.NewToken, bool) { return m.out.Token, m.out.Kept() }

@@ -1,0 +1,90 @@
+package steps
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// searchInput is the search field of a step that searches GitLab (the
+// search and places steps): typing that pauses for the debounce asks for a
+// new query, numbered so that only the latest answer is shown.
+type searchInput struct {
+	input textinput.Model
+	// id and mode address the queries: the step that asks, and what it looks for.
+	id   ID
+	mode Mode
+	// seq numbers the queries: an answer is shown only if it answers the latest.
+	seq     int
+	loading bool
+	err     string
+}
+
+func newSearchInput(c *Common, id ID, mode Mode, placeholder, value string) searchInput {
+	return searchInput{input: NewInput(c.Styles, "Search: ", placeholder, 255, value), id: id, mode: mode}
+}
+
+// init focuses the input and searches when there is no answer to show: the
+// first time, after an error, or when an answer was lost (a request still
+// unanswered on return is sent again, with a new number; the root cancels
+// the old one). Coming back to results keeps them instead of asking again.
+func (f *searchInput) init(c *Common) tea.Cmd {
+	if f.seq > 0 && !f.loading && f.err == "" {
+		return f.input.Focus()
+	}
+	f.seq = c.nextSeq()
+	return tea.Batch(f.input.Focus(), f.query())
+}
+
+// query asks the root for the answer to query number seq.
+func (f *searchInput) query() tea.Cmd {
+	f.loading = true
+	return send(SearchRequestMsg{From: Address{Step: f.id, Seq: f.seq}, Mode: f.mode, Query: strings.TrimSpace(f.input.Value())})
+}
+
+// debounced asks for the query once typing has paused; the pause of a query
+// typed over since is let go.
+func (f *searchInput) debounced(m debounceMsg) tea.Cmd {
+	if m.to.Seq != f.seq {
+		return nil
+	}
+	return f.query()
+}
+
+// accept reports whether m answers the latest query, which the step then
+// shows; the answer to an older one is dropped. Its error may quote
+// GitLab: it is kept fit to draw (ServerText).
+func (f *searchInput) accept(m ResultsMsg) bool {
+	if m.To.Seq != f.seq {
+		return false
+	}
+	f.loading, f.err = false, ""
+	if m.Err != nil {
+		f.err = ServerText(m.Err.Error(), 0)
+	}
+	return true
+}
+
+// typed gives msg to the field; a change of its text starts a new query
+// and the debounce timer.
+func (f *searchInput) typed(c *Common, msg tea.Msg) tea.Cmd {
+	msg, note := screenInput(msg, f.input.Value(), f.input.CharLimit)
+	if note != "" {
+		f.err = note
+	}
+	if msg == nil {
+		return nil
+	}
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	if f.input.Value() != before {
+		f.seq, f.loading = c.nextSeq(), true
+		if note == "" {
+			f.err = ""
+		}
+		return tea.Batch(cmd, c.Clock.After(c.debounce(), debounceMsg{to: Address{Step: f.id, Seq: f.seq}}))
+	}
+	return cmd
+}
