@@ -37,7 +37,7 @@ func (a auditView) csv(w io.Writer) error {
 		for _, f := range j.Findings {
 			kinds = append(kinds, string(f.Kind))
 			if command == "" {
-				command = f.Command
+				command = f.Command.String()
 			}
 		}
 		role, expires, days, used, created := "", "", "", "", ""

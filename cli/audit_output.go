@@ -145,7 +145,7 @@ func (a auditView) row(b *bufio.Writer, j token.Judged) {
 			continue
 		}
 		fmt.Fprintln(b, wrap("! "+f.Message+": "+f.Advice, indent, 80))
-		if f.Command != "" {
+		if !f.Command.Empty() {
 			fmt.Fprintf(b, "%s  %s\n", pad, f.Command)
 		}
 	}
@@ -280,7 +280,7 @@ func tokenJSON(j token.Judged) tokenDoc {
 		Scopes: nonNilStrings(j.Scopes), Active: j.Active, LastUsedIPs: nonNilStrings(j.LastUsedIPs), Attention: j.Attention,
 		Findings: make([]findingDoc, 0, len(j.Findings))}
 	for _, f := range j.Findings {
-		d.Findings = append(d.Findings, findingDoc{f.Kind, f.Kind.Level().String(), f.Message, f.Advice, f.Command})
+		d.Findings = append(d.Findings, findingDoc{f.Kind, f.Kind.Level().String(), f.Message, f.Advice, f.Command.String()})
 	}
 	if j.Role != token.RoleNone {
 		d.Role, d.AccessLevel = j.Role.String(), int(j.Role)

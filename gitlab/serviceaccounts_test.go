@@ -186,7 +186,7 @@ func TestAuditFindsServiceAccountTokens(t *testing.T) {
 	j := token.AuditPolicy{Host: c.BaseURL(), Now: time.Now(), WithinDays: 30}.Judge(*found)
 	var cmds []string
 	for _, f := range j.Findings {
-		cmds = append(cmds, f.Command)
+		cmds = append(cmds, f.Command.String())
 	}
 	if !strings.Contains(strings.Join(cmds, "\n"), "rotate --host "+c.BaseURL()+" --group acme --service-account jira-bot "+fmt.Sprint(p.Token.ID)) {
 		t.Fatalf("commands: %q (findings of %+v)", cmds, *found)

@@ -120,12 +120,13 @@ func (k FindingKind) Level() Level {
 }
 
 // Finding is one thing to do about a token: what is wrong, what to do, and
-// the command that does it (empty when no command of this tool can).
+// the command that does it (empty when no command of this tool can), kept
+// as its arguments so that a screen can break it between them.
 type Finding struct {
 	Kind    FindingKind
 	Message string
 	Advice  string
-	Command string
+	Command Command
 }
 
 // AuditPolicy holds the thresholds an audit judges by.
@@ -194,15 +195,17 @@ func (p AuditPolicy) Judge(f Found) Judged {
 		group, user, _ := strings.Cut(f.Where.Path, "/@")
 		r.Target, r.Account = group, Account{Username: user}
 	}
-	revoke := r.TokenCommandLine(p.Host, "revoke", f.ID)
+	revoke := r.TokenCommand(p.Host, "revoke", f.ID)
 	if r.Kind == KindPersonal && f.Where.Path == "" {
-		revoke = "" // revoke --user needs the username, which GitLab did not give
+		revoke = Command{} // revoke --user needs the username, which GitLab did not give
 	}
-	rotate, renew := "", "ask its owner to rotate it in their access token settings"
+	var rotate Command
+	renew := "ask its owner to rotate it in their access token settings"
 	if r.Kind != KindPersonal {
-		rotate, renew = r.TokenCommandLine(p.Host, "rotate", f.ID)+" -D "+p.RotateFor, "rotate it, then put the new value where this one is used"
+		rotate, renew = r.TokenCommand(p.Host, "rotate", f.ID), "rotate it, then put the new value where this one is used"
+		rotate.add("-D", p.RotateFor)
 	}
-	add := func(k FindingKind, msg, advice, cmd string) {
+	add := func(k FindingKind, msg, advice string, cmd Command) {
 		j.Findings = append(j.Findings, Finding{Kind: k, Message: msg, Advice: advice, Command: cmd})
 		j.Attention = j.Attention || k.Level() >= p.FailOn
 	}

@@ -108,8 +108,8 @@ func TestJudgeCommands(t *testing.T) {
 			tt.change(&f)
 			for _, fd := range p.Judge(f).Findings {
 				if fd.Kind == tt.kind {
-					if fd.Command != tt.want {
-						t.Fatalf("command %q, want %q", fd.Command, tt.want)
+					if fd.Command.String() != tt.want {
+						t.Fatalf("command %q, want %q", fd.Command.String(), tt.want)
 					}
 					if fd.Message == "" || fd.Advice == "" {
 						t.Fatalf("finding without words: %+v", fd)

@@ -16,6 +16,9 @@ type Command struct {
 	groups [][]string
 }
 
+// Empty reports whether there is no command.
+func (c Command) Empty() bool { return len(c.groups) == 0 }
+
 // add appends a group of arguments, each already quoted for the shell.
 func (c *Command) add(args ...string) { c.groups = append(c.groups, args) }
 

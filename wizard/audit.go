@@ -242,8 +242,8 @@ func (s *auditScreen) commands() []string {
 	var out []string
 	for _, j := range s.judged {
 		for _, f := range j.Findings {
-			if f.Command != "" {
-				out = append(out, f.Command)
+			if !f.Command.Empty() {
+				out = append(out, f.Command.String())
 			}
 		}
 	}
@@ -327,14 +327,17 @@ func (s *auditScreen) render() (string, int) {
 		add(st.Text.Render, fmt.Sprintf("%s · #%d %s · %s", j.Where, j.ID, token.Quote(j.Name), strings.Join(j.Scopes, ",")), 0)
 		for _, f := range j.Findings {
 			add(st.Subtle.Render, "! "+f.Message+": "+f.Advice, 2)
-			if f.Command == "" {
+			if f.Command.Empty() {
 				continue
 			}
-			cur := "    "
-			if n == s.cursor {
-				focus, cur = len(lines), st.Cursor.Render("  > ")
+			// Broken only between its arguments, to fit, as the audit command below.
+			for i, l := range f.Command.Lines(w - 4) {
+				cur := "    "
+				if i == 0 && n == s.cursor {
+					focus, cur = len(lines), st.Cursor.Render("  > ")
+				}
+				lines = append(lines, cur+l)
 			}
-			lines = append(lines, cur+f.Command)
 			n++
 		}
 	}

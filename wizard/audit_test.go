@@ -30,7 +30,9 @@ func TestResultShowsWhatElseExpiresThere(t *testing.T) {
 		t.Fatalf("the audit key is not in the help bar:\n%s", scr)
 	}
 	d.key("a")
-	scr := d.screen()
+	// Commands are broken between their arguments to fit 80 columns (" \"
+	// then an indented continuation): read them joined.
+	scr := strings.ReplaceAll(d.screen(), " \\\n      ", " ")
 	base := d.m.api.BaseURL()
 	rotate := fmt.Sprintf("gitlab-token-wizard rotate --host %s --project acme/web %d -D 90d", base, soon)
 	for _, w := range []string{"What else expires in project acme/web", "1 other token in project acme/web has expired or expires within 30 days",
