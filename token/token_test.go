@@ -2,6 +2,7 @@ package token
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -334,7 +335,7 @@ func TestKindsInCommandsAndPlans(t *testing.T) {
 }
 
 func FuzzParseRoleScopesKind(f *testing.F) {
-	for _, s := range []string{"reporter", "40", "Owner", "read_api,api", " api read_repository ", "p", "personal", "", "-1", "99999999999999999999"} {
+	for _, s := range []string{"reporter", "40", "Owner", "read_api,api", " api read_repository ", "p", "personal", "sa", "Service-Account", "", "-1", "99999999999999999999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -346,8 +347,8 @@ func FuzzParseRoleScopesKind(f *testing.F) {
 				t.Fatalf("ParseScopes(%q) gave %q", s, sc)
 			}
 		}
-		if k, err := ParseKind(s); err == nil && k != KindProject && k != KindGroup && k != KindPersonal {
-			t.Fatalf("ParseKind(%q) = %q", s, k)
+		if k, err := ParseKind(s); err == nil && !slices.Contains(Kinds, k) {
+			t.Fatalf("ParseKind(%q) = %q, not one of the kinds offered", s, k)
 		}
 	})
 }
