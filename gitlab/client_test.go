@@ -91,6 +91,12 @@ func TestSearchProjects(t *testing.T) {
 	if err != nil || len(ps) != 1 || ps[0].Path != "acme/platform/api" {
 		t.Fatalf("SearchProjects(acme/platform/a) = %+v, %v", ps, err)
 	}
+	// alice holds Maintainer through acme/platform only: a list names no
+	// role for acme/platform/tools/cli, but min_access_level vouches for it.
+	ps, err = c.SearchProjects(context.Background(), "acme/platform/tools/c", 20, token.RoleMaintainer)
+	if err != nil || len(ps) != 1 || ps[0].Path != "acme/platform/tools/cli" || ps[0].Role != token.RoleMaintainer {
+		t.Fatalf("SearchProjects(acme/platform/tools/c) = %+v, %v", ps, err)
+	}
 	last := srv.Requests()[len(srv.Requests())-1]
 	if last.Query.Get("min_access_level") != "40" || last.Query.Get("membership") != "true" {
 		t.Fatalf("search query = %v", last.Query)
@@ -352,5 +358,19 @@ func TestProxyFromEnv(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("proxy for %s = %q, %v; want %q", tt.url, got, err, tt.want)
 		}
+	}
+}
+
+// GetGroup asks for the group alone: with_projects defaults to true, and
+// GitLab would send up to 100 projects in full that nothing reads.
+func TestGetGroupLeavesProjectsOut(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	g, err := c.GetGroup(context.Background(), "acme")
+	if err != nil || g.Path != "acme" {
+		t.Fatalf("GetGroup(acme) = %+v, %v", g, err)
+	}
+	last := srv.Requests()[len(srv.Requests())-1]
+	if !strings.HasSuffix(last.Path, "/groups/acme") || last.Query.Get("with_projects") != "false" {
+		t.Fatalf("group request = %s %v", last.Path, last.Query)
 	}
 }

@@ -118,7 +118,9 @@ func fromGroup(g *gl.Group, role token.Role) Project {
 
 // GetGroup looks a group up by full path or numeric id.
 func (c *Client) GetGroup(ctx context.Context, target string) (Project, error) {
-	g, _, err := c.gl.Groups.GetGroup(projectID(target), nil, gl.WithContext(ctx))
+	// with_projects defaults to true: without it GitLab sends up to 100
+	// projects with every detail, which nothing here reads.
+	g, _, err := c.gl.Groups.GetGroup(projectID(target), &gl.GetGroupOptions{WithProjects: gl.Ptr(false)}, gl.WithContext(ctx))
 	if err == nil && g == nil {
 		err = errNullAnswer
 	}

@@ -144,7 +144,16 @@ func (c *Client) SearchProjects(ctx context.Context, query string, limit int, mi
 	}
 	out := make([]Project, 0, len(ps))
 	for _, p := range nonNil(ps) {
-		out = append(out, fromProject(p))
+		pr := fromProject(p)
+		// A list's permissions leave out roles held through a parent group
+		// or a group share (entities/project_with_access.rb preloads only
+		// the project's own group), but min_access_level has already
+		// promised at least min: never show a project as out of reach
+		// because of what the list left out.
+		if min != token.RoleNone && pr.Role < min {
+			pr.Role = min
+		}
+		out = append(out, pr)
 	}
 	return out, nil
 }

@@ -196,3 +196,44 @@ func TestFaults(t *testing.T) {
 		}
 	}
 }
+
+// A project's permissions name a role held through a parent group when the
+// project is read alone, and leave it out of a list, as GitLab's
+// ProjectWithAccess entity does (its list preloads the own group only).
+func TestListedProjectsLeaveOutParentGroupRoles(t *testing.T) {
+	_, ts := newTestServer(t, "demo")
+	var one struct {
+		Permissions struct {
+			GroupAccess *struct {
+				AccessLevel int `json:"access_level"`
+			} `json:"group_access"`
+		} `json:"permissions"`
+	}
+	_, body, _ := do(t, ts, "GET", "/api/v4/projects/acme%2Fplatform%2Ftools%2Fcli", MaintainerToken, "")
+	if err := json.Unmarshal([]byte(body), &one); err != nil || one.Permissions.GroupAccess == nil || one.Permissions.GroupAccess.AccessLevel != 40 {
+		t.Fatalf("single project: %v %.300s", err, body)
+	}
+	var list []struct {
+		Path        string `json:"path_with_namespace"`
+		Permissions struct {
+			GroupAccess *struct{} `json:"group_access"`
+		} `json:"permissions"`
+	}
+	_, body, _ = do(t, ts, "GET", "/api/v4/projects?membership=true&min_access_level=40&search=tools/cli&search_namespaces=true", MaintainerToken, "")
+	if err := json.Unmarshal([]byte(body), &list); err != nil || len(list) != 1 || list[0].Path != "acme/platform/tools/cli" || list[0].Permissions.GroupAccess != nil {
+		t.Fatalf("listed project: %v %.300s", err, body)
+	}
+}
+
+// GET /groups/:id carries the group's projects unless with_projects=false.
+func TestGroupDetailProjects(t *testing.T) {
+	_, ts := newTestServer(t, "demo")
+	_, body, _ := do(t, ts, "GET", "/api/v4/groups/acme", OwnerToken, "")
+	if !strings.Contains(body, `"projects":[{`) || !strings.Contains(body, `"acme/web"`) {
+		t.Fatalf("default group detail: %.300s", body)
+	}
+	_, body, _ = do(t, ts, "GET", "/api/v4/groups/acme?with_projects=false", OwnerToken, "")
+	if strings.Contains(body, `"projects"`) {
+		t.Fatalf("with_projects=false: %.300s", body)
+	}
+}

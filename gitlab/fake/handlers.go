@@ -117,14 +117,24 @@ func (s *Server) revokeSelf(c *ctx) {
 	c.noContent()
 }
 
-func (s *Server) projectJSON(p *Project, uid int) map[string]any {
+// projectJSON is a project as GitLab presents it. Its permissions differ
+// between one project and a list (entities/project_with_access.rb): a single
+// project's group_access is the caller's highest membership in the project's
+// group or any ancestor (highest_group_member), while a list preloads only
+// the memberships in each project's own group, so a role held through a
+// parent group is missing there.
+func (s *Server) projectJSON(p *Project, uid int, inList bool) map[string]any {
 	path := s.projectPath(p)
 	g := s.groups[p.GroupID]
 	perm := map[string]any{"project_access": nil, "group_access": nil}
 	if l := p.Members[uid]; l > 0 {
 		perm["project_access"] = map[string]any{"access_level": l, "notification_level": 3}
 	}
-	if l := s.groupRole(p.GroupID, uid); l > 0 {
+	groupLevel := s.groupRole(p.GroupID, uid)
+	if inList {
+		groupLevel = g.Members[uid]
+	}
+	if l := groupLevel; l > 0 {
 		perm["group_access"] = map[string]any{"access_level": l, "notification_level": 3}
 	}
 	last := s.lastActivity(p)
@@ -189,7 +199,7 @@ func (s *Server) listProjects(c *ctx) {
 	page := paginate(c, list)
 	out := make([]map[string]any, len(page))
 	for i, p := range page {
-		out[i] = s.projectJSON(p, c.user.ID)
+		out[i] = s.projectJSON(p, c.user.ID, true)
 	}
 	c.json(200, out)
 }
@@ -206,7 +216,7 @@ func (s *Server) getProject(c *ctx) {
 		return
 	}
 	if p := s.visibleProject(c); p != nil {
-		c.json(200, s.projectJSON(p, c.user.ID))
+		c.json(200, s.projectJSON(p, c.user.ID, false))
 	}
 }
 
@@ -315,9 +325,23 @@ func (s *Server) getGroup(c *ctx) {
 	if !s.canRead(c) {
 		return
 	}
-	if g := s.visibleGroup(c); g != nil {
-		c.json(200, s.groupJSON(g))
+	g := s.visibleGroup(c)
+	if g == nil {
+		return
 	}
+	out := s.groupJSON(g)
+	// GroupDetail carries the group's projects (at most 100, with their
+	// full details) unless with_projects=false: it defaults to true.
+	if c.r.URL.Query().Get("with_projects") != "false" {
+		projects := []map[string]any{}
+		for _, p := range s.sortedProjects() {
+			if p.GroupID == g.ID && len(projects) < 100 && (c.user.Admin || s.projectRole(p, c.user.ID) > 0) {
+				projects = append(projects, s.projectJSON(p, c.user.ID, true))
+			}
+		}
+		out["projects"], out["shared_projects"] = projects, []any{}
+	}
+	c.json(200, out)
 }
 
 func (s *Server) getGroupMember(c *ctx) {
@@ -353,7 +377,7 @@ func (s *Server) listGroupProjects(c *ctx) {
 	page := paginateLarge(c, list)
 	out := make([]map[string]any, len(page))
 	for i, p := range page {
-		out[i] = s.projectJSON(p, c.user.ID)
+		out[i] = s.projectJSON(p, c.user.ID, true)
 	}
 	c.json(200, out)
 }
