@@ -243,9 +243,9 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 	}
 	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, limits)
 	if req.Kind.HasRole() {
-		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset)
+		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset, limits.Version)
 		if req.Kind == token.KindServiceAccount {
-			rq = token.AccountRoleQuestion(limits.CallerRole, req.Role, preset)
+			rq = token.AccountRoleQuestion(limits.CallerRole, req.Role, preset, limits.Version)
 		}
 		role := rq.Default
 		if err := p.choose(rq, &role); err != nil {

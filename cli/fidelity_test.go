@@ -24,6 +24,10 @@ func TestCreateFollowsTheInstancesRules(t *testing.T) {
 	}{
 		{"a Maintainer asks for Planner: refused before sending", nil, fake.MaintainerToken, []string{"-A", "planner"}, ExitInvalid, 0,
 			[]string{"cannot grant Planner (GitLab lets only Owners and Planners grant Planner)", "pick Guest, Reporter, Developer or Maintainer"}},
+		{"an Owner asks for Planner on GitLab 17.5, which has no such role: refused before sending", func(s *fake.Server) { s.SetVersion("17.5.0-ee") }, fake.OwnerToken,
+			[]string{"-A", "planner"}, ExitInvalid, 0, []string{"GitLab 17.5.0-ee has no Planner role (it arrived in 17.7)"}},
+		{"an Owner may grant Planner on GitLab 17.7", func(s *fake.Server) { s.SetVersion("17.7.0-ee") }, fake.OwnerToken,
+			[]string{"-A", "planner", "--preset", "custom", "-S", "read_api", "--name", "planning", "--no-verify"}, ExitOK, 1, nil},
 		{"a 90-day instance limit, found by GitLab's refusal", func(s *fake.Server) { s.SetLifetime(90, false, false) }, fake.MaintainerToken,
 			[]string{"-D", "120d"}, ExitRefused, 1, []string{"this instance allows token expiry dates up to " + in(90) + " (its maximum lifetime)", "--expires-at " + in(90)}},
 		{"a 90-day instance limit, read by an administrator before sending", func(s *fake.Server) { s.SetLifetime(90, false, false) }, fake.AdminToken,

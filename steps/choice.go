@@ -53,14 +53,14 @@ func NewKind(c *Common, isAdmin bool, current token.Kind, offer token.AccountOff
 
 // NewRole lists only the roles the caller may grant, with the current choice
 // selected, and warns when the role is more than the purpose needs.
-func NewRole(c *Common, caller, current token.Role, preset token.Preset) *Choice {
-	return newRole(c, token.RoleQuestion(caller, current, preset), preset)
+func NewRole(c *Common, caller, current token.Role, preset token.Preset, version string) *Choice {
+	return newRole(c, token.RoleQuestion(caller, current, preset, version), preset)
 }
 
 // NewAccountRole asks for a service account's role on its places; caller
 // is the least role the caller holds there.
-func NewAccountRole(c *Common, caller, current token.Role, preset token.Preset) *Choice {
-	return newRole(c, token.AccountRoleQuestion(caller, current, preset), preset)
+func NewAccountRole(c *Common, caller, current token.Role, preset token.Preset, version string) *Choice {
+	return newRole(c, token.AccountRoleQuestion(caller, current, preset, version), preset)
 }
 
 func newRole(c *Common, q token.Question, preset token.Preset) *Choice {

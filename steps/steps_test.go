@@ -112,7 +112,7 @@ func TestKindOffersEveryKind(t *testing.T) {
 
 func TestRoleOffersOnlyGrantable(t *testing.T) {
 	jr, _ := token.FindPreset("jira-read")
-	s := NewRole(common, token.RoleDeveloper, token.RoleOwner, jr)
+	s := NewRole(common, token.RoleDeveloper, token.RoleOwner, jr, "")
 	golden.RequireEqual(t, view(s))
 	if v := view(s); strings.Contains(v, "Maintainer") || strings.Contains(v, "Owner") {
 		t.Fatalf("offers roles above Developer:\n%s", v)

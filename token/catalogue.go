@@ -185,14 +185,18 @@ func ExpiryAnswer(s string, now time.Time, l Limits) (time.Time, error) {
 }
 
 // RoleQuestion offers only the roles a caller holding role caller may grant
-// (all when it is unknown), marking what the purpose needs.
-func RoleQuestion(caller, current Role, p Preset) Question {
+// (all when it is unknown) on GitLab version ("" when unknown), marking what
+// the purpose needs.
+func RoleQuestion(caller, current Role, p Preset, version string) Question {
+	if !current.ExistsAt(version) {
+		current = RoleNone
+	}
 	q := Question{Title: "Which role?", Default: DefaultRole(caller, current, p).String(),
 		Intro: "The token works as a member with this role."}
 	if caller != RoleNone {
-		q.Intro += fmt.Sprintf(" You are %s here, so GitLab lets you grant %s.", caller.Title(), titles(GrantableBy(caller)))
+		q.Intro += fmt.Sprintf(" You are %s here, so GitLab lets you grant %s.", caller.Title(), titles(GrantableAt(caller, version)))
 	}
-	for _, r := range GrantableBy(caller) {
+	for _, r := range GrantableAt(caller, version) {
 		label := r.Title()
 		if r == p.Role {
 			label += " (what the purpose needs)"

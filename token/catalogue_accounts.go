@@ -143,11 +143,11 @@ func PlaceValue(p Place) string { return string(p.Kind) + ":" + p.Path }
 // AccountRoleQuestion is RoleQuestion for a service account, whose role is
 // that of its memberships; caller is the least role the caller holds on
 // the places (it bounds what they may give).
-func AccountRoleQuestion(caller, current Role, p Preset) Question {
-	q := RoleQuestion(caller, current, p)
+func AccountRoleQuestion(caller, current Role, p Preset, version string) Question {
+	q := RoleQuestion(caller, current, p, version)
 	q.Intro = "The service account becomes a member with this role wherever it gets access; the token's scopes limit what it may do with it."
 	if caller != RoleNone {
-		q.Intro += fmt.Sprintf(" You are at least %s on those places, so you may give %s.", caller.Title(), titles(GrantableBy(caller)))
+		q.Intro += fmt.Sprintf(" You are at least %s on those places, so you may give %s.", caller.Title(), titles(GrantableAt(caller, version)))
 	}
 	return q
 }

@@ -137,13 +137,25 @@ func TestCatalogue(t *testing.T) {
 	if _, err := ExpiryAnswer("400", now, Limits{}); err == nil {
 		t.Fatal("400 (not a quick lifetime) taken as days")
 	}
-	rq := RoleQuestion(RoleDeveloper, RoleNone, Presets[0])
+	rq := RoleQuestion(RoleDeveloper, RoleNone, Presets[0], "")
 	var roles []string
 	for _, o := range rq.Options {
 		roles = append(roles, o.Value)
 	}
 	if strings.Join(roles, ",") != "guest,reporter,developer" || rq.Default != "reporter" || !strings.Contains(rq.Intro, "You are Developer") {
 		t.Fatalf("role question %+v", rq)
+	}
+	// Planner arrived in 17.7: an Owner on 17.5 is not offered it, and a
+	// Planner chosen before is not the default there.
+	for version, want := range map[string]string{"17.5.2": "guest,reporter,developer,maintainer,owner", "17.7.0": "guest,planner,reporter,developer,maintainer,owner", "": "guest,planner,reporter,developer,maintainer,owner"} {
+		rq := RoleQuestion(RoleOwner, RolePlanner, Presets[2], version)
+		roles = roles[:0]
+		for _, o := range rq.Options {
+			roles = append(roles, o.Value)
+		}
+		if got := strings.Join(roles, ","); got != want || (version == "17.5.2") != (rq.Default != "planner") {
+			t.Errorf("Owner's roles on %q = %s (default %s), want %s", version, got, rq.Default, want)
+		}
 	}
 	sq := ScopesQuestion(KindProject, false, "", []Scope{"api"})
 	for _, o := range sq.Options {

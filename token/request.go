@@ -139,7 +139,7 @@ func (r Request) Validate(l Limits, now time.Time) error {
 		add(FieldExpiry, l.checkExpiry(r.ExpiresAt, now))
 	}
 	if r.Kind.HasRole() {
-		add(FieldRole, checkRole(r.Role, l.CallerRole))
+		add(FieldRole, checkRole(r.Role, l.CallerRole, l.Version))
 	}
 	if r.Kind != "" {
 		add(FieldScopes, checkScopes(r.Scopes, r.Kind, l.IsAdmin, l.Version))
@@ -176,12 +176,15 @@ func checkText(s, what string) error {
 	return checkInvisible(s, what)
 }
 
-func checkRole(r, caller Role) error {
+func checkRole(r, caller Role, version string) error {
 	if r == RoleNone {
 		return fmt.Errorf("choose a role: Reporter is enough for Jira to read code")
 	}
 	if !r.Valid() {
 		return fmt.Errorf("role %d does not exist: use 10, 15, 20, 30, 40 or 50", int(r))
+	}
+	if !r.ExistsAt(version) {
+		return fmt.Errorf("GitLab %s has no %s role (it arrived in %s): pick %s", version, r.Title(), PlannerSince, titles(GrantableAt(caller, version)))
 	}
 	if !CanGrant(caller, r) {
 		why := ""

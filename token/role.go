@@ -99,13 +99,26 @@ func CanGrant(caller, r Role) bool {
 	return false
 }
 
+// PlannerSince is the GitLab version that has the Planner role: before it,
+// access_level 15 is refused ("access_level does not have a valid value").
+const PlannerSince = "17.7"
+
+// ExistsAt reports whether GitLab version ("" when unknown) has role r.
+func (r Role) ExistsAt(version string) bool {
+	return r != RolePlanner || version == "" || !VersionBefore(version, PlannerSince)
+}
+
 // GrantableBy returns the roles a caller holding role caller may give a
 // token, least privileged first. An unknown caller role (RoleNone) allows
 // every role; the server decides.
-func GrantableBy(caller Role) []Role {
+func GrantableBy(caller Role) []Role { return GrantableAt(caller, "") }
+
+// GrantableAt is GrantableBy on GitLab version ("" when unknown): the roles
+// the caller may grant that the version has.
+func GrantableAt(caller Role, version string) []Role {
 	var out []Role
 	for _, r := range Roles {
-		if CanGrant(caller, r) {
+		if CanGrant(caller, r) && r.ExistsAt(version) {
 			out = append(out, r)
 		}
 	}

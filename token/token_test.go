@@ -110,6 +110,8 @@ func TestValidate(t *testing.T) {
 		{"bad role", func(r *Request) { r.Role = 35 }, limits, FieldRole, "does not exist"},
 		{"role above caller", func(r *Request) { r.Role = RoleOwner }, limits, FieldRole, "you are Maintainer here and cannot grant Owner: pick Guest, Reporter, Developer or Maintainer"},
 		{"Maintainer cannot grant Planner", func(r *Request) { r.Role = RolePlanner }, limits, FieldRole, "cannot grant Planner (GitLab lets only Owners and Planners grant Planner)"},
+		{"Planner before 17.7", func(r *Request) { r.Role = RolePlanner }, Limits{CallerRole: RoleOwner, Version: "17.5.0-ee"}, FieldRole, "GitLab 17.5.0-ee has no Planner role (it arrived in 17.7): pick Guest, Reporter, Developer, Maintainer or Owner"},
+		{"Planner from 17.7", func(r *Request) { r.Role = RolePlanner }, Limits{CallerRole: RoleOwner, Version: "17.7.1"}, "", ""},
 		{"role equal caller", func(r *Request) { r.Role = RoleMaintainer }, limits, "", ""},
 		{"role unknown caller", func(r *Request) { r.Role = RoleOwner }, Limits{}, "", ""},
 		{"personal needs no role", func(r *Request) { r.Kind = KindPersonal; r.Role = RoleNone; r.Target = "" }, limits, "", ""},

@@ -80,9 +80,9 @@ func (m *Model) step(id steps.ID) steps.Step {
 		}
 		s = steps.NewExpiry(c, c.Clock.Now(), m.limits(), current)
 	case steps.Role:
-		s = steps.NewRole(c, m.limits().CallerRole, r.Role, m.preset)
+		s = steps.NewRole(c, m.limits().CallerRole, r.Role, m.preset, m.limits().Version)
 		if r.Kind == token.KindServiceAccount {
-			s = steps.NewAccountRole(c, m.accountRoleBound(), r.Role, m.preset)
+			s = steps.NewAccountRole(c, m.accountRoleBound(), r.Role, m.preset, m.limits().Version)
 		}
 	case steps.Scopes:
 		s = steps.NewScopes(c, r.Kind, admin, m.pf.Version, r.Scopes, m.preset)

@@ -237,3 +237,18 @@ func TestGroupDetailProjects(t *testing.T) {
 		t.Fatalf("with_projects=false: %.300s", body)
 	}
 }
+
+// GitLab before 17.7 has no Planner role: access_level 15 fails Grape's
+// values check there, for tokens and memberships alike.
+func TestPlannerNeeds177(t *testing.T) {
+	s, ts := newTestServer(t, "demo")
+	planner := `{"name":"jira","scopes":["read_api"],"access_level":15,"expires_at":"2026-12-25"}`
+	s.SetVersion("17.5.0-ee")
+	if status, body, _ := do(t, ts, "POST", "/api/v4/projects/acme%2Fweb/access_tokens", OwnerToken, planner); status != 400 || body != `{"error":"access_level does not have a valid value"}` {
+		t.Fatalf("Planner on 17.5 = %d %s", status, body)
+	}
+	s.SetVersion("17.7.0-ee")
+	if status, body, _ := do(t, ts, "POST", "/api/v4/projects/acme%2Fweb/access_tokens", OwnerToken, planner); status != 201 {
+		t.Fatalf("Planner on 17.7 = %d %s", status, body)
+	}
+}

@@ -335,7 +335,7 @@ func (s *Server) createMember(c *ctx) {
 		return
 	}
 	level, err := strconv.Atoi(levelText)
-	if err != nil || !validLevels[level] {
+	if err != nil || !s.validLevel(level) {
 		c.errorField("access_level does not have a valid value")
 		return
 	}

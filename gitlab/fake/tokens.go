@@ -52,6 +52,12 @@ func versionBefore(version, since string) bool {
 
 var validLevels = map[int]bool{10: true, 15: true, 20: true, 30: true, 40: true, 50: true}
 
+// validLevel reports whether GitLab accepts access level n: the Planner
+// role (15) arrived in 17.7, and before it Grape's values check refuses it.
+func (s *Server) validLevel(n int) bool {
+	return validLevels[n] && (n != 15 || !versionBefore(s.version, "17.7"))
+}
+
 // resource is the project or group a token request is about.
 type resource struct {
 	key  string // "project:100"
@@ -233,7 +239,7 @@ func (s *Server) createResourceToken(c *ctx) {
 	level := 40 // default: Gitlab::Access::MAINTAINER
 	if v, ok := p.str("access_level"); ok {
 		n, err := strconv.Atoi(v)
-		if err != nil || !validLevels[n] {
+		if err != nil || !s.validLevel(n) {
 			c.errorField("access_level does not have a valid value")
 			return
 		}
