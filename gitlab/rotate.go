@@ -2,11 +2,13 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
+	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -115,7 +117,7 @@ func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo
 		return nil, out
 	}
 	if !ambiguous(err) {
-		return nil, c.classify(err, fmt.Sprintf("rotate token %d", id))
+		return nil, rotateRefusal(c.classify(err, fmt.Sprintf("rotate token %d", id)), r)
 	}
 	out := &OutcomeUnknownError{Cause: c.classify(err, fmt.Sprintf("rotate token %d", id)), Rotated: true}
 	return nil, c.rotateCheck(ctx, r, old, start, out)
@@ -162,4 +164,22 @@ func (c *Client) rotateCheck(ctx context.Context, r token.Request, old TokenInfo
 		out.CheckErr = fmt.Errorf("token %d is revoked but its replacement was not found", old.ID)
 	}
 	return out
+}
+
+// rotateRefusal words GitLab's refusal to rotate a project or group token
+// from someone whose credential works. GitLab gives the right to rotate
+// (manage_resource_access_tokens) only where creating tokens is allowed, so
+// besides the caller's role, the top-level group's "Users can create project
+// access tokens and group access tokens in this group" setting, or personal
+// access tokens disabled on the instance, stop a rotation with the same 401.
+func rotateRefusal(err error, r token.Request) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeNoPermission || !r.Kind.HasTokenRole() {
+		return err
+	}
+	e.Next = fmt.Sprintf("rotating %s access tokens needs %s on %s, and GitLab also refuses it when the top-level group's setting "+
+		"\"Users can create project access tokens and group access tokens in this group\" is off (Settings > General > Permissions), "+
+		"or when the instance disables personal access tokens: if you hold that role, ask an Owner of the top-level group to turn the setting on",
+		r.Kind, r.Kind.CallerNeeds().Title(), safe.Line(r.Target, 100))
+	return e
 }

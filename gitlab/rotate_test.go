@@ -108,3 +108,30 @@ func (c *Client) RotateToken(ctx context.Context, r token.Request, id int64, exp
 	}
 	return c.RotateKnown(ctx, r, old, expires)
 }
+
+// GitLab gives the right to rotate only where creating is allowed: with the
+// top-level group's setting off, a Maintainer's rotate is a 401, and the
+// refusal names the setting besides the role (project_policy.rb).
+func TestRotateRefusedByTheGroupSetting(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	ctx := context.Background()
+	r := jiraRead()
+	first, err := c.CreateToken(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Preflight(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.ForbidResourceTokens("acme")
+	_, err = c.RotateToken(ctx, r, first.ID, token.Today(time.Now()).AddDate(0, 0, 30))
+	if code(err) != CodeNoPermission || !strings.Contains(err.Error(), `"Users can create project access tokens and group access tokens in this group" is off`) ||
+		!strings.Contains(err.Error(), "rotating project access tokens needs Maintainer on acme/web") {
+		t.Fatalf("rotate with the setting off: %v", err)
+	}
+	for _, tk := range srv.Tokens("project:100") {
+		if tk.Revoked {
+			t.Fatalf("token %d was revoked", tk.ID)
+		}
+	}
+}

@@ -75,7 +75,11 @@ func (s *Server) rotateResourceToken(c *ctx) {
 	}
 	id, _ := strconv.Atoi(c.seg[3])
 	t := s.tokens[id]
-	if !res.mayManage(c.user) || t == nil || t.Resource != res.key {
+	// Rotating needs manage_resource_access_tokens, which GitLab's policies
+	// give only where creating is allowed: the top-level group's "Users can
+	// create project access tokens and group access tokens" setting off
+	// stops rotation too (project_policy.rb, group_policy.rb).
+	if !res.mayManage(c.user) || !s.tokensAllowed(res) || t == nil || t.Resource != res.key {
 		// Only administrators learn that a token does not exist.
 		if c.user.Admin {
 			c.message(404, "404 Not Found")
