@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/go-retryablehttp"
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
 	"gitlab-token-wizard/internal/safe"
@@ -119,8 +120,10 @@ func fromGroup(g *gl.Group, role token.Role) Project {
 // GetGroup looks a group up by full path or numeric id.
 func (c *Client) GetGroup(ctx context.Context, target string) (Project, error) {
 	// with_projects defaults to true: without it GitLab sends up to 100
-	// projects with every detail, which nothing here reads.
-	g, _, err := c.gl.Groups.GetGroup(projectID(target), &gl.GetGroupOptions{WithProjects: gl.Ptr(false)}, gl.WithContext(ctx))
+	// projects with every detail, which nothing here reads. (client-go
+	// marks its field deprecated, as GitLab does for API v5; v4 still
+	// defaults it to true.)
+	g, _, err := c.gl.Groups.GetGroup(projectID(target), nil, gl.WithContext(ctx), withoutProjects)
 	if err == nil && g == nil {
 		err = errNullAnswer
 	}
@@ -162,4 +165,12 @@ func (c *Client) NamespacePlan(ctx context.Context, path string) (Plan, error) {
 		return Plan{}, nil
 	}
 	return Plan{Name: strings.ToLower(safe.Line(ns.Plan, 40)), Trial: ns.Trial}, nil
+}
+
+// withoutProjects adds with_projects=false to a request's query.
+func withoutProjects(req *retryablehttp.Request) error {
+	q := req.URL.Query()
+	q.Set("with_projects", "false")
+	req.URL.RawQuery = q.Encode()
+	return nil
 }
