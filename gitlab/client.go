@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,6 +83,11 @@ type Client struct {
 	credentialOK atomic.Bool
 	// version is the instance's, once a pre-flight read it.
 	version atomic.Value
+	// probes holds, by group path, a project of the group with a
+	// repository, picked with the caller's credential while the facts were
+	// gathered: the verification of a token that reaches the group reads it
+	// in the same round as the group's listing (see readsAGroup).
+	probes sync.Map
 }
 
 // New builds a Client. It fails on a bad host or CA file, before any request.

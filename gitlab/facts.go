@@ -119,6 +119,9 @@ func (c *Client) Gather(ctx context.Context, r token.Request) (Gathered, error) 
 	if r.Kind.HasRole() {
 		run(func() { g.Plan, _ = c.NamespacePlan(ctx, r.Target) })
 	}
+	if group := readsAGroup(r); group != "" && readsThroughAPI(r) {
+		run(func() { c.pickProbe(ctx, group) })
+	}
 	wg.Wait()
 	if errPF != nil {
 		return g, errPF

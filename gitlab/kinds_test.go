@@ -51,6 +51,21 @@ func TestGroupToken(t *testing.T) {
 		t.Fatalf("with null elements: %+v, without: %q", v.Checks, counted)
 	}
 	srv.SetNullElements(false)
+	// Gathered first, a project of the group is read beside the listing,
+	// not after it (one round less): the read does not wait on the list,
+	// and stands when the list fails.
+	if _, err := c.Gather(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/groups/acme/projects", Kind: fake.FaultStatus, Status: 500, Times: 100})
+	v = c.VerifyToken(ctx, nt.Value, r)
+	read := false
+	for _, ch := range v.Checks {
+		read = read || strings.Contains(ch.Name, "reads the latest commit of acme/") && ch.OK
+	}
+	if detail(v, "lists the projects of group acme") == counted || !read {
+		t.Fatalf("verification after gathering, with the listing failing: %+v", v.Checks)
+	}
 	if err := c.RevokeToken(ctx, r, nt.ID); err != nil || !srv.Tokens("group:10")[0].Revoked {
 		t.Fatalf("revoke: %v", err)
 	}

@@ -187,9 +187,10 @@ func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request
 
 // checkReach proves the token reaches what it is for.
 func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string) {
-	// The repository, the group and the user are read at the same time;
-	// their checks are listed in this order whatever answers first.
-	var parts [3]Verification
+	// The repository, the group, a project of the group and the user are
+	// read at the same time; their checks are listed in this order
+	// whatever answers first.
+	var parts [4]Verification
 	var wg sync.WaitGroup
 	run := func(i int, f func(v *Verification)) {
 		wg.Add(1)
@@ -207,10 +208,14 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 	if repo := want.VerifyRepo(); repo != "" {
 		run(0, func(v *Verification) { c.readLatestCommit(ctx, v, tc, projectID(repo), safe.Line(repo, 100), subject) })
 	}
-	if want.Kind == token.KindGroup || want.Kind == token.KindServiceAccount && want.VerifyRepo() == "" && groupPlace(want) != "" {
-		group := want.Target
-		if want.Kind == token.KindServiceAccount {
-			group = groupPlace(want)
+	if group := readsAGroup(want); group != "" {
+		// The project picked while gathering is read in the same round as
+		// the listing; without one, after it (one round more).
+		probe, picked := c.probes.Load(group)
+		if picked && readsThroughAPI(want) {
+			run(2, func(v *Verification) {
+				c.readLatestCommit(ctx, v, tc, projectID(probe.(string)), safe.Line(probe.(string), 100), subject)
+			})
 		}
 		run(1, func(v *Verification) {
 			name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
@@ -221,11 +226,13 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 			}
 			ps = nonNil(ps)
 			v.add(name, true, fmt.Sprintf("%d project(s) on the first page", len(ps)))
-			c.readOneProject(ctx, v, tc, want, ps, subject)
+			if !picked {
+				c.readOneProject(ctx, v, tc, want, ps, subject)
+			}
 		})
 	}
 	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
-		run(2, func(v *Verification) {
+		run(3, func(v *Verification) {
 			u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
 			if err == nil && u == nil {
 				err = errNullAnswer
@@ -247,15 +254,55 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 // next: it reads the latest commit of the first of the group's projects
 // with a repository. Only for scopes that read through the API.
 func (c *Client) readOneProject(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, ps []*gl.Project, subject string) {
-	if !slices.Contains(want.Scopes, "read_api") && !slices.Contains(want.Scopes, "api") {
+	if !readsThroughAPI(want) {
 		return
 	}
-	for _, p := range ps {
-		if p.EmptyRepo || p.Archived || p.RepositoryAccessLevel == gl.DisabledAccessControl {
-			continue
-		}
+	if p := firstWithRepository(ps); p != nil {
 		c.readLatestCommit(ctx, v, tc, p.ID, safe.Line(p.PathWithNamespace, 100), subject)
+	}
+}
+
+// readsThroughAPI reports whether the token's scopes read projects through
+// the API (what Jira does).
+func readsThroughAPI(r token.Request) bool {
+	return slices.Contains(r.Scopes, "read_api") || slices.Contains(r.Scopes, "api")
+}
+
+// firstWithRepository is the first project whose repository can be read:
+// not empty, not archived, not disabled.
+func firstWithRepository(ps []*gl.Project) *gl.Project {
+	for _, p := range ps {
+		if !p.EmptyRepo && !p.Archived && p.RepositoryAccessLevel != gl.DisabledAccessControl {
+			return p
+		}
+	}
+	return nil
+}
+
+// readsAGroup is the group a verification lists the projects of: a group
+// token's group, or the group a service account was given access to when
+// it was given no project ("" for neither).
+func readsAGroup(r token.Request) string {
+	switch {
+	case r.Kind == token.KindGroup:
+		return r.Target
+	case r.Kind == token.KindServiceAccount && r.VerifyRepo() == "":
+		return groupPlace(r)
+	}
+	return ""
+}
+
+// pickProbe picks, with the caller's credential, a project of group with a
+// repository for the verification to read (see probes). It is part of
+// gathering the facts, so it costs no round of its own; a failure leaves
+// the verification to find one itself.
+func (c *Client) pickProbe(ctx context.Context, group string) {
+	ps, _, err := c.gl.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
+	if err != nil {
 		return
+	}
+	if p := firstWithRepository(nonNil(ps)); p != nil {
+		c.probes.Store(group, safe.Line(p.PathWithNamespace, 255))
 	}
 }
 

@@ -21,7 +21,8 @@ start() {
 	echo $! > "$tmp/pid.$name"
 	while [ ! -s "$tmp/url.$name" ]; do sleep 0.05; done
 }
-# wall NAME CMD...: median wall time in ms of $runs runs against stand-in NAME;
+# wall NAME CMD...: median wall time in ms of $runs runs against stand-in NAME
+# (signed in as $CRED, the Maintainer alice by default);
 # the requests of the last run are in $tmp/requests. An argument "ID" is a
 # token id, a fresh one per run (rotate and revoke change the token).
 wall() {
@@ -33,7 +34,7 @@ wall() {
 		id=$((next_id + i))
 		set -- $(echo "$@" | sed "s/\bID\b/$id/")
 		s=$(date +%s%N)
-		GITLAB_TOKEN=glpat-demo-maintainer-00000 "$tmp/gtw" "$@" --host "$(cat "$tmp/url.$name")" --debug "$tmp/debug" \
+		GITLAB_TOKEN=${CRED:-glpat-demo-maintainer-00000} "$tmp/gtw" "$@" --host "$(cat "$tmp/url.$name")" --debug "$tmp/debug" \
 			>/dev/null 2>&1 </dev/null || true
 		set -- $(echo "$@" | sed "s/\b$id\b/ID/")
 		e=$(date +%s%N)
@@ -76,3 +77,17 @@ rm -f "$tmp"/url.* "$tmp"/pid.*
 start fast 0 -project-tokens 100 -revoked-tokens 1900
 start slow "$lat" -project-tokens 100 -revoked-tokens 1900
 row "list -R acme/web (100 active, 1900 revoked)" list -R acme/web
+kill "$(cat "$tmp/pid.fast")" "$(cat "$tmp/pid.slow")"
+rm -f "$tmp"/url.* "$tmp"/pid.*
+# Group tokens and service accounts, as the Owner olivia of acme. "ID" makes
+# a new account on each run; the reused one is made by the row before it.
+start fast 0 -service-accounts
+start slow "$lat" -service-accounts
+export CRED=glpat-demo-owner-0000000000
+row "create -g acme" create -g acme
+row "create -g acme --no-verify" create -g acme --no-verify
+next_id=100
+row "create --service-account NEW --group acme -R acme/web" create --service-account sa-ID --group acme -R acme/web --name jira-ID
+row "  the same account again (reused)" create --service-account sa-100 --group acme -R acme/web --name jira-again-ID
+next_id=200
+row "create --service-account NEW --group acme" create --service-account sa-ID --group acme --name jira-ID
