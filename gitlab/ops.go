@@ -184,9 +184,13 @@ func ambiguous(err error) bool {
 	if errors.Is(err, gl.ErrNotFound) {
 		return false
 	}
+	// Only a 4xx is GitLab refusing the request. A 5xx, and any status
+	// GitLab's API never sends for a write (1xx, a 3xx without Location,
+	// an odd 2xx client-go does not take), may come from something that
+	// passed the write on.
 	var er *gl.ErrorResponse
 	if errors.As(err, &er) {
-		return er.StatusCode >= 500 || er.StatusCode == 0
+		return er.StatusCode >= 500 || er.StatusCode < 400
 	}
 	return !notSent(err)
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -161,6 +162,12 @@ func (c *Client) orphanCheck(ctx context.Context, out *OutcomeUnknownError) erro
 	defer cancel()
 	r := out.req
 	out.Checked, out.CheckErr, out.Candidates, out.Orphan = false, nil, nil, nil
+	// The check looks for the whole window even once a token has
+	// appeared: another run creating the same name at the same time may be
+	// the one that appeared first, with ours landing a moment later, and a
+	// token claimed too early could be someone else's live one (which `x`
+	// in the wizard would revoke). Only a token with the request's
+	// attributes — scopes, expiry, role — counts.
 	waited, err := c.lookAgain(cctx, "created the token", func(ctx context.Context) (bool, error) {
 		ts, err := c.ListTokens(ctx, r, r.Name)
 		if err != nil {
@@ -168,7 +175,7 @@ func (c *Client) orphanCheck(ctx context.Context, out *OutcomeUnknownError) erro
 		}
 		out.Candidates = out.Candidates[:0]
 		for _, t := range ts {
-			if t.Name != r.Name || t.Revoked {
+			if t.Name != r.Name || t.Revoked || !madeBy(t, r) {
 				continue
 			}
 			if out.beforeErr == nil && out.before[t.ID] {
@@ -179,13 +186,31 @@ func (c *Client) orphanCheck(ctx context.Context, out *OutcomeUnknownError) erro
 			}
 			out.Candidates = append(out.Candidates, t)
 		}
-		return len(out.Candidates) > 0, nil
+		return false, nil
 	})
 	out.Waited, out.CheckErr, out.Checked = waited, err, err == nil
 	if len(out.Candidates) == 1 {
 		out.Orphan = &out.Candidates[0]
 	}
 	return out
+}
+
+// madeBy reports whether token t could be what request r created: GitLab
+// keeps the scopes, the expiry date and the role it was asked for, so a
+// token that differs in any of them is not r's, whatever its name.
+func madeBy(t TokenInfo, r token.Request) bool {
+	if len(t.Scopes) != len(r.Scopes) {
+		return false
+	}
+	for _, sc := range r.Scopes {
+		if !slices.Contains(t.Scopes, string(sc)) {
+			return false
+		}
+	}
+	if !r.ExpiresAt.IsZero() && !t.ExpiresAt.IsZero() && t.ExpiresAt.UTC().Format(token.DateLayout) != r.ExpiresAt.UTC().Format(token.DateLayout) {
+		return false
+	}
+	return !r.Kind.HasTokenRole() || t.AccessLevel == token.RoleNone || t.AccessLevel == r.Role
 }
 
 // RetryCreate creates again after an unknown outcome, as the user asked:

@@ -248,3 +248,57 @@ func TestRevokeAfterALostAnswerReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// Another run's token with the same name appears first, and this run's
+// lands a moment later: the check keeps looking for its whole window, lists
+// both and claims neither (it claimed the first, which `x` in the wizard
+// then revoked: someone else's live token). A same-named token with other
+// scopes is never a candidate.
+func TestAnEarlierSameNamedTokenIsNotClaimed(t *testing.T) {
+	srv, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	r := jiraRead()
+	exp := r.ExpiresAt.Format(token.DateLayout)
+	var other, unlike int
+	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: 4 * time.Second, Notify: func(string) {
+		other = srv.AddResourceToken("project:100", fake.Token{Name: r.Name, Scopes: []string{"read_api"}, ExpiresAt: exp, AccessLevel: 20})
+		unlike = srv.AddResourceToken("project:100", fake.Token{Name: r.Name, Scopes: []string{"api"}, ExpiresAt: exp, AccessLevel: 20})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultTimeoutThenCommit, Delay: 1500 * time.Millisecond, Times: 1})
+	_, err = c.CreateToken(context.Background(), r)
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.Orphan != nil || len(ou.Candidates) != 2 {
+		t.Fatalf("orphan %v, candidates %+v: %v", ou.Orphan, ou.Candidates, err)
+	}
+	for _, cand := range ou.Candidates {
+		if cand.ID == int64(unlike) {
+			t.Fatalf("token %d has other scopes, yet is a candidate", unlike)
+		}
+	}
+	if msg := err.Error(); !strings.Contains(msg, "2 tokens named") || !strings.Contains(msg, fmt.Sprintf("id %d", other)) || strings.Contains(msg, "did create") {
+		t.Fatalf("message: %s", msg)
+	}
+}
+
+// GitLab's API never answers a write with a 1xx or a 3xx: whatever sent
+// one may have passed the create on, so (without a Location to refuse) the
+// outcome is unknown and the check runs; it was called a refusal.
+func TestOddStatusesOnACreateAreNotRefusals(t *testing.T) {
+	for _, status := range []int{300, 302, 303, 307} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			srv, c := setup(t, fake.MaintainerToken)
+			srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: status, Times: 1})
+			_, err := c.CreateToken(context.Background(), jiraRead())
+			var ou *OutcomeUnknownError
+			if !errors.As(err, &ou) || ou.Orphan == nil || len(srv.Tokens("project:100")) != 1 {
+				t.Fatalf("%d after the commit: %v", status, err)
+			}
+		})
+	}
+}

@@ -70,8 +70,8 @@ func (l *limiter) do(ctx context.Context, send func(context.Context) (*gl.Respon
 		<-l.slots
 		var er *gl.ErrorResponse
 		limited := errors.As(err, &er) && er.StatusCode == 429
-		l.observe(resp, limited)
-		if limited && try < maxRateLimitTries && ctx.Err() == nil {
+		waits := l.observe(resp, limited)
+		if limited && waits && try < maxRateLimitTries && ctx.Err() == nil {
 			continue
 		}
 		return resp, err
@@ -95,23 +95,30 @@ func (l *limiter) waitPause(ctx context.Context) error {
 // observe counts a response and reads its rate-limit headers: after a 429
 // everyone pauses for Retry-After (or until RateLimit-Reset); when
 // RateLimit-Remaining falls below the requests that may be in flight,
-// everyone pauses until the reset instead of running into the 429s.
-func (l *limiter) observe(resp *gl.Response, limited bool) {
+// everyone pauses until the reset instead of running into the 429s. It
+// reports whether a 429 is worth waiting for: a wait GitLab names beyond
+// maxWait is not waited for at all (the request fails at once with the
+// wait named, as a single request does), never cut to maxWait and tried
+// again and again.
+func (l *limiter) observe(resp *gl.Response, limited bool) (waits bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.stats.Requests++
 	if resp == nil {
-		return
+		return false
 	}
 	now := l.now()
 	if limited {
 		l.stats.RateLimited++
 		wait := retryAfter(resp.Response, now)
+		if wait > l.maxWait {
+			return false
+		}
 		if wait <= 0 {
 			wait, l.backoff = l.backoff, min(2*l.backoff, l.maxWait)
 		}
 		l.pauseLocked(now, wait, "GitLab answered 429 (rate limited)")
-		return
+		return true
 	}
 	l.backoff = time.Second
 	left, err := strconv.Atoi(resp.Header.Get("RateLimit-Remaining"))
@@ -122,9 +129,12 @@ func (l *limiter) observe(resp *gl.Response, limited bool) {
 	if err != nil {
 		return
 	}
-	if wait := time.Unix(reset, 0).Sub(now); wait > 0 {
+	// A reset further off than maxWait is not waited for ahead of time:
+	// GitLab's own 429, if it comes, says what to do.
+	if wait := time.Unix(reset, 0).Sub(now); wait > 0 && wait <= l.maxWait {
 		l.pauseLocked(now, wait, fmt.Sprintf("GitLab's rate limit is nearly spent (%d left)", left))
 	}
+	return false
 }
 
 // pauseLocked holds every request back for d from now, at most maxWait;

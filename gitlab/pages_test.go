@@ -206,9 +206,15 @@ func TestLimiterWaitsOutRateLimits(t *testing.T) {
 		{"Retry-After is waited", func(*fakeClock) []http.Header {
 			return []http.Header{{"Retry-After": {"7"}}}
 		}, false, []time.Duration{7 * time.Second}},
-		{"a far Retry-After is cut to the maximum, then asked again", func(*fakeClock) []http.Header {
-			return []http.Header{{"Retry-After": {"3600"}}, {"Retry-After": {"3600"}}}
-		}, false, []time.Duration{time.Minute, time.Minute}},
+		// A wait beyond the maximum is not waited for at all: cut to a
+		// minute and asked again six times, it held a list for five
+		// minutes and then failed anyway.
+		{"a far Retry-After fails at once", func(*fakeClock) []http.Header {
+			return []http.Header{{"Retry-After": {"3600"}}}
+		}, true, nil},
+		{"a far RateLimit-Reset without Retry-After fails at once", func(c *fakeClock) []http.Header {
+			return []http.Header{{"Ratelimit-Reset": {reset(c, 30*24*time.Hour)}}}
+		}, true, nil},
 		{"RateLimit-Reset when no Retry-After", func(c *fakeClock) []http.Header {
 			return []http.Header{{"Ratelimit-Reset": {reset(c, 20*time.Second)}}}
 		}, false, []time.Duration{20 * time.Second}},
@@ -238,7 +244,7 @@ func TestLimiterWaitsOutRateLimits(t *testing.T) {
 			// The pause after the last 429 still holds other requests back;
 			// this one has given up and does not sleep it.
 			slept := tt.wantWaits
-			if tt.wantErr {
+			if tt.wantErr && len(slept) > 0 {
 				slept = slept[:len(slept)-1]
 			}
 			if fmt.Sprint(*told) != fmt.Sprint(tt.wantWaits) || fmt.Sprint(clock.sleeps) != fmt.Sprint(slept) {
@@ -266,6 +272,15 @@ func TestLimiterPausesBeforeTheBudgetIsSpent(t *testing.T) {
 	}
 	if len(*told) != 1 || (*told)[0] != 30*time.Second || len(clock.sleeps) != 1 {
 		t.Fatalf("told %v, slept %v: want one pause of 30s before the second request", *told, clock.sleeps)
+	}
+	// A reset a month away is not paused for ahead of time.
+	h = http.Header{"Ratelimit-Remaining": {"3"}, "Ratelimit-Reset": {strconv.FormatInt(clock.now().Add(30*24*time.Hour).Unix(), 10)}}
+	if _, err := l.do(context.Background(), ok); err != nil {
+		t.Fatal(err)
+	}
+	h = http.Header{}
+	if _, err := l.do(context.Background(), ok); err != nil || len(*told) != 1 || len(clock.sleeps) != 1 {
+		t.Fatalf("a far reset: err %v, told %v, slept %v", err, *told, clock.sleeps)
 	}
 }
 
