@@ -16,6 +16,10 @@ func main() {
 	// of killing the process: a create in flight is then checked for (the
 	// orphan check, bounded) and reported, and the terminal is restored.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	// A closed stdout (create ... | cmd-that-exits) must not kill the run
+	// silently between creating a token and delivering it: with SIGPIPE
+	// ignored the write fails instead, and the token goes to a file.
+	signal.Ignore(syscall.SIGPIPE)
 	code := cli.Main(ctx, cli.System())
 	stop()
 	os.Exit(code)

@@ -103,7 +103,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 // printed, or revoked when the run is interrupted first.
 func accessibleDeliver(ctx context.Context, p prompter, env Env, s *session, pf gitlab.Preflight, req token.Request, nt *gitlab.NewToken, now time.Time) error {
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
-	saved, err := accessibleKeep(p, env, nt)
+	saved, err := accessibleKeep(p, env, nt, revokeOrphanCommand(s.host, req, nt.ID))
 	if err != nil {
 		return revokeUnkept(p, s, req, nt, err)
 	}
@@ -272,7 +272,7 @@ func accessibleDetails(p prompter, req *token.Request, limits token.Limits, pres
 // accessibleKeep makes sure the new token goes somewhere before the run ends:
 // a new 0600 file, or this terminal when the user says so. It returns the
 // saved file's full path ("" when printed).
-func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) (string, error) {
+func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken, revoke string) (string, error) {
 	for {
 		where := "save"
 		q := token.Question{Title: "Where should the token go?", Options: []token.Option{
@@ -283,8 +283,7 @@ func accessibleKeep(p prompter, env Env, nt *gitlab.NewToken) (string, error) {
 			return "", err
 		}
 		if where == "print" {
-			fmt.Fprintln(env.rawOut, nt.Value.Reveal()) // the one write that carries the token
-			return "", nil
+			return "", emitToken(env, nt.Value.Reveal(), nt, revoke)
 		}
 		path := suggestFile(nt.ID)
 		if err := p.text("File name:", &path, secretfile.Free); err != nil {

@@ -388,7 +388,7 @@ func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab
 	case o.output == "json":
 		return writeJSON(env, req, host, nt, v, saved)
 	case saved == "":
-		fmt.Fprintln(env.rawOut, nt.Value.Reveal())
+		return emitToken(env, nt.Value.Reveal(), nt, revokeOrphanCommand(host, req, nt.ID))
 	}
 	return nil
 }

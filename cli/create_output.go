@@ -12,6 +12,7 @@ import (
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
+	"gitlab-token-wizard/internal/secretfile"
 	"gitlab-token-wizard/token"
 )
 
@@ -111,6 +112,26 @@ func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gi
 		return err
 	}
 	text := strings.Replace(env.scrub.String(string(b)), `"\u0000token\u0000"`, `"`+nt.Value.Reveal()+`"`, 1)
-	_, err = fmt.Fprintln(env.rawOut, text)
-	return err
+	return emitToken(env, text, nt, revokeOrphanCommand(host, r, nt.ID))
+}
+
+// emitToken writes text, which carries the new token's value, to stdout: the
+// one write of a value (create, rotate, the accessible mode). A created
+// token is never lost to a failed write — a full disk, a closed pipe (SIGPIPE
+// is ignored, so the write fails instead of killing the run): the value goes
+// to a new private file, and the run fails naming it, or, when no file can be
+// written either, naming the command that revokes it.
+func emitToken(env Env, text string, nt *gitlab.NewToken, revoke string) error {
+	_, err := fmt.Fprintln(env.rawOut, text)
+	if err == nil {
+		return nil
+	}
+	werr := safe.Line(err.Error(), 200)
+	path, ferr := secretfile.WritePrivate(fmt.Sprintf("gitlab-token-%d", nt.ID), nt.Value)
+	if ferr != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("token %d was created, but stdout could not take it (%s) and no file could be written (%s): the value is lost; revoke the token with %s and create a new one",
+			nt.ID, werr, safe.Line(ferr.Error(), 200), revoke)}
+	}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("token %d was created, but stdout could not take it (%s): it was saved to %s (mode 0600) instead; move it where it belongs and delete the file, or revoke the token with %s",
+		nt.ID, werr, path, revoke)}
 }

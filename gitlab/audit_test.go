@@ -28,7 +28,7 @@ func auditServer(t *testing.T, seed string) (*fake.Server, string) {
 
 func auditClient(t *testing.T, url, cred string) *Client {
 	t.Helper()
-	c, err := New(Options{Host: url, Token: token.Secret(cred), MaxRateLimitWait: 300 * time.Millisecond})
+	c, err := New(Options{Host: url, Token: token.Secret(cred), MaxRateLimitWait: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,11 +208,12 @@ func TestAuditWaitsOutRateLimits(t *testing.T) {
 		name  string
 		setup func()
 	}{
-		// A budget of 8 requests per 300 ms: the audit pauses as the budget runs out.
+		// A budget of 8 requests per 300 ms: the audit pauses as the budget
+		// runs out (GitLab's Retry-After is in whole seconds: 1 s).
 		{"a per-caller budget", func() { srv.SetRateLimit(8, 300*time.Millisecond) }},
-		// Two 429s asking for an hour: each wait is cut to the client's maximum, then asked again.
-		{"429s that ask too much", func() {
-			srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Kind: fake.FaultRateLimit, RetryAfter: 3600, Times: 2})
+		// 429s asking for 1 s, within the client's maximum: waited, then asked again.
+		{"429s within the maximum", func() {
+			srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Kind: fake.FaultRateLimit, RetryAfter: 1, Times: 2})
 		}},
 	}
 	for _, tt := range tests {
@@ -232,11 +233,25 @@ func TestAuditWaitsOutRateLimits(t *testing.T) {
 				t.Fatalf("waits %v, paused %s, failed %d", waits, rep.Paused, rep.Failed)
 			}
 			for _, d := range waits {
-				if d > 300*time.Millisecond {
+				if d > time.Second {
 					t.Fatalf("a wait of %s, more than the client's maximum", d)
 				}
 			}
 		})
+	}
+	// A 429 asking for an hour is not waited for (nor cut to the maximum
+	// and asked six times): that place fails at once, counted and named.
+	srv.ClearFaults()
+	before := srv.CountRequests("GET", "/projects/100/access_tokens")
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/projects/100/access_tokens", Kind: fake.FaultRateLimit, RetryAfter: 3600, Times: 10})
+	var waits []time.Duration
+	rep, err := auditClient(t, url, fake.OwnerToken).Audit(context.Background(), AuditOptions{Group: "acme", Concurrency: 4,
+		OnWait: func(d time.Duration, why string) { waits = append(waits, d) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed != 1 || rep.FailedExample == nil || !strings.Contains(rep.FailedExample.Error(), "wait 1h0m0s") || len(waits) != 0 || srv.CountRequests("GET", "/projects/100/access_tokens")-before != 1 {
+		t.Fatalf("failed %d (%s), waits %v, asked %d times", rep.Failed, rep.FailedExample, waits, srv.CountRequests("GET", "/projects/100/access_tokens")-before)
 	}
 }
 

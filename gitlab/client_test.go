@@ -177,7 +177,7 @@ func TestCreateFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, c := setup(t, fake.MaintainerToken)
 			if tt.timeout > 0 {
-				c2, err := New(Options{Host: c.base, Token: fake.MaintainerToken, Timeout: tt.timeout})
+				c2, err := New(Options{Host: c.base, Token: fake.MaintainerToken, Timeout: tt.timeout, OrphanWindow: time.Second})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -128,7 +128,7 @@ func TestRetryCreateLooksBeforeSending(t *testing.T) {
 func TestSeveralCandidatesAreListedNotClaimed(t *testing.T) {
 	srv, c := setup(t, fake.MaintainerToken)
 	r := jiraRead()
-	other, err := New(Options{Host: c.BaseURL(), Token: fake.MaintainerToken})
+	other, err := New(Options{Host: c.BaseURL(), Token: fake.MaintainerToken, OrphanWindow: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,14 +81,24 @@ func WriteSomewhere(path string, v token.Secret) (string, error) {
 			break // the folder itself fails: try a private one
 		}
 	}
+	p, err := WritePrivate(stem+ext, v)
+	if err != nil {
+		return "", fmt.Errorf("%v; and %w", first, err)
+	}
+	return p, nil
+}
+
+// WritePrivate writes the secret to a file named name in a new private
+// folder (mode 0700) in the system's temporary folder, and returns its path.
+func WritePrivate(name string, v token.Secret) (string, error) {
 	tmp, err := os.MkdirTemp("", "gitlab-token-")
 	if err != nil {
-		return "", fmt.Errorf("%v; and no temporary folder: %w", first, err)
+		return "", fmt.Errorf("no temporary folder: %w", err)
 	}
-	p := filepath.Join(tmp, stem+ext)
+	p := filepath.Join(tmp, filepath.Base(name))
 	if err := Write(p, v); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("%v; and %s: %w", first, p, err)
+		return "", fmt.Errorf("%s: %w", p, err)
 	}
 	return p, nil
 }
