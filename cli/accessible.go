@@ -411,7 +411,7 @@ func (p prompter) signIn(env Env, g *globalFlags, s *session) error {
 	if cred == "" {
 		return exitf(ExitInvalid, "no credential given: nothing was sent")
 	}
-	c, err := g.newClient(env, host, cred)
+	c, err := g.newClient(env, host, cred, typedCredential)
 	if err != nil {
 		return exitf(ExitInvalid, "%v", err)
 	}

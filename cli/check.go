@@ -105,7 +105,7 @@ func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error 
 	}
 	// The checked token is this client's only credential: nothing here
 	// can blame the caller's own sign-in.
-	c, err := g.newClient(env, host, value)
+	c, err := g.newClient(env, host, value, "the checked token")
 	if err != nil {
 		return exitf(ExitInvalid, "%v", err)
 	}

@@ -220,6 +220,37 @@ func TestGlabLoginIsSaidAloud(t *testing.T) {
 	}
 }
 
+// A credential GitLab refuses is named by where it came from: the token
+// piped to --token-stdin, GITLAB_ACCESS_TOKEN, or glab's login — never
+// GITLAB_TOKEN when it was not that.
+func TestRefusedSignInNamesWhereTheCredentialCameFrom(t *testing.T) {
+	_, url := server(t)
+	const bad = "glpat-notthisinstance00000"
+	host := strings.TrimPrefix(url, "http://")
+	dir := t.TempDir()
+	writeGlabConfig(t, dir, "hosts:\n  "+host+":\n    token: "+bad+"\n    api_protocol: http\n", 0o600)
+	for _, tt := range []struct {
+		name  string
+		vars  map[string]string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"--token-stdin", map[string]string{"GITLAB_HOST": url}, bad + "\n", []string{"--token-stdin"}, "check that the token piped to --token-stdin is a personal access token for " + host},
+		{"GITLAB_ACCESS_TOKEN", map[string]string{"GITLAB_HOST": url, "GITLAB_ACCESS_TOKEN": bad}, "", nil, "check that the token in GITLAB_ACCESS_TOKEN is a personal access token for " + host},
+		{"glab's login", map[string]string{"GITLAB_HOST": url, "GLAB_CONFIG_DIR": dir}, "", nil, "check that the token in glab's login (" + dir},
+		{"GITLAB_TOKEN", map[string]string{"GITLAB_HOST": url, "GITLAB_TOKEN": bad}, "", nil, "check that the token in GITLAB_TOKEN is a personal access token for " + host},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := executeEnv(t, tt.vars, tt.stdin, append([]string{"list", "-R", "acme/web"}, tt.args...)...)
+			if r.code != ExitRefused || !strings.Contains(r.stderr, "did not accept your credential") || !strings.Contains(r.stderr, tt.want) ||
+				tt.vars["GITLAB_TOKEN"] == "" && strings.Contains(r.stderr, "GITLAB_TOKEN") {
+				t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
 // Completion completes values: the fixed ones from the catalogue, and with a
 // credential at hand, projects, groups and token ids — bounded, quick, and
 // silent when GitLab cannot be asked.
