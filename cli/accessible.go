@@ -388,7 +388,7 @@ func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 			p.say("The token is ready: paste it into the Jira app and press Test connection.")
 			return nil
 		}
-		p.say("Fix this in GitLab (revoke that token, create a new one from the link), then paste the new one.")
+		p.say("%s", token.PastedAdvice(v.Problem()))
 	}
 }
 

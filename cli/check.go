@@ -41,18 +41,23 @@ than the purpose needs gets the same least-privilege warning create gives
 (an api token checked for jira-read).
 
 Without --project or --group the token's reach is not checked: the verdict
-says so, and with -F json "not_checked" lists it. Exit 0 when every check made
-passes, 3 when one fails.
+says so, and with -F json "not_checked" lists it. The checks and the verdict
+go to stdout (to stderr with -F json). Exit 0 when every check made passes,
+3 when the token fails one, 1 when a check could not be made because the
+network or GitLab failed (a timeout, a 5xx): that says nothing about the
+token, and its line is marked "----", not FAIL.
 
 With -F json, stdout gets one object:
-  ok             every check made passed (exit 0)
+  ok             every check was made and passed (exit 0)
   ready          ok, and nothing was left unchecked
   preset         the purpose checked for (jira-read, jira-write, custom)
   host           the instance
   project, group what the token's reach was checked on, when given
   token          the token as GitLab reports it to its holder: id, name, scopes,
-                 expires_at, active, revoked, user_id (null when GitLab refused it)
-  checks         [{check, ok, detail}], one per check
+                 expires_at, active, revoked, user_id, last_used_at (RFC 3339,
+                 or null when never used); null when GitLab refused the token
+  checks         [{check, ok, checked, detail}], one per check; checked is
+                 false when the check could not be made (network, GitLab)
   warnings       least-privilege warnings, as create gives them
   not_checked    what was not checked, and the flag that checks it`,
 		Example: `  gitlab-token-wizard check --host gitlab.example.com --project acme/web < token.txt
@@ -111,24 +116,42 @@ func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error 
 	}
 	v := c.CheckPastedToken(ctx, value, want, 0)
 	res := judgeChecked(p, want, v)
-	printChecks(env.Err, "Checks of the token:", v)
-	for _, w := range res.warnings {
-		fmt.Fprintf(env.Err, "warning: %s\n", w)
-	}
+	// The verdict is the result: on stdout, unless JSON holds that.
+	out := env.Out
 	if o.output == "json" {
+		out = env.Err
 		if err := checkJSON(env.Out, c.BaseURL(), p, o, v, res); err != nil {
 			return err
 		}
 	}
+	printChecks(out, "Checks of the token:", v)
+	for _, w := range res.warnings {
+		fmt.Fprintf(out, "warning: %s\n", w)
+	}
+	return checkVerdict(out, p, v, res)
+}
+
+// checkVerdict says what the checks add up to, and exits accordingly: 3
+// when the token failed a check, 1 when checks could not be made because
+// the network or GitLab failed (which says nothing about the token), 0
+// otherwise — with what was not checked said aloud.
+func checkVerdict(out io.Writer, p token.Preset, v gitlab.Verification, res checkResult) error {
+	problems, unchecked := v.Problems(), v.Unchecked()
 	switch {
-	case !v.OK():
-		return exitf(ExitRefused, "the checked token is not ready for %s: %s", p.ID, strings.Join(v.Problems(), "; "))
+	case len(problems) > 0:
+		more := ""
+		if len(unchecked) > 0 {
+			more = fmt.Sprintf(" (and %d check(s) could not be made: the network or GitLab failed)", len(unchecked))
+		}
+		return exitf(ExitRefused, "the checked token is not ready for %s: %s%s", p.ID, strings.Join(problems, "; "), more)
+	case len(unchecked) > 0:
+		return exitf(ExitFailure, "the token could not be checked (the network or GitLab failed; this says nothing about the token): %s", strings.Join(unchecked, "; "))
 	case len(res.notChecked) > 0:
-		fmt.Fprintf(env.Err, "The token passed every check made, but not everything was checked: %s.\n", strings.Join(res.notChecked, "; "))
+		fmt.Fprintf(out, "The token passed every check made, but not everything was checked: %s.\n", strings.Join(res.notChecked, "; "))
 	case len(res.warnings) > 0:
-		fmt.Fprintln(env.Err, "The token works, with the warnings above: consider a narrower one; otherwise paste it into the Jira app and press Test connection.")
+		fmt.Fprintln(out, "The token works, with the warnings above: consider a narrower one; otherwise paste it into the Jira app and press Test connection.")
 	default:
-		fmt.Fprintln(env.Err, "The token is ready: paste it into the Jira app and press Test connection.")
+		fmt.Fprintln(out, "The token is ready: paste it into the Jira app and press Test connection.")
 	}
 	return nil
 }
@@ -190,12 +213,8 @@ func judgeChecked(p token.Preset, want token.Request, v gitlab.Verification) che
 
 // checkJSON writes check's one object; the token's value is never in it.
 func checkJSON(w io.Writer, host string, p token.Preset, o *checkOpts, v gitlab.Verification, res checkResult) error {
-	checks := []jsonCheck{}
-	for _, c := range v.Checks {
-		checks = append(checks, jsonCheck{c.Name, c.OK, c.Detail})
-	}
 	obj := map[string]any{"ok": v.OK(), "ready": v.OK() && len(res.notChecked) == 0, "preset": p.ID, "host": host,
-		"token": nil, "checks": checks, "warnings": nonNilStrings(res.warnings), "not_checked": nonNilStrings(res.notChecked)}
+		"token": nil, "checks": jsonChecks(v), "warnings": nonNilStrings(res.warnings), "not_checked": nonNilStrings(res.notChecked)}
 	if o.project != "" {
 		obj["project"] = strings.TrimSpace(o.project)
 	}
@@ -204,7 +223,7 @@ func checkJSON(w io.Writer, host string, p token.Preset, o *checkOpts, v gitlab.
 	}
 	if t := v.Self; t != nil {
 		tok := map[string]any{"id": t.ID, "name": t.Name, "scopes": nonNilStrings(t.Scopes), "expires_at": nil,
-			"active": t.Active, "revoked": t.Revoked, "user_id": t.UserID}
+			"active": t.Active, "revoked": t.Revoked, "user_id": t.UserID, "last_used_at": nil}
 		if !t.ExpiresAt.IsZero() {
 			tok["expires_at"] = t.ExpiresAt.Format(token.DateLayout)
 		}

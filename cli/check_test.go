@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -71,8 +73,8 @@ func TestCheckWarnsLikeCreate(t *testing.T) {
 		t.Fatalf("create's warning changed:\n%s", c.stderr)
 	}
 	r := execute(t, url, "", api+"\n", "check", "-R", "acme/web")
-	if r.code != ExitOK || !strings.Contains(r.stderr, "warning: "+warning) || strings.Contains(r.stderr, "The token is ready") {
-		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	if r.code != ExitOK || !strings.Contains(r.stdout, "warning: "+warning) || strings.Contains(r.stdout+r.stderr, "The token is ready") {
+		t.Fatalf("exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = execute(t, url, "", api+"\n", "check", "-R", "acme/web", "-F", "json")
 	var got struct {
@@ -84,9 +86,9 @@ func TestCheckWarnsLikeCreate(t *testing.T) {
 		t.Fatalf("json, exit %d:\n%s", r.code, r.stdout)
 	}
 	// For jira-write, api is what is needed: no warning.
-	if r := execute(t, url, "", api+"\n", "check", "-R", "acme/web", "--preset", "jira-write"); r.code != ExitOK || strings.Contains(r.stderr, "warning") ||
-		!strings.Contains(r.stderr, "The token is ready") {
-		t.Fatalf("jira-write: exit %d:\n%s", r.code, r.stderr)
+	if r := execute(t, url, "", api+"\n", "check", "-R", "acme/web", "--preset", "jira-write"); r.code != ExitOK || strings.Contains(r.stdout+r.stderr, "warning") ||
+		!strings.Contains(r.stdout, "The token is ready") {
+		t.Fatalf("jira-write: exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
 
@@ -96,9 +98,9 @@ func TestCheckSaysWhatItDidNotCheck(t *testing.T) {
 	srv, url := server(t)
 	good := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
 	r := execute(t, url, "", good+"\n", "check")
-	if r.code != ExitOK || strings.Contains(r.stderr, "The token is ready") || !strings.Contains(r.stderr, "not everything was checked") ||
-		!strings.Contains(r.stderr, "--project GROUP/PROJECT") {
-		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	if r.code != ExitOK || strings.Contains(r.stdout+r.stderr, "The token is ready") || !strings.Contains(r.stdout, "not everything was checked") ||
+		!strings.Contains(r.stdout, "--project GROUP/PROJECT") {
+		t.Fatalf("exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = execute(t, url, "", good+"\n", "check", "-F", "json")
 	var got map[string]any
@@ -111,8 +113,8 @@ func TestCheckSaysWhatItDidNotCheck(t *testing.T) {
 	// On a terminal the token is asked for without echo.
 	vars := map[string]string{"GITLAB_HOST": url}
 	if r := executeStdinTTY(t, vars, good+"\n", "check", "-R", "acme/web"); r.code != ExitOK ||
-		!strings.Contains(r.stderr, "Paste the token to check (it is not shown):") || !strings.Contains(r.stderr, "The token is ready") {
-		t.Fatalf("terminal: exit %d:\n%s", r.code, r.stderr)
+		!strings.Contains(r.stderr, "Paste the token to check (it is not shown):") || !strings.Contains(r.stdout, "The token is ready") {
+		t.Fatalf("terminal: exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	tok, _ := got["token"].(map[string]any)
 	if tok == nil || tok["name"] != "Jira" || tok["scopes"] == nil || strings.Contains(r.stdout, good) {
@@ -155,4 +157,54 @@ func tokenID(t *testing.T, srv *fake.Server, value string) int {
 	}
 	t.Fatal("no such token")
 	return 0
+}
+
+// A check that cannot be made — nothing answers, or GitLab fails — is the
+// network's or the instance's failure, not the checked token's: exit 1, no
+// FAIL line, no word that the token is not ready.
+func TestCheckBlamesTheNetworkNotTheToken(t *testing.T) {
+	srv, _ := server(t)
+	good := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/personal_access_tokens/self") {
+			w.WriteHeader(503)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(failing.Close)
+	for _, tt := range []struct {
+		name, host, want string
+	}{
+		{"nothing answers", deadURL, "nothing answered at " + strings.TrimPrefix(deadURL, "http://")},
+		{"GitLab answers 503", failing.URL, "GitLab answered 503"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, format := range []string{"text", "json"} {
+				r := execute(t, tt.host, fake.MaintainerToken, good+"\n", "check", "-R", "acme/web", "-F", format)
+				out := r.stdout + r.stderr
+				if r.code != ExitFailure || strings.Contains(out, "FAIL") || strings.Contains(out, "not ready") ||
+					!strings.Contains(out, tt.want) || !strings.Contains(r.stderr, "could not be checked (the network or GitLab failed; this says nothing about the token)") {
+					t.Fatalf("%s: exit %d:\n%s\n%s", format, r.code, r.stdout, r.stderr)
+				}
+				if format == "json" {
+					var got struct {
+						OK     bool `json:"ok"`
+						Checks []struct {
+							OK      bool `json:"ok"`
+							Checked bool `json:"checked"`
+						} `json:"checks"`
+					}
+					if json.Unmarshal([]byte(r.stdout), &got) != nil || got.OK || len(got.Checks) == 0 || got.Checks[0].Checked {
+						t.Fatalf("json:\n%s", r.stdout)
+					}
+				} else if !strings.Contains(r.stdout, "----  token accepted by GitLab: not checked: ") {
+					t.Fatalf("text:\n%s", r.stdout)
+				}
+			}
+		})
+	}
 }

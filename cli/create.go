@@ -60,7 +60,9 @@ the token goes: --save FILE (mode 0600) or --show-token.
 With -F json, stdout gets one object: id, kind, host, target, project or
 group, name, description, scopes, access_level and role (project and group
 tokens), expires_at, created_at, user_id, active, token (the value; token_file
-instead with --save), verified and verification ([{check, ok, detail}]).
+instead with --save), verified and verification ([{check, ok, checked,
+detail}]; checked is false for a check the network or GitLab kept from
+being made).
 With --dry-run -F json, the request that would be sent: dry_run (true),
 method, url, headers (the credential as $GITLAB_TOKEN), body (GitLab's
 fields), curl (the same request as a curl command), command (this create as
@@ -353,8 +355,12 @@ func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, 
 		return err
 	}
 	if v != nil && !v.OK() {
-		return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but the new token failed verification: %s",
-			nt.ID, strings.Join(v.Problems(), "; "))}
+		if problems := v.Problems(); len(problems) > 0 {
+			return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but the new token failed verification: %s",
+				nt.ID, strings.Join(problems, "; "))}
+		}
+		return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but it could not be verified (the network or GitLab failed; this says nothing about the token): %s",
+			nt.ID, strings.Join(v.Unchecked(), "; "))}
 	}
 	return nil
 }

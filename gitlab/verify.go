@@ -3,6 +3,7 @@ package gitlab
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -20,7 +21,15 @@ type Check struct {
 	Name   string
 	OK     bool
 	Detail string
+	// Problem says why a failed check failed, for advice that fits the
+	// cause; token.ProblemUnreachable marks a check that could not be made
+	// (the network or GitLab failed), which blames nothing on the token.
+	Problem token.CheckProblem
 }
+
+// Unchecked reports whether the check could not be made: the network, a
+// proxy or GitLab failed, so nothing is known of the token.
+func (c Check) Unchecked() bool { return !c.OK && c.Problem == token.ProblemUnreachable }
 
 // Verification is what using the new token proved.
 type Verification struct {
@@ -29,7 +38,7 @@ type Verification struct {
 	Self *TokenInfo
 }
 
-// OK reports whether every check passed.
+// OK reports whether every check was made and passed.
 func (v Verification) OK() bool {
 	for _, c := range v.Checks {
 		if !c.OK {
@@ -39,19 +48,97 @@ func (v Verification) OK() bool {
 	return len(v.Checks) > 0
 }
 
-// Problems lists the failed checks' details, for a one-line verdict.
+// Problems lists the details of the checks the token failed, for a
+// one-line verdict; checks that could not be made are not among them
+// (Unchecked lists those).
 func (v Verification) Problems() []string {
 	var out []string
 	for _, c := range v.Checks {
-		if !c.OK {
+		if !c.OK && !c.Unchecked() {
 			out = append(out, c.Detail)
 		}
 	}
 	return out
 }
 
+// Unchecked lists, once each, why checks could not be made: the network
+// or GitLab failed. Nothing in it blames the token.
+func (v Verification) Unchecked() []string {
+	var out []string
+	for _, c := range v.Checks {
+		if why := strings.TrimPrefix(c.Detail, notChecked); c.Unchecked() && !slices.Contains(out, why) {
+			out = append(out, why)
+		}
+	}
+	return out
+}
+
+// notChecked starts the detail of a check that could not be made.
+const notChecked = "not checked: "
+
+// Problem is the cause of the first check the token failed, else
+// token.ProblemUnreachable when a check could not be made, else none.
+func (v Verification) Problem() token.CheckProblem {
+	p := token.ProblemNone
+	for _, c := range v.Checks {
+		switch {
+		case c.OK:
+		case c.Unchecked():
+			p = token.ProblemUnreachable
+		default:
+			return cmp.Or(c.Problem, token.ProblemUnfit)
+		}
+	}
+	return p
+}
+
 func (v *Verification) add(name string, ok bool, detail string) {
-	v.Checks = append(v.Checks, Check{Name: name, OK: ok, Detail: detail})
+	c := Check{Name: name, OK: ok, Detail: detail}
+	if !ok {
+		c.Problem = token.ProblemUnfit
+	}
+	v.Checks = append(v.Checks, c)
+}
+
+// addFailed adds a check that failed on err, the error of a request made
+// with the token under test. When the way to GitLab or GitLab itself
+// failed, the check is marked unchecked ("not checked: ..."), never the
+// token's failure; otherwise GitLab refused the token, for problem p.
+func (v *Verification) addFailed(name string, err error, p token.CheckProblem) {
+	if unreachable(err) {
+		v.Checks = append(v.Checks, Check{Name: name, Detail: notChecked + err.Error(), Problem: token.ProblemUnreachable})
+		return
+	}
+	v.Checks = append(v.Checks, Check{Name: name, Detail: err.Error(), Problem: p})
+}
+
+// unreachable reports whether err is the network's, a proxy's or the
+// instance's failure rather than GitLab's answer about a token: a check that
+// fails so says nothing about the token.
+func unreachable(err error) bool {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return true
+	}
+	switch ge.Code {
+	case CodeNetwork, CodeTLS, CodeServer, CodeTooLarge, CodeRedirect, CodeRateLimited, CodeCanceled:
+		return true
+	}
+	return false
+}
+
+// acceptProblem is the cause behind GitLab's refusal of the token itself.
+func acceptProblem(err error) token.CheckProblem {
+	var ge *Error
+	if errors.As(err, &ge) {
+		switch ge.Code {
+		case CodeExpired, CodeRevoked:
+			return token.ProblemLapsed
+		case CodeUnauthorized:
+			return token.ProblemUnknown
+		}
+	}
+	return token.ProblemUnfit
 }
 
 // VerifyToken uses a token the tool just created, as Jira will: it reads the
@@ -98,7 +185,7 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 	c.opts.Scrub.Add(value.Reveal())
 	tc, err := c.newAuth(value)
 	if err != nil {
-		v.add("token accepted by GitLab", false, err.Error())
+		v.Checks = append(v.Checks, Check{Name: "token accepted by GitLab", Detail: notChecked + err.Error(), Problem: token.ProblemUnreachable})
 		return v
 	}
 	// What the token reaches is read at the same time as its own record:
@@ -123,16 +210,28 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 		err = errNullAnswer
 	}
 	if err != nil {
-		v.add("token accepted by GitLab", false, c.classifyFor(err, "read its own record", o.subject()).Error())
+		err = c.classifyFor(err, "read its own record", o.subject())
+		v.addFailed("token accepted by GitLab", err, acceptProblem(err))
+		// What the token reaches was read all the same: a check it could
+		// not make for the same reason is listed as not made.
+		for _, rc := range reach.Checks {
+			if rc.Unchecked() {
+				v.Checks = append(v.Checks, rc)
+			}
+		}
 		return v
 	}
 	info := fromPAT(self, 0)
 	v.Self = &info
 	v.add("token accepted by GitLab", info.Active && !info.Revoked, fmt.Sprintf("id %d, active=%t", info.ID, info.Active))
+	if !info.Active || info.Revoked {
+		v.Checks[len(v.Checks)-1].Problem = token.ProblemLapsed
+	}
 	if o.owner != 0 {
 		v.add("belongs to you", info.UserID == o.owner, fmt.Sprintf("user id %d", info.UserID))
 		if info.UserID != o.owner {
 			v.Checks[len(v.Checks)-1].Detail = fmt.Sprintf("this token belongs to user id %d, not to you (%d): paste the token you just created", info.UserID, o.owner)
+			v.Checks[len(v.Checks)-1].Problem = token.ProblemNotYours
 		}
 	}
 	c.checkScopes(&v, info, want)
@@ -216,7 +315,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 			name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
 			ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
 			if err != nil {
-				v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
+				v.addFailed(name, c.classifyFor(err, "list the group's projects", subject), token.ProblemUnfit)
 				return
 			}
 			ps = nonNil(ps)
@@ -231,7 +330,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 				err = errNullAnswer
 			}
 			if err != nil {
-				v.add("acts as a user", false, c.classifyFor(err, "read its user", subject).Error())
+				v.addFailed("acts as a user", c.classifyFor(err, "read its user", subject), token.ProblemUnfit)
 			} else {
 				v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
 			}
@@ -266,7 +365,7 @@ func (c *Client) readLatestCommit(ctx context.Context, v *Verification, tc *gl.C
 	cs = nonNil(cs)
 	switch {
 	case err != nil:
-		v.add(name, false, c.classifyFor(err, "read the repository's commits", subject).Error())
+		v.addFailed(name, c.classifyFor(err, "read the repository's commits", subject), token.ProblemUnfit)
 	case len(cs) == 0:
 		v.add(name, true, "the repository has no commits yet; reading it worked")
 	default:
