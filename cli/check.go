@@ -35,10 +35,14 @@ prompt), never from a flag, and it is the only credential used: GITLAB_TOKEN
 and your sign-in play no part, and every problem found is the checked token's.
 
 It reads its own record and what Jira will read: the project (--project), or
-the group's projects (--group, for a group token). Each problem is named with
-its fix ("missing read_api", "expires in 3 days"), and a token that can do more
-than the purpose needs gets the same least-privilege warning create gives
-(an api token checked for jira-read).
+the group's projects (--group, for a group token), and its role there (for a
+project or group token, its bot user's membership; GitLab lets read_api read
+it). Each problem is named with its fix ("missing read_api", "expires in 3
+days"), a token that can do more than the purpose needs gets the same
+least-privilege warning create gives (an api token, or a Maintainer project
+token, checked for jira-read), and one whose role is below what a purpose
+that writes needs fails (a Reporter token checked for jira-write, which needs
+Developer to create branches).
 
 Without --project or --group the token's reach is not checked: the verdict
 says so, and with -F json "not_checked" lists it. The checks and the verdict
@@ -55,7 +59,8 @@ With -F json, stdout gets one object:
   project, group what the token's reach was checked on, when given
   token          the token as GitLab reports it to its holder: id, name, scopes,
                  expires_at, active, revoked, user_id, last_used_at (RFC 3339,
-                 or null when never used); null when GitLab refused the token
+                 or null when never used), and role and access_level where its
+                 reach was checked (null elsewhere); null when GitLab refused it
   checks         [{check, ok, checked, detail}], one per check; checked is
                  false when the check could not be made (network, GitLab)
   warnings       least-privilege warnings, as create gives them
@@ -114,8 +119,8 @@ func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error 
 	if err != nil {
 		return exitf(ExitInvalid, "%v", err)
 	}
-	v := c.CheckPastedToken(ctx, value, want, 0)
-	res := judgeChecked(p, want, v)
+	v := c.CheckToken(ctx, value, want)
+	res := judgeChecked(p, want, &v)
 	// The verdict is the result: on stdout, unless JSON holds that.
 	out := env.Out
 	if o.output == "json" {
@@ -196,17 +201,37 @@ type checkResult struct {
 }
 
 // judgeChecked holds the token GitLab described to the purpose, as create
-// holds a request: a token that can do more than the purpose needs gets
-// the same warning, whatever it passed.
-func judgeChecked(p token.Preset, want token.Request, v gitlab.Verification) checkResult {
+// holds a request: a token that can do more than the purpose needs — a
+// scope, or a project or group token's role — gets the same warning, and a
+// role below what a purpose that writes needs fails a check ("role on P").
+// A bot user is behind a project or group token, whose role is its own; a
+// person's personal token acts with the person's role, which create does
+// not judge either.
+func judgeChecked(p token.Preset, want token.Request, v *gitlab.Verification) checkResult {
 	var res checkResult
-	if v.Self != nil {
-		got := token.Request{Kind: want.Kind, Scopes: token.ParseScopes(v.Self.Scopes...)}
-		res.warnings = p.Advice(got)
+	if v.Self == nil {
+		return res
 	}
+	got := token.Request{Kind: token.KindPersonal, Scopes: token.ParseScopes(v.Self.Scopes...)}
+	if v.RoleOn != "" {
+		got.Role = v.Role
+		whose := "its user's role"
+		if v.User != nil && v.User.Bot {
+			got.Kind, whose = token.KindProject, "the token's role (its bot user's)"
+			if want.Kind == token.KindGroup {
+				got.Kind = token.KindGroup
+			}
+		}
+		check := gitlab.Check{Name: "role on " + v.RoleOn, OK: true, Detail: token.RoleOrNone(v.Role) + ", " + whose}
+		if why := p.Shortfall(v.Role); why != "" && (v.User == nil || !v.User.IsAdmin) {
+			check.OK, check.Detail, check.Problem = false, why, token.ProblemUnfit
+		}
+		v.Checks = append(v.Checks, check)
+	}
+	res.warnings = p.Advice(got)
 	if want.VerifyRepo() == "" && want.Kind != token.KindGroup {
 		res.notChecked = append(res.notChecked,
-			"whether it can read the project Jira will read (give --project GROUP/PROJECT, or --group GROUP for a group token)")
+			"whether it can read the project Jira will read, and its role there (give --project GROUP/PROJECT, or --group GROUP for a group token)")
 	}
 	return res
 }
@@ -223,7 +248,10 @@ func checkJSON(w io.Writer, host string, p token.Preset, o *checkOpts, v gitlab.
 	}
 	if t := v.Self; t != nil {
 		tok := map[string]any{"id": t.ID, "name": t.Name, "scopes": nonNilStrings(t.Scopes), "expires_at": nil,
-			"active": t.Active, "revoked": t.Revoked, "user_id": t.UserID, "last_used_at": nil}
+			"active": t.Active, "revoked": t.Revoked, "user_id": t.UserID, "last_used_at": nil, "role": nil, "access_level": nil}
+		if v.RoleOn != "" {
+			tok["role"], tok["access_level"] = v.Role.String(), int(v.Role)
+		}
 		if !t.ExpiresAt.IsZero() {
 			tok["expires_at"] = t.ExpiresAt.Format(token.DateLayout)
 		}

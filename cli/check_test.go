@@ -208,3 +208,91 @@ func TestCheckBlamesTheNetworkNotTheToken(t *testing.T) {
 		})
 	}
 }
+
+// check judges a project or group token's role as create judges one: more
+// than the purpose needs is create's warning, less than a purpose that
+// writes needs is a failed check. The role is read with the token itself,
+// in as few requests as the rest: /user once, one membership read.
+func TestCheckJudgesTheTokensRole(t *testing.T) {
+	srv, url := server(t)
+	mk := func(args ...string) string {
+		t.Helper()
+		r := execute(t, url, fake.MaintainerToken, "", append([]string{"create", "-R", "acme/web", "--no-verify"}, args...)...)
+		if r.code != ExitOK {
+			t.Fatalf("create %v: %d\n%s", args, r.code, r.stderr)
+		}
+		return strings.TrimSpace(r.stdout)
+	}
+	maintainer := mk("--name", "m", "-A", "maintainer", "-S", "read_api")
+	reporterAPI := mk("--name", "r", "-A", "reporter", "-S", "api")
+	developerAPI := mk("--name", "d", "-A", "developer", "-S", "api")
+	c := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web", "-A", "maintainer", "--dry-run")
+	const tooMuch = `role Maintainer is more than "jira-read" needs (Reporter): the token could do more than Jira requires`
+	if !strings.Contains(c.stderr, tooMuch) {
+		t.Fatalf("create's warning changed:\n%s", c.stderr)
+	}
+
+	before := len(srv.Requests())
+	r := execute(t, url, "", maintainer+"\n", "check", "-R", "acme/web")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "warning: "+tooMuch) || !strings.Contains(r.stdout, "PASS  role on acme/web: Maintainer") ||
+		strings.Contains(r.stdout, "The token is ready") {
+		t.Fatalf("a Maintainer read_api token for jira-read: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var users, members int
+	for _, q := range srv.Requests()[before:] {
+		switch {
+		case q.Path == "/api/v4/user":
+			users++
+		case strings.Contains(q.Path, "/members/all/"):
+			members++
+		}
+	}
+	if users != 1 || members != 1 || len(srv.Requests())-before != 4 {
+		t.Fatalf("%d requests (%d /user, %d memberships) for one check", len(srv.Requests())-before, users, members)
+	}
+
+	r = execute(t, url, "", reporterAPI+"\n", "check", "-R", "acme/web", "--preset", "jira-write", "-F", "json")
+	if r.code != ExitRefused || !strings.Contains(r.stderr, `Reporter is less than "jira-write" needs (Developer): Jira could not create branches`) ||
+		!strings.Contains(r.stderr, "FAIL  role on acme/web") || !strings.Contains(r.stdout, `"ok": false`) {
+		t.Fatalf("a Reporter api token for jira-write: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := execute(t, url, "", developerAPI+"\n", "check", "-R", "acme/web", "--preset", "jira-write"); r.code != ExitOK ||
+		!strings.Contains(r.stdout, "The token is ready") || strings.Contains(r.stdout, "warning") {
+		t.Fatalf("a Developer api token for jira-write: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// A person's personal token acts with the person's role, which create
+	// does not judge either: alice maintains acme/web, and no warning says so.
+	own := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
+	if r := execute(t, url, "", own+"\n", "check", "-R", "acme/web"); r.code != ExitOK || strings.Contains(r.stdout, "warning") ||
+		!strings.Contains(r.stdout, "PASS  role on acme/web: Maintainer, its user's role") || !strings.Contains(r.stdout, "The token is ready") {
+		t.Fatalf("a personal token: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// check -F json documents every field it writes: last_used_at among them.
+func TestCheckJSONFieldsAreDocumented(t *testing.T) {
+	srv, url := server(t)
+	used := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
+	r := execute(t, url, "", used+"\n", "check", "-R", "acme/web", "-F", "json")
+	var got struct {
+		Token  map[string]any   `json:"token"`
+		Checks []map[string]any `json:"checks"`
+	}
+	if r.code != ExitOK || json.Unmarshal([]byte(r.stdout), &got) != nil {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	help := executeEnv(t, nil, "", "check", "--help").stdout
+	for k := range got.Token {
+		if !strings.Contains(help, k) {
+			t.Errorf("check --help does not document token.%s", k)
+		}
+	}
+	if _, ok := got.Token["last_used_at"]; !ok {
+		t.Error("token.last_used_at is missing (it is null when never used)")
+	}
+	for k := range got.Checks[0] {
+		if !strings.Contains(help, k) {
+			t.Errorf("check --help does not document checks[].%s", k)
+		}
+	}
+}

@@ -311,3 +311,30 @@ func FuzzPATFormURL(f *testing.F) {
 		}
 	})
 }
+
+// CheckToken reads the checked token's role where it is checked, with the
+// token itself: a project or group token's bot user is a member there.
+func TestCheckTokenReadsTheRole(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	exp := token.Today(time.Now()).AddDate(0, 0, 60).Format(token.DateLayout)
+	srv.AddResourceToken("project:100", fake.Token{Name: "bot", Value: "glpat-project-bot-token-0000", Scopes: []string{"read_api"}, AccessLevel: 40, ExpiresAt: exp})
+	personal := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, exp)
+	for _, tt := range []struct {
+		name, value string
+		want        token.Request
+		role        token.Role
+		on          string
+		bot         bool
+	}{
+		{"a project token", "glpat-project-bot-token-0000", token.Request{Kind: token.KindPersonal, Repo: "acme/web", Scopes: []token.Scope{"read_api"}}, token.RoleMaintainer, "acme/web", true},
+		{"alice's personal token", personal, token.Request{Kind: token.KindPersonal, Repo: "acme/web", Scopes: []token.Scope{"read_api"}}, token.RoleMaintainer, "acme/web", false},
+		{"no place: no role", personal, token.Request{Kind: token.KindPersonal, Scopes: []token.Scope{"read_api"}}, token.RoleNone, "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v := c.CheckToken(context.Background(), token.Secret(tt.value), tt.want)
+			if !v.OK() || v.Role != tt.role || v.RoleOn != tt.on || tt.on != "" && (v.User == nil || v.User.Bot != tt.bot) {
+				t.Fatalf("role %s on %q, user %+v, checks %+v", v.Role, v.RoleOn, v.User, v.Checks)
+			}
+		})
+	}
+}

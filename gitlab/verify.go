@@ -36,6 +36,13 @@ type Verification struct {
 	Checks []Check
 	// Self is the token as GitLab reports it to its own holder.
 	Self *TokenInfo
+	// The token's user and its role on RoleOn (a project or group path),
+	// inherited included (RoleNone: not a member), read by CheckToken only;
+	// RoleOn is "" when no role was read. A bot user is behind a project or
+	// group token, whose role is its own.
+	User   *User
+	Role   token.Role
+	RoleOn string
 }
 
 // OK reports whether every check was made and passed.
@@ -160,10 +167,23 @@ func (c *Client) CheckPastedToken(ctx context.Context, value token.Secret, want 
 	return c.verify(ctx, value, want, verifyOpts{owner: owner, minDays: MinUsefulDays})
 }
 
+// CheckToken is CheckPastedToken for a token of any kind (the check
+// command): it also reads the token's role where it is checked — the
+// project (want.Repo), or the group of a group token — with the token
+// itself (GET …/members/all/:user_id, which read_api allows: a project or
+// group token's bot user is a member there). The user comes from GET /user,
+// read with everything else; only the membership waits for it, while the
+// reach is still being read.
+func (c *Client) CheckToken(ctx context.Context, value token.Secret, want token.Request) Verification {
+	return c.verify(ctx, value, want, verifyOpts{minDays: MinUsefulDays, role: true})
+}
+
 type verifyOpts struct {
 	exactExpiry bool
 	owner       int64
 	minDays     int
+	// role reads the token's role where it is checked (CheckToken).
+	role bool
 }
 
 // subject names the token being verified, for messages that blame it.
@@ -189,10 +209,18 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 		return v
 	}
 	// What the token reaches is read at the same time as its own record:
-	// one round trip for the whole verification.
+	// one round trip for the whole verification (two with the role, whose
+	// membership read waits for the user).
 	var (
-		reach Verification
-		wg    sync.WaitGroup
+		reach, role Verification
+		wg          sync.WaitGroup
+		user        = sync.OnceValues(func() (*gl.User, error) {
+			u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
+			if err == nil && u == nil {
+				err = errNullAnswer
+			}
+			return u, err
+		})
 	)
 	wg.Add(1)
 	go func() {
@@ -202,8 +230,20 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 				reach.add("reach", false, fmt.Sprintf("the check failed on GitLab's answer (a bug: %s)", safe.Line(fmt.Sprint(r), 120)))
 			}
 		}()
-		c.checkReach(ctx, &reach, tc, want, o.subject())
+		c.checkReach(ctx, &reach, tc, want, o.subject(), user)
 	}()
+	if kind, place := rolePlace(want); o.role && place != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					role.add("role", false, fmt.Sprintf("the check failed on GitLab's answer (a bug: %s)", safe.Line(fmt.Sprint(r), 120)))
+				}
+			}()
+			c.readRole(ctx, &role, tc, kind, place, o.subject(), user)
+		}()
+	}
 	self, _, err := tc.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
 	wg.Wait()
 	if err == nil && self == nil {
@@ -237,7 +277,40 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 	c.checkScopes(&v, info, want)
 	c.checkExpiry(&v, info, want, o)
 	v.Checks = append(v.Checks, reach.Checks...)
+	v.Checks = append(v.Checks, role.Checks...)
+	v.User, v.Role, v.RoleOn = role.User, role.Role, role.RoleOn
 	return v
+}
+
+// rolePlace is where a checked token's role matters: the project Jira
+// reads, or the group of a group token.
+func rolePlace(want token.Request) (token.Kind, string) {
+	if repo := want.VerifyRepo(); repo != "" {
+		return token.KindProject, repo
+	}
+	if want.Kind == token.KindGroup {
+		return token.KindGroup, want.Target
+	}
+	return "", ""
+}
+
+// readRole reads, with the token under test, its user's role on place. A
+// refusal leaves the role unread: the scopes or reach checks say why. A
+// failure of the network or GitLab is a check not made.
+func (c *Client) readRole(ctx context.Context, v *Verification, tc *gl.Client, kind token.Kind, place, subject string, user func() (*gl.User, error)) {
+	name := fmt.Sprintf("role on %s", safe.Line(place, 100))
+	u, err := user()
+	if err == nil {
+		var role token.Role
+		if role, _, err = c.memberRoleWith(ctx, tc, kind, place, u.ID); err == nil {
+			info := fromUser(u)
+			v.User, v.Role, v.RoleOn = &info, role, place
+			return
+		}
+	}
+	if err = c.classifyFor(err, "read its role on "+string(kind)+" "+place, subject); unreachable(err) {
+		v.addFailed(name, err, token.ProblemUnfit)
+	}
 }
 
 func (c *Client) checkScopes(v *Verification, info TokenInfo, want token.Request) {
@@ -285,7 +358,7 @@ func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request
 }
 
 // checkReach proves the token reaches what it is for.
-func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string) {
+func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string, user func() (*gl.User, error)) {
 	// The repository, the group and the user are read at the same time;
 	// their checks are listed in this order whatever answers first.
 	var parts [3]Verification
@@ -325,10 +398,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 	}
 	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
 		run(2, func(v *Verification) {
-			u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
-			if err == nil && u == nil {
-				err = errNullAnswer
-			}
+			u, err := user()
 			if err != nil {
 				v.addFailed("acts as a user", c.classifyFor(err, "read its user", subject), token.ProblemUnfit)
 			} else {

@@ -257,6 +257,30 @@ func TestPresets(t *testing.T) {
 	}
 }
 
+// A purpose that writes needs its role; one that only reads is proved by
+// reading, so no role falls short of it.
+func TestPresetShortfall(t *testing.T) {
+	r, _ := FindPreset("jira-read")
+	w, _ := FindPreset("jira-write")
+	c, _ := FindPreset("custom")
+	for _, tt := range []struct {
+		p    Preset
+		role Role
+		want string
+	}{
+		{w, RoleReporter, `Reporter is less than "jira-write" needs (Developer): Jira could not create branches`},
+		{w, RoleNone, `not a member is less than "jira-write" needs (Developer)`},
+		{w, RoleDeveloper, ""},
+		{w, RoleMaintainer, ""},
+		{r, RoleGuest, ""},
+		{c, RoleGuest, ""},
+	} {
+		if got := tt.p.Shortfall(tt.role); tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("%s.Shortfall(%s) = %q, want %q", tt.p.ID, tt.role, got, tt.want)
+		}
+	}
+}
+
 func FuzzParseExpiry(f *testing.F) {
 	for _, s := range []string{"2027-01-31", "30d", "4w", "1y", "-1d", "1.5d", "99999d", "2027-02-30", "0000-01-01", ""} {
 		f.Add(s)
