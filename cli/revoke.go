@@ -141,7 +141,7 @@ func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (gi
 			orNone(pf.Self.Scopes))
 	}
 	if r.Kind == token.KindPersonal {
-		return checkRevokePersonal(ctx, s, r, g, t, terr, id)
+		return t, checkPersonal(ctx, s, r, g, t, terr, id, "revoke")
 	}
 	if lacksRights(g, r) {
 		return t, rightsRefusal(g, r, "revoke")
@@ -152,32 +152,28 @@ func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (gi
 	return t, nil
 }
 
-// checkRevokePersonal judges a personal token: another user's needs an
-// administrator, and the token must be the named user's. GitLab answers a
+// checkPersonal judges a personal token before verb ("revoke", "rotate")
+// is sent: another user's needs an administrator (token.PersonalRights),
+// and the token must be the named user's. GitLab answers a
 // non-administrator's read of an unknown id, or of someone else's token,
 // with 401: after a working sign-in that means "not one of yours".
-func checkRevokePersonal(ctx context.Context, s *session, r token.Request, g gitlab.Gathered, t gitlab.TokenInfo, terr error, id int64) (gitlab.TokenInfo, error) {
-	pf := g.Preflight
+func checkPersonal(ctx context.Context, s *session, r token.Request, g gitlab.Gathered, t gitlab.TokenInfo, terr error, id int64, verb string) error {
+	if err := g.Facts().PersonalRights(verb); err != nil {
+		return refused(s, g, r, err)
+	}
 	owner := g.Owner
-	if r.PersonalUser() == token.Me {
-		owner = pf.User
-	}
-	if !pf.User.IsAdmin && owner.ID != pf.User.ID {
-		return t, exitf(ExitRefused, "only administrators may revoke another user's tokens, and you (%s) are not one (nothing was sent): "+
-			"ask %s or an administrator, or revoke your own with --user @me", pf.User.Username, owner.Username)
-	}
 	var ge *gitlab.Error
 	if terr != nil && errors.As(terr, &ge) && (ge.Code == gitlab.CodeNotFound || ge.Code == gitlab.CodeNoPermission || ge.Code == gitlab.CodeUnauthorized) {
-		return t, exitf(ExitRefused, "@%s has no personal access token %d (nothing was sent): %s shows the ids", owner.Username, id, s.cmd(listCommand(s.host, r)))
+		return exitf(ExitRefused, "@%s has no personal access token %d (nothing was sent): %s shows the ids", owner.Username, id, s.cmd(listCommand(s.host, r)))
 	}
 	if terr != nil {
-		return t, apiExit(ctx, terr)
+		return apiExit(ctx, terr)
 	}
 	if t.UserID != owner.ID {
-		return t, exitf(ExitRefused, "personal access token %d belongs to user id %d, not to @%s (nothing was sent): check the id with %s",
+		return exitf(ExitRefused, "personal access token %d belongs to user id %d, not to @%s (nothing was sent): check the id with %s",
 			id, t.UserID, owner.Username, s.cmd(listCommand(s.host, r)))
 	}
-	return t, nil
+	return nil
 }
 
 // describeToken names a token for a question or a message: kind, id, name,

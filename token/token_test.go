@@ -400,3 +400,33 @@ func BenchmarkParseExpiry(b *testing.B) {
 		}
 	}
 }
+
+// A personal token is rotated by its user or an administrator
+// (manage_user_personal_access_token), not by "administrators only" as a
+// personal token is created; a credential without api is told that
+// rotating needs it.
+func TestCheckRotatePersonal(t *testing.T) {
+	old := Existing{ID: 15, Name: "laptop", Active: true, ExpiresAt: now.AddDate(0, 0, 5)}
+	exp := now.AddDate(0, 0, 60)
+	alice := Facts{Username: "alice", Scopes: []string{"api"}, Owner: "alice"}
+	if _, err := CheckRotate(KindPersonal, alice, old, exp, now, 0); err != nil {
+		t.Fatalf("one's own: %v", err)
+	}
+	other := alice
+	other.Owner = "olivia"
+	var rf *Refusal
+	if _, err := CheckRotate(KindPersonal, other, old, exp, now, 0); !errors.As(err, &rf) || rf.Party != PartyRights ||
+		!strings.Contains(err.Error(), "only administrators may rotate another user's tokens, and you (alice) are not one: ask @olivia") {
+		t.Fatalf("another user's: %v", err)
+	}
+	admin := other
+	admin.IsAdmin = true
+	if _, err := CheckRotate(KindPersonal, admin, old, exp, now, 0); err != nil {
+		t.Fatalf("an administrator: %v", err)
+	}
+	readOnly := alice
+	readOnly.Scopes = []string{"read_api"}
+	if err := readOnly.CredentialProblem(now, "rotating"); err == nil || !strings.Contains(err.Error(), "rotating tokens needs api") || strings.Contains(err.Error(), "creating") {
+		t.Fatalf("read_api: %v", err)
+	}
+}
