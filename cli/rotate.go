@@ -98,7 +98,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return invalid(err)
 	}
 	if err := token.ValidateExpiry(r.ExpiresAt, now, 0); err != nil {
-		return invalid(fmt.Errorf("--expires-at: %w", err))
+		return invalid(fmt.Errorf("--%s: %w", o.expiryFlag(), err))
 	}
 	if err := o.checkDestination(env); err != nil {
 		return err
@@ -112,7 +112,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	s.sayDemo(env.Err)
-	old, notes, version, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
+	old, notes, version, err := checkRotate(ctx, s, r, id, now, o)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 // caller's rights first, then an unknown id (pointing at list), a revoked
 // token (naming its replacement), a role the caller could not grant, the
 // expiry.
-func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, maxLifetime int) (gitlab.TokenInfo, []string, string, error) {
+func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, o *createOpts) (gitlab.TokenInfo, []string, string, error) {
 	g, old, terr, err := s.client.GatherToken(ctx, r, id)
 	version := g.Facts().Version
 	if err != nil {
@@ -170,13 +170,13 @@ func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now
 		return old, nil, version, unknownToken(ctx, s, r, id, terr)
 	}
 	notes, err := token.CheckRotate(r.Kind, g.Facts(), token.Existing{ID: old.ID, Name: old.Name, Revoked: old.Revoked, Active: old.Active,
-		ExpiresAt: old.ExpiresAt, Role: old.AccessLevel}, r.ExpiresAt, now, maxLifetime)
+		ExpiresAt: old.ExpiresAt, Role: old.AccessLevel}, r.ExpiresAt, now, o.maxLifetime)
 	var rf *token.Refusal
 	if errors.As(err, &rf) && rf.Reason == token.ReasonRevoked {
 		return old, nil, version, exitf(ExitRefused, "%s (nothing was sent)%s", rf.Message, replacementHint(ctx, s, r, old))
 	}
 	if err != nil {
-		return old, nil, version, refused(s, g, r, err)
+		return old, nil, version, refusedAs(s, g, r, err, o.flagFor)
 	}
 	if signedInWith(g, r, old.ID) {
 		notes = append(notes, fmt.Sprintf("token %d is the one you signed in with (%s): it stops working once rotated, so sign in with its replacement from now on",
