@@ -91,6 +91,8 @@ func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error 
 	if err != nil {
 		return invalid(fmt.Errorf("--preset: %w", err))
 	}
+	var noUser string
+	g.demoTarget(env, &o.project, &o.group, &noUser)
 	want := token.Request{Kind: token.KindPersonal, Scopes: token.ParseScopes(o.scopes...), Repo: strings.TrimSpace(o.project)}
 	if o.group != "" {
 		if o.project != "" {

@@ -181,6 +181,7 @@ func TestDemoForEveryCommand(t *testing.T) {
 		code int
 		out  []string
 	}{
+		{[]string{"list", "--demo"}, ExitOK, []string{"Jira sync", "expires soon", "CI release bot"}},
 		{[]string{"list", "--demo", "-R", "acme/web"}, ExitOK, []string{"Jira sync", "expires soon", "CI release bot"}},
 		{[]string{"list", "--demo", "--repo", "acme/web", "--all"}, ExitOK, []string{"Old Jira token", "revoked", "expired"}},
 		{[]string{"list", "--demo", "-g", "widgets"}, ExitOK, []string{"Widgets Jira"}},
@@ -189,6 +190,9 @@ func TestDemoForEveryCommand(t *testing.T) {
 		{[]string{"rotate", "--demo", "-R", "acme/web", "7", "--no-verify"}, ExitOK, []string{"glpat-"}},
 		{[]string{"check", "--demo", "-R", "acme/web", "-F", "json"}, ExitOK, []string{`"ready": true`}},
 		{[]string{"audit", "--demo", "-g", "widgets"}, ExitAttention, []string{"Widgets Jira"}},
+		{[]string{"audit", "--demo"}, ExitAttention, []string{"Jira sync", "gitlab-token-wizard rotate --demo --project acme/web 7 -D 90d"}},
+		{[]string{"audit", "--demo", "-F", "json"}, ExitAttention, []string{`"command": "gitlab-token-wizard rotate --demo --project acme/web 7 -D 90d"`}},
+		{[]string{"check", "--demo", "-F", "json"}, ExitOK, []string{`"ready": true`, `"project": "acme/web"`}},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := executeEnv(t, nil, "", tt.args...)
@@ -202,6 +206,13 @@ func TestDemoForEveryCommand(t *testing.T) {
 			}
 			if strings.Contains(r.stderr, "--host http://127.0.0.1") {
 				t.Errorf("a command for the demo names its passing address instead of --demo:\n%s", r.stderr)
+			}
+			// Every command printed for the demo runs on the demo: a copy
+			// without --demo would go to gitlab.com.
+			for _, l := range strings.Split(r.stdout+"\n"+r.stderr, "\n") {
+				if i := strings.Index(l, "gitlab-token-wizard "); i >= 0 && !strings.Contains(l[i:], " --demo") {
+					t.Errorf("a command without --demo: %s", l)
+				}
 			}
 		})
 	}

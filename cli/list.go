@@ -81,6 +81,7 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
 	}
+	g.demoTarget(env, &o.project, &o.group, &o.user)
 	r, err := whose(o.project, o.group, o.user)
 	if err == nil {
 		r, err = withAccount(r, o.account)

@@ -45,7 +45,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.host, "host", "", "GitLab instance: gitlab.com or https://gitlab.example.com (env GITLAB_HOST)")
 	f.BoolVar(&g.tokenStdin, "token-stdin", false, "read your credential from the first line of stdin (else GITLAB_TOKEN)")
-	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets), with tokens to list, rotate, revoke, check and audit")
+	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets), with tokens to list, rotate, revoke, check and audit (on acme/web, or the group acme for audit, when no target is given)")
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
@@ -75,6 +75,25 @@ func (s *session) cmd(line string) string {
 		return line
 	}
 	return strings.Replace(line, "--host "+token.ShellQuote(s.host), "--demo", 1)
+}
+
+// The demo's targets when a --demo run names none: the project alice
+// maintains, whose tokens show every kind of trouble, and the group above
+// it, for an audit's walk.
+const (
+	demoProject = "acme/web"
+	demoGroup   = "acme"
+)
+
+// demoTarget fills the target of a --demo run that names none (project,
+// group and user all empty) with the demo's project, and says so: the demo
+// is for trying a command without knowing its stand-in yet.
+func (g *globalFlags) demoTarget(env Env, project, group, user *string) {
+	if !g.demo || *project != "" || *group != "" || *user != "" {
+		return
+	}
+	*project = demoProject
+	fmt.Fprintf(env.Err, "DEMO: no --project, --group or --user given: using --project %s.\n", demoProject)
 }
 
 // sayDemo tells, on a demo run, who is signed in and what can be tried.

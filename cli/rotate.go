@@ -86,6 +86,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
+	g.demoTarget(env, &o.project, &group, &user)
 	r, err := whose(o.project, group, user)
 	if err == nil {
 		r, err = withAccount(r, o.serviceAccount)
