@@ -114,6 +114,11 @@ func TestMistakesGetSuggestions(t *testing.T) {
 		{[]string{"lsit"}, "Did you mean this?\n  list"},
 		{[]string{"rotate"}, "`gitlab-token-wizard list --project GROUP/PROJECT` (or --group, --user) shows the ids"},
 		{[]string{"revoke"}, "revoke needs the id of the token to revoke"},
+		// One flag, one value: a second one is refused, not silently kept.
+		{[]string{"list", "-R", "acme/web", "--project", "widgets/shop"}, `--project was already given "acme/web": give one`},
+		{[]string{"list", "--project", "acme/web", "--repo", "widgets/shop"}, `--project was already given "acme/web": give one`},
+		{[]string{"revoke", "-g", "acme", "-g", "widgets", "1"}, `--group was already given "acme": give one`},
+		{[]string{"rotate", "-U", "@me", "--user", "olivia", "1"}, `--user was already given "@me": give one`},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := executeEnv(t, nil, "", tt.args...)
