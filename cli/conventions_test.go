@@ -114,6 +114,12 @@ func TestMistakesGetSuggestions(t *testing.T) {
 		{[]string{"lsit"}, "Did you mean this?\n  list"},
 		{[]string{"rotate"}, "`gitlab-token-wizard list --project GROUP/PROJECT` (or --group, --user) shows the ids"},
 		{[]string{"revoke"}, "revoke needs the id of the token to revoke"},
+		// The hint keeps what the command line already says.
+		{[]string{"rotate", "-R", "acme/web"}, "`gitlab-token-wizard list --project acme/web` shows the ids"},
+		{[]string{"rotate", "--demo", "-R", "acme/web"}, "`gitlab-token-wizard list --demo --project acme/web` shows the ids"},
+		{[]string{"revoke", "--demo"}, "`gitlab-token-wizard list --demo --project acme/web` shows the ids"},
+		{[]string{"revoke", "--host", "gitlab.example.com", "-U", "@me"}, "`gitlab-token-wizard list --host gitlab.example.com --user @me` shows the ids"},
+		{[]string{"revoke", "-g", "acme", "--service-account", "jira-bot"}, "`gitlab-token-wizard list --group acme --service-account jira-bot` shows the ids"},
 		// One flag, one value: a second one is refused, not silently kept.
 		{[]string{"list", "-R", "acme/web", "--project", "widgets/shop"}, `--project was already given "acme/web": give one`},
 		{[]string{"list", "--project", "acme/web", "--repo", "widgets/shop"}, `--project was already given "acme/web": give one`},

@@ -51,7 +51,7 @@ With -F json, stdout gets one object:
 		Example: `  gitlab-token-wizard list --project acme/web
   gitlab-token-wizard revoke --project acme/web 58
   gitlab-token-wizard revoke --user @me 12 --yes -F json`,
-		Args: tokenIDArg("revoke", "revoke"),
+		Args: tokenIDArg(env, g, "revoke", "revoke"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRevoke(ctx, env, g, o, args[0])
 		},

@@ -46,7 +46,7 @@ role, expires_at, created_at, user_id, active, token (or token_file with
   T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)
   gitlab-token-wizard rotate --user @me 15 --save jira-token.txt
   gitlab-token-wizard rotate --demo -R acme/web 7 -F json`,
-		Args: tokenIDArg("rotate", "renew"),
+		Args: tokenIDArg(env, g, "rotate", "renew"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRotate(ctx, env, g, o, group, user, args[0])
 		},
@@ -68,16 +68,39 @@ role, expires_at, created_at, user_id, active, token (or token_file with
 
 // tokenIDArg requires exactly one argument, the token's id, and says what
 // it is and where to find it instead of cobra's bare count.
-func tokenIDArg(verb, what string) cobra.PositionalArgs {
+func tokenIDArg(env Env, g *globalFlags, verb, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		switch {
 		case len(args) == 0:
-			return exitf(ExitInvalid, "%s needs the id of the token to %s: `gitlab-token-wizard list --project GROUP/PROJECT` (or --group, --user) shows the ids", verb, what)
+			return exitf(ExitInvalid, "%s needs the id of the token to %s: %s shows the ids", verb, what, listHint(env, g, cmd))
 		case len(args) > 1:
 			return exitf(ExitInvalid, "%s takes one token id, got %d: %s", verb, len(args), strings.Join(args, " "))
 		}
 		return nil
 	}
+}
+
+// listHint is the list command that shows the ids of the tokens a rotate
+// or revoke command line names: its target, --demo or --host as given; a
+// placeholder target when it names none.
+func listHint(env Env, g *globalFlags, cmd *cobra.Command) string {
+	get := func(name string) string { v, _ := cmd.Flags().GetString(name); return strings.TrimSpace(v) }
+	project, group, user := get("project"), get("group"), get("user")
+	host := firstNonEmpty(g.host, env.Getenv("GITLAB_HOST"))
+	if g.demo {
+		host = token.DemoHost
+		if project == "" && group == "" && user == "" {
+			project = demoProject
+		}
+	}
+	r, err := whose(project, group, user)
+	if err == nil {
+		r, err = withAccount(r, get("service-account"))
+	}
+	if err != nil {
+		return "`" + listCommand(host, token.Request{Kind: token.KindProject, Target: "GROUP/PROJECT"}) + "` (or --group, --user)"
+	}
+	return "`" + listCommand(host, r) + "`"
 }
 
 func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, group, user, idText string) error {
