@@ -39,7 +39,9 @@ token) and reads the token, so that an unknown id points at ` + "`list`" + ` and
 token that is already revoked is said to be (exit 0, nothing sent). Then the
 token is named, and on a terminal you are asked to confirm: whatever uses it
 stops working at once. --yes skips the question; without a terminal to ask
-on, --yes is required.
+on, --yes is required. Revoking the token you signed in with is said in the
+question (or, with --yes, as a warning): every later command signed in with
+it fails.
 
 With -F json, stdout gets one object:
   id, kind, target, name        the token
@@ -92,7 +94,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		return err
 	}
 	s.sayDemo(env.Err)
-	t, err := checkRevoke(ctx, s, r, id)
+	t, own, err := checkRevoke(ctx, s, r, id)
 	if err != nil {
 		return err
 	}
@@ -101,6 +103,15 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		fmt.Fprintf(env.Err, "%s was already revoked: nothing to do (nothing was sent).\n", upperFirst(what))
 		return revokeOutput(env, o, r, t, true)
 	}
+	// The credential of this very run: after it, every command signed in
+	// with it fails, this one's own verification included.
+	ownWarning := ""
+	if own {
+		ownWarning = fmt.Sprintf(" It is the token you signed in with (%s): once it is revoked, every command signed in with it fails; sign in with another token then.", s.source)
+		if o.yes {
+			fmt.Fprintf(env.Err, "warning:%s\n", ownWarning)
+		}
+	}
 	if !o.yes {
 		// A script that asked for JSON still gets the token it named, marked
 		// not revoked; the exit code says why.
@@ -108,7 +119,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 			_ = revokeOutput(env, o, r, t, false)
 			return exitf(ExitInvalid, "stdin is not a terminal, so revoke cannot ask before revoking %s: add --yes to confirm (nothing was revoked)", what)
 		}
-		ok, err := confirm(ctx, env, fmt.Sprintf("Revoke %s? Whatever uses it stops working at once.", what))
+		ok, err := confirm(ctx, env, fmt.Sprintf("Revoke %s? Whatever uses it stops working at once.%s", what, ownWarning))
 		if err != nil || !ok {
 			_ = revokeOutput(env, o, r, t, false)
 		}
@@ -131,26 +142,26 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 // refuses what GitLab would refuse, rights first: a caller below the role
 // the kind needs is told the rule (GitLab's 401 or "cannot delete" reads
 // like a bad credential or a bad path), then an unknown id points at list.
-func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (gitlab.TokenInfo, error) {
+func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (t gitlab.TokenInfo, own bool, err error) {
 	g, t, terr, err := s.client.GatherToken(ctx, r, id)
 	if err != nil {
-		return t, apiExit(ctx, err)
+		return t, false, apiExit(ctx, err)
 	}
 	pf := g.Preflight
 	if !pf.OAuth && !pf.HasScope("api") {
-		return t, exitf(ExitRefused, "your credential has the scopes %s, but revoking a token needs api: sign in with a personal access token that has the api scope (nothing was sent)",
+		return t, false, exitf(ExitRefused, "your credential has the scopes %s, but revoking a token needs api: sign in with a personal access token that has the api scope (nothing was sent)",
 			orNone(pf.Self.Scopes))
 	}
 	if r.Kind == token.KindPersonal {
-		return t, checkPersonal(ctx, s, r, g, t, terr, id, "revoke")
+		return t, signedInWith(g, r, id), checkPersonal(ctx, s, r, g, t, terr, id, "revoke")
 	}
 	if lacksRights(g, r) {
-		return t, rightsRefusal(g, r, "revoke")
+		return t, false, rightsRefusal(g, r, "revoke")
 	}
 	if terr != nil {
-		return t, unknownToken(ctx, s, r, id, terr)
+		return t, false, unknownToken(ctx, s, r, id, terr)
 	}
-	return t, nil
+	return t, false, nil
 }
 
 // checkPersonal judges a personal token before verb ("revoke", "rotate")
