@@ -211,6 +211,10 @@ type checkResult struct {
 // not judge either.
 func judgeChecked(p token.Preset, want token.Request, v *gitlab.Verification) checkResult {
 	var res checkResult
+	if want.VerifyRepo() == "" && want.Kind != token.KindGroup {
+		res.notChecked = append(res.notChecked,
+			"whether it can read the project Jira will read, and its role there (give --project GROUP/PROJECT, or --group GROUP for a group token)")
+	}
 	if v.Self == nil {
 		return res
 	}
@@ -231,10 +235,6 @@ func judgeChecked(p token.Preset, want token.Request, v *gitlab.Verification) ch
 		v.Checks = append(v.Checks, check)
 	}
 	res.warnings = p.Advice(got)
-	if want.VerifyRepo() == "" && want.Kind != token.KindGroup {
-		res.notChecked = append(res.notChecked,
-			"whether it can read the project Jira will read, and its role there (give --project GROUP/PROJECT, or --group GROUP for a group token)")
-	}
 	return res
 }
 

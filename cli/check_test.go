@@ -110,6 +110,15 @@ func TestCheckSaysWhatItDidNotCheck(t *testing.T) {
 	if nc, _ := got["not_checked"].([]any); len(nc) != 1 || !strings.Contains(nc[0].(string), "--project") {
 		t.Fatalf("not_checked = %v", got["not_checked"])
 	}
+	// A token GitLab refuses still says what was not checked.
+	r = execute(t, url, "", "glpat-nosuchtoken000000\n", "check", "-F", "json")
+	var bad map[string]any
+	if r.code != ExitRefused || json.Unmarshal([]byte(r.stdout), &bad) != nil {
+		t.Fatalf("bad token, json, exit %d:\n%s", r.code, r.stdout)
+	}
+	if nc, _ := bad["not_checked"].([]any); len(nc) != 1 {
+		t.Fatalf("bad token: not_checked = %v", bad["not_checked"])
+	}
 	// On a terminal the token is asked for without echo.
 	vars := map[string]string{"GITLAB_HOST": url}
 	if r := executeStdinTTY(t, vars, good+"\n", "check", "-R", "acme/web"); r.code != ExitOK ||
