@@ -387,7 +387,7 @@ func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 			p.say("The token is ready: paste it into the Jira app and press Test connection.")
 			return nil
 		}
-		p.say("Fix this in GitLab (revoke that token, create a new one from the link), then paste the new one.")
+		p.say("%s", token.PastedAdvice(v.Problem()))
 	}
 }
 
@@ -410,7 +410,7 @@ func (p prompter) signIn(env Env, g *globalFlags, s *session) error {
 	if cred == "" {
 		return exitf(ExitInvalid, "no credential given: nothing was sent")
 	}
-	c, err := g.newClient(env, host, cred)
+	c, err := g.newClient(env, host, cred, typedCredential)
 	if err != nil {
 		return exitf(ExitInvalid, "%v", err)
 	}

@@ -87,6 +87,32 @@ func TestAccessibleGuidedPersonalToken(t *testing.T) {
 	}
 }
 
+// On the guided path the advice fits why a pasted token failed: a token
+// GitLab does not know is pasted again, someone else's is not the user's to
+// revoke; only a token that works but does not fit is to be revoked.
+func TestAccessibleGuidedAdviceFitsTheCause(t *testing.T) {
+	srv, url := server(t)
+	in := func(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format("2006-01-02") }
+	olivias := srv.AddPersonalToken(3, "Jira", []string{"read_api"}, in(60))
+	short := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(2))
+	for _, tt := range []struct {
+		name, pasted, want string
+		revoke             bool
+	}{
+		{"a bogus token", "glpat-typo-not-a-token-00", "GitLab does not know that token: paste the whole token", false},
+		{"someone else's token", olivias, "That token is another user's, not yours to revoke", false},
+		{"a token that does not fit", short, "Fix this in GitLab (revoke that token", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			answers := strings.Join([]string{"", "3", "acme/web", tt.pasted, ""}, "\n") + "\n"
+			r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+			if !strings.Contains(r.stderr, tt.want) || strings.Contains(r.stderr, "revoke that token") != tt.revoke {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
 func TestAccessiblePrintsOnlyWhenAsked(t *testing.T) {
 	_, url := server(t)
 	answers := "\n\nweb\n\n\n\n\n0\ny\n2\n"

@@ -117,6 +117,10 @@ func parseWithin(s string, now time.Time) (int, error) {
 
 func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error {
 	g.demoTokens = true // --demo: tokens to look after
+	if g.demo && o.project == "" && o.group == "" && !o.instance {
+		o.group = demoGroup
+		fmt.Fprintf(env.Err, "DEMO: no --project, --group or --instance given: auditing --group %s.\n", demoGroup)
+	}
 	scope, err := o.scope()
 	if err != nil {
 		return err
@@ -140,7 +144,7 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 	s.sayDemo(env.Err)
 	policy.Host = s.host
 	if s.demo {
-		policy.Host = ""
+		policy.Host = token.DemoHost // the commands say --demo: the stand-in's address changes every run
 	}
 	prog := startProgress(env, o.progress || env.IsTerminal(env.Err))
 	rep, err := s.client.Audit(ctx, gitlab.AuditOptions{Project: o.project, Group: o.group, Instance: o.instance,

@@ -37,7 +37,7 @@ func afterCreate(ctx context.Context, w io.Writer, s *session, pf gitlab.Preflig
 // concurrent requests (gitlab.Gather) and judges them with token.Decide,
 // the rule the wizard shares, so that a refusal comes before anything is
 // sent. It resolves a personal token's owner into req.
-func decide(ctx context.Context, w io.Writer, s *session, req *token.Request, now time.Time, maxLifetime int) (gitlab.Gathered, token.Decision, error) {
+func decide(ctx context.Context, w io.Writer, s *session, req *token.Request, now time.Time, maxLifetime int, names func(token.Field) string) (gitlab.Gathered, token.Decision, error) {
 	g, err := s.client.Gather(ctx, *req)
 	if err != nil {
 		return g, token.Decision{}, apiExit(ctx, err)
@@ -47,7 +47,7 @@ func decide(ctx context.Context, w io.Writer, s *session, req *token.Request, no
 	}
 	d, err := token.Decide(*req, g.Facts(), now, maxLifetime)
 	if err != nil {
-		return g, d, refused(s, g, *req, err)
+		return g, d, refusedAs(s, g, *req, err, names)
 	}
 	sayOwner(w, g, *req)
 	for _, m := range d.Warnings {
@@ -59,9 +59,14 @@ func decide(ctx context.Context, w io.Writer, s *session, req *token.Request, no
 // refused turns Decide's verdict into an exit: a *token.Refusal is exit 3
 // (rights, credential, instance), anything else invalid input (exit 2).
 func refused(s *session, g gitlab.Gathered, req token.Request, err error) error {
+	return refusedAs(s, g, req, err, flagFor)
+}
+
+// refusedAs is refused with invalid input blamed on the flags names gives.
+func refusedAs(s *session, g gitlab.Gathered, req token.Request, err error, names func(token.Field) string) error {
 	var rf *token.Refusal
 	if !errors.As(err, &rf) {
-		return invalid(err)
+		return invalidAs(err, names)
 	}
 	if rf.Reason == token.ReasonAdminOnly {
 		link := gitlab.PATFormURL(s.host, g.Preflight.Version, req.Name, req.Description, req.Scopes)

@@ -114,6 +114,17 @@ func TestMistakesGetSuggestions(t *testing.T) {
 		{[]string{"lsit"}, "Did you mean this?\n  list"},
 		{[]string{"rotate"}, "`gitlab-token-wizard list --project GROUP/PROJECT` (or --group, --user) shows the ids"},
 		{[]string{"revoke"}, "revoke needs the id of the token to revoke"},
+		// The hint keeps what the command line already says.
+		{[]string{"rotate", "-R", "acme/web"}, "`gitlab-token-wizard list --project acme/web` shows the ids"},
+		{[]string{"rotate", "--demo", "-R", "acme/web"}, "`gitlab-token-wizard list --demo --project acme/web` shows the ids"},
+		{[]string{"revoke", "--demo"}, "`gitlab-token-wizard list --demo --project acme/web` shows the ids"},
+		{[]string{"revoke", "--host", "gitlab.example.com", "-U", "@me"}, "`gitlab-token-wizard list --host gitlab.example.com --user @me` shows the ids"},
+		{[]string{"revoke", "-g", "acme", "--service-account", "jira-bot"}, "`gitlab-token-wizard list --group acme --service-account jira-bot` shows the ids"},
+		// One flag, one value: a second one is refused, not silently kept.
+		{[]string{"list", "-R", "acme/web", "--project", "widgets/shop"}, `--project was already given "acme/web": give one`},
+		{[]string{"list", "--project", "acme/web", "--repo", "widgets/shop"}, `--project was already given "acme/web": give one`},
+		{[]string{"revoke", "-g", "acme", "-g", "widgets", "1"}, `--group was already given "acme": give one`},
+		{[]string{"rotate", "-U", "@me", "--user", "olivia", "1"}, `--user was already given "@me": give one`},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := executeEnv(t, nil, "", tt.args...)
@@ -181,6 +192,7 @@ func TestDemoForEveryCommand(t *testing.T) {
 		code int
 		out  []string
 	}{
+		{[]string{"list", "--demo"}, ExitOK, []string{"Jira sync", "expires soon", "CI release bot"}},
 		{[]string{"list", "--demo", "-R", "acme/web"}, ExitOK, []string{"Jira sync", "expires soon", "CI release bot"}},
 		{[]string{"list", "--demo", "--repo", "acme/web", "--all"}, ExitOK, []string{"Old Jira token", "revoked", "expired"}},
 		{[]string{"list", "--demo", "-g", "widgets"}, ExitOK, []string{"Widgets Jira"}},
@@ -189,6 +201,9 @@ func TestDemoForEveryCommand(t *testing.T) {
 		{[]string{"rotate", "--demo", "-R", "acme/web", "7", "--no-verify"}, ExitOK, []string{"glpat-"}},
 		{[]string{"check", "--demo", "-R", "acme/web", "-F", "json"}, ExitOK, []string{`"ready": true`}},
 		{[]string{"audit", "--demo", "-g", "widgets"}, ExitAttention, []string{"Widgets Jira"}},
+		{[]string{"audit", "--demo"}, ExitAttention, []string{"Jira sync", "gitlab-token-wizard rotate --demo --project acme/web 7 -D 90d"}},
+		{[]string{"audit", "--demo", "-F", "json"}, ExitAttention, []string{`"command": "gitlab-token-wizard rotate --demo --project acme/web 7 -D 90d"`}},
+		{[]string{"check", "--demo", "-F", "json"}, ExitOK, []string{`"ready": true`, `"project": "acme/web"`}},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := executeEnv(t, nil, "", tt.args...)
@@ -202,6 +217,13 @@ func TestDemoForEveryCommand(t *testing.T) {
 			}
 			if strings.Contains(r.stderr, "--host http://127.0.0.1") {
 				t.Errorf("a command for the demo names its passing address instead of --demo:\n%s", r.stderr)
+			}
+			// Every command printed for the demo runs on the demo: a copy
+			// without --demo would go to gitlab.com.
+			for _, l := range strings.Split(r.stdout+"\n"+r.stderr, "\n") {
+				if i := strings.Index(l, "gitlab-token-wizard "); i >= 0 && !strings.Contains(l[i:], " --demo") {
+					t.Errorf("a command without --demo: %s", l)
+				}
 			}
 		})
 	}
@@ -217,6 +239,37 @@ func TestGlabLoginIsSaidAloud(t *testing.T) {
 	r := executeEnv(t, map[string]string{"GLAB_CONFIG_DIR": dir, "GITLAB_HOST": url}, "", "list", "-R", "acme/web")
 	if r.code != ExitOK || !strings.Contains(r.stderr, "signed in with glab's login for "+host) {
 		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// A credential GitLab refuses is named by where it came from: the token
+// piped to --token-stdin, GITLAB_ACCESS_TOKEN, or glab's login — never
+// GITLAB_TOKEN when it was not that.
+func TestRefusedSignInNamesWhereTheCredentialCameFrom(t *testing.T) {
+	_, url := server(t)
+	const bad = "glpat-notthisinstance00000"
+	host := strings.TrimPrefix(url, "http://")
+	dir := t.TempDir()
+	writeGlabConfig(t, dir, "hosts:\n  "+host+":\n    token: "+bad+"\n    api_protocol: http\n", 0o600)
+	for _, tt := range []struct {
+		name  string
+		vars  map[string]string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"--token-stdin", map[string]string{"GITLAB_HOST": url}, bad + "\n", []string{"--token-stdin"}, "check that the token piped to --token-stdin is a personal access token for " + host},
+		{"GITLAB_ACCESS_TOKEN", map[string]string{"GITLAB_HOST": url, "GITLAB_ACCESS_TOKEN": bad}, "", nil, "check that the token in GITLAB_ACCESS_TOKEN is a personal access token for " + host},
+		{"glab's login", map[string]string{"GITLAB_HOST": url, "GLAB_CONFIG_DIR": dir}, "", nil, "check that the token in glab's login (" + dir},
+		{"GITLAB_TOKEN", map[string]string{"GITLAB_HOST": url, "GITLAB_TOKEN": bad}, "", nil, "check that the token in GITLAB_TOKEN is a personal access token for " + host},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := executeEnv(t, tt.vars, tt.stdin, append([]string{"list", "-R", "acme/web"}, tt.args...)...)
+			if r.code != ExitRefused || !strings.Contains(r.stderr, "did not accept your credential") || !strings.Contains(r.stderr, tt.want) ||
+				tt.vars["GITLAB_TOKEN"] == "" && strings.Contains(r.stderr, "GITLAB_TOKEN") {
+				t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+			}
+		})
 	}
 }
 

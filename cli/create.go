@@ -60,7 +60,9 @@ the token goes: --save FILE (mode 0600) or --show-token.
 With -F json, stdout gets one object: id, kind, host, target, project or
 group, name, description, scopes, access_level and role (project and group
 tokens), expires_at, created_at, user_id, active, token (the value; token_file
-instead with --save), verified and verification ([{check, ok, detail}]).
+instead with --save), verified and verification ([{check, ok, checked,
+detail}]; checked is false for a check the network or GitLab kept from
+being made).
 With --dry-run -F json, the request that would be sent: dry_run (true),
 method, url, headers (the credential as $GITLAB_TOKEN), body (GitLab's
 fields), curl (the same request as a curl command), command (this create as
@@ -178,18 +180,26 @@ func (o *createOpts) expiry(now time.Time) (d time.Time, defaulted bool, err err
 	return d, false, nil
 }
 
-func invalid(err error) error {
+func invalid(err error) error { return invalidAs(err, flagFor) }
+
+// invalidAs is invalid with the flag of each field named by names: the
+// flag the user gave, so that a --duration too long is not blamed on
+// --expires-at.
+func invalidAs(err error, names func(token.Field) string) error {
 	var ve *token.ValidationError
 	if errors.As(err, &ve) {
 		lines := []string{"nothing was sent, because:"}
 		for _, p := range ve.Problems {
-			lines = append(lines, fmt.Sprintf("  --%s: %s", flagFor(p.Field), p.Message))
+			lines = append(lines, fmt.Sprintf("  --%s: %s", names(p.Field), p.Message))
 		}
 		return &ExitError{Code: ExitInvalid, Err: errors.New(strings.Join(lines, "\n"))}
 	}
 	return &ExitError{Code: ExitInvalid, Err: fmt.Errorf("%w (nothing was sent)", err)}
 }
 
+// flagFor names a request field's flag (without its dashes); the expiry's
+// is --expires-at unless the caller knows the user gave --duration
+// (createOpts.flagFor).
 func flagFor(f token.Field) string {
 	switch f {
 	case token.FieldTarget:
@@ -202,6 +212,27 @@ func flagFor(f token.Field) string {
 		return "scope"
 	}
 	return string(f)
+}
+
+// flagFor is flagFor for these flags: the expiry is blamed on the flag
+// it came from, --duration or --expires-at (both, when the default was
+// used).
+func (o *createOpts) flagFor(f token.Field) string {
+	if f == token.FieldExpiry {
+		return o.expiryFlag()
+	}
+	return flagFor(f)
+}
+
+// expiryFlag is the flag the expiry came from, without its dashes.
+func (o *createOpts) expiryFlag() string {
+	switch {
+	case o.duration != "":
+		return "duration"
+	case o.expiresAt != "":
+		return "expires-at"
+	}
+	return "duration or --expires-at"
 }
 
 // apiExit maps an adapter error to an exit error.
@@ -242,10 +273,10 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	now := env.Now()
 	req, defaulted, err := o.request(now)
 	if err != nil {
-		return invalid(err)
+		return invalidAs(err, o.flagFor)
 	}
 	if err := req.Validate(token.Limits{MaxLifetimeDays: o.maxLifetime}, now); err != nil {
-		return invalid(err)
+		return invalidAs(err, o.flagFor)
 	}
 	if err := o.checkDestination(env); err != nil {
 		return err
@@ -257,7 +288,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	defer s.stop()
 	w := env.Err
 	s.sayDemo(w)
-	facts, d, err := decide(ctx, w, s, &req, now, o.maxLifetime)
+	facts, d, err := decide(ctx, w, s, &req, now, o.maxLifetime, o.flagFor)
 	if err != nil {
 		return err
 	}
@@ -353,8 +384,12 @@ func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, 
 		return err
 	}
 	if v != nil && !v.OK() {
-		return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but the new token failed verification: %s",
-			nt.ID, strings.Join(v.Problems(), "; "))}
+		if problems := v.Problems(); len(problems) > 0 {
+			return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but the new token failed verification: %s",
+				nt.ID, strings.Join(problems, "; "))}
+		}
+		return &ExitError{Code: ExitUnverified, Err: fmt.Errorf("token %d was created and delivered, but it could not be verified (the network or GitLab failed; this says nothing about the token): %s",
+			nt.ID, strings.Join(v.Unchecked(), "; "))}
 	}
 	return nil
 }

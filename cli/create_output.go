@@ -51,18 +51,26 @@ func printVerification(w io.Writer, v gitlab.Verification) {
 func printChecks(w io.Writer, heading string, v gitlab.Verification) {
 	fmt.Fprintln(w, heading)
 	for _, c := range v.Checks {
-		mark := "PASS"
-		if !c.OK {
-			mark = "FAIL"
-		}
-		fmt.Fprintf(w, "  %s  %s: %s\n", mark, c.Name, c.Detail)
+		mark, rest := token.CheckLine(c.OK, c.Problem, c.Name, c.Detail)
+		fmt.Fprintf(w, "  %s  %s\n", mark, rest)
 	}
 }
 
+// jsonCheck is one check in JSON; checked is false when it could not be
+// made (the network or GitLab failed, not the token).
 type jsonCheck struct {
-	Check  string `json:"check"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
+	Check   string `json:"check"`
+	OK      bool   `json:"ok"`
+	Checked bool   `json:"checked"`
+	Detail  string `json:"detail"`
+}
+
+func jsonChecks(v gitlab.Verification) []jsonCheck {
+	checks := []jsonCheck{}
+	for _, c := range v.Checks {
+		checks = append(checks, jsonCheck{c.Name, c.OK, !c.Unchecked(), c.Detail})
+	}
+	return checks
 }
 
 // writeJSON writes one object; the token is in it unless it was saved to a
@@ -100,12 +108,8 @@ func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gi
 		obj["access_level"], obj["role"] = int(nt.AccessLevel), nt.AccessLevel.String()
 	}
 	if v != nil {
-		checks := []jsonCheck{}
-		for _, c := range v.Checks {
-			checks = append(checks, jsonCheck{c.Name, c.OK, c.Detail})
-		}
 		obj["verified"] = v.OK()
-		obj["verification"] = checks
+		obj["verification"] = jsonChecks(*v)
 	}
 	b, err := json.MarshalIndent(obj, "", "  ")
 	if err != nil {

@@ -209,3 +209,40 @@ func TestDryRunSendsNothing(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// An expiry out of bounds is blamed on the flag that gave it: --duration
+// when only --duration was given, --expires-at for a date, whether the
+// rule is GitLab's default or one the instance reports (an administrator's).
+func TestExpiryErrorsNameTheFlagGiven(t *testing.T) {
+	srv, url := server(t)
+	far := time.Now().UTC().AddDate(2, 0, 0).Format("2006-01-02")
+	for _, tt := range []struct {
+		name, cred string
+		args       []string
+		flag       string
+	}{
+		{"rotate --duration", "", []string{"rotate", "--demo", "-R", "acme/web", "8", "-D", "2y"}, "--duration"},
+		{"create --duration", "", []string{"create", "--demo", "-R", "acme/web", "-D", "2y", "--dry-run"}, "--duration"},
+		{"create --expires-at", "", []string{"create", "--demo", "-R", "acme/web", "-E", far, "--dry-run"}, "--expires-at"},
+		{"the instance's rule, --duration", fake.AdminToken, []string{"create", "-R", "acme/web", "-D", "60d", "--dry-run"}, "--duration"},
+		{"the instance's rule on a rotation, --duration", fake.AdminToken, []string{"rotate", "-R", "acme/web", "-D", "60d", "--no-verify", "TOKEN"}, "--duration"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv.SetLifetime(30, false, false)
+			defer srv.SetLifetime(0, false, false)
+			args := tt.args
+			if args[len(args)-1] == "TOKEN" {
+				id := srv.AddResourceToken("project:100", fake.Token{Name: "ci", Scopes: []string{"read_api"}, AccessLevel: 20,
+					ExpiresAt: time.Now().UTC().AddDate(0, 0, 20).Format("2006-01-02")})
+				args = append(append([]string{}, args[:len(args)-1]...), itoa(id))
+			}
+			r := execute(t, url, tt.cred, "", args...)
+			if r.code != ExitInvalid || !strings.Contains(r.stderr, tt.flag+": ") || tt.flag == "--duration" && strings.Contains(r.stderr, "--expires-at:") {
+				t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+			}
+		})
+	}
+	if n := srv.CountRequests("POST", ""); n != 0 {
+		t.Fatalf("%d writes sent", n)
+	}
+}

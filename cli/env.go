@@ -103,8 +103,9 @@ func exitf(code int, format string, a ...any) error {
 // credentialVars are read in this order, as glab reads them.
 var credentialVars = []string{"GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN"}
 
-// credential finds the caller's credential: --token-stdin, else the environment.
-// It is never a flag value (argv is visible to every user of the machine).
+// credential finds the caller's credential: --token-stdin, else the
+// environment, with a phrase naming where it came from. It is never a flag
+// value (argv is visible to every user of the machine).
 func credential(env Env, fromStdin bool) (token.Secret, string, error) {
 	if fromStdin {
 		line, err := readLine(env.In)
@@ -115,11 +116,11 @@ func credential(env Env, fromStdin bool) (token.Secret, string, error) {
 		if v == "" {
 			return "", "", exitf(ExitInvalid, "--token-stdin: stdin was empty; pipe the token in, e.g. `pass gitlab | gitlab-token-wizard create --token-stdin ...`")
 		}
-		return token.Secret(v), "--token-stdin", nil
+		return token.Secret(v), "the token piped to --token-stdin", nil
 	}
 	for _, name := range credentialVars {
 		if v := strings.TrimSpace(env.Getenv(name)); v != "" {
-			return token.Secret(v), name, nil
+			return token.Secret(v), "the token in " + name, nil
 		}
 	}
 	return "", "", nil

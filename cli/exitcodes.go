@@ -17,11 +17,11 @@ type ExitCode struct {
 // keeps the README's table equal to it (TestREADMEExitCodesMatchTheCode).
 var ExitCodes = []ExitCode{
 	{ExitOK, "ok", "done: created (and, unless --no-verify, verified); check: every check made passed; revoke: revoked, or already revoked; audit: nothing needs attention"},
-	{ExitFailure, "failure", "other failure: network, TLS, a crash, an incomplete list or audit, a token that could be saved nowhere, or a service account's writes stopped part-way; the message names anything that was created"},
+	{ExitFailure, "failure", "other failure: network, TLS, a crash, an incomplete list or audit, a token that could be saved nowhere, or a service account's writes stopped part-way; the message names anything that was created; check: the token could not be checked (the network or GitLab failed, not the token)"},
 	{ExitInvalid, "invalid", "invalid input or usage (an unknown flag, a bad date, no confirmation for revoke), or nowhere safe to put the token; nothing was sent"},
 	{ExitRefused, "refused", "refused by GitLab or by a check made first (role, Owner, administrator, plan, an unknown token id); nothing was changed; check: the token is not ready"},
 	{ExitUnknown, "unknown", "outcome unknown: GitLab may have acted on a create or rotate whose answer was lost; the orphan check's result is printed"},
-	{ExitUnverified, "unverified", "the token was created and delivered, but using it failed a verification check (the FAIL lines say which)"},
+	{ExitUnverified, "unverified", "the token was created and delivered, but using it failed a verification check (the FAIL lines say which), or the check could not be made (lines marked ----)"},
 	{ExitAttention, "attention", "audit: a token needs attention (it expires within --within, or has a finding at or above --fail-on)"},
 	{ExitInterrupted, "interrupted", "interrupted (ctrl+c, a signal) or cancelled at a question; audit prints what it found so far"},
 }

@@ -197,8 +197,10 @@ func TestCheckCommand(t *testing.T) {
 	in := func(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format("2006-01-02") }
 	good := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(90))
 	r := execute(t, url, "", good+"\n", "check", "--project", "acme/web")
-	if r.code != ExitOK || !strings.Contains(r.stderr, "The token is ready") {
-		t.Fatalf("good token: %d\n%s", r.code, r.stderr)
+	// The verdict is the result: on stdout, where `check | tee` keeps it.
+	if r.code != ExitOK || !strings.Contains(r.stdout, "The token is ready") || !strings.Contains(r.stdout, "PASS  reads the latest commit of acme/web") ||
+		strings.Contains(r.stderr, "The token is ready") {
+		t.Fatalf("good token: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	short := srv.AddPersonalToken(2, "Jira", []string{"read_user"}, in(3))
 	r = execute(t, url, "", short+"\n", "check", "--project", "acme/web")

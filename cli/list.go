@@ -81,6 +81,7 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
 	}
+	g.demoTarget(env, &o.project, &o.group, &o.user)
 	r, err := whose(o.project, o.group, o.user)
 	if err == nil {
 		r, err = withAccount(r, o.account)
@@ -171,14 +172,18 @@ func listTable(env Env, s *session, r token.Request, shown []gitlab.TokenInfo, n
 	for i, t := range soon {
 		names[i] = fmt.Sprintf("%d %q", t.ID, safe.Line(t.Name, 60))
 	}
-	fmt.Fprintf(env.Err, "warning: %s expire within %d days; the integrations using them stop then.\n", strings.Join(names, ", "), soonDays)
-	if r.Kind.HasRole() {
-		fmt.Fprintln(env.Err, "Renew each now (a new value, the same name, role and scopes; then update Jira):")
-		for _, t := range soon {
-			fmt.Fprintf(env.Err, "  %s --duration 90d\n", s.cmd(rotateCommand(s.host, r, t.ID)))
-		}
-	} else {
-		fmt.Fprintln(env.Err, "Rotate them in GitLab (User settings > Access tokens), or create a replacement with gitlab-token-wizard, update Jira, then revoke the old one.")
+	verb, them := "expire", "them"
+	if len(soon) == 1 {
+		verb, them = "expires", "it"
+	}
+	fmt.Fprintf(env.Err, "warning: %s %s within %d days; the integrations using %s stop then.\n", strings.Join(names, ", "), verb, soonDays, them)
+	same := "the same name, role and scopes"
+	if !r.Kind.HasRole() {
+		same = "the same name and scopes"
+	}
+	fmt.Fprintf(env.Err, "Renew each now (a new value, %s; then update Jira):\n", same)
+	for _, t := range soon {
+		fmt.Fprintf(env.Err, "  %s --duration 90d\n", s.cmd(rotateCommand(s.host, r, t.ID)))
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ func TestListCallsOutTokensAboutToExpire(t *testing.T) {
 	}
 	r := execute(t, url, fake.MaintainerToken, "", "list", "--project", "acme/web")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "Jira integration") || !strings.Contains(r.stdout, "in 90 days") ||
-		!strings.Contains(r.stdout, "expires soon") || !strings.Contains(r.stderr, `"old Jira" expire within 14 days`) {
+		!strings.Contains(r.stdout, "expires soon") || !strings.Contains(r.stderr, `"old Jira" expires within 14 days; the integrations using it stop then`) {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	if strings.Contains(r.stdout, "glpat-") {

@@ -39,7 +39,9 @@ token) and reads the token, so that an unknown id points at ` + "`list`" + ` and
 token that is already revoked is said to be (exit 0, nothing sent). Then the
 token is named, and on a terminal you are asked to confirm: whatever uses it
 stops working at once. --yes skips the question; without a terminal to ask
-on, --yes is required.
+on, --yes is required. Revoking the token you signed in with is said in the
+question (or, with --yes, as a warning): every later command signed in with
+it fails.
 
 With -F json, stdout gets one object:
   id, kind, target, name        the token
@@ -51,7 +53,7 @@ With -F json, stdout gets one object:
 		Example: `  gitlab-token-wizard list --project acme/web
   gitlab-token-wizard revoke --project acme/web 58
   gitlab-token-wizard revoke --user @me 12 --yes -F json`,
-		Args: tokenIDArg("revoke", "revoke"),
+		Args: tokenIDArg(env, g, "revoke", "revoke"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRevoke(ctx, env, g, o, args[0])
 		},
@@ -72,6 +74,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
+	g.demoTarget(env, &o.project, &o.group, &o.user)
 	r, err := whose(o.project, o.group, o.user)
 	if err == nil {
 		r, err = withAccount(r, o.account)
@@ -91,7 +94,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		return err
 	}
 	s.sayDemo(env.Err)
-	t, err := checkRevoke(ctx, s, r, id)
+	t, own, err := checkRevoke(ctx, s, r, id)
 	if err != nil {
 		return err
 	}
@@ -100,6 +103,15 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		fmt.Fprintf(env.Err, "%s was already revoked: nothing to do (nothing was sent).\n", upperFirst(what))
 		return revokeOutput(env, o, r, t, true)
 	}
+	// The credential of this very run: after it, every command signed in
+	// with it fails, this one's own verification included.
+	ownWarning := ""
+	if own {
+		ownWarning = fmt.Sprintf(" It is the token you signed in with (%s): once it is revoked, every command signed in with it fails; sign in with another token then.", s.source)
+		if o.yes {
+			fmt.Fprintf(env.Err, "warning:%s\n", ownWarning)
+		}
+	}
 	if !o.yes {
 		// A script that asked for JSON still gets the token it named, marked
 		// not revoked; the exit code says why.
@@ -107,7 +119,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 			_ = revokeOutput(env, o, r, t, false)
 			return exitf(ExitInvalid, "stdin is not a terminal, so revoke cannot ask before revoking %s: add --yes to confirm (nothing was revoked)", what)
 		}
-		ok, err := confirm(ctx, env, fmt.Sprintf("Revoke %s? Whatever uses it stops working at once.", what))
+		ok, err := confirm(ctx, env, fmt.Sprintf("Revoke %s? Whatever uses it stops working at once.%s", what, ownWarning))
 		if err != nil || !ok {
 			_ = revokeOutput(env, o, r, t, false)
 		}
@@ -130,54 +142,50 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 // refuses what GitLab would refuse, rights first: a caller below the role
 // the kind needs is told the rule (GitLab's 401 or "cannot delete" reads
 // like a bad credential or a bad path), then an unknown id points at list.
-func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (gitlab.TokenInfo, error) {
+func checkRevoke(ctx context.Context, s *session, r token.Request, id int64) (t gitlab.TokenInfo, own bool, err error) {
 	g, t, terr, err := s.client.GatherToken(ctx, r, id)
 	if err != nil {
-		return t, apiExit(ctx, err)
+		return t, false, apiExit(ctx, err)
 	}
 	pf := g.Preflight
 	if !pf.OAuth && !pf.HasScope("api") {
-		return t, exitf(ExitRefused, "your credential has the scopes %s, but revoking a token needs api: sign in with a personal access token that has the api scope (nothing was sent)",
+		return t, false, exitf(ExitRefused, "your credential has the scopes %s, but revoking a token needs api: sign in with a personal access token that has the api scope (nothing was sent)",
 			orNone(pf.Self.Scopes))
 	}
 	if r.Kind == token.KindPersonal {
-		return checkRevokePersonal(ctx, s, r, g, t, terr, id)
+		return t, signedInWith(g, r, id), checkPersonal(ctx, s, r, g, t, terr, id, "revoke")
 	}
 	if lacksRights(g, r) {
-		return t, rightsRefusal(g, r, "revoke")
+		return t, false, rightsRefusal(g, r, "revoke")
 	}
 	if terr != nil {
-		return t, unknownToken(ctx, s, r, id, terr)
+		return t, false, unknownToken(ctx, s, r, id, terr)
 	}
-	return t, nil
+	return t, false, nil
 }
 
-// checkRevokePersonal judges a personal token: another user's needs an
-// administrator, and the token must be the named user's. GitLab answers a
+// checkPersonal judges a personal token before verb ("revoke", "rotate")
+// is sent: another user's needs an administrator (token.PersonalRights),
+// and the token must be the named user's. GitLab answers a
 // non-administrator's read of an unknown id, or of someone else's token,
 // with 401: after a working sign-in that means "not one of yours".
-func checkRevokePersonal(ctx context.Context, s *session, r token.Request, g gitlab.Gathered, t gitlab.TokenInfo, terr error, id int64) (gitlab.TokenInfo, error) {
-	pf := g.Preflight
+func checkPersonal(ctx context.Context, s *session, r token.Request, g gitlab.Gathered, t gitlab.TokenInfo, terr error, id int64, verb string) error {
+	if err := g.Facts().PersonalRights(verb); err != nil {
+		return refused(s, g, r, err)
+	}
 	owner := g.Owner
-	if r.PersonalUser() == token.Me {
-		owner = pf.User
-	}
-	if !pf.User.IsAdmin && owner.ID != pf.User.ID {
-		return t, exitf(ExitRefused, "only administrators may revoke another user's tokens, and you (%s) are not one (nothing was sent): "+
-			"ask %s or an administrator, or revoke your own with --user @me", pf.User.Username, owner.Username)
-	}
 	var ge *gitlab.Error
 	if terr != nil && errors.As(terr, &ge) && (ge.Code == gitlab.CodeNotFound || ge.Code == gitlab.CodeNoPermission || ge.Code == gitlab.CodeUnauthorized) {
-		return t, exitf(ExitRefused, "@%s has no personal access token %d (nothing was sent): %s shows the ids", owner.Username, id, s.cmd(listCommand(s.host, r)))
+		return exitf(ExitRefused, "@%s has no personal access token %d (nothing was sent): %s shows the ids", owner.Username, id, s.cmd(listCommand(s.host, r)))
 	}
 	if terr != nil {
-		return t, apiExit(ctx, terr)
+		return apiExit(ctx, terr)
 	}
 	if t.UserID != owner.ID {
-		return t, exitf(ExitRefused, "personal access token %d belongs to user id %d, not to @%s (nothing was sent): check the id with %s",
+		return exitf(ExitRefused, "personal access token %d belongs to user id %d, not to @%s (nothing was sent): check the id with %s",
 			id, t.UserID, owner.Username, s.cmd(listCommand(s.host, r)))
 	}
-	return t, nil
+	return nil
 }
 
 // describeToken names a token for a question or a message: kind, id, name,

@@ -117,6 +117,28 @@ func TestRevokeAsksAndSaysAlreadyRevoked(t *testing.T) {
 	}
 }
 
+// Revoking the token one signed in with is said before it happens: in the
+// question on a terminal, as a warning with --yes; another token is not.
+func TestRevokeWarnsAboutTheSignInToken(t *testing.T) {
+	srv, url := server(t)
+	exp := time.Now().UTC().AddDate(0, 0, 30).Format("2006-01-02")
+	signIn := srv.AddPersonalToken(2, "sign-in", []string{"api"}, exp)
+	other := srv.AddPersonalToken(2, "laptop", []string{"api"}, exp)
+	vars := map[string]string{"GITLAB_TOKEN": signIn, "GITLAB_HOST": url}
+	const said = "It is the token you signed in with (the token in GITLAB_TOKEN): once it is revoked, every command signed in with it fails"
+	r := executeStdinTTY(t, vars, "n\n", "revoke", "-U", "@me", itoa(tokenID(t, srv, signIn)))
+	if r.code != ExitInterrupted || !strings.Contains(r.stderr, said) || !strings.Contains(r.stderr, "[y/N]") {
+		t.Fatalf("on a terminal: exit %d:\n%s", r.code, r.stderr)
+	}
+	if r := execute(t, url, signIn, "", "revoke", "-U", "@me", itoa(tokenID(t, srv, other)), "--yes"); r.code != ExitOK || strings.Contains(r.stderr, "signed in with") {
+		t.Fatalf("another token: exit %d:\n%s", r.code, r.stderr)
+	}
+	r = execute(t, url, signIn, "", "revoke", "-U", "@me", itoa(tokenID(t, srv, signIn)), "--yes")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "warning: "+said) {
+		t.Fatalf("--yes: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
 // -F json: one object, the fields --help documents.
 func TestRevokeJSON(t *testing.T) {
 	srv, url := server(t)

@@ -45,7 +45,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.host, "host", "", "GitLab instance: gitlab.com or https://gitlab.example.com (env GITLAB_HOST)")
 	f.BoolVar(&g.tokenStdin, "token-stdin", false, "read your credential from the first line of stdin (else GITLAB_TOKEN)")
-	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets), with tokens to list, rotate, revoke, check and audit")
+	f.BoolVar(&g.demo, "demo", false, "run against a built-in GitLab stand-in, signed in as alice (Maintainer of acme/web, Owner of widgets), with tokens to list, rotate, revoke, check and audit (on acme/web, or the group acme for audit, when no target is given)")
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file of an extra certificate authority to trust (self-managed instances)")
 	f.BoolVar(&g.allowHTTP, "allow-http", false, "allow plain http:// to a host that is not this machine")
 	f.DurationVar(&g.timeout, "timeout", 30*time.Second, "time limit for each request to GitLab")
@@ -61,7 +61,8 @@ type session struct {
 	host   string
 	demo   bool
 	oauth  bool
-	// source says where the credential came from, for messages.
+	// source says where the credential came from, as a phrase that names
+	// what to fix ("the token in GITLAB_TOKEN"): a refused sign-in names it.
 	source string
 	stop   func()
 }
@@ -74,6 +75,25 @@ func (s *session) cmd(line string) string {
 		return line
 	}
 	return strings.Replace(line, "--host "+token.ShellQuote(s.host), "--demo", 1)
+}
+
+// The demo's targets when a --demo run names none: the project alice
+// maintains, whose tokens show every kind of trouble, and the group above
+// it, for an audit's walk.
+const (
+	demoProject = "acme/web"
+	demoGroup   = "acme"
+)
+
+// demoTarget fills the target of a --demo run that names none (project,
+// group and user all empty) with the demo's project, and says so: the demo
+// is for trying a command without knowing its stand-in yet.
+func (g *globalFlags) demoTarget(env Env, project, group, user *string) {
+	if !g.demo || *project != "" || *group != "" || *user != "" {
+		return
+	}
+	*project = demoProject
+	fmt.Fprintf(env.Err, "DEMO: no --project, --group or --user given: using --project %s.\n", demoProject)
 }
 
 // sayDemo tells, on a demo run, who is signed in and what can be tried.
@@ -99,7 +119,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 		if err != nil {
 			return nil, err
 		}
-		s.stop, s.demo, s.host, cred, s.source = stop, true, url, fake.MaintainerToken, "the demo"
+		s.stop, s.demo, s.host, cred, s.source = stop, true, url, fake.MaintainerToken, "the demo's sign-in"
 	} else {
 		var err error
 		cred, s.source, err = credential(env, g.tokenStdin)
@@ -117,7 +137,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 				fmt.Fprintln(env.Err, "note:", why)
 			}
 			if login != nil {
-				cred, s.oauth, s.host, s.source = login.cred, login.oauth, login.host, "glab's login ("+login.path+")"
+				cred, s.oauth, s.host, s.source = login.cred, login.oauth, login.host, "the token in glab's login ("+login.path+")"
 				env.scrub.Add(cred.Reveal())
 				// Said aloud: the account acting may not be the one the user has in mind.
 				fmt.Fprintf(env.Err, "note: signed in with glab's login for %s (%s)\n", gitlab.HostName(login.host), login.path)
@@ -132,7 +152,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 				return nil, apiExit(ctx, err)
 			}
 			env.scrub.Add(cred.Reveal())
-			s.oauth, s.source = true, "OAuth sign-in (this run only)"
+			s.oauth, s.source = true, "this run's OAuth sign-in"
 		}
 		if cred == "" {
 			if requireCred {
@@ -141,7 +161,7 @@ func (g *globalFlags) connect(ctx context.Context, env Env, requireCred bool) (*
 			return s, nil // the wizard asks on its sign-in step, where a bad host can be fixed too
 		}
 	}
-	c, err := g.newClientAuth(env, s.host, cred, s.oauth)
+	c, err := g.newClientAuth(env, s.host, cred, s.oauth, s.source)
 	if err != nil {
 		s.stop()
 		return nil, exitf(ExitInvalid, "%v", err)
@@ -225,13 +245,14 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// newClient builds a GitLab client with the flags' transport settings.
-func (g *globalFlags) newClient(env Env, host string, cred token.Secret) (*gitlab.Client, error) {
-	return g.newClientAuth(env, host, cred, false)
+// newClient builds a GitLab client with the flags' transport settings, for
+// a credential from source (a phrase naming it, for a refusal that blames it).
+func (g *globalFlags) newClient(env Env, host string, cred token.Secret, source string) (*gitlab.Client, error) {
+	return g.newClientAuth(env, host, cred, false, source)
 }
 
-func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool) (*gitlab.Client, error) {
-	o := gitlab.Options{Host: host, Token: cred, OAuth: oauth, Timeout: g.timeout, CAFile: g.caFile,
+func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool, source string) (*gitlab.Client, error) {
+	o := gitlab.Options{Host: host, Token: cred, OAuth: oauth, CredentialSource: source, Timeout: g.timeout, CAFile: g.caFile,
 		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now, Proxy: gitlab.ProxyFromEnv(env.Getenv),
 		Scrub: env.scrub, OrphanWindow: env.OrphanWindow, GitLabCom: g.gitlabCom}
 	if !g.quiet {
@@ -325,3 +346,6 @@ func safeLines(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// typedCredential names the credential typed at the sign-in question.
+const typedCredential = "the token you typed at the sign-in"

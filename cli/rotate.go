@@ -19,20 +19,24 @@ import (
 // scopes.
 func newRotateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
 	o := &createOpts{}
-	var group string
+	var group, user string
 	cmd := &cobra.Command{
 		Use:   "rotate TOKEN_ID",
-		Short: "Renew a project or group token: a new value and expiry, the old one revoked",
-		Long: `Rotate a project (--project) or group (--group) access token: GitLab revokes it
-and returns a replacement with the same name, role and scopes and the expiry you
-choose (default 30 days). Update the Jira app with the new value right away.
+		Short: "Renew a project, group or personal token: a new value and expiry, the old one revoked",
+		Long: `Rotate a project (--project), group (--group) or personal (--user) access token:
+GitLab revokes it and returns a replacement with the same name, role and scopes
+and the expiry you choose (default 30 days). Update the Jira app with the new
+value right away. Your own personal tokens are yours to rotate (--user @me);
+another user's, an administrator's.
 
 Everything GitLab would refuse is checked first: your role (Maintainer for a
-project, Owner for a group), a token that is already revoked, a token whose
-role you could not grant, the new expiry. The request is sent once and never
-retried; if the answer is lost, the old token is read back to tell what
-happened. The new value goes to stdout, to --save FILE (0600), or to a
-terminal only with --show-token.
+project, Owner for a group; for a personal token, being its user or an
+administrator), a token that is already revoked, a token whose role you could
+not grant, the new expiry. The request is sent once and never retried; if the
+answer is lost, the old token is read back to tell what happened. The new
+value goes to stdout, to --save FILE (0600), or to a terminal only with
+--show-token. Rotating the token you signed in with is said aloud: it stops
+working at once, and the new value is the one to sign in with.
 
 With -F json, stdout gets one object with the replacement, as create writes
 it: id, kind, host, target, project or group, name, scopes, access_level,
@@ -40,15 +44,17 @@ role, expires_at, created_at, user_id, active, token (or token_file with
 --save), verified and verification.`,
 		Example: `  gitlab-token-wizard list --project acme/web
   T=$(gitlab-token-wizard rotate --project acme/web 58 --duration 90d)
+  gitlab-token-wizard rotate --user @me 15 --save jira-token.txt
   gitlab-token-wizard rotate --demo -R acme/web 7 -F json`,
-		Args: tokenIDArg("rotate", "renew"),
+		Args: tokenIDArg(env, g, "rotate", "renew"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRotate(ctx, env, g, o, group, args[0])
+			return runRotate(ctx, env, g, o, group, user, args[0])
 		},
 	}
 	f := cmd.Flags()
 	projectFlag(f, &o.project, "the project the token belongs to")
 	groupFlag(f, &group, "the group the token belongs to")
+	userFlag(f, &user, "USERNAME or @me: a personal token (your own; another user's: administrators)")
 	accountFlag(f, &o.serviceAccount, "NAME or ID: a token of the group's service account (with --group)")
 	f.StringVarP(&o.duration, "duration", "D", "", "new lifetime: 30d, 4w, 1y (default 30d)")
 	f.StringVarP(&o.expiresAt, "expires-at", "E", "", "new expiry date, YYYY-MM-DD")
@@ -62,11 +68,11 @@ role, expires_at, created_at, user_id, active, token (or token_file with
 
 // tokenIDArg requires exactly one argument, the token's id, and says what
 // it is and where to find it instead of cobra's bare count.
-func tokenIDArg(verb, what string) cobra.PositionalArgs {
+func tokenIDArg(env Env, g *globalFlags, verb, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		switch {
 		case len(args) == 0:
-			return exitf(ExitInvalid, "%s needs the id of the token to %s: `gitlab-token-wizard list --project GROUP/PROJECT` (or --group, --user) shows the ids", verb, what)
+			return exitf(ExitInvalid, "%s needs the id of the token to %s: %s shows the ids", verb, what, listHint(env, g, cmd))
 		case len(args) > 1:
 			return exitf(ExitInvalid, "%s takes one token id, got %d: %s", verb, len(args), strings.Join(args, " "))
 		}
@@ -74,13 +80,37 @@ func tokenIDArg(verb, what string) cobra.PositionalArgs {
 	}
 }
 
-func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, group, idText string) error {
+// listHint is the list command that shows the ids of the tokens a rotate
+// or revoke command line names: its target, --demo or --host as given; a
+// placeholder target when it names none.
+func listHint(env Env, g *globalFlags, cmd *cobra.Command) string {
+	get := func(name string) string { v, _ := cmd.Flags().GetString(name); return strings.TrimSpace(v) }
+	project, group, user := get("project"), get("group"), get("user")
+	host := firstNonEmpty(g.host, env.Getenv("GITLAB_HOST"))
+	if g.demo {
+		host = token.DemoHost
+		if project == "" && group == "" && user == "" {
+			project = demoProject
+		}
+	}
+	r, err := whose(project, group, user)
+	if err == nil {
+		r, err = withAccount(r, get("service-account"))
+	}
+	if err != nil {
+		return "`" + listCommand(host, token.Request{Kind: token.KindProject, Target: "GROUP/PROJECT"}) + "` (or --group, --user)"
+	}
+	return "`" + listCommand(host, r) + "`"
+}
+
+func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, group, user, idText string) error {
 	g.demoTokens = true // --demo: tokens to look after
 	id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
 	if err != nil || id <= 0 {
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
-	r, err := whose(o.project, group, "")
+	g.demoTarget(env, &o.project, &group, &user)
+	r, err := whose(o.project, group, user)
 	if err == nil {
 		r, err = withAccount(r, o.serviceAccount)
 	}
@@ -92,7 +122,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return invalid(err)
 	}
 	if err := token.ValidateExpiry(r.ExpiresAt, now, 0); err != nil {
-		return invalid(fmt.Errorf("--expires-at: %w", err))
+		return invalid(fmt.Errorf("--%s: %w", o.expiryFlag(), err))
 	}
 	if err := o.checkDestination(env); err != nil {
 		return err
@@ -106,7 +136,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return err
 	}
 	s.sayDemo(env.Err)
-	old, notes, version, err := checkRotate(ctx, s, r, id, now, o.maxLifetime)
+	old, notes, version, err := checkRotate(ctx, s, r, id, now, o)
 	if err != nil {
 		return err
 	}
@@ -137,14 +167,20 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 // caller's rights first, then an unknown id (pointing at list), a revoked
 // token (naming its replacement), a role the caller could not grant, the
 // expiry.
-func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, maxLifetime int) (gitlab.TokenInfo, []string, string, error) {
+func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now time.Time, o *createOpts) (gitlab.TokenInfo, []string, string, error) {
 	g, old, terr, err := s.client.GatherToken(ctx, r, id)
 	version := g.Facts().Version
 	if err != nil {
 		return old, nil, version, apiExit(ctx, err)
 	}
-	if err := g.Facts().CredentialProblem(now); err != nil {
+	if err := g.Facts().CredentialProblem(now, "rotating"); err != nil {
 		return old, nil, version, refused(s, g, r, err)
+	}
+	if r.Kind == token.KindPersonal {
+		// Rights, an unknown id and someone else's token, as revoke judges them.
+		if err := checkPersonal(ctx, s, r, g, old, terr, id, "rotate"); err != nil {
+			return old, nil, version, err
+		}
 	}
 	var early []string
 	if terr != nil && r.Kind == token.KindServiceAccount && token.VersionBefore(version, token.ServiceAccountTokensSince) {
@@ -158,15 +194,26 @@ func checkRotate(ctx context.Context, s *session, r token.Request, id int64, now
 		return old, nil, version, unknownToken(ctx, s, r, id, terr)
 	}
 	notes, err := token.CheckRotate(r.Kind, g.Facts(), token.Existing{ID: old.ID, Name: old.Name, Revoked: old.Revoked, Active: old.Active,
-		ExpiresAt: old.ExpiresAt, Role: old.AccessLevel}, r.ExpiresAt, now, maxLifetime)
+		ExpiresAt: old.ExpiresAt, Role: old.AccessLevel}, r.ExpiresAt, now, o.maxLifetime)
 	var rf *token.Refusal
 	if errors.As(err, &rf) && rf.Reason == token.ReasonRevoked {
 		return old, nil, version, exitf(ExitRefused, "%s (nothing was sent)%s", rf.Message, replacementHint(ctx, s, r, old))
 	}
 	if err != nil {
-		return old, nil, version, refused(s, g, r, err)
+		return old, nil, version, refusedAs(s, g, r, err, o.flagFor)
+	}
+	if signedInWith(g, r, old.ID) {
+		notes = append(notes, fmt.Sprintf("token %d is the one you signed in with (%s): it stops working once rotated, so sign in with its replacement from now on",
+			old.ID, s.source))
 	}
 	return old, append(early, notes...), version, nil
+}
+
+// signedInWith reports whether token id of r is the personal token the
+// caller signed in with: rotating or revoking it ends this sign-in.
+func signedInWith(g gitlab.Gathered, r token.Request, id int64) bool {
+	pf := g.Preflight
+	return r.Kind == token.KindPersonal && !pf.OAuth && pf.Self.ID == id && id != 0
 }
 
 // replacementHint names the token that most likely replaced a rotated one:

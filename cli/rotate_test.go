@@ -99,3 +99,62 @@ func TestRotateLostAnswerPrintsTheWayOut(t *testing.T) {
 		t.Fatalf("%d active tokens after the recovery", active)
 	}
 }
+
+// Personal tokens are rotated with --user: one's own, or anyone's by an
+// administrator, checked first as revoke checks them; the request is sent
+// once; rotating the token one signed in with is said aloud; a read_api
+// credential is told that rotating needs api.
+func TestRotatePersonalTokens(t *testing.T) {
+	srv, url := server(t)
+	in := func(days int) string { return time.Now().UTC().AddDate(0, 0, days).Format("2006-01-02") }
+	own := tokenID(t, srv, srv.AddPersonalToken(2, "laptop", []string{"read_api"}, in(5)))
+	olivias := tokenID(t, srv, srv.AddPersonalToken(4, "olivia's", []string{"read_api"}, in(5)))
+	rotates := func() int { return srv.CountRequests("POST", "/rotate") }
+
+	// The list's advice is the exact command.
+	r := execute(t, url, fake.MaintainerToken, "", "list", "-U", "@me")
+	if want := "gitlab-token-wizard rotate --host " + url + " --user @me " + itoa(own) + " --duration 90d"; r.code != ExitOK || !strings.Contains(r.stderr, want) ||
+		strings.Contains(r.stderr, "User settings") {
+		t.Fatalf("list's advice lacks %q:\n%s", want, r.stderr)
+	}
+
+	r = execute(t, url, fake.MaintainerToken, "", "rotate", "-U", "@me", itoa(own), "-D", "60d")
+	nv := strings.TrimSpace(r.stdout)
+	if r.code != ExitOK || !strings.HasPrefix(nv, "glpat-") || rotates() != 1 || srv.CountRequests("POST", "/personal_access_tokens/"+itoa(own)+"/rotate") != 1 ||
+		!strings.Contains(r.stderr, "PASS  expiry as requested: "+in(60)) {
+		t.Fatalf("own token: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, tk := range srv.Tokens("*") {
+		if tk.ID == own && !tk.Revoked || tk.Value == nv && (tk.Revoked || tk.Name != "laptop" || tk.UserID != 2) {
+			t.Fatalf("after the rotation: %+v", tk)
+		}
+	}
+	for _, tt := range []struct {
+		name, cred string
+		args       []string
+		want       string
+	}{
+		{"another user's, by a user", fake.MaintainerToken, []string{"-U", "olivia", itoa(olivias)}, "only administrators may rotate another user's tokens, and you (alice) are not one: ask @olivia"},
+		{"someone else's id as one's own", fake.MaintainerToken, []string{"-U", "@me", itoa(olivias)}, "@alice has no personal access token " + itoa(olivias)},
+		{"a revoked one", fake.MaintainerToken, []string{"-U", "@me", itoa(own)}, "GitLab refuses to rotate it again"},
+		{"a read_api credential", fake.ReadOnlyToken, []string{"-U", "@me", itoa(own)}, "your credential has the scopes read_api but rotating tokens needs api"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := rotates()
+			r := execute(t, url, tt.cred, "", append([]string{"rotate", "--no-verify"}, tt.args...)...)
+			if r.code != ExitRefused || !strings.Contains(r.stderr, tt.want) || rotates() != before || strings.Contains(r.stderr, "creating tokens") {
+				t.Fatalf("exit %d, %d rotations:\n%s", r.code, rotates()-before, r.stderr)
+			}
+		})
+	}
+	// An administrator rotates anyone's.
+	if r := execute(t, url, fake.AdminToken, "", "rotate", "-U", "olivia", itoa(olivias), "--no-verify"); r.code != ExitOK || !strings.HasPrefix(strings.TrimSpace(r.stdout), "glpat-") {
+		t.Fatalf("an administrator: exit %d\n%s", r.code, r.stderr)
+	}
+	// The token one signed in with: said before it is sent.
+	signIn := srv.AddPersonalToken(2, "sign-in", []string{"api"}, in(30))
+	r = execute(t, url, signIn, "", "rotate", "-U", "@me", itoa(tokenID(t, srv, signIn)), "--no-verify")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "is the one you signed in with (the token in GITLAB_TOKEN): it stops working once rotated") {
+		t.Fatalf("the sign-in token: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -56,7 +56,9 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 		o.API = s.client
 	}
 	o.OpenURL = func(u string) bool { return openBrowser(env, u) }
-	o.Connect = func(host string, cred token.Secret) (wizard.API, error) { return g.newClient(env, host, cred) }
+	o.Connect = func(host string, cred token.Secret) (wizard.API, error) {
+		return g.newClient(env, host, cred, typedCredential)
+	}
 	// The screen is drawn on the terminal itself, not through the scrubber:
 	// the result screen shows the new token when the user reveals it.
 	m, err := wizard.Run(ctx, o, env.In, scrub.Underlying(env.Err))

@@ -33,9 +33,14 @@ type Options struct {
 	Host string
 	// Token is the caller's credential. It is sent as PRIVATE-TOKEN, or as a
 	// Bearer token when OAuth is set.
-	Token     token.Secret
-	OAuth     bool
-	UserAgent string
+	Token token.Secret
+	OAuth bool
+	// CredentialSource says where Token came from, as a phrase that names
+	// what to fix ("the token in GITLAB_TOKEN", "the token piped to
+	// --token-stdin"): a refusal that blames the sign-in names it, and
+	// nothing else ("" is "your credential").
+	CredentialSource string
+	UserAgent        string
 	// Timeout bounds each HTTP request (default 30 s).
 	Timeout time.Duration
 	// CAFile adds a PEM bundle of trusted authorities to the system's.

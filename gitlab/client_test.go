@@ -374,3 +374,39 @@ func TestGetGroupLeavesProjectsOut(t *testing.T) {
 		t.Fatalf("group request = %s %v", last.Path, last.Query)
 	}
 }
+
+// A refused sign-in names where the credential came from, as the caller
+// said (Options.CredentialSource), and no other place: a token piped in or
+// taken from glab's login is not "GITLAB_TOKEN".
+func TestRefusedSignInNamesTheCredentialsSource(t *testing.T) {
+	_, ts, err := fake.Start("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ts.Close)
+	for _, tt := range []struct {
+		cred, source string
+		want         []string
+	}{
+		{"glpat-unknown-000000000000", "the token piped to --token-stdin",
+			[]string{"did not accept your credential (the token piped to --token-stdin)", "check that the token piped to --token-stdin is a personal access token for 127.0.0.1"}},
+		{fake.ExpiredToken, "the token in GITLAB_ACCESS_TOKEN",
+			[]string{"credential has expired (the token in GITLAB_ACCESS_TOKEN)", "use it in place of the token in GITLAB_ACCESS_TOKEN"}},
+		{"glpat-unknown-000000000000", "", []string{"did not accept your credential", "check that your credential is a personal access token"}},
+	} {
+		c, err := New(Options{Host: ts.URL, Token: token.Secret(tt.cred), CredentialSource: tt.source, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Preflight(context.Background())
+		if err == nil || strings.Contains(err.Error(), "GITLAB_TOKEN") {
+			t.Errorf("%q: %v", tt.source, err)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: %v\nlacks %q", tt.source, err, w)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -280,11 +281,11 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	lower := strings.ToLower(msg)
 	switch {
 	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "expired"):
-		e.Code, e.Explanation = CodeExpired, "your GitLab credential has expired"
-		e.Next = "create a new personal access token with the api scope and sign in with it"
+		e.Code, e.Explanation = CodeExpired, "your GitLab credential has expired"+c.credentialNamed()
+		e.Next = "create a new personal access token with the api scope and " + c.credentialReplace()
 	case er.StatusCode == 401 && strings.Contains(body.ErrorDescription, "revoked"):
-		e.Code, e.Explanation = CodeRevoked, "your GitLab credential was revoked"
-		e.Next = "create a new personal access token with the api scope and sign in with it"
+		e.Code, e.Explanation = CodeRevoked, "your GitLab credential was revoked"+c.credentialNamed()
+		e.Next = "create a new personal access token with the api scope and " + c.credentialReplace()
 	case er.StatusCode == 401 && c.credentialOK.Load():
 		// The credential worked a moment ago (the pre-flight): GitLab answers
 		// 401 on a resource to callers without rights there
@@ -292,12 +293,15 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to %s: your credential works, so you lack the rights there", what)
 		e.Next = "tokens of a project need Maintainer or Owner on it, a group's need Owner; ask someone with that role"
 		e.Field = token.FieldTarget
+	case er.StatusCode == 401 && c.opts.OAuth:
+		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept your credential"+c.credentialNamed()
+		e.Next = "sign in again"
 	case er.StatusCode == 401:
-		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept your credential"
-		e.Next = "check that GITLAB_TOKEN holds a personal access token for " + HostName(c.base) + " (not another instance's)"
+		e.Code, e.Explanation = CodeUnauthorized, "GitLab did not accept your credential"+c.credentialNamed()
+		e.Next = "check that " + cmp.Or(c.opts.CredentialSource, "your credential") + " is a personal access token for " + HostName(c.base) + " (not another instance's), copied whole"
 	case er.StatusCode == 403 && body.Error == "insufficient_scope":
-		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("your credential lacks the scope needed to %s (it needs %s)", what, scopeList(body.Scope))
-		e.Next = "sign in with a personal access token that has the api scope"
+		e.Code, e.Explanation = CodeInsufficientScope, fmt.Sprintf("your credential%s lacks the scope needed to %s (it needs %s)", c.credentialNamed(), what, scopeList(body.Scope))
+		e.Next = "create a personal access token with the api scope and " + c.credentialReplace()
 	case er.StatusCode == 403:
 		e.Code, e.Explanation = CodeNoPermission, fmt.Sprintf("GitLab refused to %s: your role does not allow it", what)
 		e.Next = "you need Maintainer or Owner on the project (Owner on a group); ask an Owner"
@@ -358,6 +362,24 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 		}
 	}
 	return e
+}
+
+// credentialNamed is " (SOURCE)", where the sign-in credential came from,
+// for a message that blames it; "" when the source is not known.
+func (c *Client) credentialNamed() string {
+	if c.opts.CredentialSource == "" {
+		return ""
+	}
+	return " (" + c.opts.CredentialSource + ")"
+}
+
+// credentialReplace says how to put a new credential where this one came
+// from.
+func (c *Client) credentialReplace() string {
+	if c.opts.CredentialSource == "" {
+		return "sign in with it"
+	}
+	return "use it in place of " + c.opts.CredentialSource
 }
 
 // lastDate finds the date in "must be before YYYY-MM-DD".

@@ -314,6 +314,16 @@ func (c *Client) instanceLifetime(ctx context.Context) token.Lifetime {
 // memberRole is the user's role on a project or group by membership,
 // inherited included, and whether it is a custom role. Not a member: RoleNone.
 func (c *Client) memberRole(ctx context.Context, k token.Kind, path string, uid int64) (token.Role, bool, error) {
+	role, custom, err := c.memberRoleWith(ctx, c.gl, k, path, uid)
+	if err != nil {
+		return token.RoleNone, false, c.classify(err, "read your role on "+string(k)+" "+path)
+	}
+	return role, custom, nil
+}
+
+// memberRoleWith is memberRole read with cl's credential; its error is
+// client-go's, for the caller to classify for whoever's credential it is.
+func (c *Client) memberRoleWith(ctx context.Context, cl *gl.Client, k token.Kind, path string, uid int64) (token.Role, bool, error) {
 	var (
 		level  gl.AccessLevelValue
 		custom bool
@@ -321,12 +331,12 @@ func (c *Client) memberRole(ctx context.Context, k token.Kind, path string, uid 
 	)
 	if k == token.KindGroup {
 		var m *gl.GroupMember
-		if m, _, err = c.gl.GroupMembers.GetInheritedGroupMember(projectID(path), uid, gl.WithContext(ctx)); m != nil {
+		if m, _, err = cl.GroupMembers.GetInheritedGroupMember(projectID(path), uid, gl.WithContext(ctx)); m != nil {
 			level, custom = m.AccessLevel, m.MemberRole != nil
 		}
 	} else {
 		var m *gl.ProjectMember
-		if m, _, err = c.gl.ProjectMembers.GetInheritedProjectMember(projectID(path), uid, gl.WithContext(ctx)); m != nil {
+		if m, _, err = cl.ProjectMembers.GetInheritedProjectMember(projectID(path), uid, gl.WithContext(ctx)); m != nil {
 			level, custom = m.AccessLevel, m.MemberRole != nil
 		}
 	}
@@ -337,7 +347,7 @@ func (c *Client) memberRole(ctx context.Context, k token.Kind, path string, uid 
 		err = errNullAnswer
 	}
 	if err != nil {
-		return token.RoleNone, false, c.classify(err, "read your role on "+string(k)+" "+path)
+		return token.RoleNone, false, err
 	}
 	return token.Role(level), custom, nil
 }

@@ -219,18 +219,20 @@ func TestPATFormURLAndPastedTokenCheck(t *testing.T) {
 	want := token.Request{Kind: token.KindPersonal, Name: "Jira", Scopes: scopes, Repo: "acme/web", ExpiresAt: token.Today(time.Now()).AddDate(0, 0, 30)}
 	in := func(days int) string { return token.Today(time.Now()).AddDate(0, 0, days).Format(token.DateLayout) }
 	tests := []struct {
-		name  string
-		value string
-		ok    bool
-		want  string
+		name    string
+		value   string
+		ok      bool
+		want    string
+		problem token.CheckProblem
 	}{
-		{"good", srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(90)), true, ""},
-		{"api covers read_api", srv.AddPersonalToken(2, "Jira", []string{"api"}, in(90)), true, ""},
-		{"missing scope", srv.AddPersonalToken(2, "Jira", []string{"read_user"}, in(90)), false, "missing read_api"},
-		{"expires soon", srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(3)), false, "expires in 3 days"},
-		{"someone else's", srv.AddPersonalToken(3, "Jira", []string{"read_api"}, in(90)), false, "belongs to user id 3"},
-		{"cannot read the project", srv.AddPersonalToken(4, "Jira", []string{"read_api"}, in(90)), false, "not found, or you cannot see it"},
-		{"unknown", "glpat-not-a-real-token-000", false, "did not accept"},
+		{"good", srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(90)), true, "", token.ProblemNone},
+		{"api covers read_api", srv.AddPersonalToken(2, "Jira", []string{"api"}, in(90)), true, "", token.ProblemNone},
+		{"missing scope", srv.AddPersonalToken(2, "Jira", []string{"read_user"}, in(90)), false, "missing read_api", token.ProblemUnfit},
+		{"expires soon", srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(3)), false, "expires in 3 days", token.ProblemUnfit},
+		{"someone else's", srv.AddPersonalToken(3, "Jira", []string{"read_api"}, in(90)), false, "belongs to user id 3", token.ProblemNotYours},
+		{"cannot read the project", srv.AddPersonalToken(4, "Jira", []string{"read_api"}, in(90)), false, "not found, or you cannot see it", token.ProblemUnfit},
+		{"unknown", "glpat-not-a-real-token-000", false, "did not accept", token.ProblemUnknown},
+		{"expired", fake.ExpiredToken, false, "has expired", token.ProblemLapsed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,10 +243,19 @@ func TestPATFormURLAndPastedTokenCheck(t *testing.T) {
 				defer func() { want.Repo = "acme/web" }()
 			}
 			v := c.CheckPastedToken(context.Background(), token.Secret(tt.value), want, owner)
-			if v.OK() != tt.ok || !strings.Contains(strings.Join(v.Problems(), "\n"), tt.want) {
-				t.Fatalf("ok=%v problems=%q checks=%+v", v.OK(), v.Problems(), v.Checks)
+			if v.OK() != tt.ok || !strings.Contains(strings.Join(v.Problems(), "\n"), tt.want) || v.Problem() != tt.problem || len(v.Unchecked()) > 0 {
+				t.Fatalf("ok=%v problem=%q problems=%q checks=%+v", v.OK(), v.Problem(), v.Problems(), v.Checks)
 			}
 		})
+	}
+	// GitLab failing is no verdict on the token: every check it kept from
+	// being made is listed as not made, and none as the token's failure.
+	good := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(90))
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/personal_access_tokens/self", Kind: fake.FaultStatus, Status: 503, Times: 10})
+	v := c.CheckPastedToken(context.Background(), token.Secret(good), want, 2)
+	if v.OK() || len(v.Problems()) > 0 || v.Problem() != token.ProblemUnreachable || len(v.Unchecked()) != 1 ||
+		!strings.Contains(v.Unchecked()[0], "GitLab answered 503") || !v.Checks[0].Unchecked() {
+		t.Fatalf("503: problem=%q problems=%q unchecked=%q checks=%+v", v.Problem(), v.Problems(), v.Unchecked(), v.Checks)
 	}
 }
 
@@ -314,4 +325,31 @@ func FuzzPATFormURL(f *testing.F) {
 			t.Fatalf("unescaped characters in %q", u)
 		}
 	})
+}
+
+// CheckToken reads the checked token's role where it is checked, with the
+// token itself: a project or group token's bot user is a member there.
+func TestCheckTokenReadsTheRole(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	exp := token.Today(time.Now()).AddDate(0, 0, 60).Format(token.DateLayout)
+	srv.AddResourceToken("project:100", fake.Token{Name: "bot", Value: "glpat-project-bot-token-0000", Scopes: []string{"read_api"}, AccessLevel: 40, ExpiresAt: exp})
+	personal := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, exp)
+	for _, tt := range []struct {
+		name, value string
+		want        token.Request
+		role        token.Role
+		on          string
+		bot         bool
+	}{
+		{"a project token", "glpat-project-bot-token-0000", token.Request{Kind: token.KindPersonal, Repo: "acme/web", Scopes: []token.Scope{"read_api"}}, token.RoleMaintainer, "acme/web", true},
+		{"alice's personal token", personal, token.Request{Kind: token.KindPersonal, Repo: "acme/web", Scopes: []token.Scope{"read_api"}}, token.RoleMaintainer, "acme/web", false},
+		{"no place: no role", personal, token.Request{Kind: token.KindPersonal, Scopes: []token.Scope{"read_api"}}, token.RoleNone, "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v := c.CheckToken(context.Background(), token.Secret(tt.value), tt.want)
+			if !v.OK() || v.Role != tt.role || v.RoleOn != tt.on || tt.on != "" && (v.User == nil || v.User.Bot != tt.bot) {
+				t.Fatalf("role %s on %q, user %+v, checks %+v", v.Role, v.RoleOn, v.User, v.Checks)
+			}
+		})
+	}
 }

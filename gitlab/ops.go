@@ -106,7 +106,7 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 // (token.Facts.CredentialProblem, the rule create and the wizard share), or
 // returns nil.
 func (p Preflight) CheckCanCreate(now time.Time) error {
-	err := p.facts().CredentialProblem(now)
+	err := p.facts().CredentialProblem(now, "creating")
 	var rf *token.Refusal
 	if !errors.As(err, &rf) {
 		return err

@@ -76,6 +76,10 @@ func (c *Client) RotateKnown(ctx context.Context, r token.Request, old TokenInfo
 		lvl gl.AccessLevelValue
 	)
 	switch r.Kind {
+	case token.KindPersonal:
+		// POST /personal_access_tokens/:id/rotate: the token's user, or an
+		// administrator for anyone's.
+		t, _, err = c.gl.PersonalAccessTokens.RotatePersonalAccessTokenByID(id, &gl.RotatePersonalAccessTokenOptions{ExpiresAt: &exp}, opts...)
 	case token.KindServiceAccount:
 		t, _, err = c.gl.Groups.RotateServiceAccountPersonalAccessToken(projectID(r.Target), r.UserID, id,
 			&gl.RotateServiceAccountPersonalAccessTokenOptions{ExpiresAt: &exp}, opts...)

@@ -94,6 +94,33 @@ func TestRotateFaults(t *testing.T) {
 	}
 }
 
+// A personal token is rotated by its user (POST
+// /personal_access_tokens/:id/rotate): a new value with the asked expiry,
+// the old one revoked, the request sent once.
+func TestRotatePersonalToken(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	ctx := context.Background()
+	in := func(days int) time.Time { return token.Today(time.Now()).AddDate(0, 0, days) }
+	v := srv.AddPersonalToken(2, "laptop", []string{"read_api"}, in(5).Format(token.DateLayout))
+	r := token.Request{Kind: token.KindPersonal, Target: token.Me}
+	var id int64
+	for _, tk := range srv.Tokens("*") {
+		if tk.Value == v {
+			id = int64(tk.ID)
+		}
+	}
+	nt, err := c.RotateToken(ctx, r, id, in(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nt.ID == id || nt.Name != "laptop" || !nt.ExpiresAt.Equal(in(60)) || nt.UserID != 2 || srv.CountRequests("POST", fmt.Sprintf("/personal_access_tokens/%d/rotate", id)) != 1 {
+		t.Fatalf("rotated = %+v", nt.TokenInfo)
+	}
+	if old, err := c.GetToken(ctx, r, id); err != nil || !old.Revoked {
+		t.Fatalf("the old token: %+v %v", old, err)
+	}
+}
+
 // RotateToken (for tests) replaces project or group token id with a new one expiring on
 // expires; GitLab revokes the old one. A revoked token is refused before
 // anything is sent (GitLab would answer "Token already revoked").

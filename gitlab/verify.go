@@ -3,6 +3,7 @@ package gitlab
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -20,16 +21,31 @@ type Check struct {
 	Name   string
 	OK     bool
 	Detail string
+	// Problem says why a failed check failed, for advice that fits the
+	// cause; token.ProblemUnreachable marks a check that could not be made
+	// (the network or GitLab failed), which blames nothing on the token.
+	Problem token.CheckProblem
 }
+
+// Unchecked reports whether the check could not be made: the network, a
+// proxy or GitLab failed, so nothing is known of the token.
+func (c Check) Unchecked() bool { return !c.OK && c.Problem == token.ProblemUnreachable }
 
 // Verification is what using the new token proved.
 type Verification struct {
 	Checks []Check
 	// Self is the token as GitLab reports it to its own holder.
 	Self *TokenInfo
+	// The token's user and its role on RoleOn (a project or group path),
+	// inherited included (RoleNone: not a member), read by CheckToken only;
+	// RoleOn is "" when no role was read. A bot user is behind a project or
+	// group token, whose role is its own.
+	User   *User
+	Role   token.Role
+	RoleOn string
 }
 
-// OK reports whether every check passed.
+// OK reports whether every check was made and passed.
 func (v Verification) OK() bool {
 	for _, c := range v.Checks {
 		if !c.OK {
@@ -39,19 +55,97 @@ func (v Verification) OK() bool {
 	return len(v.Checks) > 0
 }
 
-// Problems lists the failed checks' details, for a one-line verdict.
+// Problems lists the details of the checks the token failed, for a
+// one-line verdict; checks that could not be made are not among them
+// (Unchecked lists those).
 func (v Verification) Problems() []string {
 	var out []string
 	for _, c := range v.Checks {
-		if !c.OK {
+		if !c.OK && !c.Unchecked() {
 			out = append(out, c.Detail)
 		}
 	}
 	return out
 }
 
+// Unchecked lists, once each, why checks could not be made: the network
+// or GitLab failed. Nothing in it blames the token.
+func (v Verification) Unchecked() []string {
+	var out []string
+	for _, c := range v.Checks {
+		if why := strings.TrimPrefix(c.Detail, notChecked); c.Unchecked() && !slices.Contains(out, why) {
+			out = append(out, why)
+		}
+	}
+	return out
+}
+
+// notChecked starts the detail of a check that could not be made.
+const notChecked = "not checked: "
+
+// Problem is the cause of the first check the token failed, else
+// token.ProblemUnreachable when a check could not be made, else none.
+func (v Verification) Problem() token.CheckProblem {
+	p := token.ProblemNone
+	for _, c := range v.Checks {
+		switch {
+		case c.OK:
+		case c.Unchecked():
+			p = token.ProblemUnreachable
+		default:
+			return cmp.Or(c.Problem, token.ProblemUnfit)
+		}
+	}
+	return p
+}
+
 func (v *Verification) add(name string, ok bool, detail string) {
-	v.Checks = append(v.Checks, Check{Name: name, OK: ok, Detail: detail})
+	c := Check{Name: name, OK: ok, Detail: detail}
+	if !ok {
+		c.Problem = token.ProblemUnfit
+	}
+	v.Checks = append(v.Checks, c)
+}
+
+// addFailed adds a check that failed on err, the error of a request made
+// with the token under test. When the way to GitLab or GitLab itself
+// failed, the check is marked unchecked ("not checked: ..."), never the
+// token's failure; otherwise GitLab refused the token, for problem p.
+func (v *Verification) addFailed(name string, err error, p token.CheckProblem) {
+	if unreachable(err) {
+		v.Checks = append(v.Checks, Check{Name: name, Detail: notChecked + err.Error(), Problem: token.ProblemUnreachable})
+		return
+	}
+	v.Checks = append(v.Checks, Check{Name: name, Detail: err.Error(), Problem: p})
+}
+
+// unreachable reports whether err is the network's, a proxy's or the
+// instance's failure rather than GitLab's answer about a token: a check that
+// fails so says nothing about the token.
+func unreachable(err error) bool {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return true
+	}
+	switch ge.Code {
+	case CodeNetwork, CodeTLS, CodeServer, CodeTooLarge, CodeRedirect, CodeRateLimited, CodeCanceled:
+		return true
+	}
+	return false
+}
+
+// acceptProblem is the cause behind GitLab's refusal of the token itself.
+func acceptProblem(err error) token.CheckProblem {
+	var ge *Error
+	if errors.As(err, &ge) {
+		switch ge.Code {
+		case CodeExpired, CodeRevoked:
+			return token.ProblemLapsed
+		case CodeUnauthorized:
+			return token.ProblemUnknown
+		}
+	}
+	return token.ProblemUnfit
 }
 
 // VerifyToken uses a token the tool just created, as Jira will: it reads the
@@ -73,10 +167,23 @@ func (c *Client) CheckPastedToken(ctx context.Context, value token.Secret, want 
 	return c.verify(ctx, value, want, verifyOpts{owner: owner, minDays: MinUsefulDays})
 }
 
+// CheckToken is CheckPastedToken for a token of any kind (the check
+// command): it also reads the token's role where it is checked — the
+// project (want.Repo), or the group of a group token — with the token
+// itself (GET …/members/all/:user_id, which read_api allows: a project or
+// group token's bot user is a member there). The user comes from GET /user,
+// read with everything else; only the membership waits for it, while the
+// reach is still being read.
+func (c *Client) CheckToken(ctx context.Context, value token.Secret, want token.Request) Verification {
+	return c.verify(ctx, value, want, verifyOpts{minDays: MinUsefulDays, role: true})
+}
+
 type verifyOpts struct {
 	exactExpiry bool
 	owner       int64
 	minDays     int
+	// role reads the token's role where it is checked (CheckToken).
+	role bool
 }
 
 // subject names the token being verified, for messages that blame it.
@@ -98,14 +205,22 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 	c.opts.Scrub.Add(value.Reveal())
 	tc, err := c.newAuth(value)
 	if err != nil {
-		v.add("token accepted by GitLab", false, err.Error())
+		v.Checks = append(v.Checks, Check{Name: "token accepted by GitLab", Detail: notChecked + err.Error(), Problem: token.ProblemUnreachable})
 		return v
 	}
 	// What the token reaches is read at the same time as its own record:
-	// one round trip for the whole verification.
+	// one round trip for the whole verification (two with the role, whose
+	// membership read waits for the user).
 	var (
-		reach Verification
-		wg    sync.WaitGroup
+		reach, role Verification
+		wg          sync.WaitGroup
+		user        = sync.OnceValues(func() (*gl.User, error) {
+			u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
+			if err == nil && u == nil {
+				err = errNullAnswer
+			}
+			return u, err
+		})
 	)
 	wg.Add(1)
 	go func() {
@@ -115,30 +230,87 @@ func (c *Client) verify(ctx context.Context, value token.Secret, want token.Requ
 				reach.add("reach", false, fmt.Sprintf("the check failed on GitLab's answer (a bug: %s)", safe.Line(fmt.Sprint(r), 120)))
 			}
 		}()
-		c.checkReach(ctx, &reach, tc, want, o.subject())
+		c.checkReach(ctx, &reach, tc, want, o.subject(), user)
 	}()
+	if kind, place := rolePlace(want); o.role && place != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					role.add("role", false, fmt.Sprintf("the check failed on GitLab's answer (a bug: %s)", safe.Line(fmt.Sprint(r), 120)))
+				}
+			}()
+			c.readRole(ctx, &role, tc, kind, place, o.subject(), user)
+		}()
+	}
 	self, _, err := tc.PersonalAccessTokens.GetSinglePersonalAccessToken(gl.WithContext(ctx))
 	wg.Wait()
 	if err == nil && self == nil {
 		err = errNullAnswer
 	}
 	if err != nil {
-		v.add("token accepted by GitLab", false, c.classifyFor(err, "read its own record", o.subject()).Error())
+		err = c.classifyFor(err, "read its own record", o.subject())
+		v.addFailed("token accepted by GitLab", err, acceptProblem(err))
+		// What the token reaches was read all the same: a check it could
+		// not make for the same reason is listed as not made.
+		for _, rc := range reach.Checks {
+			if rc.Unchecked() {
+				v.Checks = append(v.Checks, rc)
+			}
+		}
 		return v
 	}
 	info := fromPAT(self, 0)
 	v.Self = &info
 	v.add("token accepted by GitLab", info.Active && !info.Revoked, fmt.Sprintf("id %d, active=%t", info.ID, info.Active))
+	if !info.Active || info.Revoked {
+		v.Checks[len(v.Checks)-1].Problem = token.ProblemLapsed
+	}
 	if o.owner != 0 {
 		v.add("belongs to you", info.UserID == o.owner, fmt.Sprintf("user id %d", info.UserID))
 		if info.UserID != o.owner {
 			v.Checks[len(v.Checks)-1].Detail = fmt.Sprintf("this token belongs to user id %d, not to you (%d): paste the token you just created", info.UserID, o.owner)
+			v.Checks[len(v.Checks)-1].Problem = token.ProblemNotYours
 		}
 	}
 	c.checkScopes(&v, info, want)
 	c.checkExpiry(&v, info, want, o)
 	v.Checks = append(v.Checks, reach.Checks...)
+	v.Checks = append(v.Checks, role.Checks...)
+	v.User, v.Role, v.RoleOn = role.User, role.Role, role.RoleOn
 	return v
+}
+
+// rolePlace is where a checked token's role matters: the project Jira
+// reads, or the group of a group token.
+func rolePlace(want token.Request) (token.Kind, string) {
+	if repo := want.VerifyRepo(); repo != "" {
+		return token.KindProject, repo
+	}
+	if want.Kind == token.KindGroup {
+		return token.KindGroup, want.Target
+	}
+	return "", ""
+}
+
+// readRole reads, with the token under test, its user's role on place. A
+// refusal leaves the role unread: the scopes or reach checks say why. A
+// failure of the network or GitLab is a check not made.
+func (c *Client) readRole(ctx context.Context, v *Verification, tc *gl.Client, kind token.Kind, place, subject string, user func() (*gl.User, error)) {
+	name := fmt.Sprintf("role on %s", safe.Line(place, 100))
+	u, err := user()
+	if err == nil {
+		var role token.Role
+		if role, _, err = c.memberRoleWith(ctx, tc, kind, place, u.ID); err == nil {
+			info := fromUser(u)
+			v.User, v.Role, v.RoleOn = &info, role, place
+			return
+		}
+	}
+	if err = c.classifyFor(err, "read its role on "+string(kind)+" "+place, subject); unreachable(err) {
+		v.addFailed(name, err, token.ProblemUnfit)
+	}
 }
 
 func (c *Client) checkScopes(v *Verification, info TokenInfo, want token.Request) {
@@ -186,7 +358,7 @@ func (c *Client) checkExpiry(v *Verification, info TokenInfo, want token.Request
 }
 
 // checkReach proves the token reaches what it is for.
-func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string) {
+func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client, want token.Request, subject string, user func() (*gl.User, error)) {
 	// The repository, the group, a project of the group and the user are
 	// read at the same time; their checks are listed in this order
 	// whatever answers first.
@@ -221,7 +393,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 			name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
 			ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
 			if err != nil {
-				v.add(name, false, c.classifyFor(err, "list the group's projects", subject).Error())
+				v.addFailed(name, c.classifyFor(err, "list the group's projects", subject), token.ProblemUnfit)
 				return
 			}
 			ps = nonNil(ps)
@@ -233,12 +405,9 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 	}
 	if want.Kind == token.KindPersonal || want.Kind == token.KindServiceAccount {
 		run(3, func(v *Verification) {
-			u, _, err := tc.Users.CurrentUser(gl.WithContext(ctx))
-			if err == nil && u == nil {
-				err = errNullAnswer
-			}
+			u, err := user()
 			if err != nil {
-				v.add("acts as a user", false, c.classifyFor(err, "read its user", subject).Error())
+				v.addFailed("acts as a user", c.classifyFor(err, "read its user", subject), token.ProblemUnfit)
 			} else {
 				v.add("acts as a user", true, "@"+safe.Line(u.Username, 64))
 			}
@@ -313,7 +482,7 @@ func (c *Client) readLatestCommit(ctx context.Context, v *Verification, tc *gl.C
 	cs = nonNil(cs)
 	switch {
 	case err != nil:
-		v.add(name, false, c.classifyFor(err, "read the repository's commits", subject).Error())
+		v.addFailed(name, c.classifyFor(err, "read the repository's commits", subject), token.ProblemUnfit)
 	case len(cs) == 0:
 		v.add(name, true, "the repository has no commits yet; reading it worked")
 	default:

@@ -125,8 +125,8 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		s.checking = false
 		v := m.V
 		s.verdict = &v
-		if !v.OK() {
-			s.input.SetValue("") // the fix is a new token: make room for it
+		if !v.OK() && v.Problem() != token.ProblemUnreachable {
+			s.input.SetValue("") // the fix is another token: make room for it
 		}
 		s.keys.Check.SetEnabled(!s.Ready())
 		s.keys.Finish.SetEnabled(s.Ready())
@@ -211,7 +211,7 @@ func (s *GuideStep) View() string {
 		if v.OK() {
 			d.text(st.OK, "The token is ready for Jira. Press "+s.keys.Finish.Help().Key+" to finish.")
 		} else {
-			d.text(st.Warn, "Fix this in GitLab (revoke that token, create a new one from the link), then paste the new token.")
+			d.text(st.Warn, token.PastedAdvice(v.Problem()))
 		}
 	}
 	return d.String()
@@ -219,9 +219,12 @@ func (s *GuideStep) View() string {
 
 // checkLine adds one verification result, its mark coloured.
 func checkLine(d *doc, st *Styles, c gitlab.Check) {
-	mark, rest := token.CheckLine(c.OK, c.Name, ServerText(c.Detail, 160))
+	mark, rest := token.CheckLine(c.OK, c.Problem, c.Name, ServerText(c.Detail, 160))
 	ms := st.OK
-	if !c.OK {
+	switch {
+	case c.Unchecked():
+		ms = st.Warn // not the token's failure
+	case !c.OK:
 		ms = st.Error
 	}
 	d.hanging(ms.Render(mark)+"  ", "      ", st.Text, rest)

@@ -342,6 +342,38 @@ func TestGuideOpensTheLinkAndChecksThePaste(t *testing.T) {
 	}
 }
 
+// The guide's advice fits why the pasted token failed: someone else's is not
+// the user's to revoke, and a check GitLab kept from being made keeps the
+// paste for another try.
+func TestGuideAdviceFitsTheCause(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	r := token.Request{Kind: token.KindPersonal, Scopes: []token.Scope{"read_api"}, ExpiresAt: now.AddDate(0, 0, 30)}
+	for _, tt := range []struct {
+		name    string
+		check   gitlab.Check
+		want    string
+		keepsIt bool
+	}{
+		{"someone else's", gitlab.Check{Name: "belongs to you", Detail: "this token belongs to user id 3", Problem: token.ProblemNotYours}, "not yours to revoke", false},
+		{"unknown", gitlab.Check{Name: "token accepted by GitLab", Detail: "GitLab did not accept the checked token", Problem: token.ProblemUnknown}, "GitLab does not know that token", false},
+		{"GitLab failing", gitlab.Check{Name: "token accepted by GitLab", Detail: "not checked: GitLab answered 503", Problem: token.ProblemUnreachable}, "says nothing about the token", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewGuide(common, "https://gitlab.example.com/-/user_settings/personal_access_tokens?name=Jira&scopes=read_api", r, now)
+			runBatch(s.Init())
+			s.Update(tea.PasteMsg{Content: "glpat-pasted-secret-000"})
+			if _, ok := press(t, s, "enter").(PastedMsg); !ok {
+				t.Fatal("the paste was not sent to be checked")
+			}
+			s.Update(CheckedMsg{To: Address{Step: Guide, Seq: s.seq}, V: gitlab.Verification{Checks: []gitlab.Check{tt.check}}})
+			v := view(s)
+			if !strings.Contains(v, tt.want) || strings.Contains(v, "revoke that token") || (s.Pasted() != "") != tt.keepsIt {
+				t.Fatalf("pasted %q:\n%s", s.Pasted(), v)
+			}
+		})
+	}
+}
+
 // runBatch runs a command, and the commands of a batch, collecting their
 // messages. None waits: cursors do not blink, and the clock is instant.
 func runBatch(cmd tea.Cmd) []tea.Msg {

@@ -190,7 +190,34 @@ func TestHandOffAndJiraSteps(t *testing.T) {
 	if got := p.TargetPhrase("alice", "Alice"); got != "for @alice (Alice)" {
 		t.Fatalf("TargetPhrase = %q", got)
 	}
-	if mark, rest := CheckLine(false, "expiry", "expires in 3 days"); mark != "FAIL" || rest != "expiry: expires in 3 days" {
+	if mark, rest := CheckLine(false, ProblemUnfit, "expiry", "expires in 3 days"); mark != "FAIL" || rest != "expiry: expires in 3 days" {
 		t.Fatalf("CheckLine = %s %s", mark, rest)
+	}
+}
+
+// A check that could not be made is never marked FAIL, and the advice for
+// a pasted token fits why it failed: only a token that works but does not
+// fit is to be revoked.
+func TestCheckLineAndPastedAdviceFitTheCause(t *testing.T) {
+	if mark, _ := CheckLine(false, ProblemUnreachable, "token accepted by GitLab", "not checked"); mark != "----" {
+		t.Fatalf("unreachable mark = %q", mark)
+	}
+	if mark, _ := CheckLine(true, ProblemNone, "expiry", "in 90 days"); mark != "PASS" {
+		t.Fatalf("pass mark = %q", mark)
+	}
+	for _, tt := range []struct {
+		p         CheckProblem
+		want, not string
+	}{
+		{ProblemUnknown, "paste the whole token", "revoke"},
+		{ProblemNotYours, "not yours to revoke", "revoke that token"},
+		{ProblemUnreachable, "says nothing about the token", "revoke"},
+		{ProblemLapsed, "revoked or expired", "revoke that token"},
+		{ProblemUnfit, "revoke that token", ""},
+	} {
+		got := PastedAdvice(tt.p)
+		if !strings.Contains(got, tt.want) || tt.not != "" && strings.Contains(got, tt.not) {
+			t.Errorf("PastedAdvice(%s) = %q", tt.p, got)
+		}
 	}
 }

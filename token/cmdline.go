@@ -65,11 +65,18 @@ func (c Command) Lines(width int) []string {
 	return append(lines, cur)
 }
 
-// commandStart is "gitlab-token-wizard VERB [--host H] --project|--group|--user TARGET".
+// DemoHost is the base of a command for --demo's built-in stand-in, whose
+// address changes every run: such a command says --demo instead of --host.
+const DemoHost = "demo:"
+
+// commandStart is "gitlab-token-wizard VERB [--host H|--demo] --project|--group|--user TARGET".
 func (r Request) commandStart(base, verb string) Command {
 	var c Command
 	c.add("gitlab-token-wizard", verb)
-	if base != "" && base != "https://gitlab.com" {
+	switch {
+	case base == DemoHost:
+		c.add("--demo")
+	case base != "" && base != "https://gitlab.com":
 		c.add("--host", ShellQuote(base))
 	}
 	switch r.Kind {

@@ -30,4 +30,8 @@ func TestTokenCommandLine(t *testing.T) {
 	if got := (Request{Kind: KindProject, Target: "acme/web"}).TokenCommandLine("https://gitlab.com", "revoke", 7); got != "gitlab-token-wizard revoke --project acme/web 7" {
 		t.Fatalf("got %s", got)
 	}
+	// The demo's stand-in moves every run: its commands say --demo.
+	if got := (Request{Kind: KindProject, Target: "acme/web"}).TokenCommandLine(DemoHost, "rotate", 7); got != "gitlab-token-wizard rotate --demo --project acme/web 7" {
+		t.Fatalf("got %s", got)
+	}
 }

@@ -143,7 +143,7 @@ func Decide(r Request, f Facts, now time.Time, maxLifetime int) (Decision, error
 // the credential, the caller's rights on the target, and the plan on
 // GitLab.com. The wizard runs it as soon as a target is picked.
 func CheckRights(r Request, f Facts, now time.Time) error {
-	if err := f.CredentialProblem(now); err != nil {
+	if err := f.CredentialProblem(now, "creating"); err != nil {
 		return err
 	}
 	if r.Kind == KindServiceAccount {
@@ -177,16 +177,17 @@ func (f Facts) Limits(maxLifetime int) Limits {
 	return l
 }
 
-// CredentialProblem blames the sign-in credential: a bot's token, one
-// without the api scope, or one that has expired. nil when it may create.
-func (f Facts) CredentialProblem(now time.Time) error {
+// CredentialProblem blames the sign-in credential for doing verb to tokens
+// ("creating", "rotating"): a bot's token, one without the api scope, or
+// one that has expired. nil when it may.
+func (f Facts) CredentialProblem(now time.Time, verb string) error {
 	switch {
 	case f.Bot:
-		return &Refusal{Party: PartyCredential, Reason: ReasonBotCredential, Field: FieldTarget, Message: "you signed in with a project or group access token, which cannot create tokens: " +
-			"sign in with a personal access token (or OAuth) of a user who is Maintainer or Owner"}
+		return &Refusal{Party: PartyCredential, Reason: ReasonBotCredential, Field: FieldTarget, Message: fmt.Sprintf("you signed in with a project or group access token, which cannot be used for %s tokens: "+
+			"sign in with a personal access token (or OAuth) of a user who is Maintainer or Owner", verb)}
 	case !f.OAuth && !slices.Contains(f.Scopes, "api"):
-		return &Refusal{Party: PartyCredential, Reason: ReasonScope, Message: fmt.Sprintf("your credential has the scopes %s but creating tokens needs api: "+
-			"create a personal access token with the api scope (it can be short-lived) and sign in with it", orNone(f.Scopes))}
+		return &Refusal{Party: PartyCredential, Reason: ReasonScope, Message: fmt.Sprintf("your credential has the scopes %s but %s tokens needs api: "+
+			"create a personal access token with the api scope (it can be short-lived) and sign in with it", orNone(f.Scopes), verb)}
 	case !f.CredentialExpires.IsZero() && !f.CredentialExpires.After(Today(now)):
 		return &Refusal{Party: PartyCredential, Reason: ReasonExpired, Message: "your credential has expired: create a new personal access token with the api scope"}
 	}

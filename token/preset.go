@@ -85,3 +85,23 @@ func (p Preset) Advice(r Request) []string {
 	}
 	return out
 }
+
+// Shortfall says why role is too little for purpose p, or "". A purpose
+// that writes needs its role whatever the project (Jira creates branches as
+// a Developer); for one that only reads, reading the project is the proof
+// (a public project is read without a role), so no role falls short.
+func (p Preset) Shortfall(role Role) string {
+	if p.ReadOnly || p.Role == RoleNone || role >= p.Role {
+		return ""
+	}
+	return fmt.Sprintf("%s is less than %q needs (%s): Jira could not %s; give the token %s or more, or choose a read-only purpose",
+		RoleOrNone(role), p.ID, p.Role.Title(), p.writes(), p.Role.Title())
+}
+
+// writes names what a purpose that writes does with its role.
+func (p Preset) writes() string {
+	if p.ID == "jira-write" {
+		return "create branches"
+	}
+	return "do what " + p.ID + " does"
+}

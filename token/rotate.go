@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -18,14 +19,19 @@ type Existing struct {
 
 // CheckRotate decides, before anything is sent, whether GitLab would rotate
 // token old of kind k to a new expiry, following rotate_service.rb: the
-// caller needs the rights of a token manager, the token must not be
+// caller needs the rights of a token manager (for a personal token, to be
+// its user or an administrator: PersonalRights), the token must not be
 // revoked ("Token already revoked"), its role must be one the caller could
 // grant ("Not eligible to rotate tokens with permissions not held by the
 // user"), and the new expiry must keep the lifetime rule. An expired token
 // is rotated (GitLab does not check), which the notes say.
 func CheckRotate(k Kind, f Facts, old Existing, newExpiry, now time.Time, maxLifetime int) (notes []string, err error) {
-	if err := f.rightsProblem(Request{Kind: k}, "rotating"); err != nil {
-		return nil, err
+	rights := f.rightsProblem(Request{Kind: k}, "rotating")
+	if k == KindPersonal {
+		rights = f.PersonalRights("rotate")
+	}
+	if rights != nil {
+		return nil, rights
 	}
 	l := f.Limits(maxLifetime)
 	switch {
@@ -49,4 +55,16 @@ func CheckRotate(k Kind, f Facts, old Existing, newExpiry, now time.Time, maxLif
 			old.ID, old.ExpiresAt.Format(DateLayout)))
 	}
 	return notes, nil
+}
+
+// PersonalRights blames the caller's rights to verb ("rotate", "revoke")
+// the personal tokens of f.Owner: GitLab lets a user manage their own, and
+// administrators anyone's (UserPolicy manage_user_personal_access_token).
+func (f Facts) PersonalRights(verb string) error {
+	if f.IsAdmin || f.Owner == "" || strings.EqualFold(f.Owner, f.Username) {
+		return nil
+	}
+	return &Refusal{Party: PartyRights, Reason: ReasonRole, Field: FieldTarget, Message: fmt.Sprintf(
+		"only administrators may %s another user's tokens, and you (%s) are not one: ask %s or an administrator, or %s your own with --user @me",
+		verb, f.Username, "@"+strings.TrimPrefix(f.Owner, "@"), verb)}
 }

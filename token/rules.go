@@ -92,12 +92,59 @@ func (r Request) SwitchKind(k Kind, admin bool, fallback []Scope) Request {
 
 // CheckLine is one verification result as every screen and prompt writes it:
 // "PASS  name: detail". The mark comes first so that a screen can colour it.
-func CheckLine(ok bool, name, detail string) (mark, rest string) {
-	mark = "PASS"
-	if !ok {
+// A check that could not be made (ProblemUnreachable) is marked "----",
+// never FAIL: nothing is known of the token then.
+func CheckLine(ok bool, p CheckProblem, name, detail string) (mark, rest string) {
+	switch {
+	case ok:
+		mark = "PASS"
+	case p == ProblemUnreachable:
+		mark = "----"
+	default:
 		mark = "FAIL"
 	}
 	return mark, name + ": " + detail
+}
+
+// CheckProblem is why a token failed a check, so that what the user is told
+// to do fits the cause (DESIGN invariant 11): a token GitLab does not know
+// is pasted again, not revoked; someone else's is not the user's to revoke;
+// a check that could not be made is the network's or the instance's fault.
+type CheckProblem string
+
+// The causes of a failed check.
+const (
+	ProblemNone CheckProblem = ""
+	// ProblemUnreachable: the check could not be made — the network, a
+	// proxy or GitLab failed (a timeout, a 5xx). Nothing is known of the token.
+	ProblemUnreachable CheckProblem = "unreachable"
+	// ProblemUnknown: GitLab does not know the token — mistyped, cut short
+	// in the copy, or another instance's.
+	ProblemUnknown CheckProblem = "unknown"
+	// ProblemLapsed: the token was revoked, or has expired.
+	ProblemLapsed CheckProblem = "lapsed"
+	// ProblemNotYours: the token belongs to another user.
+	ProblemNotYours CheckProblem = "not-yours"
+	// ProblemUnfit: the token works but not for the purpose — its scopes,
+	// expiry, role or reach.
+	ProblemUnfit CheckProblem = "unfit"
+)
+
+// PastedAdvice is what to do about a token pasted on the guided path that
+// failed its checks for problem p: the one wording the wizard and the
+// accessible mode share.
+func PastedAdvice(p CheckProblem) string {
+	switch p {
+	case ProblemUnreachable:
+		return "The token could not be checked: GitLab, or the way to it, failed (see above); this says nothing about the token. Check it again in a moment."
+	case ProblemUnknown:
+		return "GitLab does not know that token: paste the whole token GitLab showed after Create (it is shown once), from this instance."
+	case ProblemNotYours:
+		return "That token is another user's, not yours to revoke: paste the token you created in the form."
+	case ProblemLapsed:
+		return "That token is revoked or expired: create a new one from the link, then paste it."
+	}
+	return "Fix this in GitLab (revoke that token, create a new one from the link), then paste the new token."
 }
 
 // GrantPhrase is the role (if the kind has one) and the scopes: "Reporter, read_api".

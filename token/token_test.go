@@ -259,6 +259,30 @@ func TestPresets(t *testing.T) {
 	}
 }
 
+// A purpose that writes needs its role; one that only reads is proved by
+// reading, so no role falls short of it.
+func TestPresetShortfall(t *testing.T) {
+	r, _ := FindPreset("jira-read")
+	w, _ := FindPreset("jira-write")
+	c, _ := FindPreset("custom")
+	for _, tt := range []struct {
+		p    Preset
+		role Role
+		want string
+	}{
+		{w, RoleReporter, `Reporter is less than "jira-write" needs (Developer): Jira could not create branches`},
+		{w, RoleNone, `not a member is less than "jira-write" needs (Developer)`},
+		{w, RoleDeveloper, ""},
+		{w, RoleMaintainer, ""},
+		{r, RoleGuest, ""},
+		{c, RoleGuest, ""},
+	} {
+		if got := tt.p.Shortfall(tt.role); tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("%s.Shortfall(%s) = %q, want %q", tt.p.ID, tt.role, got, tt.want)
+		}
+	}
+}
+
 func FuzzParseExpiry(f *testing.F) {
 	for _, s := range []string{"2027-01-31", "30d", "4w", "1y", "-1d", "1.5d", "99999d", "2027-02-30", "0000-01-01", ""} {
 		f.Add(s)
@@ -376,5 +400,35 @@ func BenchmarkParseExpiry(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// A personal token is rotated by its user or an administrator
+// (manage_user_personal_access_token), not by "administrators only" as a
+// personal token is created; a credential without api is told that
+// rotating needs it.
+func TestCheckRotatePersonal(t *testing.T) {
+	old := Existing{ID: 15, Name: "laptop", Active: true, ExpiresAt: now.AddDate(0, 0, 5)}
+	exp := now.AddDate(0, 0, 60)
+	alice := Facts{Username: "alice", Scopes: []string{"api"}, Owner: "alice"}
+	if _, err := CheckRotate(KindPersonal, alice, old, exp, now, 0); err != nil {
+		t.Fatalf("one's own: %v", err)
+	}
+	other := alice
+	other.Owner = "olivia"
+	var rf *Refusal
+	if _, err := CheckRotate(KindPersonal, other, old, exp, now, 0); !errors.As(err, &rf) || rf.Party != PartyRights ||
+		!strings.Contains(err.Error(), "only administrators may rotate another user's tokens, and you (alice) are not one: ask @olivia") {
+		t.Fatalf("another user's: %v", err)
+	}
+	admin := other
+	admin.IsAdmin = true
+	if _, err := CheckRotate(KindPersonal, admin, old, exp, now, 0); err != nil {
+		t.Fatalf("an administrator: %v", err)
+	}
+	readOnly := alice
+	readOnly.Scopes = []string{"read_api"}
+	if err := readOnly.CredentialProblem(now, "rotating"); err == nil || !strings.Contains(err.Error(), "rotating tokens needs api") || strings.Contains(err.Error(), "creating") {
+		t.Fatalf("read_api: %v", err)
 	}
 }

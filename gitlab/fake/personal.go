@@ -203,6 +203,45 @@ func (s *Server) revokePersonalToken(c *ctx) {
 	}
 }
 
+// rotatePersonalToken is POST /personal_access_tokens/:id/rotate
+// (personal_access_tokens.rb, rotate_service.rb): Grape reads the declared
+// expires_at (type: Date) first; then the caller must be the token's user
+// or an administrator (UserPolicy manage_user_personal_access_token; with
+// Admin Mode on, an administrator's token needs admin_mode) — anyone else,
+// and an unknown id, get 401, only administrators learn of a missing token
+// (404). A revoked token is refused ("Token already revoked", nothing else
+// revoked); the new expiry keeps the lifetime rule; without expires_at the
+// replacement lasts a week where expiry is required. Revoke and create are
+// one transaction.
+func (s *Server) rotatePersonalToken(c *ctx) {
+	if !s.canWrite(c) {
+		return
+	}
+	expires, d, has, ok := s.rotationParams(c)
+	if !ok {
+		return
+	}
+	admin := c.user.Admin && (!s.adminMode || hasScope(c.tok, "admin_mode"))
+	t := s.personalToken(c)
+	if t == nil || t.UserID != c.user.ID && !admin {
+		if admin {
+			c.message(404, "404 Not Found")
+		} else {
+			c.message(401, "401 Unauthorized")
+		}
+		return
+	}
+	if t.Revoked {
+		c.message(400, "400 Bad request - Token already revoked")
+		return
+	}
+	if msg := s.checkLifetime(has, d); msg != "" {
+		c.message(400, "400 Bad request - "+msg)
+		return
+	}
+	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+}
+
 // getUserByID is GET /users/:id.
 func (s *Server) getUserByID(c *ctx) {
 	if !s.requireScope(c, "api", "read_api", "read_user") {

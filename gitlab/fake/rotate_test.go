@@ -136,3 +136,57 @@ func TestTrialLimitComesAfterTheAccessLevel(t *testing.T) {
 		t.Fatalf("a grantable role on a full trial = %d %s", status, body)
 	}
 }
+
+// POST /personal_access_tokens/:id/rotate as personal_access_tokens.rb and
+// rotate_service.rb answer it: the token's user or an administrator
+// (manage_user_personal_access_token); anyone else, and an unknown id, 401,
+// only administrators learn of a missing token (404); expires_at is read
+// first; a revoked token is "Token already revoked"; the lifetime rule
+// holds; without expires_at the replacement lasts a week. fixedNow is
+// 2026-11-25.
+func TestRotatePersonalToken(t *testing.T) {
+	s, ts := newTestServer(t, "demo")
+	idOf := func(v string) int {
+		for _, tk := range s.Tokens("*") {
+			if tk.Value == v {
+				return tk.ID
+			}
+		}
+		t.Fatal("no token")
+		return 0
+	}
+	path := func(id int) string { return fmt.Sprintf("/api/v4/personal_access_tokens/%d/rotate", id) }
+	id := idOf(s.AddPersonalToken(2, "Jira", []string{"read_api"}, "2026-12-25"))
+	olivias := idOf(s.AddPersonalToken(4, "olivia's", []string{"api"}, "2026-12-25"))
+	for _, tt := range []struct {
+		name, who, path, body string
+		status                int
+		want                  string
+	}{
+		{"a bad date comes first", DeveloperToken, path(id), `{"expires_at":"soon"}`, 400, `{"error":"expires_at is invalid"}`},
+		{"read_api may not", ReadOnlyToken, path(id), `{"expires_at":"2026-12-20"}`, 403, `insufficient_scope`},
+		{"someone else's, by a user", DeveloperToken, path(id), `{"expires_at":"2026-12-20"}`, 401, `{"message":"401 Unauthorized"}`},
+		{"an unknown id, by a user", MaintainerToken, path(999999), `{"expires_at":"2026-12-20"}`, 401, `{"message":"401 Unauthorized"}`},
+		{"an unknown id, by an administrator", AdminToken, path(999999), `{"expires_at":"2026-12-20"}`, 404, `{"message":"404 Not Found"}`},
+		{"beyond the lifetime", MaintainerToken, path(id), `{"expires_at":"2027-11-26"}`, 400, `{"message":"400 Bad request - Expiration date must be before 2027-11-25"}`},
+		{"one's own", MaintainerToken, path(id), `{"expires_at":"2026-12-20"}`, 200, `"expires_at":"2026-12-20"`},
+		{"again: already revoked", MaintainerToken, path(id), `{"expires_at":"2026-12-20"}`, 400, `{"message":"400 Bad request - Token already revoked"}`},
+		{"another user's, by an administrator", AdminToken, path(olivias), "", 200, `"expires_at":"2026-12-02"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, _ := do(t, ts, "POST", tt.path, tt.who, tt.body)
+			if status != tt.status || !strings.Contains(body, tt.want) {
+				t.Fatalf("= %d %s; want %d containing %s", status, body, tt.status, tt.want)
+			}
+			if status == 200 && (!strings.Contains(body, `"token":"glpat-`) || !strings.Contains(body, `"name":`)) {
+				t.Fatalf("no new value: %s", body)
+			}
+		})
+	}
+	// Only the rotation revoked anything: the failed attempts left it alone.
+	for _, tk := range s.Tokens("*") {
+		if tk.ID == id && !tk.Revoked || tk.PreviousID == id && tk.Revoked {
+			t.Fatalf("after the rotation: %+v", tk)
+		}
+	}
+}

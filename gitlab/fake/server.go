@@ -284,6 +284,8 @@ func (s *Server) handler(c *ctx) func(*ctx) {
 		return s.getPersonalToken
 	case is("DELETE", "personal_access_tokens", "*"):
 		return s.revokePersonalToken
+	case is("POST", "personal_access_tokens", "*", "rotate"):
+		return s.rotatePersonalToken
 	case is("GET", "users", "*"):
 		return s.getUserByID
 	case is("POST", "users", "*", "personal_access_tokens"):
