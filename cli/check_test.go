@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -303,5 +305,21 @@ func TestCheckJSONFieldsAreDocumented(t *testing.T) {
 		if !strings.Contains(help, k) {
 			t.Errorf("check --help does not document checks[].%s", k)
 		}
+	}
+}
+
+// check --debug writes the log as every other command does (it built its
+// own client without it, and the log never appeared), and the checked
+// token is redacted in it.
+func TestCheckWritesTheDebugLog(t *testing.T) {
+	_, url := server(t)
+	log := filepath.Join(t.TempDir(), "debug.log")
+	r := execute(t, url, "", fake.ReadOnlyToken+"\n", "check", "-R", "acme/web", "--debug", log)
+	b, err := os.ReadFile(log)
+	if r.code != ExitOK || err != nil || !strings.Contains(string(b), "GET ") || !strings.Contains(string(b), "/personal_access_tokens/self") {
+		t.Fatalf("exit %d, log %v:\n%s\n%s", r.code, err, b, r.stderr)
+	}
+	if strings.Contains(string(b), fake.ReadOnlyToken) {
+		t.Fatalf("the checked token is in the log:\n%s", b)
 	}
 }

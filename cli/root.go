@@ -252,6 +252,11 @@ func (g *globalFlags) newClient(env Env, host string, cred token.Secret, source 
 }
 
 func (g *globalFlags) newClientAuth(env Env, host string, cred token.Secret, oauth bool, source string) (*gitlab.Client, error) {
+	// Every client writes the --debug log, whichever command built it
+	// (check builds its own, with the checked token).
+	if err := g.openDebug(); err != nil {
+		return nil, err
+	}
 	o := gitlab.Options{Host: host, Token: cred, OAuth: oauth, CredentialSource: source, Timeout: g.timeout, CAFile: g.caFile,
 		AllowHTTP: g.allowHTTP, UserAgent: "gitlab-token-wizard/" + Version, Now: env.Now, Proxy: gitlab.ProxyFromEnv(env.Getenv),
 		Scrub: env.scrub, OrphanWindow: env.OrphanWindow, GitLabCom: g.gitlabCom}

@@ -22,7 +22,7 @@ start() {
 	while [ ! -s "$tmp/url.$name" ]; do sleep 0.05; done
 }
 # wall NAME CMD...: median wall time in ms of $runs runs against stand-in NAME
-# (signed in as $CRED, the Maintainer alice by default);
+# (signed in as $CRED, the Maintainer alice by default; stdin from $STDIN);
 # the requests of the last run are in $tmp/requests. An argument "ID" is a
 # token id, a fresh one per run (rotate and revoke change the token).
 wall() {
@@ -35,7 +35,7 @@ wall() {
 		set -- $(echo "$@" | sed "s/\bID\b/$id/")
 		s=$(date +%s%N)
 		GITLAB_TOKEN=${CRED:-glpat-demo-maintainer-00000} "$tmp/gtw" "$@" --host "$(cat "$tmp/url.$name")" --debug "$tmp/debug" \
-			>/dev/null 2>&1 </dev/null || true
+			>/dev/null 2>&1 <"${STDIN:-/dev/null}" || true
 		set -- $(echo "$@" | sed "s/\b$id\b/ID/")
 		e=$(date +%s%N)
 		echo $(( (e - s) / 1000000 )) >> "$tmp/times"
@@ -67,6 +67,9 @@ row "rotate -R acme/web ID (and verify)" rotate -R acme/web ID
 next_id=27
 row "revoke -R acme/web ID --yes" revoke -R acme/web ID --yes
 row "list -R acme/web (40 active)" list -R acme/web
+# check reads the token under test from stdin: alice's read_api token.
+echo glpat-demo-readonly-0000000 > "$tmp/checked"
+STDIN="$tmp/checked" row "check -R acme/web (a token on stdin)" check -R acme/web
 kill "$(cat "$tmp/pid.fast")" "$(cat "$tmp/pid.slow")"
 rm -f "$tmp"/url.* "$tmp"/pid.*
 start fast 0 -project-tokens 2000
@@ -91,3 +94,4 @@ row "create --service-account NEW --group acme -R acme/web" create --service-acc
 row "  the same account again (reused)" create --service-account sa-100 --group acme -R acme/web --name jira-again-ID
 next_id=200
 row "create --service-account NEW --group acme" create --service-account sa-ID --group acme --name jira-ID
+echo "The wizard's path: go test -run '^\$' -bench WizardRoundTrips -benchtime 3x ./wizard"
