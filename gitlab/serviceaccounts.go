@@ -77,10 +77,12 @@ func (c *Client) ListServiceAccounts(ctx context.Context, group string) ([]Servi
 			ge.Next = "give the account's numeric id instead of its name"
 		}
 		if errors.As(e, &ge) && ge.Code == CodeNoPermission {
-			// ee/lib/api/group_service_accounts.rb: authorize! :admin_service_accounts
-			// — the group's Owners (and administrators), no one else.
-			ge.Explanation = fmt.Sprintf("GitLab refused to list the service accounts of group %s: that needs the Owner role on the group (or an administrator), and your sign-in does not have it", safe.Line(group, 100))
-			ge.Next = "ask an Owner of " + safe.Line(group, 100) + " to run this, or to make you an Owner"
+			// lib/api/group_service_accounts.rb: authorize! :admin_service_accounts
+			// — the group's Owners (and administrators), and only where the
+			// group's plan has service accounts (group_policy.rb).
+			ge.Explanation = fmt.Sprintf("GitLab refused to list the service accounts of group %s: that needs the Owner role on the group (or an administrator), "+
+				"and a plan with service accounts (Premium or Ultimate; Free too from GitLab 18.11)", safe.Line(group, 100))
+			ge.Next = "ask an Owner of " + safe.Line(group, 100) + " to run this, or to make you an Owner; on Free before 18.11, use a project or group token"
 		}
 		return nil, e
 	}

@@ -106,11 +106,13 @@ func TestServiceAccountRefusals(t *testing.T) {
 		{"before the API existed", fake.OwnerToken, func(s *fake.Server) { s.SetVersion("16.0.5") }, func() token.Request { return saRequest() }, "cannot create service accounts through its API"},
 		{"self-managed: only administrators", fake.OwnerToken, func(s *fake.Server) { s.SetServiceAccountOwners(false) }, func() token.Request { return saRequest() },
 			"Allow top-level group owners to create service accounts"},
-		{"GitLab.com Free before 18.10", fake.MaintainerToken, func(s *fake.Server) { s.SetVersion("18.8.0") }, func() token.Request {
+		// GitLab refuses at authorize! (403: no service accounts on the
+		// plan), before the account is even looked up.
+		{"GitLab.com Free before 18.11", fake.MaintainerToken, func(s *fake.Server) { s.SetVersion("18.8.0") }, func() token.Request {
 			r := saRequest(token.Place{Kind: token.KindProject, Path: "widgets/shop"})
 			r.Target = "widgets"
 			return r
-		}, "cannot have more service accounts"},
+		}, "a plan with service accounts (Premium or Ultimate; Free too from GitLab 18.11)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,6 +206,21 @@ func TestGatherListsNoTokensWithoutAnAccount(t *testing.T) {
 	for _, q := range srv.Requests() {
 		if strings.Contains(q.Path, "personal_access_tokens") && !strings.HasSuffix(q.Path, "/self") {
 			t.Fatalf("Gather sent %s %s", q.Method, q.Path)
+		}
+	}
+}
+
+// GitLab refuses the list of a group's service accounts (403) to anyone but
+// its Owners, and to them too where the plan has none: the refusal says
+// both, not only the role the Owner of a Free group already has.
+func TestListServiceAccountsRefusalNamesRoleAndPlan(t *testing.T) {
+	_, c := setup(t, fake.MaintainerToken) // alice owns widgets (Free) and maintains acme
+	for _, group := range []string{"widgets", "acme"} {
+		_, err := c.ListServiceAccounts(context.Background(), group)
+		var ge *Error
+		if !errors.As(err, &ge) || ge.Code != CodeNoPermission || !strings.Contains(ge.Error(), "Owner role") ||
+			!strings.Contains(ge.Error(), "Premium or Ultimate") {
+			t.Fatalf("%s: %v", group, err)
 		}
 	}
 }
