@@ -174,7 +174,7 @@ func (a auditView) exit() error {
 		return exitf(ExitRefused, "you may not read the tokens of any of the %d projects and groups of %s: reading a project's tokens needs the Maintainer role, a group's the Owner role",
 			t.Unreadable, a.scope)
 	case token.AuditIncomplete:
-		return exitf(ExitFailure, "the audit is incomplete: GitLab failed to list the tokens of %d projects or groups (%v)", t.Failed, a.rep.FailedExample)
+		return exitf(ExitFailure, "the audit is incomplete: GitLab failed to list the tokens of %s (%v)", plural(t.Failed, "place"), a.rep.FailedExample)
 	case token.AuditAttention:
 		return &ExitError{Code: ExitAttention, Err: errQuiet}
 	}

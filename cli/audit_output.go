@@ -49,10 +49,17 @@ func (a auditView) write(w io.Writer, format string) error {
 
 // walked says what the audit went through.
 func (a auditView) walked() string {
+	parts := []string{plural(a.rep.Projects, "project"), plural(a.rep.Groups, "group")}
 	if a.rep.Inventory {
-		return "the group's credentials inventory"
+		parts = []string{"the group's credentials inventory"}
 	}
-	return plural(a.rep.Projects, "project") + " and " + plural(a.rep.Groups, "group")
+	if n := a.rep.ServiceAccounts; n > 0 {
+		parts = append(parts, plural(n, "service account"))
+	}
+	if len(parts) == 3 {
+		return parts[0] + ", " + parts[1] + " and " + parts[2]
+	}
+	return strings.Join(parts, " and ")
 }
 
 func plural(n int, noun string) string {
@@ -70,8 +77,11 @@ func (a auditView) note() string {
 		for _, p := range a.rep.UnreadableExamples {
 			ex = append(ex, p.String())
 		}
-		parts = append(parts, fmt.Sprintf("you may not read the tokens of %d projects and groups (a project's need the Maintainer role, a group's the Owner role), such as %s",
-			n, strings.Join(ex, ", ")))
+		parts = append(parts, fmt.Sprintf("you may not read the tokens of %s (a project's need the Maintainer role; a group's and its service accounts' the Owner role, "+
+			"and service accounts a plan with them: Premium or Ultimate, or Free from GitLab 18.11), such as %s", plural(n, "place"), strings.Join(ex, ", ")))
+	}
+	if why := a.rep.ServiceAccountsUnlisted; why != "" {
+		parts = append(parts, why)
 	}
 	if a.rep.RateLimited > 0 || a.rep.Paused > 0 {
 		parts = append(parts, fmt.Sprintf("GitLab rate-limited %d requests; the audit waited %s in all", a.rep.RateLimited, a.rep.Paused.Round(time.Second)))
@@ -197,11 +207,14 @@ func (a auditView) summary() map[string]any {
 		"within_days": a.policy.WithinDays, "fail_on": a.policy.FailOn.String(), "tokens": t.Tokens, "attention": t.Attention,
 		"findings": findings, "projects": a.rep.Projects, "groups": a.rep.Groups, "inventory": a.rep.Inventory,
 		"readable": t.Readable, "unreadable": t.Unreadable, "unreadable_examples": examples, "failed": t.Failed,
-		"requests": a.rep.Requests, "rate_limited": a.rep.RateLimited, "paused_seconds": a.rep.Paused.Seconds(),
+		"service_accounts": a.rep.ServiceAccounts, "requests": a.rep.Requests, "rate_limited": a.rep.RateLimited, "paused_seconds": a.rep.Paused.Seconds(),
 		"interrupted": t.Interrupted, "exit_code": exitCodeOf(a.exit()),
 	}
 	if a.rep.FailedExample != nil {
 		m["failed_example"] = safe.Line(a.rep.FailedExample.Error(), 300)
+	}
+	if why := a.rep.ServiceAccountsUnlisted; why != "" {
+		m["service_accounts_unlisted"] = why
 	}
 	return m
 }

@@ -336,3 +336,80 @@ func TestAuditFailureIsNotARefusal(t *testing.T) {
 		})
 	}
 }
+
+// An audit of a group covers its service accounts' tokens, with GitLab's
+// credentials inventory too (which lists project and group tokens only), and
+// says when it could not read them: a refusal is named as an unreadable
+// place, a failure makes the audit incomplete (exit 1), never "nothing
+// needs attention".
+func TestAuditCoversServiceAccounts(t *testing.T) {
+	type summary struct {
+		Inventory       bool     `json:"inventory"`
+		ServiceAccounts int      `json:"service_accounts"`
+		Unreadable      int      `json:"unreadable"`
+		Examples        []string `json:"unreadable_examples"`
+		Failed          int      `json:"failed"`
+		FailedExample   string   `json:"failed_example"`
+		ExitCode        int      `json:"exit_code"`
+	}
+	tests := []struct {
+		name      string
+		inventory bool
+		fault     *fake.Fault
+		code      int
+		found     bool // the account's token is listed
+		check     func(summary) bool
+	}{
+		{"walked", false, nil, ExitAttention, true, func(s summary) bool { return s.ServiceAccounts == 1 && !s.Inventory }},
+		{"from the credentials inventory", true, nil, ExitAttention, true, func(s summary) bool { return s.ServiceAccounts == 1 && s.Inventory }},
+		{"the accounts cannot be listed: incomplete", true, &fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Status: 500}, ExitFailure, false,
+			func(s summary) bool {
+				return s.Failed == 1 && strings.Contains(s.FailedExample, "the service accounts of group acme")
+			}},
+		{"the accounts are refused: named", false, &fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Status: 403, Body: `{"message":"403 Forbidden"}`}, ExitOK, false,
+			func(s summary) bool {
+				return s.Unreadable == 1 && len(s.Examples) == 1 && s.Examples[0] == "the service accounts of group acme" && s.Failed == 0
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := server(t)
+			r := execute(t, url, fake.OwnerToken, "", "create", "--service-account", "jira-bot", "--group", "acme", "--name", "Jira link",
+				"-A", "reporter", "-S", "read_api", "-D", "10d", "--account-email", "team@example.com", "--no-verify")
+			if r.code != ExitOK {
+				t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+			}
+			srv.SetManageEndpoint(tt.inventory)
+			if tt.fault != nil {
+				srv.AddFault(*tt.fault)
+			}
+			r = auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme", "-F", "json")
+			var doc struct {
+				Tokens []struct {
+					Kind  string `json:"kind"`
+					Where struct {
+						Path string `json:"path"`
+					} `json:"where"`
+				} `json:"tokens"`
+				Summary summary `json:"summary"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+				t.Fatalf("%v\n%s", err, r.stdout)
+			}
+			found := len(doc.Tokens) == 1 && doc.Tokens[0].Kind == "service-account" && doc.Tokens[0].Where.Path == "acme/@jira-bot"
+			if r.code != tt.code || doc.Summary.ExitCode != tt.code || found != tt.found || !tt.check(doc.Summary) {
+				t.Fatalf("exit %d, want %d; tokens %+v; summary %+v\n%s", r.code, tt.code, doc.Tokens, doc.Summary, r.stderr)
+			}
+			if tt.fault == nil {
+				return
+			}
+			// The table says so too, never "Nothing needs attention" alone.
+			r = auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme")
+			says := map[int]string{ExitFailure: "the audit is incomplete", ExitOK: "you may not read the tokens of 1 place"}[tt.code]
+			text := strings.Join(strings.Fields(r.stdout+r.stderr), " ") // the note is wrapped at 80 columns
+			if r.code != tt.code || !strings.Contains(text, says) || !strings.Contains(text, "the service accounts of group acme") {
+				t.Fatalf("text: exit %d, want %d saying %q\n%s\n%s", r.code, tt.code, says, r.stdout, r.stderr)
+			}
+		})
+	}
+}
