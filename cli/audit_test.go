@@ -68,6 +68,8 @@ func TestAuditExitCodesFollowTheWindow(t *testing.T) {
 		{"a token expires within 30 days", []string{"--within", "30d"}, ExitAttention, true},
 		{"on the window's last day", []string{"--within", "10"}, ExitAttention, true},
 		{"the window excludes them all", []string{"--within", "9"}, ExitOK, false},
+		{"a window of 0d: expired only", []string{"--within", "0d"}, ExitOK, false},
+		{"a window of 0w", []string{"--within", "0w"}, ExitOK, false},
 		{"a date as the window", []string{"--within", days(9)}, ExitOK, false},
 		{"never used counts with --fail-on unused", []string{"--within", "9", "--fail-on", "unused"}, ExitAttention, false},
 		{"broad counts with --fail-on broad", []string{"--within", "9", "--fail-on", "broad"}, ExitAttention, false},
@@ -411,5 +413,26 @@ func TestAuditCoversServiceAccounts(t *testing.T) {
 				t.Fatalf("text: exit %d, want %d saying %q\n%s\n%s", r.code, tt.code, says, r.stdout, r.stderr)
 			}
 		})
+	}
+}
+
+// The window is not a token's lifetime: 0d (and 0w) is "expired only", as
+// 0 is, and a window past a year is fine.
+func TestParseWithin(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want int
+		err  string
+	}{
+		{"0", 0, ""}, {"0d", 0, ""}, {"0w", 0, ""}, {"0D", 0, ""}, {" 30 ", 30, ""}, {"30d", 30, ""}, {"4w", 28, ""},
+		{"1y", 365, ""}, {"2y", 730, ""}, {"2026-11-25", 0, ""}, {"2026-12-25", 30, ""},
+		{"2026-11-24", 0, "past"}, {"-1d", 0, "use a number of days"}, {"+5", 0, "use a number of days"}, {"soon", 0, "use a number of days"},
+		{"d", 0, "use a number of days"}, {"", 0, "use a number of days"}, {"100001", 0, "at most"}, {"9999999", 0, "use a number of days"},
+	} {
+		got, err := parseWithin(tc.in, now)
+		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("parseWithin(%q) = %d, %v; want %d, %q", tc.in, got, err, tc.want, tc.err)
+		}
 	}
 }
