@@ -172,7 +172,7 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 	judged := policy.JudgeAll(rep.Tokens)
 	tally := token.Tally(judged)
 	tally.Readable, tally.Unreadable, tally.Failed, tally.Interrupted = rep.Readable, rep.Unreadable, rep.Failed, rep.Interrupted
-	a := auditView{scope: scope, host: s.host, policy: policy, rep: rep, judged: judged, tally: tally, took: env.Now().Sub(start)}
+	a := auditView{scope: scope, host: s.host, policy: policy, rep: rep, judged: judged, tally: tally, took: env.Now().Sub(start), width: env.columns(env.Out)}
 	if err := a.write(env.Out, o.output); err != nil {
 		return err
 	}

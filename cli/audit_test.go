@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -434,5 +436,56 @@ func TestParseWithin(t *testing.T) {
 		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
 			t.Errorf("parseWithin(%q) = %d, %v; want %d, %q", tc.in, got, err, tc.want, tc.err)
 		}
+	}
+}
+
+// In a terminal the table's commands are broken between arguments to fit
+// its width (80 when unknown), so that no line wraps mid-flag; each still
+// reads back as the one-line command. Not a terminal, they stay one line
+// each (TestAuditTableFitsIn80Columns).
+func TestAuditTableBreaksCommandsInATerminal(t *testing.T) {
+	srv, url := server(t)
+	acmeTokens(srv)
+	rotate := "gitlab-token-wizard rotate --host " + url + " --project acme/web 7 -D 90d"
+	for _, width := range []int{0, 80, 60, 120} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			env := Env{In: strings.NewReader(""), Out: &out, Err: &errb, Now: time.Now,
+				IsTerminal: func(f any) bool { return f == any(&out) },
+				Width:      func(f any) int { return map[bool]int{true: width}[f == any(&out)] },
+				Getenv: func(k string) string {
+					return map[string]string{"GITLAB_TOKEN": fake.OwnerToken, "GITLAB_HOST": url}[k]
+				}}
+			if code := Execute(context.Background(), env, []string{"audit", "--group", "acme"}); code != ExitAttention {
+				t.Fatalf("exit %d\n%s", code, errb.String())
+			}
+			limit := cmp.Or(width, 80)
+			lines := strings.Split(out.String(), "\n")
+			for _, line := range lines {
+				if n := utf8.RuneCountInString(line); n > limit {
+					t.Errorf("%d columns in a terminal of %d: %s", n, limit, line)
+				}
+			}
+			// The rotate command, its lines joined back.
+			var cmd []string
+			for i, line := range lines {
+				if strings.HasPrefix(strings.TrimSpace(line), "gitlab-token-wizard rotate") {
+					for j := i; j < len(lines); j++ {
+						part, more := strings.CutSuffix(strings.TrimSpace(lines[j]), " \\")
+						cmd = append(cmd, part)
+						if !more {
+							break
+						}
+					}
+					break
+				}
+			}
+			if got := strings.Join(cmd, " "); got != rotate {
+				t.Fatalf("the command reads back as %q, want %q", got, rotate)
+			}
+			if oneLine := strings.Contains(out.String(), rotate); oneLine != (width == 120) {
+				t.Fatalf("one line: %v in a terminal of %d\n%s", oneLine, width, out.String())
+			}
+		})
 	}
 }
