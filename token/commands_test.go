@@ -57,3 +57,23 @@ func TestServiceAccountCreateCommandNamesEveryPlace(t *testing.T) {
 		}
 	}
 }
+
+func TestSubgroupPlace(t *testing.T) {
+	for _, tc := range []struct {
+		group, path string
+		role        Role
+		admin, want bool
+	}{
+		{"acme", "acme/platform", RoleOwner, false, true},
+		{"acme", "ACME/platform/tools", RoleOwner, false, true},
+		{"acme", "acme/platform", RoleMaintainer, false, false},
+		{"acme", "acme/platform", RoleNone, true, true},
+		{"acme", "acme", RoleOwner, false, false},       // the account's own group is always offered first
+		{"acme", "acmecorp/x", RoleOwner, false, false}, // a prefix is not a parent
+		{"acme/platform", "acme/other", RoleOwner, false, false},
+	} {
+		if got := SubgroupPlace(tc.group, tc.path, tc.role, tc.admin); got != tc.want {
+			t.Errorf("SubgroupPlace(%q, %q, %v, %v) = %v", tc.group, tc.path, tc.role, tc.admin, got)
+		}
+	}
+}
