@@ -276,6 +276,9 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		}
 		printServiceAccountPlan(w, req, facts, s.host, now, defaulted)
 		if o.dryRun {
+			if facts.Account != nil {
+				req.UserID = facts.Account.ID // the token's url and curl name the account found, as its writes do
+			}
 			return o.printDryRun(env, req, s.host, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
 		}
 		err := o.createServiceAccountToken(ctx, env, s, req, facts)

@@ -307,3 +307,27 @@ func TestServiceAccountOfASubgroup(t *testing.T) {
 		}
 	})
 }
+
+// With an account that exists, the JSON dry run's url and curl name its id
+// as its writes do, not the placeholder of an account still to create.
+func TestServiceAccountDryRunJSONNamesTheAccount(t *testing.T) {
+	_, url := server(t)
+	args := []string{"create", "--service-account", "jira-bot", "--group", "acme", "-R", "acme/web", "--name", "Jira link", "--account-email", "team@example.com"}
+	if r := execute(t, url, fake.OwnerToken, "", append(args, "--no-verify")...); r.code != ExitOK {
+		t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+	}
+	r := execute(t, url, fake.OwnerToken, "", append(args, "--name", "Jira link 2", "--dry-run", "-F", "json")...)
+	var doc struct {
+		URL    string   `json:"url"`
+		Curl   string   `json:"curl"`
+		Writes []string `json:"writes"`
+	}
+	if r.code != ExitOK || json.Unmarshal([]byte(r.stdout), &doc) != nil {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	want := "/groups/acme/service_accounts/5/personal_access_tokens"
+	if !strings.HasSuffix(doc.URL, want) || !strings.Contains(doc.Curl, want) || strings.Contains(r.stdout, "SERVICE_ACCOUNT_ID") ||
+		len(doc.Writes) == 0 || !strings.Contains(doc.Writes[len(doc.Writes)-1], want) {
+		t.Fatalf("dry run:\n%s", r.stdout)
+	}
+}
