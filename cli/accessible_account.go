@@ -174,13 +174,22 @@ func accessibleAccount(ctx context.Context, p prompter, s *session, req *token.R
 }
 
 // accessiblePlaces asks where the account gets access: its group, or
-// projects found by a search, ticked by number.
+// subgroups and projects found by a search, ticked by number.
 func accessiblePlaces(ctx context.Context, p prompter, s *session, pf gitlab.Preflight, req *token.Request) error {
 	q := token.PlacesQuestion(req.Target)
 	p.say("%s", q.Intro)
 	query := ""
 	if err := p.text(q.Label+" ("+q.Placeholder+"; empty lists the first ones):", &query, nil); err != nil {
 		return err
+	}
+	gs, err := s.client.SearchGroups(ctx, query, 20, pf.User.IsAdmin)
+	if err != nil {
+		return apiExit(ctx, err)
+	}
+	for _, g := range gs {
+		if token.SubgroupPlace(req.Target, g.Path, g.Role, pf.User.IsAdmin) {
+			q.Options = append(q.Options, token.GroupPlace(g.Path))
+		}
 	}
 	ps, err := s.client.SearchProjects(ctx, query, 20, token.SearchMinRole(token.KindProject, pf.User.IsAdmin, false))
 	if err != nil {
@@ -192,7 +201,7 @@ func accessiblePlaces(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 	}
 	chosen, err := p.pick(q, func(v []string) error {
 		if len(v) == 0 {
-			return errors.New("tick at least one place: the group, or a project")
+			return errors.New("tick at least one place: the group, a subgroup or a project")
 		}
 		return nil
 	})

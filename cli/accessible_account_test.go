@@ -93,3 +93,39 @@ func TestAccessibleWizardStopsWhenTheAccountIsUnknown(t *testing.T) {
 		}
 	}
 }
+
+// The accessible places question offers the subgroups of the account's
+// group too, from the same rule as the wizard's (token.SubgroupPlace).
+func TestAccessibleWizardOffersSubgroups(t *testing.T) {
+	srv, url := server(t)
+	answers := strings.Join([]string{
+		"",                 // purpose: jira-read
+		"4",                // kind: service account
+		"acme",             // search
+		"",                 // acme
+		"",                 // + create a new one
+		"",                 // name
+		"",                 // username
+		"team@example.com", // email
+		"platform",         // subgroup and project search
+		"2",                // tick group acme/platform
+		"0",                // done
+		"",                 // token name
+		"",                 // 30 days
+		"",                 // role: Reporter
+		"0",                // scopes: read_api
+		"n",                // do not send
+	}, "\n") + "\n"
+	r := execute(t, url, fake.OwnerToken, answers, "--accessible")
+	for _, w := range []string{"Search for subgroups and projects", "group acme/platform", "# Reporter access on group acme/platform",
+		"--member-of acme/platform", "Send these 3 writes now?"} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q", w)
+		}
+	}
+	for _, q := range srv.Requests() {
+		if q.Method != "GET" {
+			t.Fatalf("sent %s %s (exit %d)\n%s", q.Method, q.Path, r.code, r.stderr)
+		}
+	}
+}

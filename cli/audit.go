@@ -98,16 +98,36 @@ func (o *auditOpts) policy(now time.Time) (token.AuditPolicy, error) {
 	return p, nil
 }
 
-// parseWithin reads the expiry window: a number of days, a duration
-// (30d, 4w, 1y) or the date up to which expiries count.
+// maxWithinDays bounds the window: far past any token's lifetime.
+const maxWithinDays = 100000
+
+// parseWithin reads the expiry window: a number of days (30 or 30d),
+// weeks (4w) or years of 365 days (1y), 0 for "already expired" only, or
+// the date up to which expiries count. It is not a token's lifetime, so
+// none of token.ParseExpiry's lifetime rules (at least a day, at most a
+// year) apply.
 func parseWithin(s string, now time.Time) (int, error) {
-	t := strings.TrimSpace(s)
-	if n, err := strconv.Atoi(t); err == nil && n >= 0 && n <= 100000 {
-		return n, nil
+	t := strings.ToLower(strings.TrimSpace(s))
+	num, mult := t, 1
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'd':
+			num = t[:n-1]
+		case 'w':
+			num, mult = t[:n-1], 7
+		case 'y':
+			num, mult = t[:n-1], 365
+		}
 	}
-	d, err := token.ParseExpiry(t, now)
+	if num != "" && len(num) <= 6 && strings.Trim(num, "0123456789") == "" {
+		if n, _ := strconv.Atoi(num); n*mult <= maxWithinDays {
+			return n * mult, nil
+		}
+		return 0, fmt.Errorf("at most %d days", maxWithinDays)
+	}
+	d, err := time.Parse(token.DateLayout, t)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("use a number of days (30 or 30d; 0 for expired tokens only), weeks (4w), years (1y) or the last date to include (YYYY-MM-DD)")
 	}
 	if n := token.DaysUntil(d, now); n >= 0 {
 		return n, nil
@@ -156,7 +176,7 @@ func runAudit(ctx context.Context, env Env, g *globalFlags, o *auditOpts) error 
 	judged := policy.JudgeAll(rep.Tokens)
 	tally := token.Tally(judged)
 	tally.Readable, tally.Unreadable, tally.Failed, tally.Interrupted = rep.Readable, rep.Unreadable, rep.Failed, rep.Interrupted
-	a := auditView{scope: scope, host: s.host, policy: policy, rep: rep, judged: judged, tally: tally, took: env.Now().Sub(start)}
+	a := auditView{scope: scope, host: s.host, policy: policy, rep: rep, judged: judged, tally: tally, took: env.Now().Sub(start), width: env.columns(env.Out)}
 	if err := a.write(env.Out, o.output); err != nil {
 		return err
 	}
@@ -178,7 +198,7 @@ func (a auditView) exit() error {
 		return exitf(ExitRefused, "you may not read the tokens of any of the %d projects and groups of %s: reading a project's tokens needs the Maintainer role, a group's the Owner role",
 			t.Unreadable, a.scope)
 	case token.AuditIncomplete:
-		return exitf(ExitFailure, "the audit is incomplete: GitLab failed to list the tokens of %d projects or groups (%v)", t.Failed, a.rep.FailedExample)
+		return exitf(ExitFailure, "the audit is incomplete: GitLab failed to list the tokens of %s (%v)", plural(t.Failed, "place"), a.rep.FailedExample)
 	case token.AuditAttention:
 		return &ExitError{Code: ExitAttention, Err: errQuiet}
 	}

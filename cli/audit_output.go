@@ -23,6 +23,10 @@ type auditView struct {
 	judged      []token.Judged
 	tally       token.AuditTally
 	took        time.Duration
+	// width is the terminal's, when stdout is one: the table's commands are
+	// then broken between arguments to fit it. 0: one line per command,
+	// for scripts that grep them.
+	width int
 }
 
 // errQuiet carries an exit code whose reason the output already gave.
@@ -49,10 +53,17 @@ func (a auditView) write(w io.Writer, format string) error {
 
 // walked says what the audit went through.
 func (a auditView) walked() string {
+	parts := []string{plural(a.rep.Projects, "project"), plural(a.rep.Groups, "group")}
 	if a.rep.Inventory {
-		return "the group's credentials inventory"
+		parts = []string{"the group's credentials inventory"}
 	}
-	return plural(a.rep.Projects, "project") + " and " + plural(a.rep.Groups, "group")
+	if n := a.rep.ServiceAccounts; n > 0 {
+		parts = append(parts, plural(n, "service account"))
+	}
+	if len(parts) == 3 {
+		return parts[0] + ", " + parts[1] + " and " + parts[2]
+	}
+	return strings.Join(parts, " and ")
 }
 
 func plural(n int, noun string) string {
@@ -70,8 +81,11 @@ func (a auditView) note() string {
 		for _, p := range a.rep.UnreadableExamples {
 			ex = append(ex, p.String())
 		}
-		parts = append(parts, fmt.Sprintf("you may not read the tokens of %d projects and groups (a project's need the Maintainer role, a group's the Owner role), such as %s",
-			n, strings.Join(ex, ", ")))
+		parts = append(parts, fmt.Sprintf("you may not read the tokens of %s (a project's need the Maintainer role; a group's and its service accounts' the Owner role, "+
+			"and service accounts a plan with them: Premium or Ultimate, or Free from GitLab 18.11), such as %s", plural(n, "place"), strings.Join(ex, ", ")))
+	}
+	if why := a.rep.ServiceAccountsUnlisted; why != "" {
+		parts = append(parts, why)
 	}
 	if a.rep.RateLimited > 0 || a.rep.Paused > 0 {
 		parts = append(parts, fmt.Sprintf("GitLab rate-limited %d requests; the audit waited %s in all", a.rep.RateLimited, a.rep.Paused.Round(time.Second)))
@@ -83,8 +97,10 @@ func (a auditView) note() string {
 }
 
 // text writes the table: one section per band of days left, the most urgent
-// first, each token on lines of at most 80 columns except the commands,
-// which are never cut or wrapped, so they can be copied whole.
+// first, each token on lines of at most 80 columns (cols) except the commands. A
+// command is never cut inside an argument, so it can be copied whole: in a
+// terminal it is broken between arguments with " \" to fit its width,
+// elsewhere it stays on one line.
 func (a auditView) text(b *bufio.Writer) {
 	t := a.tally
 	head := fmt.Sprintf("Audit of %s on %s: %s in %s.", a.scope, gitlab.HostName(a.host), plural(t.Tokens, "token"), a.walked())
@@ -95,8 +111,8 @@ func (a auditView) text(b *bufio.Writer) {
 	if s := token.FindingCounts(t); s != "" {
 		verdict += " Findings: " + s + "."
 	}
-	fmt.Fprintln(b, wrap(head, 0, 80))
-	fmt.Fprintln(b, wrap(verdict, 0, 80))
+	fmt.Fprintln(b, wrap(head, 0, a.cols()))
+	fmt.Fprintln(b, wrap(verdict, 0, a.cols()))
 	bands := map[string]int{}
 	for _, j := range a.judged {
 		bands[a.policy.Band(j)]++
@@ -109,13 +125,22 @@ func (a auditView) text(b *bufio.Writer) {
 		}
 		a.row(b, j)
 	}
-	fmt.Fprintf(b, "\nRead the tokens of %s in %s with %d requests.\n", a.walked(), a.took.Round(time.Second), a.rep.Requests)
+	fmt.Fprintf(b, "\n%s\n", wrap(fmt.Sprintf("Read the tokens of %s in %s with %d requests.", a.walked(), a.took.Round(time.Second), a.rep.Requests), 0, a.cols()))
 	if note := a.note(); note != "" {
-		fmt.Fprintln(b, wrap(strings.TrimPrefix(note, "note: "), 0, 80))
+		fmt.Fprintln(b, wrap(strings.TrimPrefix(note, "note: "), 0, a.cols()))
 	}
 }
 
 const indent = 20
+
+// cols is the width of the table's text: 80 columns, or a narrower
+// terminal's width down to 60, below which the layout cannot shrink.
+func (a auditView) cols() int {
+	if a.width > 0 && a.width < 80 {
+		return max(a.width, 60)
+	}
+	return 80
+}
 
 func (a auditView) row(b *bufio.Writer, j token.Judged) {
 	days, exp := "-", "never"
@@ -123,12 +148,12 @@ func (a auditView) row(b *bufio.Writer, j token.Judged) {
 		days, exp = strconv.Itoa(j.DaysLeft), j.ExpiresAt.Format(token.DateLayout)
 	}
 	pad := strings.Repeat(" ", indent)
-	fmt.Fprintf(b, "%6s  %-10s  %s\n", days, exp, safe.Line(j.Where.String(), 80-indent))
+	fmt.Fprintf(b, "%6s  %-10s  %s\n", days, exp, safe.Line(j.Where.String(), a.cols()-indent))
 	role := "-"
 	if j.Role != token.RoleNone {
 		role = j.Role.Title()
 	}
-	fmt.Fprintf(b, "%s%s\n", pad, safe.Line(fmt.Sprintf("#%d %s · %s · %s", j.ID, j.Name, role, strings.Join(j.Scopes, ",")), 80-indent))
+	fmt.Fprintf(b, "%s%s\n", pad, safe.Line(fmt.Sprintf("#%d %s · %s · %s", j.ID, j.Name, role, strings.Join(j.Scopes, ",")), a.cols()-indent))
 	var notes []string
 	for _, f := range j.Findings {
 		if f.Kind.Level() < a.policy.FailOn {
@@ -139,14 +164,21 @@ func (a auditView) row(b *bufio.Writer, j token.Judged) {
 	if len(notes) > 0 {
 		use += " · notes: " + strings.Join(notes, ", ")
 	}
-	fmt.Fprintf(b, "%s%s\n", pad, safe.Line(use, 80-indent))
+	fmt.Fprintf(b, "%s%s\n", pad, safe.Line(use, a.cols()-indent))
 	for _, f := range j.Findings {
 		if f.Kind.Level() < a.policy.FailOn {
 			continue
 		}
-		fmt.Fprintln(b, wrap("! "+f.Message+": "+f.Advice, indent, 80))
-		if !f.Command.Empty() {
-			fmt.Fprintf(b, "%s  %s\n", pad, f.Command)
+		fmt.Fprintln(b, wrap("! "+f.Message+": "+f.Advice, indent, a.cols()))
+		if f.Command.Empty() {
+			continue
+		}
+		lines := []string{f.Command.String()}
+		if a.width > 0 {
+			lines = f.Command.Lines(a.width - indent - 2)
+		}
+		for _, l := range lines {
+			fmt.Fprintf(b, "%s  %s\n", pad, l)
 		}
 	}
 }
@@ -197,11 +229,14 @@ func (a auditView) summary() map[string]any {
 		"within_days": a.policy.WithinDays, "fail_on": a.policy.FailOn.String(), "tokens": t.Tokens, "attention": t.Attention,
 		"findings": findings, "projects": a.rep.Projects, "groups": a.rep.Groups, "inventory": a.rep.Inventory,
 		"readable": t.Readable, "unreadable": t.Unreadable, "unreadable_examples": examples, "failed": t.Failed,
-		"requests": a.rep.Requests, "rate_limited": a.rep.RateLimited, "paused_seconds": a.rep.Paused.Seconds(),
+		"service_accounts": a.rep.ServiceAccounts, "requests": a.rep.Requests, "rate_limited": a.rep.RateLimited, "paused_seconds": a.rep.Paused.Seconds(),
 		"interrupted": t.Interrupted, "exit_code": exitCodeOf(a.exit()),
 	}
 	if a.rep.FailedExample != nil {
 		m["failed_example"] = safe.Line(a.rep.FailedExample.Error(), 300)
+	}
+	if why := a.rep.ServiceAccountsUnlisted; why != "" {
+		m["service_accounts_unlisted"] = why
 	}
 	return m
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -68,6 +70,8 @@ func TestAuditExitCodesFollowTheWindow(t *testing.T) {
 		{"a token expires within 30 days", []string{"--within", "30d"}, ExitAttention, true},
 		{"on the window's last day", []string{"--within", "10"}, ExitAttention, true},
 		{"the window excludes them all", []string{"--within", "9"}, ExitOK, false},
+		{"a window of 0d: expired only", []string{"--within", "0d"}, ExitOK, false},
+		{"a window of 0w", []string{"--within", "0w"}, ExitOK, false},
 		{"a date as the window", []string{"--within", days(9)}, ExitOK, false},
 		{"never used counts with --fail-on unused", []string{"--within", "9", "--fail-on", "unused"}, ExitAttention, false},
 		{"broad counts with --fail-on broad", []string{"--within", "9", "--fail-on", "broad"}, ExitAttention, false},
@@ -332,6 +336,155 @@ func TestAuditFailureIsNotARefusal(t *testing.T) {
 			r := auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "bigco", "--concurrency", "1")
 			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
 				t.Fatalf("exit %d, want %d\n%s\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// An audit of a group covers its service accounts' tokens, with GitLab's
+// credentials inventory too (which lists project and group tokens only), and
+// says when it could not read them: a refusal is named as an unreadable
+// place, a failure makes the audit incomplete (exit 1), never "nothing
+// needs attention".
+func TestAuditCoversServiceAccounts(t *testing.T) {
+	type summary struct {
+		Inventory       bool     `json:"inventory"`
+		ServiceAccounts int      `json:"service_accounts"`
+		Unreadable      int      `json:"unreadable"`
+		Examples        []string `json:"unreadable_examples"`
+		Failed          int      `json:"failed"`
+		FailedExample   string   `json:"failed_example"`
+		ExitCode        int      `json:"exit_code"`
+	}
+	tests := []struct {
+		name      string
+		inventory bool
+		fault     *fake.Fault
+		code      int
+		found     bool // the account's token is listed
+		check     func(summary) bool
+	}{
+		{"walked", false, nil, ExitAttention, true, func(s summary) bool { return s.ServiceAccounts == 1 && !s.Inventory }},
+		{"from the credentials inventory", true, nil, ExitAttention, true, func(s summary) bool { return s.ServiceAccounts == 1 && s.Inventory }},
+		{"the accounts cannot be listed: incomplete", true, &fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Status: 500}, ExitFailure, false,
+			func(s summary) bool {
+				return s.Failed == 1 && strings.Contains(s.FailedExample, "the service accounts of group acme")
+			}},
+		{"the accounts are refused: named", false, &fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Status: 403, Body: `{"message":"403 Forbidden"}`}, ExitOK, false,
+			func(s summary) bool {
+				return s.Unreadable == 1 && len(s.Examples) == 1 && s.Examples[0] == "the service accounts of group acme" && s.Failed == 0
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, url := server(t)
+			r := execute(t, url, fake.OwnerToken, "", "create", "--service-account", "jira-bot", "--group", "acme", "--name", "Jira link",
+				"-A", "reporter", "-S", "read_api", "-D", "10d", "--account-email", "team@example.com", "--no-verify")
+			if r.code != ExitOK {
+				t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+			}
+			srv.SetManageEndpoint(tt.inventory)
+			if tt.fault != nil {
+				srv.AddFault(*tt.fault)
+			}
+			r = auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme", "-F", "json")
+			var doc struct {
+				Tokens []struct {
+					Kind  string `json:"kind"`
+					Where struct {
+						Path string `json:"path"`
+					} `json:"where"`
+				} `json:"tokens"`
+				Summary summary `json:"summary"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+				t.Fatalf("%v\n%s", err, r.stdout)
+			}
+			found := len(doc.Tokens) == 1 && doc.Tokens[0].Kind == "service-account" && doc.Tokens[0].Where.Path == "acme/@jira-bot"
+			if r.code != tt.code || doc.Summary.ExitCode != tt.code || found != tt.found || !tt.check(doc.Summary) {
+				t.Fatalf("exit %d, want %d; tokens %+v; summary %+v\n%s", r.code, tt.code, doc.Tokens, doc.Summary, r.stderr)
+			}
+			if tt.fault == nil {
+				return
+			}
+			// The table says so too, never "Nothing needs attention" alone.
+			r = auditRun(t, context.Background(), url, fake.OwnerToken, false, "--group", "acme")
+			says := map[int]string{ExitFailure: "the audit is incomplete", ExitOK: "you may not read the tokens of 1 place"}[tt.code]
+			text := strings.Join(strings.Fields(r.stdout+r.stderr), " ") // the note is wrapped at 80 columns
+			if r.code != tt.code || !strings.Contains(text, says) || !strings.Contains(text, "the service accounts of group acme") {
+				t.Fatalf("text: exit %d, want %d saying %q\n%s\n%s", r.code, tt.code, says, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// The window is not a token's lifetime: 0d (and 0w) is "expired only", as
+// 0 is, and a window past a year is fine.
+func TestParseWithin(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want int
+		err  string
+	}{
+		{"0", 0, ""}, {"0d", 0, ""}, {"0w", 0, ""}, {"0D", 0, ""}, {" 30 ", 30, ""}, {"30d", 30, ""}, {"4w", 28, ""},
+		{"1y", 365, ""}, {"2y", 730, ""}, {"2026-11-25", 0, ""}, {"2026-12-25", 30, ""},
+		{"2026-11-24", 0, "past"}, {"-1d", 0, "use a number of days"}, {"+5", 0, "use a number of days"}, {"soon", 0, "use a number of days"},
+		{"d", 0, "use a number of days"}, {"", 0, "use a number of days"}, {"100001", 0, "at most"}, {"9999999", 0, "use a number of days"},
+	} {
+		got, err := parseWithin(tc.in, now)
+		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("parseWithin(%q) = %d, %v; want %d, %q", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+// In a terminal the table's commands are broken between arguments to fit
+// its width (80 when unknown), so that no line wraps mid-flag; each still
+// reads back as the one-line command. Not a terminal, they stay one line
+// each (TestAuditTableFitsIn80Columns).
+func TestAuditTableBreaksCommandsInATerminal(t *testing.T) {
+	srv, url := server(t)
+	acmeTokens(srv)
+	rotate := "gitlab-token-wizard rotate --host " + url + " --project acme/web 7 -D 90d"
+	for _, width := range []int{0, 80, 60, 120} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			env := Env{In: strings.NewReader(""), Out: &out, Err: &errb, Now: time.Now,
+				IsTerminal: func(f any) bool { return f == any(&out) },
+				Width:      func(f any) int { return map[bool]int{true: width}[f == any(&out)] },
+				Getenv: func(k string) string {
+					return map[string]string{"GITLAB_TOKEN": fake.OwnerToken, "GITLAB_HOST": url}[k]
+				}}
+			if code := Execute(context.Background(), env, []string{"audit", "--group", "acme"}); code != ExitAttention {
+				t.Fatalf("exit %d\n%s", code, errb.String())
+			}
+			limit := cmp.Or(width, 80)
+			lines := strings.Split(out.String(), "\n")
+			for _, line := range lines {
+				if n := utf8.RuneCountInString(line); n > limit {
+					t.Errorf("%d columns in a terminal of %d: %s", n, limit, line)
+				}
+			}
+			// The rotate command, its lines joined back.
+			var cmd []string
+			for i, line := range lines {
+				if strings.HasPrefix(strings.TrimSpace(line), "gitlab-token-wizard rotate") {
+					for j := i; j < len(lines); j++ {
+						part, more := strings.CutSuffix(strings.TrimSpace(lines[j]), " \\")
+						cmd = append(cmd, part)
+						if !more {
+							break
+						}
+					}
+					break
+				}
+			}
+			if got := strings.Join(cmd, " "); got != rotate {
+				t.Fatalf("the command reads back as %q, want %q", got, rotate)
+			}
+			if oneLine := strings.Contains(out.String(), rotate); oneLine != (width == 120) {
+				t.Fatalf("one line: %v in a terminal of %d\n%s", oneLine, width, out.String())
 			}
 		})
 	}

@@ -35,9 +35,10 @@ type createOpts struct {
 	showToken   bool
 	maxLifetime int
 	// A service account's token: the account, its name and email, and the
-	// projects it gets access to (--project, repeatable then).
+	// groups and projects it gets access to (--member-of, and --project,
+	// repeatable then).
 	serviceAccount, accountName, accountEmail string
-	projects                                  []string
+	projects, memberOf                        []string
 }
 
 func newCreateCommand(ctx context.Context, env Env, g *globalFlags) *cobra.Command {
@@ -88,7 +89,8 @@ The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 	}
 	f := cmd.Flags()
 	projectsFlag(f, &o.projects, "a project access token on this project (a personal token's project to verify on; with --service-account, repeatable: where the account gets access)")
-	accountFlag(f, &o.serviceAccount, "NAME: a token of the group's service account NAME (created when the group has none by that name), with access to --group or each --project")
+	accountFlag(f, &o.serviceAccount, "NAME: a token of the group's service account NAME (created when the group has none by that name), with access to --group, or to each --member-of and --project")
+	f.StringArrayVar(&o.memberOf, "member-of", nil, "with --service-account, repeatable: a group where the account gets access (every project in it); with --project too, each place given, and --group only when named here")
 	f.StringVar(&o.accountName, "account-name", "", "display name of a new service account (default: NAME)")
 	f.StringVar(&o.accountEmail, "account-email", "", "email of a new service account: a team address, which receives GitLab's expiry mail")
 	groupFlag(f, &o.group, "group: full path or numeric id (a group access token; you need Owner)")
@@ -126,6 +128,8 @@ func (o *createOpts) request(now time.Time) (token.Request, bool, error) {
 	switch {
 	case len(o.projects) > 1 && o.serviceAccount == "":
 		return r, false, fmt.Errorf("--project given %d times: a project token is for one project (several only with --service-account)", len(o.projects))
+	case len(o.memberOf) > 0 && o.serviceAccount == "":
+		return r, false, fmt.Errorf("--member-of gives a service account access to a group: use it with --service-account (a group token is --group alone)")
 	case o.serviceAccount != "":
 		if err := o.serviceAccountRequest(&r); err != nil {
 			return r, false, err
@@ -288,6 +292,9 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	defer s.stop()
 	w := env.Err
 	s.sayDemo(w)
+	if err := accountHome(ctx, w, s, &req); err != nil {
+		return err
+	}
 	facts, d, err := decide(ctx, w, s, &req, now, o.maxLifetime, o.flagFor)
 	if err != nil {
 		return err
@@ -300,6 +307,9 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 		}
 		printServiceAccountPlan(w, req, facts, s.host, now, defaulted)
 		if o.dryRun {
+			if facts.Account != nil {
+				req.UserID = facts.Account.ID // the token's url and curl name the account found, as its writes do
+			}
 			return o.printDryRun(env, req, s.host, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
 		}
 		err := o.createServiceAccountToken(ctx, env, s, req, facts)

@@ -49,6 +49,9 @@ type Env struct {
 	Now    func() time.Time
 	// IsTerminal reports whether a stream is a terminal.
 	IsTerminal func(any) bool
+	// Width reports a terminal's width in columns; 0 (or a nil Width) when
+	// it is not known.
+	Width func(any) int
 	// OrphanWindow is how long the check after a lost create or rotate keeps
 	// looking for the token (zero: the client's default of a few seconds).
 	OrphanWindow time.Duration
@@ -68,14 +71,32 @@ func (env Env) scrubbed() Env {
 	}
 	env.scrub, env.rawOut = scrub.New(), env.Out
 	env.Out, env.Err = env.scrub.Writer(env.Out), env.scrub.Writer(env.Err)
-	isTerm := env.IsTerminal
-	env.IsTerminal = func(f any) bool {
+	isTerm, width := env.IsTerminal, env.Width
+	underlying := func(f any) any {
 		if w, ok := f.(io.Writer); ok {
-			f = scrub.Underlying(w)
+			return scrub.Underlying(w)
 		}
-		return isTerm(f)
+		return f
+	}
+	env.IsTerminal = func(f any) bool { return isTerm(underlying(f)) }
+	if width != nil {
+		env.Width = func(f any) int { return width(underlying(f)) }
 	}
 	return env
+}
+
+// columns is the width of stream f when it is a terminal: its own when
+// known, else 80. It is 0 when f is not a terminal.
+func (env Env) columns(f any) int {
+	if !env.IsTerminal(f) {
+		return 0
+	}
+	if env.Width != nil {
+		if w := env.Width(f); w > 0 {
+			return w
+		}
+	}
+	return 80
 }
 
 // System returns the process's real environment.
@@ -84,6 +105,17 @@ func System() Env {
 		IsTerminal: func(f any) bool {
 			fd, ok := f.(interface{ Fd() uintptr })
 			return ok && term.IsTerminal(int(fd.Fd()))
+		},
+		Width: func(f any) int {
+			fd, ok := f.(interface{ Fd() uintptr })
+			if !ok {
+				return 0
+			}
+			w, _, err := term.GetSize(int(fd.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
 		}}
 }
 

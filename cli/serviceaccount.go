@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,10 +38,36 @@ func withAccount(r token.Request, account string) (token.Request, error) {
 	return r, nil
 }
 
+// accountHome moves a service-account request to the group that holds its
+// account (gitlab.AccountGroup): --group itself, or its top-level group
+// where GitLab keeps accounts there only. The memberships stay where they
+// were asked (by default, --group itself); w hears of the move.
+func accountHome(ctx context.Context, w io.Writer, s *session, r *token.Request) error {
+	if r.Kind != token.KindServiceAccount {
+		return nil
+	}
+	home, err := s.client.AccountGroup(ctx, r.Target)
+	if err != nil {
+		return apiExit(ctx, err)
+	}
+	if home != r.Target {
+		fmt.Fprintf(w, "This GitLab keeps service accounts on top-level groups (subgroups have their own from %s): the account is %s's.\n",
+			token.ServiceAccountSubgroups, safe.Text(home))
+		r.Target = home
+	}
+	return nil
+}
+
 // resolveAccount finds the id of the request's service account: given as a
-// number, or looked up by username in its group.
+// number, or looked up by username in the group that holds it (accountHome).
 func resolveAccount(ctx context.Context, s *session, r *token.Request) error {
-	if r.Kind != token.KindServiceAccount || r.UserID != 0 {
+	if r.Kind != token.KindServiceAccount {
+		return nil
+	}
+	if err := accountHome(ctx, io.Discard, s, r); err != nil {
+		return err
+	}
+	if r.UserID != 0 {
 		return nil
 	}
 	if id, err := strconv.ParseInt(r.Account.Username, 10, 64); err == nil && id > 0 {
@@ -60,8 +87,9 @@ func resolveAccount(ctx context.Context, s *session, r *token.Request) error {
 }
 
 // serviceAccountRequest fills a create request for --service-account: the
-// account in --group, and where it gets access — each --project, or the
-// group itself.
+// account in --group (moved to its top-level group by accountHome where
+// GitLab needs that), and where it gets access — each --member-of group
+// and each --project, or else --group itself.
 func (o *createOpts) serviceAccountRequest(r *token.Request) error {
 	switch {
 	case o.group == "":
@@ -69,14 +97,23 @@ func (o *createOpts) serviceAccountRequest(r *token.Request) error {
 	case o.user != "":
 		return fmt.Errorf("--service-account and --user both given: a service account is its own user; drop --user")
 	}
-	r.Kind, r.Target = token.KindServiceAccount, strings.TrimSpace(o.group)
+	r.Kind, r.Target = token.KindServiceAccount, strings.Trim(strings.TrimSpace(o.group), "/")
 	r.Account = token.AccountFromName(o.serviceAccount)
 	if o.accountName != "" {
 		r.Account.Name = o.accountName
 	}
 	r.Account.Email = strings.TrimSpace(o.accountEmail)
+	add := func(k token.Kind, path string) {
+		p := token.Place{Kind: k, Path: strings.Trim(strings.TrimSpace(path), "/")}
+		if !slices.ContainsFunc(r.Places, func(q token.Place) bool { return q.Kind == k && strings.EqualFold(q.Path, p.Path) }) {
+			r.Places = append(r.Places, p)
+		}
+	}
+	for _, g := range o.memberOf {
+		add(token.KindGroup, g)
+	}
 	for _, p := range o.projects {
-		r.Places = append(r.Places, token.Place{Kind: token.KindProject, Path: strings.Trim(strings.TrimSpace(p), "/")})
+		add(token.KindProject, p)
 	}
 	if len(r.Places) == 0 {
 		r.Places = []token.Place{{Kind: token.KindGroup, Path: r.Target}}

@@ -190,3 +190,144 @@ func TestServiceAccountTokensOnAnOlderGitLab(t *testing.T) {
 		t.Fatalf("rotations sent: %d", n)
 	}
 }
+
+// shellWords splits a command line as token.ShellQuote writes it: words
+// apart by spaces, single quotes around one that needs them, '\” for a
+// quote inside.
+func shellWords(t *testing.T, line string) []string {
+	t.Helper()
+	var words []string
+	var cur strings.Builder
+	quoted, inWord := false, false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\'':
+			quoted, inWord = !quoted, true
+		case c == '\\' && !quoted && i+1 < len(line):
+			i++
+			cur.WriteByte(line[i])
+		case c == ' ' && !quoted:
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unbalanced quotes: %s", line)
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// The "same as create" command of a service account that gets access to
+// its group and to a project (the wizard's review, token.CreateCommand)
+// makes the same writes when run: the account, both memberships, the
+// token. --member-of names a group; with --project, each place is named.
+func TestServiceAccountCommandKeepsEveryPlace(t *testing.T) {
+	srv, url := server(t)
+	req := token.Request{Kind: token.KindServiceAccount, Target: "acme", Account: token.Account{Username: "jira-integration", Email: "team@example.com"},
+		Places: []token.Place{{Kind: token.KindGroup, Path: "acme"}, {Kind: token.KindProject, Path: "acme/web"}},
+		Name:   "Jira link", Role: token.RoleReporter, Scopes: []token.Scope{"read_api"}, ExpiresAt: token.DefaultExpiry(time.Now())}
+	args := shellWords(t, req.CommandLine(url))
+	if args[0] != "gitlab-token-wizard" || !strings.Contains(strings.Join(args, " "), "--member-of acme --project acme/web") {
+		t.Fatalf("command %q", args)
+	}
+	r := execute(t, url, fake.OwnerToken, "", append(args[1:], "--dry-run")...)
+	writes := []string{"/api/v4/groups/acme/service_accounts", "# Reporter access on group acme", "/api/v4/groups/acme/members",
+		"# Reporter access on project acme/web", "/api/v4/projects/acme%2Fweb/members", "/personal_access_tokens"}
+	if r.code != ExitOK || strings.Count(r.stdout, "curl --request POST") != 4 || !strings.Contains(r.stderr, "access:  Reporter on group acme, project acme/web") {
+		t.Fatalf("dry run of %q: exit %d\n%s\n%s", args, r.code, r.stdout, r.stderr)
+	}
+	last := 0
+	for _, w := range writes {
+		i := strings.Index(r.stdout[last:], w)
+		if i < 0 {
+			t.Fatalf("the dry run lacks %q after byte %d:\n%s", w, last, r.stdout)
+		}
+		last += i
+	}
+	// Run, it makes each write once.
+	r = execute(t, url, fake.OwnerToken, "", append(args[1:], "--no-verify")...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for path, n := range map[string]int{"/groups/acme/service_accounts": 1, "/groups/acme/members": 1, "/projects/acme%2Fweb/members": 1, "/personal_access_tokens": 1} {
+		if got := srv.CountRequests("POST", path); got != n {
+			t.Errorf("POST %s: %d, want %d", path, got, n)
+		}
+	}
+	r = execute(t, url, fake.OwnerToken, "", "create", "--group", "acme", "--member-of", "acme")
+	if r.code != ExitInvalid || !strings.Contains(r.stderr, "--member-of gives a service account access") {
+		t.Fatalf("--member-of without --service-account: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// --group may name a subgroup: where GitLab keeps service accounts on
+// top-level groups (before 18.11), the account is the top-level group's
+// and the membership goes to the subgroup; from 18.11 the subgroup holds
+// its own. Commands that act on an account's tokens find it the same way.
+func TestServiceAccountOfASubgroup(t *testing.T) {
+	args := []string{"create", "--service-account", "jira-bot", "--group", "acme/platform", "--name", "Jira link", "-A", "reporter", "-S", "read_api",
+		"-D", "30d", "--account-email", "team@example.com", "--no-verify"}
+	t.Run("17.11: the top-level group's account", func(t *testing.T) {
+		srv, url := server(t)
+		r := execute(t, url, fake.OwnerToken, "", append(args, "--dry-run")...)
+		if r.code != ExitOK || !strings.Contains(r.stderr, "the account is acme's") || !strings.Contains(r.stderr, "Service account @jira-bot of acme, to be created") ||
+			!strings.Contains(r.stderr, "access:  Reporter on group acme/platform") || !strings.Contains(r.stdout, "/api/v4/groups/acme/service_accounts") ||
+			!strings.Contains(r.stdout, "/api/v4/groups/acme%2Fplatform/members") {
+			t.Fatalf("dry run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		r = execute(t, url, fake.OwnerToken, "", args...)
+		if r.code != ExitOK || srv.CountRequests("POST", "/groups/acme/service_accounts") != 1 || srv.CountRequests("POST", "/groups/acme%2Fplatform/members") != 1 {
+			t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+		}
+		// A second run reuses the account; list finds its tokens from the subgroup's name too.
+		r = execute(t, url, fake.OwnerToken, "", append(args[:len(args)-1], "--name", "Jira link 2", "--no-verify")...)
+		if r.code != ExitOK || srv.CountRequests("POST", "/groups/acme/service_accounts") != 1 || !strings.Contains(r.stderr, "it exists: id") {
+			t.Fatalf("second run: exit %d\n%s", r.code, r.stderr)
+		}
+		r = execute(t, url, fake.OwnerToken, "", "list", "--group", "acme/platform", "--service-account", "jira-bot", "-F", "json")
+		if r.code != ExitOK || strings.Count(r.stdout, `"name":`) != 2 {
+			t.Fatalf("list: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("18.11: the subgroup's own", func(t *testing.T) {
+		srv, url := server(t)
+		srv.SetVersion("18.11.0-ee")
+		r := execute(t, url, fake.OwnerToken, "", args...)
+		if r.code != ExitOK || strings.Contains(r.stderr, "the account is acme's") || srv.CountRequests("POST", "/groups/acme%2Fplatform/service_accounts") != 1 {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+	})
+}
+
+// With an account that exists, the JSON dry run's url and curl name its id
+// as its writes do, not the placeholder of an account still to create.
+func TestServiceAccountDryRunJSONNamesTheAccount(t *testing.T) {
+	_, url := server(t)
+	args := []string{"create", "--service-account", "jira-bot", "--group", "acme", "-R", "acme/web", "--name", "Jira link", "--account-email", "team@example.com"}
+	if r := execute(t, url, fake.OwnerToken, "", append(args, "--no-verify")...); r.code != ExitOK {
+		t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
+	}
+	r := execute(t, url, fake.OwnerToken, "", append(args, "--name", "Jira link 2", "--dry-run", "-F", "json")...)
+	var doc struct {
+		URL    string   `json:"url"`
+		Curl   string   `json:"curl"`
+		Writes []string `json:"writes"`
+	}
+	if r.code != ExitOK || json.Unmarshal([]byte(r.stdout), &doc) != nil {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	want := "/groups/acme/service_accounts/5/personal_access_tokens"
+	if !strings.HasSuffix(doc.URL, want) || !strings.Contains(doc.Curl, want) || strings.Contains(r.stdout, "SERVICE_ACCOUNT_ID") ||
+		len(doc.Writes) == 0 || !strings.Contains(doc.Writes[len(doc.Writes)-1], want) {
+		t.Fatalf("dry run:\n%s", r.stdout)
+	}
+}

@@ -56,9 +56,11 @@ type AuditReport struct {
 	Inventory bool
 	// Projects and Groups count the projects and groups walked.
 	Projects, Groups int
-	// Readable, Unreadable and Failed count the token lists read, refused to
-	// the caller (who needs Maintainer on a project, Owner on a group), and
-	// failed by GitLab.
+	// Readable counts the projects' and groups' token lists read.
+	// Unreadable and Failed count the lists refused to the caller (who needs
+	// Maintainer on a project, Owner on a group and its service accounts)
+	// and failed by GitLab: those of projects and groups, and of groups'
+	// service accounts (token.AccountsOf) and of each account.
 	Readable, Unreadable, Failed int
 	// UnreadableExamples names the first few places the caller may not read.
 	UnreadableExamples []token.Place
@@ -70,10 +72,12 @@ type AuditReport struct {
 	Paused                time.Duration
 	// Interrupted is true when the audit was stopped before the end.
 	Interrupted bool
-	// ServiceAccounts counts the groups' service accounts whose tokens were
-	// read; ServiceAccountsUnread the groups whose accounts or tokens GitLab
-	// would not list (before 17.1 and 17.11, or below Owner).
-	ServiceAccounts, ServiceAccountsUnread int
+	// ServiceAccounts counts the groups' service accounts listed, whose
+	// tokens were read (or counted above when they could not be).
+	ServiceAccounts int
+	// ServiceAccountsUnlisted says why no service account's tokens were
+	// read, when the instance's GitLab cannot list them (before 17.11).
+	ServiceAccountsUnlisted string
 }
 
 // maxExamples bounds the places kept to name in the report: the count is
@@ -97,6 +101,10 @@ type audit struct {
 	personal  []token.Found
 	total     int
 	failsInAR int
+
+	// version is the instance's GitLab version ("" unknown), which says
+	// which groups can hold service accounts (holdsAccounts).
+	version string
 }
 
 // Audit lists the tokens of a project, of a group and everything under it,
@@ -113,6 +121,9 @@ func (c *Client) Audit(ctx context.Context, o AuditOptions) (*AuditReport, error
 	defer stop(nil)
 	a.stop = stop
 	me, err := a.currentUser(wctx)
+	if err == nil && o.Project == "" {
+		a.readVersion(wctx)
+	}
 	if err == nil {
 		switch {
 		case o.Project != "":
@@ -178,6 +189,46 @@ func (a *audit) currentUser(ctx context.Context) (User, error) {
 		return User{}, a.c.classify(err, "read your user")
 	}
 	return fromUser(u), nil
+}
+
+// readVersion reads the instance's version, which decides whether and
+// where service accounts are listed; unread, every group is asked.
+func (a *audit) readVersion(ctx context.Context) {
+	var v struct {
+		Version string `json:"version"`
+	}
+	if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
+		return a.c.getJSON(ctx, "version", nil, &v)
+	}); err != nil {
+		return
+	}
+	a.version = safe.Line(v.Version, 64)
+	if a.version != "" {
+		a.c.version.Store(a.version)
+	}
+	a.rep.ServiceAccountsUnlisted = accountsUnlisted(a.version)
+}
+
+// accountsUnlisted says why GitLab version v lists no service account's
+// tokens: a group's accounts are listed from 17.1, an account's tokens
+// from 17.11. It is "" when they are listed, or v is unknown.
+func accountsUnlisted(v string) string {
+	switch {
+	case v == "":
+		return ""
+	case token.VersionBefore(v, token.ServiceAccountListSince):
+		return fmt.Sprintf("GitLab %s does not list a group's service accounts (17.1 and later do): their tokens are not in this audit", v)
+	case token.VersionBefore(v, token.ServiceAccountTokensSince):
+		return fmt.Sprintf("GitLab %s does not list a service account's tokens (17.11 and later do): they are not in this audit", v)
+	}
+	return ""
+}
+
+// holdsAccounts reports whether group p may have service accounts whose
+// tokens the audit reads: where GitLab lists them, top-level groups, and
+// subgroups from 18.11 (or when the version is unknown).
+func (a *audit) holdsAccounts(p token.Place) bool {
+	return a.rep.ServiceAccountsUnlisted == "" && token.CannotHoldAccounts(a.version, p.Path) == ""
 }
 
 // readRetry is the retry policy of the paced reads (audit, list): the

@@ -18,6 +18,9 @@ import (
 // DPoP required; 403: not an Owner) it returns false and the caller walks.
 // The entries name their resource by id only, so the paths of the projects
 // and groups that hold tokens are then looked up in the group's listings.
+// The list holds the tokens of project and group bots only (user_types:
+// [:project_bot]): the tokens of the groups' service accounts are read
+// from each group that holds accounts, as the walk reads them.
 func (a *audit) inventory(ctx context.Context, root token.Place) bool {
 	path := fmt.Sprintf("groups/%d/manage/resource_access_tokens", root.ID)
 	var ts []*rawToken
@@ -37,10 +40,17 @@ func (a *audit) inventory(ctx context.Context, root token.Place) bool {
 	for _, t := range ts {
 		paths[rawKey(t)] = ""
 	}
+	var holders []token.Place // the groups whose service accounts are read
+	if a.holdsAccounts(root) {
+		holders = append(holders, root)
+	}
 	keep := func(p token.Place) error {
 		key := token.Place{Kind: p.Kind, ID: p.ID}
 		if _, ok := paths[key]; ok {
 			paths[key] = p.Path
+		}
+		if p.Kind == token.KindGroup && p.ID != root.ID && a.holdsAccounts(p) {
+			holders = append(holders, p)
 		}
 		return nil
 	}
@@ -62,6 +72,16 @@ func (a *audit) inventory(ctx context.Context, root token.Place) bool {
 		p.Path = paths[p]
 		a.add(p, []*rawToken{t})
 	}
+	groups := make(chan token.Place)
+	go func() {
+		defer close(groups)
+		for _, g := range holders {
+			if send(ctx, groups, g) != nil {
+				return
+			}
+		}
+	}()
+	parallel(a.o.Concurrency, groups, func(g token.Place) { a.serviceAccountTokens(ctx, g) })
 	return true
 }
 

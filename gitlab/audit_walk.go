@@ -91,33 +91,45 @@ func (a *audit) readPlace(ctx context.Context, p token.Place) error {
 	if err := a.tokenPages(ctx, kind+id+"/access_tokens", func(ts []*rawToken) { a.add(p, ts) }); err != nil {
 		return err
 	}
-	if p.Kind == token.KindGroup {
-		a.serviceAccountTokens(ctx, "groups/"+id, p)
+	if p.Kind == token.KindGroup && a.holdsAccounts(p) {
+		a.serviceAccountTokens(ctx, p)
 	}
 	return nil
 }
 
-// serviceAccountTokens reads the tokens of the group's service accounts,
-// each found at the place "GROUP/@username". A group whose accounts or
-// their tokens GitLab does not list (before 17.1 and 17.11, or to a caller
-// below Owner) is counted, not an error: its project and group tokens were
-// read.
-func (a *audit) serviceAccountTokens(ctx context.Context, group string, p token.Place) {
-	accounts, err := a.c.serviceAccountPages(ctx, a.l, 1, group)
-	for _, acc := range accounts {
-		if err != nil {
-			break
-		}
-		place := token.Place{Kind: token.KindServiceAccount, ID: acc.ID, Path: p.Target() + "/@" + acc.Username}
-		err = a.tokenPages(ctx, fmt.Sprintf("%s/service_accounts/%d/personal_access_tokens", group, acc.ID), func(ts []*rawToken) { a.add(place, ts) })
+// groupPathOf is the API path of group p: by id when known, else by path
+// (groups found by path alone, see auditGroup).
+func groupPathOf(p token.Place) string {
+	if p.ID > 0 {
+		return "groups/" + strconv.FormatInt(p.ID, 10)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if err != nil && ctx.Err() == nil {
-		a.rep.ServiceAccountsUnread++
+	return "groups/" + url.PathEscape(p.Path)
+}
+
+// serviceAccountTokens reads the tokens of group p's service accounts, each
+// found at the place "GROUP/@username". A list GitLab refuses (403: below
+// Owner, or a plan without service accounts) or fails is counted as a
+// project's or group's would be (done), so that the report says so and a
+// failure makes the audit incomplete.
+func (a *audit) serviceAccountTokens(ctx context.Context, p token.Place) {
+	group := groupPathOf(p)
+	accounts, err := a.c.serviceAccountPages(ctx, a.l, 1, group)
+	if err != nil {
+		a.count(ctx, token.AccountsOf(p), "list the service accounts of "+p.String(), err)
 		return
 	}
+	a.mu.Lock()
 	a.rep.ServiceAccounts += len(accounts)
+	a.mu.Unlock()
+	for _, acc := range accounts {
+		if ctx.Err() != nil {
+			return
+		}
+		place := token.Place{Kind: token.KindServiceAccount, ID: acc.ID, Path: p.Target() + "/@" + acc.Username}
+		if err := a.tokenPages(ctx, fmt.Sprintf("%s/service_accounts/%d/personal_access_tokens", group, acc.ID), func(ts []*rawToken) { a.add(place, ts) }); err != nil {
+			a.count(ctx, place, "list the access tokens of "+place.String(), err)
+		}
+	}
 }
 
 // tokenPages reads every page of a token list (state=active unless
@@ -173,7 +185,25 @@ func (a *audit) done(ctx context.Context, p token.Place, err error) {
 		a.failsInAR = 0
 		return
 	}
-	e := a.c.classify(err, "list the access tokens of "+p.String())
+	a.countLocked(p, "list the access tokens of "+p.String(), err)
+}
+
+// count is countLocked for a list that is not a project's or a group's own.
+func (a *audit) count(ctx context.Context, p token.Place, what string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.countLocked(p, what, err)
+}
+
+// countLocked counts a token list of place p that could not be read: a
+// refusal is the caller's rights there, counted and named; a credential
+// that stopped working stops the audit; anything else is GitLab failing,
+// counted, and the audit stops after too many in a row. a.mu is held.
+func (a *audit) countLocked(p token.Place, what string, err error) {
+	e := a.c.classify(err, what)
 	ge, _ := e.(*Error)
 	code := CodeServer
 	if ge != nil {
@@ -190,7 +220,8 @@ func (a *audit) done(ctx context.Context, p token.Place, err error) {
 	default:
 		a.rep.Failed++
 		if a.rep.FailedExample == nil {
-			a.rep.FailedExample = e
+			// GitLab's failure says nothing of where: the place does.
+			a.rep.FailedExample = fmt.Errorf("%s: %w", p, e)
 		}
 		if a.failsInAR++; a.failsInAR >= maxFailuresInARow {
 			a.fail(fmt.Errorf("GitLab failed %d requests in a row; the last: %w", a.failsInAR, e))

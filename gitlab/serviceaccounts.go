@@ -47,6 +47,27 @@ func groupPath(g string) string {
 	return "groups/" + url.PathEscape(strings.Trim(strings.TrimSpace(g), "/"))
 }
 
+// AccountGroup is the group whose service accounts a request naming group
+// uses: group itself, or, where GitLab keeps service accounts on top-level
+// groups only (before 18.11, token.CannotHoldAccounts), its top-level
+// group, whose accounts may be members anywhere below it. A group named by
+// numeric id is looked up for its path; a version that cannot be read
+// leaves group as it is (GitLab then decides).
+func (c *Client) AccountGroup(ctx context.Context, group string) (string, error) {
+	path := strings.Trim(strings.TrimSpace(group), "/")
+	if _, err := strconv.ParseInt(path, 10, 64); err == nil {
+		g, err := c.GetGroup(ctx, path)
+		if err != nil {
+			return "", err
+		}
+		path = g.Path
+	}
+	if !strings.Contains(path, "/") || token.CannotHoldAccounts(c.versionFor(ctx), path) == "" {
+		return group, nil
+	}
+	return strings.SplitN(path, "/", 2)[0], nil
+}
+
 // FindServiceAccount looks for the group's service account with this
 // username (or numeric id); nil when the group has none by that name. The
 // listing exists from GitLab 17.1.
@@ -77,10 +98,12 @@ func (c *Client) ListServiceAccounts(ctx context.Context, group string) ([]Servi
 			ge.Next = "give the account's numeric id instead of its name"
 		}
 		if errors.As(e, &ge) && ge.Code == CodeNoPermission {
-			// ee/lib/api/group_service_accounts.rb: authorize! :admin_service_accounts
-			// — the group's Owners (and administrators), no one else.
-			ge.Explanation = fmt.Sprintf("GitLab refused to list the service accounts of group %s: that needs the Owner role on the group (or an administrator), and your sign-in does not have it", safe.Line(group, 100))
-			ge.Next = "ask an Owner of " + safe.Line(group, 100) + " to run this, or to make you an Owner"
+			// lib/api/group_service_accounts.rb: authorize! :admin_service_accounts
+			// — the group's Owners (and administrators), and only where the
+			// group's plan has service accounts (group_policy.rb).
+			ge.Explanation = fmt.Sprintf("GitLab refused to list the service accounts of group %s: that needs the Owner role on the group (or an administrator), "+
+				"and a plan with service accounts (Premium or Ultimate; Free too from GitLab 18.11)", safe.Line(group, 100))
+			ge.Next = "ask an Owner of " + safe.Line(group, 100) + " to run this, or to make you an Owner; on Free before 18.11, use a project or group token"
 		}
 		return nil, e
 	}

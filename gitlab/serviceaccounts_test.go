@@ -106,11 +106,13 @@ func TestServiceAccountRefusals(t *testing.T) {
 		{"before the API existed", fake.OwnerToken, func(s *fake.Server) { s.SetVersion("16.0.5") }, func() token.Request { return saRequest() }, "cannot create service accounts through its API"},
 		{"self-managed: only administrators", fake.OwnerToken, func(s *fake.Server) { s.SetServiceAccountOwners(false) }, func() token.Request { return saRequest() },
 			"Allow top-level group owners to create service accounts"},
-		{"GitLab.com Free before 18.10", fake.MaintainerToken, func(s *fake.Server) { s.SetVersion("18.8.0") }, func() token.Request {
+		// GitLab refuses at authorize! (403: no service accounts on the
+		// plan), before the account is even looked up.
+		{"GitLab.com Free before 18.11", fake.MaintainerToken, func(s *fake.Server) { s.SetVersion("18.8.0") }, func() token.Request {
 			r := saRequest(token.Place{Kind: token.KindProject, Path: "widgets/shop"})
 			r.Target = "widgets"
 			return r
-		}, "cannot have more service accounts"},
+		}, "a plan with service accounts (Premium or Ultimate; Free too from GitLab 18.11)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,5 +207,142 @@ func TestGatherListsNoTokensWithoutAnAccount(t *testing.T) {
 		if strings.Contains(q.Path, "personal_access_tokens") && !strings.HasSuffix(q.Path, "/self") {
 			t.Fatalf("Gather sent %s %s", q.Method, q.Path)
 		}
+	}
+}
+
+// GitLab refuses the list of a group's service accounts (403) to anyone but
+// its Owners, and to them too where the plan has none: the refusal says
+// both, not only the role the Owner of a Free group already has.
+func TestListServiceAccountsRefusalNamesRoleAndPlan(t *testing.T) {
+	_, c := setup(t, fake.MaintainerToken) // alice owns widgets (Free) and maintains acme
+	for _, group := range []string{"widgets", "acme"} {
+		_, err := c.ListServiceAccounts(context.Background(), group)
+		var ge *Error
+		if !errors.As(err, &ge) || ge.Code != CodeNoPermission || !strings.Contains(ge.Error(), "Owner role") ||
+			!strings.Contains(ge.Error(), "Premium or Ultimate") {
+			t.Fatalf("%s: %v", group, err)
+		}
+	}
+}
+
+// saToken gives acme (or the group named) a service account jira-bot with a
+// token that expires in 10 days, through the API as its Owner.
+func saToken(t *testing.T, c *Client, group string) *NewToken {
+	t.Helper()
+	r := saRequest(token.Place{Kind: token.KindGroup, Path: group})
+	r.Target = group
+	r.ExpiresAt = token.Today(time.Now()).AddDate(0, 0, 10)
+	p, _, err := provision(t, c, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Token
+}
+
+func findToken(rep *AuditReport, id int64) *token.Found {
+	for i, f := range rep.Tokens {
+		if f.ID == id {
+			return &rep.Tokens[i]
+		}
+	}
+	return nil
+}
+
+// GitLab's credentials inventory lists project and group tokens only: an
+// audit that reads it still reads the group's service accounts' tokens.
+func TestAuditWithTheInventoryFindsServiceAccountTokens(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	srv.SetManageEndpoint(true)
+	srv.AddResourceToken("project:100", fake.Token{Name: "ci", Scopes: []string{"read_api"}, ExpiresAt: token.Today(time.Now()).AddDate(0, 0, 50).Format(token.DateLayout)})
+	nt := saToken(t, c, "acme")
+	rep, err := c.Audit(context.Background(), AuditOptions{Group: "acme"})
+	if err != nil || !rep.Inventory || rep.ServiceAccounts != 1 || len(rep.Tokens) != 2 || rep.Unreadable+rep.Failed != 0 {
+		t.Fatalf("%v, %+v", err, rep)
+	}
+	if f := findToken(rep, nt.ID); f == nil || f.Where.Path != "acme/@jira-bot" {
+		t.Fatalf("the account's token: %+v", f)
+	}
+}
+
+// A list of service accounts (or of an account's tokens) that GitLab
+// refuses is a place the caller may not read, counted and named; one that
+// fails is a failure, and the audit is incomplete.
+func TestAuditCountsServiceAccountListsItCouldNotRead(t *testing.T) {
+	tests := []struct {
+		name, cred, group string
+		fault             *fake.Fault
+		unreadable        string // the place named, else a failure
+	}{
+		{"the accounts' list fails", fake.OwnerToken, "acme", &fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Status: 500}, ""},
+		{"an account's token list fails", fake.OwnerToken, "acme", &fake.Fault{Method: "GET", PathSuffix: "/personal_access_tokens", Status: 500}, ""},
+		{"the accounts' list is refused", fake.OwnerToken, "acme", &fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Status: 403, Body: `{"message":"403 Forbidden"}`},
+			"the service accounts of group acme"},
+		// alice owns widgets, on Free: GitLab 17.11 has no service accounts there (403).
+		{"a plan without service accounts", fake.MaintainerToken, "widgets", nil, "the service accounts of group widgets"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, fake.OwnerToken)
+			saToken(t, c, "acme")
+			if tt.fault != nil {
+				srv.AddFault(*tt.fault)
+			}
+			rep, err := auditClient(t, c.BaseURL(), tt.cred).Audit(context.Background(), AuditOptions{Group: tt.group})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.unreadable == "" {
+				if rep.Failed != 1 || rep.FailedExample == nil || rep.Unreadable != 0 {
+					t.Fatalf("failed %d (%v), unreadable %d", rep.Failed, rep.FailedExample, rep.Unreadable)
+				}
+				return
+			}
+			if rep.Unreadable != 1 || len(rep.UnreadableExamples) != 1 || rep.UnreadableExamples[0].String() != tt.unreadable || rep.Failed != 0 || rep.Readable == 0 {
+				t.Fatalf("unreadable %d %v, failed %d, readable %d", rep.Unreadable, rep.UnreadableExamples, rep.Failed, rep.Readable)
+			}
+		})
+	}
+}
+
+// Service accounts are read where GitLab has them: from 17.11 (their
+// tokens' list), on top-level groups, and on subgroups from 18.11.
+func TestAuditReadsServiceAccountsWhereGitLabHasThem(t *testing.T) {
+	tests := []struct {
+		version  string
+		lists    int // GET …/service_accounts sent by an audit of acme (3 groups)
+		unlisted string
+	}{
+		{"17.0.3", 0, "GitLab 17.0.3 does not list a group's service accounts (17.1 and later do)"},
+		{"17.10.1", 0, "GitLab 17.10.1 does not list a service account's tokens (17.11 and later do)"},
+		{"17.11.2-ee", 1, ""},
+		{"18.11.0-ee", 3, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			srv, c := setup(t, fake.OwnerToken)
+			srv.SetVersion(tt.version)
+			rep, err := c.Audit(context.Background(), AuditOptions{Group: "acme"})
+			if err != nil || rep.Unreadable+rep.Failed != 0 || !strings.HasPrefix(rep.ServiceAccountsUnlisted, tt.unlisted) ||
+				(tt.unlisted == "") != (rep.ServiceAccountsUnlisted == "") {
+				t.Fatalf("%v, %+v", err, rep)
+			}
+			n := 0
+			for _, q := range srv.Requests() {
+				if strings.HasSuffix(q.Path, "/service_accounts") {
+					n++
+				}
+			}
+			if n != tt.lists {
+				t.Fatalf("%d lists of service accounts, want %d", n, tt.lists)
+			}
+		})
+	}
+	// From 18.11 a subgroup's own account is found, under the subgroup.
+	srv, c := setup(t, fake.OwnerToken)
+	srv.SetVersion("18.11.0-ee")
+	nt := saToken(t, c, "acme/platform")
+	rep, err := c.Audit(context.Background(), AuditOptions{Group: "acme"})
+	if f := findToken(rep, nt.ID); err != nil || f == nil || f.Where.Path != "acme/platform/@jira-bot" {
+		t.Fatalf("%v, the subgroup account's token: %+v", err, f)
 	}
 }

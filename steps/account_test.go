@@ -235,3 +235,35 @@ func TestAccountFilterSaysWhatItLeftOut(t *testing.T) {
 		t.Fatalf("filter of %d characters:\n%s", n, view(s))
 	}
 }
+
+// A search lists the subgroups the root found (token.SubgroupPlace) after
+// the account's group and before the projects; each is ticked like a
+// project, and becomes a group place.
+func TestPlacesStepOffersSubgroups(t *testing.T) {
+	s := NewPlaces(common, "acme", nil)
+	var req SearchRequestMsg
+	for _, m := range runBatch(s.Init()) {
+		if r, ok := m.(SearchRequestMsg); ok {
+			req = r
+		}
+	}
+	platform := gitlab.Project{ID: 11, Path: "acme/platform", Role: token.RoleOwner}
+	api := gitlab.Project{ID: 102, Path: "acme/platform/api", Role: token.RoleMaintainer}
+	s.Update(ResultsMsg{To: req.From, Groups: []gitlab.Project{platform}, Projects: []gitlab.Project{api}})
+	v := view(s)
+	g, sub, p := strings.Index(v, "[ ] group acme "), strings.Index(v, "[ ] group acme/platform"), strings.Index(v, "[ ] project acme/platform/api")
+	if g < 0 || sub < g || p < sub || !strings.Contains(v, "every project in it") || !strings.Contains(v, "you: Maintainer") {
+		t.Fatalf("places:\n%s", v)
+	}
+	press(t, s, "down", "tab", "down", "tab")
+	var r token.Request
+	apply(t, press(t, s, "enter"), &r)
+	if token.PlaceList(r.Places) != "group acme/platform, project acme/platform/api" {
+		t.Fatalf("places %+v", r.Places)
+	}
+	// Nothing found: the step says what it looks for.
+	s.Update(ResultsMsg{To: Address{Step: Places, Seq: s.seq}})
+	if v := view(s); !strings.Contains(v, "No subgroup (where you are Owner) or project (Maintainer or Owner) matches.") {
+		t.Fatalf("nothing found:\n%s", v)
+	}
+}

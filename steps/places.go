@@ -26,17 +26,19 @@ func DefaultPlacesKeyMap() PlacesKeyMap {
 }
 
 // PlacesStep ticks where a service account gets access: its own group, and
-// projects found by a search (server-side and debounced, as SearchStep's).
-// What is ticked stays ticked whatever the search shows.
+// subgroups and projects found by a search (server-side and debounced, as
+// SearchStep's). What is ticked stays ticked whatever the search shows.
 type PlacesStep struct {
 	searchInput
-	c       *Common
-	group   string
-	q       token.Question
-	results []gitlab.Project
-	ticked  []token.Place
-	cursor  int
-	keys    PlacesKeyMap
+	c     *Common
+	group string
+	q     token.Question
+	// subgroups and results are what the last search found: subgroups of
+	// group the caller may add members to, and projects.
+	subgroups, results []gitlab.Project
+	ticked             []token.Place
+	cursor             int
+	keys               PlacesKeyMap
 }
 
 // NewPlaces asks where the service account of group gets access; current
@@ -55,13 +57,25 @@ func (s *PlacesStep) TakesText() bool { return true }
 // (searchInput.init).
 func (s *PlacesStep) Init() tea.Cmd { return s.init(s.c) }
 
-// rows are the group, then the projects found.
+// rows are the group, then the subgroups and the projects found.
 func (s *PlacesStep) rows() []token.Place {
 	out := []token.Place{{Kind: token.KindGroup, Path: s.group}}
+	for _, g := range s.subgroups {
+		out = append(out, token.Place{Kind: token.KindGroup, ID: g.ID, Path: g.Path})
+	}
 	for _, p := range s.results {
 		out = append(out, token.Place{Kind: token.KindProject, ID: p.ID, Path: p.Path})
 	}
 	return out
+}
+
+// detail is what row i says beside its name: a group's reach, or the
+// caller's role on a project.
+func (s *PlacesStep) detail(i int) string {
+	if i <= len(s.subgroups) {
+		return "every project in it"
+	}
+	return roleLabel(s.results[i-1-len(s.subgroups)].Role)
 }
 
 func (s *PlacesStep) isTicked(p token.Place) int {
@@ -74,9 +88,9 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, s.debounced(m)
 	case ResultsMsg:
 		if s.accept(m) {
-			s.results, s.cursor = nil, 0
+			s.subgroups, s.results, s.cursor = nil, nil, 0
 			if m.Err == nil {
-				s.results = m.Projects
+				s.subgroups, s.results = m.Groups, m.Projects
 			}
 		}
 		return s, nil
@@ -135,22 +149,19 @@ func (s *PlacesStep) render() *doc {
 	d.raw(s.input.View())
 	d.blank()
 	for i, p := range s.rows() {
-		box, detail := "[ ] ", "every project in it"
+		box := "[ ] "
 		if s.isTicked(p) >= 0 {
 			box = "[x] "
 		}
-		if i > 0 {
-			detail = roleLabel(s.results[i-1].Role)
-		}
-		d.row(st, i == s.cursor, false, box+ServerText(p.String(), 60), 44, detail)
+		d.row(st, i == s.cursor, false, box+ServerText(p.String(), 60), 44, s.detail(i))
 	}
 	switch {
 	case s.err != "":
 		d.text(st.Error, s.err)
-	case s.loading && len(s.results) == 0:
-		d.text(st.Subtle, "searching projects…")
-	case len(s.results) == 0:
-		d.text(st.Subtle, "No project matches where you may add members (Maintainer or Owner).")
+	case s.loading && len(s.results)+len(s.subgroups) == 0:
+		d.text(st.Subtle, "searching subgroups and projects…")
+	case len(s.results)+len(s.subgroups) == 0:
+		d.text(st.Subtle, "No subgroup (where you are Owner) or project (Maintainer or Owner) matches.")
 	}
 	return d
 }

@@ -26,8 +26,9 @@ const (
 	ModeRepo
 	// ModeAccountGroup: groups where the caller is Owner, to hold a service account.
 	ModeAccountGroup
-	// ModePlaces: projects a service account can be given access to, where
-	// the caller may add members (Maintainer or Owner), as for project tokens.
+	// ModePlaces: subgroups and projects a service account can be given
+	// access to, where the caller may add members (Owner of a subgroup;
+	// Maintainer or Owner of a project, as for project tokens).
 	ModePlaces
 )
 
@@ -46,10 +47,12 @@ type SearchRequestMsg struct {
 }
 
 // ResultsMsg carries search results back to the step that asked: projects
-// or groups in Projects, users in Users.
+// or groups in Projects, users in Users; for the places step, the
+// subgroups it may offer in Groups and the projects in Projects.
 type ResultsMsg struct {
 	To       Address
 	Projects []gitlab.Project
+	Groups   []gitlab.Project
 	Users    []gitlab.User
 	Err      error
 }

@@ -26,15 +26,27 @@ func (p Place) Target() string {
 }
 
 // String names the place for people: "project acme/web", "user alice",
-// "service account acme/@jira-bot".
+// "service account acme/@jira-bot", "the service accounts of group acme".
 func (p Place) String() string {
 	switch p.Kind {
 	case KindPersonal:
 		return "user " + p.Target()
 	case KindServiceAccount:
+		if group, ok := strings.CutSuffix(p.Path, allAccounts); ok {
+			return "the service accounts of group " + group
+		}
 		return "service account " + p.Target()
 	}
 	return string(p.Kind) + " " + p.Target()
+}
+
+// allAccounts ends the path of AccountsOf: every account of the group.
+const allAccounts = "/@*"
+
+// AccountsOf is the place of group g's service accounts taken together: how
+// an audit names the list of them that it could not read.
+func AccountsOf(g Place) Place {
+	return Place{Kind: KindServiceAccount, ID: g.ID, Path: g.Target() + allAccounts}
 }
 
 // Found is a token an audit found, without its value.

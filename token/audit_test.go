@@ -212,3 +212,20 @@ func TestTallyAndWords(t *testing.T) {
 		t.Errorf("place %q", got)
 	}
 }
+
+func TestPlaceNames(t *testing.T) {
+	acme := Place{Kind: KindGroup, ID: 10, Path: "acme"}
+	for _, tc := range []struct {
+		p    Place
+		want string
+	}{
+		{acme, "group acme"},
+		{Place{Kind: KindServiceAccount, ID: 7, Path: "acme/@jira-bot"}, "service account acme/@jira-bot"},
+		{AccountsOf(acme), "the service accounts of group acme"},
+		{AccountsOf(Place{Kind: KindGroup, ID: 11}), "the service accounts of group 11"},
+	} {
+		if got := tc.p.String(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}

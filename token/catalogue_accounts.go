@@ -117,16 +117,27 @@ func AccountEmailQuestion(current string) Question {
 }
 
 // PlacesQuestion asks where the account of group gets access: the group
-// itself, or projects, ticked from a search.
+// itself, its subgroups or projects, ticked from a search.
 func PlacesQuestion(group string) Question {
-	return Question{Title: "Where does the service account get access?", Label: "Search for projects",
-		Placeholder: "part of the project's name, path or group",
+	return Question{Title: "Where does the service account get access?", Label: "Search for subgroups and projects",
+		Placeholder: "part of a subgroup's or project's name or path",
 		Intro: "It becomes a member, with the role you choose next, of each place you tick: its group " + group +
-			" (every project in it), or projects where you are Maintainer or Owner. A role it already has somewhere is kept, never raised.",
+			" (every project in it), subgroups of it where you are Owner, or projects where you are Maintainer or Owner. " +
+			"A role it already has somewhere is kept, never raised.",
 		Options: []Option{GroupPlace(group)}}
 }
 
-// GroupPlace is the option that gives the account access to its own group.
+// SubgroupPlace reports whether a group a search found is one the places
+// question offers for the account of group: a subgroup of it (at any
+// depth), where the caller may add members — its Owners, or an
+// administrator (NeededForPlace).
+func SubgroupPlace(group, path string, role Role, admin bool) bool {
+	under := strings.ToLower(strings.Trim(group, "/")) + "/"
+	return strings.HasPrefix(strings.ToLower(strings.Trim(path, "/")), under) && (admin || role >= NeededForPlace(KindGroup, RoleGuest))
+}
+
+// GroupPlace is the option that gives the account access to a group: its
+// own, or a subgroup of it.
 func GroupPlace(group string) Option {
 	return Option{Value: string(KindGroup) + ":" + group, Label: "group " + group, Meaning: "every project in it"}
 }

@@ -110,9 +110,15 @@ func (r Request) CreateCommand(base string) Command {
 		if r.Account.Email != "" {
 			c.add("--account-email", ShellQuote(r.Account.Email))
 		}
-		for _, p := range r.Places {
-			if p.Kind == KindProject {
-				c.add("--project", ShellQuote(p.Path))
+		// Every place, unless the account's own group alone (create's
+		// default): --member-of for groups, --project for projects.
+		if !r.groupOnly() {
+			for _, k := range []Kind{KindGroup, KindProject} {
+				for _, p := range r.Places {
+					if p.Kind == k {
+						c.add(map[Kind]string{KindGroup: "--member-of", KindProject: "--project"}[k], ShellQuote(p.Path))
+					}
+				}
 			}
 		}
 	}
@@ -128,6 +134,12 @@ func (r Request) CreateCommand(base string) Command {
 		c.add("--expires-at", r.ExpiresAt.Format(DateLayout))
 	}
 	return c
+}
+
+// groupOnly reports whether a service account's only place is its own
+// group, which create gives when no place is named.
+func (r Request) groupOnly() bool {
+	return len(r.Places) == 1 && r.Places[0].Kind == KindGroup && strings.EqualFold(strings.Trim(r.Places[0].Path, "/"), strings.Trim(r.Target, "/"))
 }
 
 // CurlCommand is the create request as curl with one form field per

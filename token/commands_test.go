@@ -35,3 +35,49 @@ func TestTokenCommandLine(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+// A service account's create command names every place its writes make a
+// membership on — groups with --member-of, projects with --project — and
+// none when the only place is the account's own group (create's default).
+func TestServiceAccountCreateCommandNamesEveryPlace(t *testing.T) {
+	r := valid()
+	r.Kind, r.Target, r.Account = KindServiceAccount, "acme", Account{Username: "jira-bot"}
+	head := "gitlab-token-wizard create --group acme --service-account jira-bot"
+	tail := " --name 'Jira integration' --access-level reporter --scope read_api --expires-at 2026-12-25"
+	for _, tc := range []struct {
+		places []Place
+		want   string
+	}{
+		{[]Place{{Kind: KindGroup, Path: "acme"}}, ""},
+		{[]Place{{Kind: KindProject, Path: "acme/web"}}, " --project acme/web"},
+		{[]Place{{Kind: KindProject, Path: "acme/web"}, {Kind: KindGroup, Path: "acme"}}, " --member-of acme --project acme/web"},
+		{[]Place{{Kind: KindGroup, Path: "acme/platform"}}, " --member-of acme/platform"},
+		{[]Place{{Kind: KindGroup, Path: "acme"}, {Kind: KindGroup, Path: "acme/my team"}, {Kind: KindProject, Path: "acme/web"}},
+			" --member-of acme --member-of 'acme/my team' --project acme/web"},
+	} {
+		r.Places = tc.places
+		if got := r.CommandLine("https://gitlab.com"); got != head+tc.want+tail {
+			t.Errorf("%v:\n%s\nwant\n%s", tc.places, got, head+tc.want+tail)
+		}
+	}
+}
+
+func TestSubgroupPlace(t *testing.T) {
+	for _, tc := range []struct {
+		group, path string
+		role        Role
+		admin, want bool
+	}{
+		{"acme", "acme/platform", RoleOwner, false, true},
+		{"acme", "ACME/platform/tools", RoleOwner, false, true},
+		{"acme", "acme/platform", RoleMaintainer, false, false},
+		{"acme", "acme/platform", RoleNone, true, true},
+		{"acme", "acme", RoleOwner, false, false},       // the account's own group is always offered first
+		{"acme", "acmecorp/x", RoleOwner, false, false}, // a prefix is not a parent
+		{"acme/platform", "acme/other", RoleOwner, false, false},
+	} {
+		if got := SubgroupPlace(tc.group, tc.path, tc.role, tc.admin); got != tc.want {
+			t.Errorf("SubgroupPlace(%q, %q, %v, %v) = %v", tc.group, tc.path, tc.role, tc.admin, got)
+		}
+	}
+}

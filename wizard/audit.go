@@ -321,6 +321,17 @@ func (s *auditScreen) render() (string, int) {
 	if s.more > 0 {
 		add(st.Subtle.Render, fmt.Sprintf("The %d most urgent are listed here; the audit command at the end lists all.", len(s.judged)), 0)
 	}
+	// What could not be read: never "nothing else" alone when some lists
+	// were refused or failed (the audit command names them).
+	if n := s.rep.Failed; n > 0 {
+		add(st.Warn.Render, fmt.Sprintf("Incomplete: GitLab failed to list the tokens of %s there; the audit command at the end names them.", placesText(n)), 0)
+	}
+	if n := s.rep.Unreadable; n > 0 {
+		add(st.Subtle.Render, fmt.Sprintf("You may not read the tokens of %s there; the audit command at the end names them.", placesText(n)), 0)
+	}
+	if why := s.rep.ServiceAccountsUnlisted; why != "" {
+		add(st.Subtle.Render, why+".", 0)
+	}
 	focus, n := -1, 0
 	for _, j := range s.judged {
 		lines = append(lines, "")
@@ -365,6 +376,13 @@ func (s *auditScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Copy, s.keys.Back}
 }
 func (s *auditScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func placesText(n int) string {
+	if n == 1 {
+		return "1 place"
+	}
+	return fmt.Sprintf("%d places", n)
+}
 
 // otherTokens names the other tokens there, counted, with the verb that
 // agrees: one for a single token, many for several.

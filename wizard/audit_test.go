@@ -193,3 +193,17 @@ func TestAuditOffersUpAndDownOnlyForSeveralCommands(t *testing.T) {
 		t.Fatalf("↓ did not move to the next command: %q", got)
 	}
 }
+
+// An audit that could not read everything says so under its verdict:
+// "nothing else expires" alone would be a false comfort.
+func TestAuditScreenSaysWhatItCouldNotRead(t *testing.T) {
+	srv, url := startFake(t)
+	d := driverOn(t, url, fake.MaintainerToken)
+	toResultScreen(t, d)
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Status: 400, Body: `{"message":"400 Bad request"}`})
+	d.key("a")
+	scr := flat(d.screen())
+	if !strings.Contains(scr, "Incomplete: GitLab failed to list the tokens of 1 place there; the audit command at the end names them.") {
+		t.Fatalf("audit:\n%s", d.screen())
+	}
+}

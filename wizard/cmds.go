@@ -147,9 +147,12 @@ func (m *Model) search(r steps.SearchRequestMsg) func(context.Context) tea.Msg {
 		return nil
 	}
 	min := token.SearchMinRole(r.Mode.Kind(), admin, r.Mode == steps.ModeRepo)
+	group := m.req.Target // the account's, for the places step
 	return func(ctx context.Context) tea.Msg {
 		out := steps.ResultsMsg{To: r.From}
 		switch r.Mode {
+		case steps.ModePlaces:
+			out.Groups, out.Projects, out.Err = searchPlaces(ctx, api, group, r.Query, min, admin)
 		case steps.ModeGroup, steps.ModeAccountGroup:
 			out.Projects, out.Err = api.SearchGroups(ctx, r.Query, searchLimit, admin)
 		case steps.ModeUser:
@@ -159,6 +162,29 @@ func (m *Model) search(r steps.SearchRequestMsg) func(context.Context) tea.Msg {
 		}
 		return out
 	}
+}
+
+// searchPlaces finds, at once, the subgroups of group the caller may give
+// the account access to (token.SubgroupPlace) and the projects (at least
+// min there).
+func searchPlaces(ctx context.Context, api API, group, query string, min token.Role, admin bool) (groups, projects []gitlab.Project, err error) {
+	var (
+		found []gitlab.Project
+		errG  error
+		done  = make(chan struct{})
+	)
+	go func() { defer close(done); found, errG = api.SearchGroups(ctx, query, searchLimit, admin) }()
+	projects, err = api.SearchProjects(ctx, query, searchLimit, min)
+	<-done
+	if err == nil {
+		err = errG
+	}
+	for _, g := range found {
+		if token.SubgroupPlace(group, g.Path, g.Role, admin) {
+			groups = append(groups, g)
+		}
+	}
+	return groups, projects, err
 }
 
 // check checks a token pasted on the guided path.

@@ -424,3 +424,55 @@ func TestLeaveQuestionSaysTheCreatedAccountStays(t *testing.T) {
 		t.Fatalf("leave question for a reused account:\n%s", again.screen())
 	}
 }
+
+// The review's "same as create" command names every place ticked: the
+// account's group and a subgroup of it (--member-of, the subgroup found by
+// the places search) and a project (--project), as its writes do; the
+// create command with only --project gave no group membership.
+func TestReviewCommandNamesEveryPlace(t *testing.T) {
+	srv, url := startFake(t)
+	d := driverOn(t, url, fake.OwnerToken) // olivia owns acme and, through it, its subgroups
+	d.key("enter")                         // purpose
+	d.key("down")
+	d.key("down")
+	d.key("down")
+	d.key("enter") // kind: service account
+	d.typeText("acme")
+	d.key("enter") // the group acme, first
+	newAccount(d)
+	d.key("tab") // the group acme, under the cursor
+	d.typeText("platform")
+	if scr := d.screen(); !strings.Contains(scr, "[ ] group acme/platform") {
+		t.Fatalf("the places search lists no subgroup:\n%s", scr)
+	}
+	d.key("down")
+	d.key("tab") // group acme/platform
+	for range "platform" {
+		d.key("backspace")
+	}
+	d.typeText("web")
+	d.key("down")
+	d.key("tab") // project acme/web
+	if scr := d.screen(); !strings.Contains(scr, "Ticked: group acme, group acme/platform, project acme/web") {
+		t.Fatalf("ticked:\n%s", scr)
+	}
+	d.key("enter")
+	d.key("enter") // name
+	d.key("enter") // expiry
+	d.key("enter") // role
+	d.key("enter") // scopes
+	scr := flat(d.screen())
+	for _, w := range []string{"Enter sends these 5 writes", "2. give it Reporter on group acme ", "3. give it Reporter on group acme/platform",
+		"4. give it Reporter on project acme/web", "--group acme --service-account jira-integration",
+		"--member-of acme --member-of acme/platform --project acme/web"} {
+		if !strings.Contains(scr, w) {
+			t.Fatalf("review lacks %q:\n%s", w, d.screen())
+		}
+	}
+	d.key("enter")
+	for path, n := range map[string]int{"/groups/acme/members": 1, "/groups/acme%2Fplatform/members": 1, "/projects/acme%2Fweb/members": 1} {
+		if got := srv.CountRequests("POST", path); got != n {
+			t.Errorf("POST %s: %d, want %d", path, got, n)
+		}
+	}
+}

@@ -166,6 +166,8 @@ func Rows() []Row {
 			As: Owner, Method: "POST", Path: "groups/{group}/service_accounts", Body: `{"name":"taken","username":"root"}`, Status: 400, Contains: "has already been taken"},
 		{Name: "below Owner, no service accounts", Source: "lib/api/group_service_accounts.rb (authorize! :admin_service_accounts)", Needs: []string{"service-accounts"},
 			As: Maintainer, Method: "POST", Path: "groups/{group}/service_accounts", Body: `{"name":"nope","username":"contract-nope"}`, Status: 403, Message: "403 Forbidden"},
+		{Name: "below Owner, the service accounts are not listed", Source: "lib/api/group_service_accounts.rb (before: authorize! :admin_service_accounts)", Since: "17.1",
+			Needs: []string{"service-accounts"}, As: Maintainer, Method: "GET", Path: "groups/{group}/service_accounts", Status: 403, Message: "403 Forbidden"},
 		{Name: "service accounts listed in an unknown order", Source: "lib/api/group_service_accounts.rb (order_by values: id, username)", Since: "17.1",
 			Needs: []string{"service-accounts"}, As: Owner, Method: "GET", Path: "groups/{group}/service_accounts?order_by=name",
 			Status: 400, Message: "order_by does not have a valid value"},

@@ -28,8 +28,10 @@ func (s *Server) SetServiceAccountOwners(allowed bool) {
 }
 
 // serviceAccountGroup is the group of a service-accounts request, when the
-// caller may manage its service accounts: authorize!(:admin_service_accounts)
-// is Owner (403 below that).
+// caller may manage its service accounts: the before-block's
+// authorize!(:admin_service_accounts), which ee/app/policies/ee/group_policy.rb
+// grants to Owners (and administrators) only where service accounts are
+// available to the group; 403 otherwise, for every route.
 func (s *Server) serviceAccountGroup(c *ctx, write bool) *Group {
 	scoped := s.canRead
 	if write {
@@ -45,7 +47,20 @@ func (s *Server) serviceAccountGroup(c *ctx, write bool) *Group {
 	if !s.groupOwner(c, g) {
 		return nil
 	}
+	if !s.serviceAccountsAvailable(g) {
+		c.message(403, "403 Forbidden")
+		return nil
+	}
 	return g
+}
+
+// serviceAccountsAvailable is the policy's service_accounts_available
+// (@subject.feature_available?(:service_accounts)): Premium and Ultimate
+// (trials included) always; Free from 18.11, where MR !227910 removed
+// service accounts from the premium features (18.10 had it behind a flag,
+// off by default).
+func (s *Server) serviceAccountsAvailable(g *Group) bool {
+	return s.rootPlan(g.ID) != "free" || !versionBefore(s.version, "18.11")
 }
 
 // serviceAccountsAllowed applies who may create one, where and on which plan
@@ -58,9 +73,11 @@ func (s *Server) serviceAccountsAllowed(c *ctx, g *Group) string {
 	case !c.user.Admin && s.features.noOwnerServiceAccounts:
 		return noPermission
 	}
+	// Free reaches here from 18.11 only (serviceAccountsAvailable); Free
+	// and trials then have LIMIT_FOR_FREE and LIMIT_FOR_TRIAL.
 	root := s.groups[s.rootGroup(g.ID)]
 	if root.Plan == "free" || strings.HasSuffix(root.Plan, "_trial") {
-		if versionBefore(s.version, "18.10") && root.Plan == "free" || s.serviceAccountCount(root.ID) >= serviceAccountLimit {
+		if s.serviceAccountCount(root.ID) >= serviceAccountLimit {
 			return "400 Bad request - This namespace either does not have an active subscription that can create service accounts, or the subscription has reached its service account creation limit."
 		}
 	}

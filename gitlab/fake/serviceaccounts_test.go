@@ -164,3 +164,55 @@ func TestTokenFiltersAreValidatedFirst(t *testing.T) {
 		}
 	}
 }
+
+// The before-block's authorize!(:admin_service_accounts) passes only the
+// group's Owners and administrators, and only where the group's plan has
+// service accounts (group_policy.rb: owner & service_accounts_available):
+// on Free before 18.11 every route answers 403, the list included, and a
+// 403 comes before any other check.
+func TestServiceAccountsNeedOwnerAndAvailability(t *testing.T) {
+	s, ts := newTestServer(t, "demo")
+	for _, tc := range []struct {
+		name, version, method, path, token, body string
+		status                                   int
+	}{
+		{"a Maintainer may not list", "17.11.2-ee", "GET", "/api/v4/groups/acme/service_accounts", MaintainerToken, "", 403},
+		{"a Developer may not list", "17.11.2-ee", "GET", "/api/v4/groups/acme/service_accounts", DeveloperToken, "", 403},
+		{"the Owner of an Ultimate group lists", "17.11.2-ee", "GET", "/api/v4/groups/acme/service_accounts", OwnerToken, "", 200},
+		{"a Premium trial has them", "17.11.2-ee", "GET", "/api/v4/groups/trialco/service_accounts", OwnerToken, "", 200},
+		{"Free before 18.11: the Owner may not list", "17.11.2-ee", "GET", "/api/v4/groups/widgets/service_accounts", MaintainerToken, "", 403},
+		{"Free before 18.11: nor create", "18.10.0-ee", "POST", "/api/v4/groups/widgets/service_accounts", MaintainerToken, `{"username":"w-bot"}`, 403},
+		{"Free before 18.11: nor an administrator", "17.11.2-ee", "GET", "/api/v4/groups/widgets/service_accounts", AdminToken, "", 403},
+		{"Free from 18.11: the Owner lists", "18.11.0-ee", "GET", "/api/v4/groups/widgets/service_accounts", MaintainerToken, "", 200},
+		{"Free from 18.11: and creates", "18.11.0-ee", "POST", "/api/v4/groups/widgets/service_accounts", MaintainerToken, `{"username":"w-bot"}`, 201},
+	} {
+		s.SetVersion(tc.version)
+		status, body, _ := do(t, ts, tc.method, tc.path, tc.token, tc.body)
+		if status != tc.status || (status == 403 && body != `{"message":"403 Forbidden"}`) {
+			t.Fatalf("%s: %s %s = %d %s; want %d", tc.name, tc.method, tc.path, status, body, tc.status)
+		}
+	}
+}
+
+// The credentials inventory lists the tokens of project and group bots
+// only (manage/groups.rb: user_types: [:project_bot]): a service account's
+// tokens are not in it, whatever its group.
+func TestInventoryLeavesOutServiceAccountTokens(t *testing.T) {
+	s, ts := newTestServer(t, "demo")
+	s.SetManageEndpoint(true)
+	s.AddResourceToken("project:100", Token{Name: "ci", Scopes: []string{"read_api"}, ExpiresAt: "2026-12-25"})
+	_, tok := newServiceAccountToken(t, ts)
+	status, body, _ := do(t, ts, "GET", "/api/v4/groups/acme/manage/resource_access_tokens?per_page=100", OwnerToken, "")
+	var list []struct {
+		ID           int    `json:"id"`
+		ResourceType string `json:"resource_type"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list) == 0 {
+		t.Fatalf("inventory = %d %s", status, body)
+	}
+	for _, x := range list {
+		if x.ID == tok || (x.ResourceType != "project" && x.ResourceType != "group") {
+			t.Fatalf("the inventory lists %+v (the service account's token is %d)", x, tok)
+		}
+	}
+}
