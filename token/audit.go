@@ -213,8 +213,15 @@ func (p AuditPolicy) Judge(f Found) Judged {
 	}
 	var rotate Command
 	renew := "ask its owner to rotate it in their access token settings"
-	if r.Kind != KindPersonal {
+	switch {
+	case r.Kind != KindPersonal:
 		rotate, renew = r.TokenCommand(p.Host, "rotate", f.ID), "rotate it, then put the new value where this one is used"
+		rotate.add("-D", p.RotateFor)
+	case f.Where.Path != "":
+		// GitLab rotates a personal token for its owner or an administrator
+		// (personal_access_tokens.rb): the audit that lists other users'
+		// tokens is an administrator's.
+		rotate, renew = r.TokenCommand(p.Host, "rotate", f.ID), "rotate it (its owner or an administrator may), then put the new value where this one is used"
 		rotate.add("-D", p.RotateFor)
 	}
 	add := func(k FindingKind, msg, advice string, cmd Command) {

@@ -92,8 +92,11 @@ func TestJudgeCommands(t *testing.T) {
 			"gitlab-token-wizard revoke --host https://gitlab.example.com --project 100 58"},
 		{"path quoted for the shell", func(f *Found) { f.Where.Path, f.LastUsedAt = "acme/it's", time.Time{} }, FindNeverUsed,
 			`gitlab-token-wizard revoke --host https://gitlab.example.com --project 'acme/it'\''s' 58`},
-		{"personal token: no rotate command", func(f *Found) {
+		{"personal token: rotate names the user", func(f *Found) {
 			f.Where, f.ExpiresAt = Place{Kind: KindPersonal, ID: 7, Path: "olivia"}, Today(now).AddDate(0, 0, 3)
+		}, FindExpiring, "gitlab-token-wizard rotate --host https://gitlab.example.com --user olivia 58 -D 90d"},
+		{"personal token of an unknown user: no rotate command", func(f *Found) {
+			f.Where, f.ExpiresAt = Place{Kind: KindPersonal, ID: 7}, Today(now).AddDate(0, 0, 3)
 		}, FindExpiring, ""},
 		{"personal token: revoke names the user", func(f *Found) {
 			f.Where, f.LastUsedAt = Place{Kind: KindPersonal, ID: 7, Path: "olivia"}, time.Time{}
