@@ -248,6 +248,16 @@ func TestPATFormURLAndPastedTokenCheck(t *testing.T) {
 			}
 		})
 	}
+	// A pasted token with more scopes than the form asked for works, but
+	// its line says so rather than "as requested" with nothing more.
+	broad := c.CheckPastedToken(context.Background(), token.Secret(srv.AddPersonalToken(2, "Jira", []string{"read_api", "api"}, in(90))), want, 2)
+	said := false
+	for _, ch := range broad.Checks {
+		said = said || ch.Name == "scopes as requested" && ch.OK && strings.Contains(ch.Detail, "more than asked: api")
+	}
+	if !said {
+		t.Fatalf("a read_api+api token: %+v", broad.Checks)
+	}
 	// GitLab failing is no verdict on the token: every check it kept from
 	// being made is listed as not made, and none as the token's failure.
 	good := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, in(90))

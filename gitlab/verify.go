@@ -325,10 +325,23 @@ func (c *Client) checkScopes(v *Verification, info TokenInfo, want token.Request
 		}
 		missing = append(missing, string(s))
 	}
+	var extra []string
+	for _, s := range info.Scopes {
+		if !slices.Contains(want.Scopes, token.Scope(s)) {
+			extra = append(extra, s)
+		}
+	}
 	detail := strings.Join(info.Scopes, ", ")
-	if len(missing) > 0 {
+	switch {
+	case len(missing) > 0:
 		detail = fmt.Sprintf("missing %s (GitLab reports %s): create a new token with %s", strings.Join(missing, ", "),
 			cmp.Or(detail, "no scopes"), token.JoinScopes(want.Scopes))
+	case len(extra) > 0:
+		// It works, but it can do more than it was asked to: say so
+		// rather than "as requested" (a pasted token may carry scopes the
+		// form did not tick).
+		detail += fmt.Sprintf(" — more than asked: %s, so the token can do more than it needs; one with only %s is safer",
+			strings.Join(extra, ", "), token.JoinScopes(want.Scopes))
 	}
 	v.add("scopes as requested", len(missing) == 0, detail)
 }
