@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -243,8 +244,14 @@ func rightsRefusal(g gitlab.Gathered, r token.Request, verb string) error {
 }
 
 func listJSON(out io.Writer, ts []gitlab.TokenInfo, now time.Time) error {
-	items := []map[string]any{}
-	for _, t := range ts {
+	// In batches of whole tokens: the array as one value kept every
+	// object, its encoding and the scrubbed copy of it in memory at once
+	// (75 MB for 12 000 tokens). Each write ends at a token's end, so the
+	// scrubber on stdout never sees a value cut in two. The output is byte
+	// for byte the same.
+	var b bytes.Buffer
+	b.WriteString("[")
+	for i, t := range ts {
 		m := map[string]any{"id": t.ID, "name": t.Name, "scopes": t.Scopes, "active": t.Active, "revoked": t.Revoked,
 			"created_at": t.CreatedAt.Format(time.RFC3339), "expires_at": nil, "last_used_at": nil}
 		if t.AccessLevel != token.RoleNone {
@@ -257,9 +264,26 @@ func listJSON(out io.Writer, ts []gitlab.TokenInfo, now time.Time) error {
 		if !t.LastUsedAt.IsZero() {
 			m["last_used_at"] = t.LastUsedAt.Format(time.RFC3339)
 		}
-		items = append(items, m)
+		item, err := json.MarshalIndent(m, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n  ")
+		b.Write(item)
+		if b.Len() >= 32<<10 {
+			if _, err := out.Write(b.Bytes()); err != nil {
+				return err
+			}
+			b.Reset()
+		}
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(items)
+	if len(ts) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("]\n")
+	_, err := out.Write(b.Bytes())
+	return err
 }
