@@ -49,13 +49,19 @@ func TestAHostWithUserinfoIsNotEchoed(t *testing.T) {
 }
 
 // Null elements everywhere: the token is created, verified and printed.
+// A commit list of nothing but null proves no read: the token is still
+// delivered, and the run says it is unverified (exit 5).
 func TestCreateSurvivesNulls(t *testing.T) {
 	srv, url := server(t)
 	srv.SetNullElements(true)
-	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/repository/commits", Kind: fake.FaultStatus, Status: 200, Body: "[null]"})
 	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web")
 	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "glpat-") {
 		t.Fatalf("exit %d, stdout %q:\n%s", r.code, r.stdout, r.stderr)
+	}
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/repository/commits", Kind: fake.FaultStatus, Status: 200, Body: "[null]"})
+	r = execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web", "--name", "second")
+	if r.code != ExitUnverified || !strings.HasPrefix(r.stdout, "glpat-") || !strings.Contains(r.stderr, "FAIL  reads the latest commit") {
+		t.Fatalf("[null] commits: exit %d, stdout %q:\n%s", r.code, r.stdout, r.stderr)
 	}
 }
 

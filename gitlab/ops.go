@@ -161,8 +161,11 @@ func (c *Client) SearchProjects(ctx context.Context, query string, limit int, mi
 // GetProject looks a project up by full path or numeric id.
 func (c *Client) GetProject(ctx context.Context, target string) (Project, error) {
 	p, _, err := c.gl.Projects.GetProject(projectID(target), nil, gl.WithContext(ctx))
-	if err == nil && p == nil {
+	switch {
+	case err == nil && p == nil:
 		err = errNullAnswer
+	case err == nil && p.ID == 0 && p.PathWithNamespace == "":
+		err = errEmptyAnswer
 	}
 	if err != nil {
 		return Project{}, c.classify(err, fmt.Sprintf("find project %s", safe.Line(target, 100)))

@@ -302,6 +302,10 @@ func (c *Client) fillID(ctx context.Context, nt *NewToken) {
 // holding null: not what GitLab sends.
 var errNullAnswer = errors.New("GitLab answered with null instead of the object")
 
+// errEmptyAnswer is an object without the fields that name it ({}): GitLab
+// always sends a project's id and path.
+var errEmptyAnswer = errors.New("GitLab answered with an empty object instead of the project")
+
 // nonNil drops the null elements of a list: GitLab never sends them, but a
 // broken proxy or a hostile server may, and one must not crash the run.
 func nonNil[T any](xs []*T) []*T {
@@ -315,4 +319,6 @@ func nonNil[T any](xs []*T) []*T {
 }
 
 // isNullAnswer reports an answer that decoded to nothing.
-func isNullAnswer(err error) bool { return errors.Is(err, errNullAnswer) }
+func isNullAnswer(err error) bool {
+	return errors.Is(err, errNullAnswer) || errors.Is(err, errEmptyAnswer)
+}

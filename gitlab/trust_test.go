@@ -336,9 +336,17 @@ func TestNullsDoNotCrash(t *testing.T) {
 			t.Fatalf("null %s: %v", suffix, err)
 		}
 	}
+	// [null] is not an empty repository: the read proved nothing, and the
+	// check says so instead of "no commits yet; reading it worked".
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/repository/commits", Kind: fake.FaultStatus, Status: 200, Body: "[null]"})
-	if v := c.VerifyToken(ctx, nt.Value, r); !v.OK() {
-		t.Fatalf("[null] commits: %v", v.Problems())
+	if v := c.VerifyToken(ctx, nt.Value, r); v.OK() || !strings.Contains(strings.Join(v.Problems(), "\n"), "held no commit, only null") {
+		t.Fatalf("[null] commits: %+v", v.Checks)
+	}
+	srv.ClearFaults()
+	// {} for a project names nothing: not a project without a path.
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/projects/acme%2Fweb", Kind: fake.FaultStatus, Status: 200, Body: "{}", Times: 1})
+	if _, err := c.GetProject(ctx, "acme/web"); err == nil || !strings.Contains(err.Error(), "not with the JSON GitLab sends") {
+		t.Fatalf("{} project: %v", err)
 	}
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/personal_access_tokens/self", Kind: fake.FaultStatus, Status: 200, Body: "null", Times: 1})
 	if v := c.VerifyToken(ctx, nt.Value, r); v.OK() || len(v.Checks) == 0 {

@@ -492,8 +492,12 @@ func (c *Client) pickProbe(ctx context.Context, group string) {
 func (c *Client) readLatestCommit(ctx context.Context, v *Verification, tc *gl.Client, pid any, path, subject string) {
 	name := fmt.Sprintf("reads the latest commit of %s (what Jira does)", path)
 	cs, _, err := tc.Commits.ListCommits(pid, &gl.ListCommitsOptions{ListOptions: gl.ListOptions{PerPage: 1}}, gl.WithContext(ctx))
+	sent := len(cs)
 	cs = nonNil(cs)
 	switch {
+	case err == nil && sent > 0 && len(cs) == 0:
+		// [null] is not an empty repository: nothing readable came back.
+		v.add(name, false, "GitLab's answer held no commit, only null: the read cannot be called a success; check again, or look at the project in GitLab")
 	case err != nil:
 		v.addFailed(name, c.classifyFor(err, "read the repository's commits", subject), token.ProblemUnfit)
 	case len(cs) == 0:
