@@ -30,10 +30,35 @@ func newDoc(width int) *doc {
 // break would be lost when the screen scrolls that break out of view).
 func (d *doc) text(st lipgloss.Style, s string) { d.hanging("", "", st, s) }
 
-// hanging adds prose after first, continued lines indented by rest.
+// minHang is the narrowest column prose is drawn in beside a lead (a
+// label, a mark); narrower, and a line would hold a word or two.
+const minHang = 12
+
+// under is the indent of prose drawn under its lead instead of beside it.
+const under = "    "
+
+// fits reports whether prose s reads well in a column w cells wide beside
+// a lead: w is at least minHang and holds s's longest word, which would
+// otherwise be cut in two. Nothing at all fits anywhere.
+func fits(s string, w int) bool {
+	longest := 0
+	for _, f := range strings.Fields(s) {
+		longest = max(longest, ansi.StringWidth(f))
+	}
+	return longest == 0 || w >= minHang && w >= longest
+}
+
+// hanging adds prose after first, continued lines indented by rest. Where
+// the column beside first does not fit the prose (a narrow window), first
+// gets a line of its own and the prose goes under it, indented: every line
+// fits the width, and no letter is cut off at the edge.
 func (d *doc) hanging(first, rest string, st lipgloss.Style, s string) {
-	w := max(d.width-ansi.StringWidth(first), 10)
-	for i, l := range strings.Split(Wrap(s, w), "\n") {
+	lw := ansi.StringWidth(first)
+	if lw > len(under) && !fits(s, d.width-lw) {
+		d.lines = append(d.lines, strings.TrimRight(first, " "))
+		first, rest, lw = under, under, len(under)
+	}
+	for i, l := range strings.Split(Wrap(s, d.width-lw), "\n") {
 		lead := rest
 		if i == 0 {
 			lead = first
@@ -67,8 +92,14 @@ func (d *doc) option(st *Styles, selected bool, label string) {
 // dim), and the detail beside it, its continued lines under it. A label
 // wider than its column (GitLab's own usernames, a long path) puts the
 // detail on the next line at full width, not into a strip beside it.
+// Where the detail's column would be too narrow (a narrow window), the
+// detail goes below too, and the label is not padded past the edge.
 func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail string) {
-	cur, l := "  ", pad(label, col)
+	below := ansi.StringWidth(label) > col || !fits(detail, d.width-(col+3))
+	cur, l := "  ", label
+	if !below {
+		l = pad(label, col)
+	}
 	switch {
 	case selected:
 		d.mark()
@@ -76,10 +107,10 @@ func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail 
 	case dim:
 		l = st.Subtle.Render(l)
 	}
-	if ansi.StringWidth(label) > col {
+	if below {
 		d.raw(cur + l)
 		if detail != "" {
-			d.hanging("    ", "    ", st.Subtle, detail)
+			d.hanging(under, under, st.Subtle, detail)
 		}
 		return
 	}
