@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/token"
@@ -17,7 +16,7 @@ type ExpiryStep struct {
 	limits token.Limits
 	q      token.Question
 	cursor int // an option of q; the last one is the custom date
-	custom textinput.Model
+	custom Input
 	keys   NavKeyMap
 	err    string
 }
@@ -27,7 +26,7 @@ type ExpiryStep struct {
 func NewExpiry(c *Common, now time.Time, l token.Limits, current time.Time) *ExpiryStep {
 	cq := token.CustomExpiryQuestion(now, l, current)
 	s := &ExpiryStep{c: c, now: now, limits: l, q: token.ExpiryQuestion(now, l, current), keys: DefaultNavKeyMap(),
-		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, 20, cq.Default)}
+		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, DateLimit, cq.Default)}
 	for i, o := range s.q.Options {
 		if o.Value == s.q.Default {
 			s.cursor = i
@@ -84,11 +83,13 @@ func (s *ExpiryStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, nil
 	}
 	before := s.custom.Value()
-	var cmd tea.Cmd
-	s.custom, cmd = s.custom.Update(msg)
+	note, cmd := s.custom.Type(msg)
 	// Only an edit makes the error stale: timer and other messages pass
 	// through the input too, and must not wipe what the user has to read.
-	if s.custom.Value() != before {
+	switch {
+	case note != "":
+		s.err = note
+	case s.custom.Value() != before:
 		s.err = ""
 	}
 	return s, cmd

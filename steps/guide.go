@@ -71,7 +71,7 @@ type GuideStep struct {
 	link     string
 	req      token.Request
 	now      time.Time
-	input    textinput.Model
+	input    Input
 	opened   *bool
 	opening  bool // a browser is being started
 	seq      int
@@ -83,7 +83,7 @@ type GuideStep struct {
 
 // NewGuide builds the guided step for a prefilled form link.
 func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep {
-	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", MaxSecretLen, "")
+	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", SecretLimit, "")
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	return &GuideStep{c: c, link: link, req: r, now: now, input: in, keys: DefaultGuideKeyMap()}
@@ -92,7 +92,11 @@ func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep
 func (s *GuideStep) ID() ID          { return Guide }
 func (s *GuideStep) Title() string   { return "Create the token in GitLab, then paste it here" }
 func (s *GuideStep) TakesText() bool { return true }
-func (s *GuideStep) FocusLine() int  { return -1 }
+
+// FocusLine keeps in view what was said of the paste (a note, the check,
+// its verdict): the field is at the end of a long screen, and what it says
+// would be below the fold.
+func (s *GuideStep) FocusLine() int { return s.render().focus }
 
 // Init focuses the paste field and opens the link, the first time.
 func (s *GuideStep) Init() tea.Cmd {
@@ -158,19 +162,16 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, send(PastedMsg{From: Address{Step: Guide, Seq: s.seq}, Value: v})
 		}
 	}
-	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	note, cmd := s.input.Type(msg)
 	if note != "" {
 		s.err = note
 	}
-	if msg == nil {
-		return s, nil
-	}
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
 	return s, cmd
 }
 
-func (s *GuideStep) View() string {
+func (s *GuideStep) View() string { return s.render().String() }
+
+func (s *GuideStep) render() *doc {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
 	d.text(st.Subtle, token.FormIntro)
@@ -214,7 +215,10 @@ func (s *GuideStep) View() string {
 			d.text(st.Warn, "Fix this in GitLab (revoke that token, create a new one from the link), then paste the new token.")
 		}
 	}
-	return d.String()
+	if s.err != "" || s.checking || s.verdict != nil {
+		d.markLast()
+	}
+	return d
 }
 
 // checkLine adds one verification result, its mark coloured.

@@ -3,7 +3,6 @@ package steps
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -11,7 +10,7 @@ import (
 // search and places steps): typing that pauses for the debounce asks for a
 // new query, numbered so that only the latest answer is shown.
 type searchInput struct {
-	input textinput.Model
+	input Input
 	// id and mode address the queries: the step that asks, and what it looks for.
 	id   ID
 	mode Mode
@@ -22,7 +21,7 @@ type searchInput struct {
 }
 
 func newSearchInput(c *Common, id ID, mode Mode, placeholder, value string) searchInput {
-	return searchInput{input: NewInput(c.Styles, "Search: ", placeholder, 255, value), id: id, mode: mode}
+	return searchInput{input: NewInput(c.Styles, "Search: ", placeholder, SearchLimit, value), id: id, mode: mode}
 }
 
 // init focuses the input and searches when there is no answer to show: the
@@ -69,16 +68,11 @@ func (f *searchInput) accept(m ResultsMsg) bool {
 // typed gives msg to the field; a change of its text starts a new query
 // and the debounce timer.
 func (f *searchInput) typed(c *Common, msg tea.Msg) tea.Cmd {
-	msg, note := screenInput(msg, f.input.Value(), f.input.CharLimit)
+	before := f.input.Value()
+	note, cmd := f.input.Type(msg)
 	if note != "" {
 		f.err = note
 	}
-	if msg == nil {
-		return nil
-	}
-	before := f.input.Value()
-	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
 		f.seq, f.loading = c.nextSeq(), true
 		if note == "" {

@@ -117,6 +117,11 @@ func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail 
 	d.hanging(cur+l+" ", pad("", col+3), st.Subtle, detail)
 }
 
+// markLast makes the last line added the one that must stay on screen: a
+// note under a field, so that what a key or a paste did is seen (the frame
+// scrolls as little as it takes, keeping the field above it in view).
+func (d *doc) markLast() { d.focus = len(d.lines) - 1 }
+
 // mark makes the next line added the one that must stay on screen.
 func (d *doc) mark() { d.focus = len(d.lines) }
 

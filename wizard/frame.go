@@ -119,6 +119,19 @@ func (f *frame) scrollKey(k tea.KeyPressMsg, takesText bool) bool {
 	return true
 }
 
+// keep scrolls line into view, as little as it takes: a line below the
+// view becomes its last line, so that what leads to it (the field above a
+// note, the rows above the cursor) stays in view; a line above, its first.
+func (f *frame) keep(line int) {
+	f.vp.SetXOffset(0)
+	switch y, h := f.vp.YOffset(), f.vp.Height(); {
+	case line < y:
+		f.vp.SetYOffset(line)
+	case line >= y+h:
+		f.vp.SetYOffset(line - h + 1)
+	}
+}
+
 // page is one screenful to draw.
 type page struct {
 	header, title, body string
@@ -173,7 +186,7 @@ func (f *frame) draw(p page) {
 		f.top()
 	}
 	if p.focus >= 0 && p.focus != f.focus {
-		f.vp.EnsureVisible(p.focus, 0, 0)
+		f.keep(p.focus)
 	}
 	f.focus = p.focus
 	lines := append(append([]string{}, top...), f.vp.View())

@@ -340,3 +340,33 @@ func TestCtrlCCancelsTheSignInLookup(t *testing.T) {
 		t.Fatal("the cancelled lookup never ended")
 	}
 }
+
+// Review finding 6: a cut paste says the field's own reason (a host is not
+// a token), and the note is on screen where the paste went — at 80x24 the
+// guided step's field is at the foot of a long screen, its note below it.
+func TestAPasteCutSaysTheFieldsReasonInView(t *testing.T) {
+	m := New(context.Background(), Options{Connect: func(string, token.Secret) (API, error) { return nil, os.ErrNotExist },
+		Request: token.Request{Preset: "jira-read"}, Clock: steps.InstantClock(time.Now), NoColor: true})
+	d := &driver{t: t, m: m}
+	d.send(d.run(m.Init()))
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("shift+tab") // the host field
+	d.send(tea.PasteMsg{Content: "https://" + strings.Repeat("a", 100_000)})
+	flat := strings.Join(strings.Fields(d.screen()), " ")
+	if !strings.Contains(flat, "takes at most 2048 (a GitLab address is rarely longer than 100 characters, so a longer paste is not one address)") ||
+		strings.Contains(flat, "token") && strings.Contains(flat, "not one token") {
+		t.Fatalf("host paste note:\n%s", d.screen())
+	}
+
+	g, _ := newDriver(t, fake.MaintainerToken)
+	g.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	toGuide(t, g)
+	g.send(tea.PasteMsg{Content: strings.Repeat("x", 100_000)})
+	flat = strings.Join(strings.Fields(g.screen()), " ")
+	if !strings.Contains(flat, "The paste was cut to 4096 characters: this field takes at most 4096 (a GitLab token is about 50 characters, so a longer paste is not one token). Check what you copied.") {
+		t.Fatalf("the guided paste's note is not on screen at 80x24:\n%s", g.screen())
+	}
+	if !strings.Contains(g.screen(), "New token: ") {
+		t.Fatalf("the field the note is about scrolled away:\n%s", g.screen())
+	}
+}
