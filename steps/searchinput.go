@@ -3,6 +3,8 @@ package steps
 import (
 	"strings"
 
+	"gitlab-token-wizard/token"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -18,6 +20,10 @@ type searchInput struct {
 	seq     int
 	loading bool
 	err     string
+	// editing is set by an edit of the query, until the cursor moves: the
+	// search line is then the one to keep on screen, not a row the user
+	// scrolled to before typing.
+	editing bool
 }
 
 func newSearchInput(c *Common, id ID, mode Mode, placeholder, value string) searchInput {
@@ -40,6 +46,22 @@ func (f *searchInput) init(c *Common) tea.Cmd {
 func (f *searchInput) query() tea.Cmd {
 	f.loading = true
 	return send(SearchRequestMsg{From: Address{Step: f.id, Seq: f.seq}, Mode: f.mode, Query: strings.TrimSpace(f.input.Value())})
+}
+
+// drawInput adds the search line, kept on screen while the query is edited.
+func (f *searchInput) drawInput(d *doc) {
+	if f.editing {
+		d.mark()
+	}
+	d.raw(f.input.View())
+}
+
+// searching names the search under way: "searching for “web”".
+func (f *searchInput) searching() string {
+	if q := strings.TrimSpace(f.input.Value()); q != "" {
+		return "searching for " + token.Quote(ServerText(q, 60))
+	}
+	return "searching"
 }
 
 // debounced asks for the query once typing has paused; the pause of a query
@@ -74,7 +96,7 @@ func (f *searchInput) typed(c *Common, msg tea.Msg) tea.Cmd {
 		f.err = note
 	}
 	if f.input.Value() != before {
-		f.seq, f.loading = c.nextSeq(), true
+		f.seq, f.loading, f.editing = c.nextSeq(), true, true
 		if note == "" {
 			f.err = ""
 		}
