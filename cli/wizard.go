@@ -82,6 +82,8 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 		return &ExitError{Code: ExitFailure, Err: errors.New("the wizard crashed (a bug; the terminal was restored, no secret was printed): please report it with the lines above")}
 	case err != nil:
 		return &ExitError{Code: ExitFailure, Err: err}
+	case out.RevokeStopped:
+		return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("stopped waiting for the revoke of token %d: whether GitLab revoked it is unknown (the commands above check and revoke it)", out.Token.ID)}
 	case out.Revoked:
 		return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("token %d was revoked on leaving, as asked: no token was kept", out.Token.ID)}
 	case out.Token == nil && out.Checked == nil && out.Guided:

@@ -211,7 +211,7 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case revokeOrphanMsg:
-		return m.revokeCmd(m.req, msg.id)
+		return m.revokeCmd(m.ctx, m.req, msg.id)
 	case retryMsg:
 		// The user asks; nothing is ever re-sent on its own (invariant 1).
 		m.flow.cur, m.state = m.flow.indexOf(steps.Review), stateStep

@@ -21,6 +21,9 @@ import (
 // ResultKeyMap holds the result screen's keys.
 type ResultKeyMap struct {
 	Reveal, Copy, CopyHandOff, Save, RevokeSelf, Audit, Done key.Binding
+	// Stop is the only key while the token is being revoked on leaving:
+	// it stops waiting for GitLab, whose answer may never come.
+	Stop key.Binding
 }
 
 // DefaultResultKeyMap returns the result screen's keys.
@@ -33,6 +36,7 @@ func DefaultResultKeyMap() ResultKeyMap {
 		RevokeSelf:  key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
 		Audit:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "what expires soon")),
 		Done:        key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "finish")),
+		Stop:        key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "stop waiting and leave")),
 	}
 }
 
@@ -41,6 +45,8 @@ type (
 	revokeTokenMsg struct{}
 	revokeSelfMsg  struct{}
 	leaveMsg       struct{ revoke bool }
+	// stopRevokeMsg leaves while the revoke on leaving is unanswered.
+	stopRevokeMsg struct{}
 )
 
 // resultInfo is what the result screen shows besides the token, prepared by the root.
@@ -136,7 +142,8 @@ func (r *result) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if !msg.revoke {
 			return r, send(quitMsg{})
 		}
-		r.modal, r.revoking, r.notice = nil, true, notice{levelInfo, "Revoking the token…"}
+		r.modal, r.revoking = nil, true
+		r.notice = notice{levelInfo, "Revoking the token… (" + r.keys.Stop.Help().Key + " stops waiting: the revoke's outcome is then unknown, and the commands to check and revoke it are printed)"}
 		return r, send(revokeTokenMsg{})
 	case closeMsg:
 		r.modal = nil
@@ -147,6 +154,14 @@ func (r *result) Update(msg tea.Msg) (screen, tea.Cmd) {
 			var cmd tea.Cmd
 			r.modal, cmd = r.modal.Update(msg)
 			return r, cmd
+		}
+		if r.revoking {
+			// Nothing else applies to a token being revoked; a server that
+			// never answers must not keep the user here until --timeout.
+			if key.Matches(msg, r.keys.Stop) {
+				return r, send(stopRevokeMsg{})
+			}
+			return r, nil
 		}
 		return r, r.onKey(msg)
 	default:
@@ -195,7 +210,7 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 		a := newAuditScreen(r.c, r.audits, r.info, r.tok.ID)
 		r.modal = a
 		return tea.Batch(a.spin.Tick, send(auditRequestMsg{seq: r.audits, opts: r.info.audit}))
-	case key.Matches(k, r.keys.Done) && !r.revoking:
+	case key.Matches(k, r.keys.Done):
 		// Only a file proves the token was kept: a copy over OSC 52 may have
 		// gone nowhere (tmux without set-clipboard, GNU screen), unseen.
 		if r.out.SavedPath != "" {
@@ -350,12 +365,18 @@ func (r *result) ShortHelp() []key.Binding {
 	if r.modal != nil {
 		return r.modal.ShortHelp()
 	}
+	if r.revoking {
+		return []key.Binding{r.keys.Stop}
+	}
 	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.Audit, r.keys.RevokeSelf}
 }
 
 func (r *result) FullHelp() [][]key.Binding {
 	if r.modal != nil {
 		return r.modal.FullHelp()
+	}
+	if r.revoking {
+		return [][]key.Binding{{r.keys.Stop}}
 	}
 	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.Audit, r.keys.RevokeSelf, r.keys.Done}}
 }

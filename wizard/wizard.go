@@ -87,6 +87,9 @@ type Model struct {
 	lastDate time.Time
 	// pending receives the answer of the create in flight, if any (AwaitCreate).
 	pending chan createdMsg
+	// stopRevoke ends the wait for the revoke on leaving, when the user
+	// stops waiting (or the run ends).
+	stopRevoke context.CancelFunc
 	// jobs watches for SIGTSTP and SIGCONT while the program runs (Run).
 	jobs   *jobControl
 	preset token.Preset
@@ -251,6 +254,9 @@ func (m *Model) quit(summary string) tea.Cmd {
 	for _, f := range m.inflight {
 		f.cancel()
 	}
+	if m.stopRevoke != nil {
+		m.stopRevoke()
+	}
 	return tea.Quit
 }
 
@@ -272,8 +278,10 @@ type Outcome struct {
 	Revealed, Copied bool
 	// SavedPath is the full path of the file it was saved to, if any.
 	SavedPath string
-	// Revoked is set when the user had it revoked on leaving.
-	Revoked bool
+	// Revoked is set when the user had it revoked on leaving;
+	// RevokeStopped when they left before GitLab answered that revoke, so
+	// that whether it was revoked is unknown.
+	Revoked, RevokeStopped bool
 	// Guided is set once GitLab's form was shown on the guided path: a token
 	// may then exist in GitLab that the wizard never saw.
 	Guided bool
