@@ -370,3 +370,53 @@ func TestAPasteCutSaysTheFieldsReasonInView(t *testing.T) {
 		t.Fatalf("the field the note is about scrolled away:\n%s", g.screen())
 	}
 }
+
+// Review finding 4: k sent one revoke but said nothing while it was in
+// flight, and a later k was dropped without a word (the key disabled and
+// hidden). k now says it is revoking; pressed again it says the request is
+// under way, then that the token is already revoked, and the help names
+// where it stands. The orphan's x on a failure does the same.
+func TestARepeatedActionKeySaysWhereItStands(t *testing.T) {
+	srv, url := startFake(t)
+	short := srv.AddPersonalToken(2, "for the wizard", []string{"api"}, token.Today(time.Now()).AddDate(0, 0, 1).Format(token.DateLayout))
+	d := driverOn(t, url, short)
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	toResultScreen(t, d)
+	_, revoke := d.m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"}) // its answer held back
+	if scr := d.screen(); !strings.Contains(scr, "Revoking the token you signed in with…") || !strings.Contains(scr, "k revoking your sign-in token…") {
+		t.Fatalf("k in flight:\n%s", scr)
+	}
+	_, again := d.m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"})
+	if again != nil || !strings.Contains(d.screen(), "Already revoking the token you signed in with") {
+		t.Fatalf("a second k in flight (sent %v):\n%s", again != nil, d.screen())
+	}
+	d.send(d.run(revoke))
+	d.key("k")
+	if scr := d.screen(); !strings.Contains(scr, "already revoked: nothing more to do") || !strings.Contains(scr, "k sign-in token revoked") {
+		t.Fatalf("k once revoked:\n%s", scr)
+	}
+	if n := srv.CountRequests("DELETE", "/personal_access_tokens/self"); n != 1 {
+		t.Fatalf("%d revokes", n)
+	}
+
+	d, srv = newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	_, revoke = d.m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	d.key("x")
+	if scr := d.screen(); !strings.Contains(scr, "Already revoking the orphaned token") || !strings.Contains(scr, "x revoking the orphan…") {
+		t.Fatalf("a second x in flight:\n%s", scr)
+	}
+	d.send(d.run(revoke))
+	d.key("x")
+	if scr := d.screen(); !strings.Contains(scr, "The orphaned token is already revoked") || !strings.Contains(scr, "x orphan revoked") ||
+		strings.Contains(scr, "Press x to revoke") {
+		t.Fatalf("x once revoked:\n%s", scr)
+	}
+	if n := srv.CountRequests("DELETE", "/access_tokens/7"); n != 1 {
+		t.Fatalf("%d revokes of the orphan", n)
+	}
+}

@@ -86,7 +86,9 @@ type result struct {
 	savePath     string // the save prompt's default
 	// revoking is set while the token is being revoked on leaving.
 	revoking bool
-	notice   notice
+	// revokeSelf is k, which revokes the sign-in credential once.
+	revokeSelf once
+	notice     notice
 	// modal is a question over the result, or the audit, nil when none.
 	modal screen
 	// audits numbers the audits asked for, so that a late answer to one
@@ -99,6 +101,11 @@ func newResult(c *steps.Common, tok *gitlab.NewToken, info resultInfo, out *Outc
 		savePath: fmt.Sprintf("gitlab-token-%d.txt", tok.ID)}
 	r.keys.RevokeSelf.SetEnabled(info.selfNote != "")
 	r.keys.Audit.SetEnabled(info.auditLabel != "")
+	r.revokeSelf = once{key: r.keys.RevokeSelf, help: r.keys.RevokeSelf.Help().Desc,
+		running: "revoking your sign-in token…", done: "sign-in token revoked",
+		started:  "Revoking the token you signed in with…",
+		waiting:  "Already revoking the token you signed in with: the request is sent once; wait for GitLab's answer.",
+		finished: "The token you signed in with is already revoked: nothing more to do."}
 	return r
 }
 
@@ -202,9 +209,12 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 		default:
 			r.modal = newSavePrompt(r.c, r.savePath)
 		}
-	case key.Matches(k, r.keys.RevokeSelf):
-		r.keys.RevokeSelf.SetEnabled(false)
-		return send(revokeSelfMsg{})
+	case key.Matches(k, r.revokeSelf.key):
+		n, first := r.revokeSelf.press()
+		r.notice = n
+		if first {
+			return send(revokeSelfMsg{})
+		}
 	case key.Matches(k, r.keys.Audit):
 		r.audits++
 		a := newAuditScreen(r.c, r.audits, r.info, r.tok.ID)
@@ -277,9 +287,10 @@ type reopenMsg struct{ path string }
 func (r *result) onRevoked(msg revokedMsg) tea.Cmd {
 	switch {
 	case msg.self && msg.err != nil:
+		r.revokeSelf.answered(msg.err)
 		r.notice = notice{levelError, "Could not revoke your sign-in token: " + steps.ServerText(msg.err.Error(), 0)}
-		r.keys.RevokeSelf.SetEnabled(true)
 	case msg.self:
+		r.revokeSelf.answered(nil)
 		r.info.selfNote, r.notice = "", notice{levelDone, "The token you signed in with is revoked."}
 	case msg.err != nil:
 		r.revoking = false
@@ -368,7 +379,7 @@ func (r *result) ShortHelp() []key.Binding {
 	if r.revoking {
 		return []key.Binding{r.keys.Stop}
 	}
-	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.Audit, r.keys.RevokeSelf}
+	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.Audit, r.revokeSelf.key}
 }
 
 func (r *result) FullHelp() [][]key.Binding {
@@ -378,5 +389,5 @@ func (r *result) FullHelp() [][]key.Binding {
 	if r.revoking {
 		return [][]key.Binding{{r.keys.Stop}}
 	}
-	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.Audit, r.keys.RevokeSelf, r.keys.Done}}
+	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.Audit, r.revokeSelf.key, r.keys.Done}}
 }
