@@ -7,12 +7,14 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/steps"
@@ -209,7 +211,7 @@ func (f *frame) position() string {
 }
 
 // helpView is the screen's keys, then the frame's: scrolling when the body
-// is longer than the window, and ? for every key.
+// is longer than the window, and ? for every key (or, open, for fewer).
 func (f *frame) helpView(p page, scrolls bool) string {
 	kk := f.keys
 	kk.Hint.SetEnabled(scrolls && !p.busy)
@@ -218,12 +220,65 @@ func (f *frame) helpView(p page, scrolls bool) string {
 	if !f.full {
 		return f.shortHelp(append(p.keys.ShortHelp(), kk.Hint, kk.Sideways, kk.Help))
 	}
-	f.help.SetWidth(f.c.Width)
+	kk.Help.SetHelp(kk.Help.Help().Key, "fewer keys")
 	scroll := []key.Binding{kk.Up, kk.Down, kk.PageUp, kk.PageDown}
 	if !p.takesText {
 		scroll = append(scroll, kk.Top, kk.Bottom, kk.Left, kk.Right)
 	}
-	return f.help.FullHelpView(append(p.keys.FullHelp(), scroll, []key.Binding{kk.Help}))
+	return f.fullHelp(append(p.keys.FullHelp(), unowned(p.keys, scroll), []key.Binding{kk.Help}))
+}
+
+// unowned is the bindings of bs whose keys the screen does not take for
+// itself: on a list, up and down move the cursor (the screen scrolls to
+// it), so "↑ scroll up" beside "↑ up" would be a key listed twice.
+func unowned(keys help.KeyMap, bs []key.Binding) []key.Binding {
+	taken := map[string]bool{}
+	for _, col := range append(keys.FullHelp(), keys.ShortHelp()) {
+		for _, b := range col {
+			if b.Enabled() {
+				for _, k := range b.Keys() {
+					taken[k] = true
+				}
+			}
+		}
+	}
+	var out []key.Binding
+	for _, b := range bs {
+		if !slices.ContainsFunc(b.Keys(), func(k string) bool { return !taken[k] }) {
+			continue // every key of b is the screen's
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// fullHelp lays the columns of bindings side by side, and on further rows
+// where the width ends: no column is dropped (bubbles' help cuts them off
+// with an ellipsis, the scroll keys and ? among them).
+func (f *frame) fullHelp(groups [][]key.Binding) string {
+	h := f.help
+	h.SetWidth(0) // one column at a time, never cut
+	sep := h.Styles.FullSeparator.Render(h.FullSeparator)
+	var rows, cur []string
+	curW := 0
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue // no binding of it is enabled
+		}
+		w := lipgloss.Width(col)
+		if len(cur) > 0 && curW+lipgloss.Width(sep)+w > f.c.Width {
+			rows, cur, curW = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cur...)), nil, 0
+		}
+		if len(cur) > 0 {
+			cur, curW = append(cur, sep), curW+lipgloss.Width(sep)
+		}
+		cur, curW = append(cur, col), curW+w
+	}
+	if len(cur) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cur...))
+	}
+	return strings.Join(rows, "\n")
 }
 
 // shortHelp lays the bindings out on as many lines as the width needs,

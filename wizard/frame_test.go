@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"image/color"
 	"reflect"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/steps"
@@ -203,5 +205,49 @@ func TestLongLinesScrollSideways(t *testing.T) {
 	}
 	if scr := d.screen(); !strings.Contains(scr, "cli/access_tokens") {
 		t.Fatalf("→ did not bring the end of the URL in view:\n%s", scr)
+	}
+}
+
+// Review finding 7: the full help listed "↑ up" and "↑ scroll up" for the
+// same key on a list; at 60x15 it cut off the scroll column and ? itself;
+// and ? kept the label "all keys" once they were all shown. Every column
+// is drawn (on more rows where the width ends), a key the screen takes
+// for itself is not listed again as a scroll key, and open, ? says it
+// shows fewer keys.
+func TestFullHelpIsWholeAndListsEachKeyOnce(t *testing.T) {
+	for _, size := range [][2]int{{60, 15}, {40, 24}, {100, 30}} {
+		t.Run(fmt.Sprint(size[0], "x", size[1]), func(t *testing.T) {
+			d := stubDriver(&stub{}, size[0], size[1])
+			if !strings.Contains(d.screen(), "? all keys") {
+				t.Fatalf("the short help:\n%s", d.screen())
+			}
+			d.key("?")
+			scr := d.screen()
+			flat := strings.Join(strings.Fields(scr), " ")
+			for _, want := range []string{"↑ up", "↓ down", "pgup page up", "pgdn page down", "home top", "end bottom", "→ scroll right", "ctrl+c quit", "? fewer keys"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("no %q in the full help:\n%s", want, scr)
+				}
+			}
+			for _, twice := range []string{"scroll up", "scroll down", "all keys"} {
+				if strings.Contains(flat, twice) {
+					t.Errorf("%q in the full help:\n%s", twice, scr)
+				}
+			}
+			for _, l := range strings.Split(scr, "\n") {
+				if ansi.StringWidth(l) > size[0] {
+					t.Errorf("line %q is wider than the window", l)
+				}
+			}
+		})
+	}
+	// Where nothing takes up and down (the result screen), they scroll.
+	d := stubDriver(&stub{}, 100, 30)
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	d.key("?")
+	if scr := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(scr, "↑ scroll up") || !strings.Contains(scr, "↓ scroll down") {
+		t.Fatalf("the result's full help:\n%s", scr)
 	}
 }
