@@ -29,6 +29,7 @@ func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
 		"2",                // tick acme/web
 		"0",                // done
 		"",                 // token name
+		"",                 // no description
 		"",                 // 30 days
 		"",                 // role: Reporter
 		"0",                // scopes: read_api
@@ -81,7 +82,7 @@ func TestAccessibleWizardStopsWhenTheAccountIsUnknown(t *testing.T) {
 	srv, url := server(t)
 	srv.SeedDemoServiceAccounts()
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 500, Body: `{"message":"500 Internal Server Error"}`})
-	answers := strings.Join([]string{"", "4", "integrations", "", "", "", "", "team@example.com", "web", "2", "0", "", "", "", "0", "y"}, "\n") + "\n"
+	answers := strings.Join([]string{"", "4", "integrations", "", "", "", "", "team@example.com", "web", "2", "0", "", "", "", "", "0", "y"}, "\n") + "\n"
 	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
 	if r.code == ExitOK || strings.Contains(r.stderr, "Send these") ||
 		!strings.Contains(r.stderr, "could not tell whether integrations already has a service account @jira-integration, so nothing was sent") {

@@ -38,7 +38,7 @@ func TestCheckBlamesTheCheckedToken(t *testing.T) {
 	}
 	// The guided path of the accessible wizard checks the pasted token the
 	// same way.
-	answers := strings.Join([]string{"", "3", "acme/web", repoOnly, ""}, "\n") + "\n"
+	answers := strings.Join([]string{"", "3", "acme/web", "", "", "", "", repoOnly, ""}, "\n") + "\n"
 	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
 	if !strings.Contains(r.stderr, "the checked token lacks the scope needed to read the repository's commits") ||
 		strings.Contains(r.stderr, "sign in with") || strings.Contains(r.stderr, "your credential") {
