@@ -37,7 +37,7 @@ func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
 		"",                 // save to a file
 		file,               // its name
 	}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -63,7 +63,7 @@ func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
 func TestAccessibleWizardSaysWhyThereIsNoServiceAccount(t *testing.T) {
 	srv, url := server(t)
 	answers := strings.Join([]string{"", "4", "1"}, "\n") + "\n" // then a project token, where dave maintains none
-	r := execute(t, url, fake.DeveloperToken, answers, "--accessible")
+	r := ask(t, url, fake.DeveloperToken, answers)
 	if !strings.Contains(r.stderr, "not available: you own no top-level group") || strings.Contains(r.stderr, "Which group owns the service account?") ||
 		!strings.Contains(r.stderr, "Search for the project") || r.code != ExitInvalid || !strings.Contains(r.stderr, "the input has ended: nothing was sent") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -83,7 +83,7 @@ func TestAccessibleWizardStopsWhenTheAccountIsUnknown(t *testing.T) {
 	srv.SeedDemoServiceAccounts()
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 500, Body: `{"message":"500 Internal Server Error"}`})
 	answers := strings.Join([]string{"", "4", "integrations", "", "", "", "", "team@example.com", "web", "2", "0", "", "", "", "", "0", "y"}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code == ExitOK || strings.Contains(r.stderr, "Send these") ||
 		!strings.Contains(r.stderr, "could not tell whether integrations already has a service account @jira-integration, so nothing was sent") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)

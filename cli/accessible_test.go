@@ -18,6 +18,23 @@ import (
 	"gitlab-token-wizard/token"
 )
 
+// ask runs the accessible wizard with answers on stdin, as a person at a
+// terminal (or a helper that watches the prompts) answers it: stderr, where
+// the questions go, is a terminal, and stdin is not.
+func ask(t *testing.T, url, cred, answers string) run {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{In: strings.NewReader(answers), Out: &out, Err: &errb, Now: time.Now, IsTerminal: func(f any) bool { return f == any(&errb) },
+		Getenv:       func(k string) string { return map[string]string{"GITLAB_TOKEN": cred, "GITLAB_HOST": url}[k] },
+		OrphanWindow: testOrphanWindow}
+	code := Execute(context.Background(), env, []string{"--accessible"})
+	r := run{code, out.String(), errb.String()}
+	if strings.Contains(r.stdout, cred) || strings.Contains(r.stderr, cred) {
+		t.Fatalf("the credential appeared in the output:\n%s\n%s", r.stdout, r.stderr)
+	}
+	return r
+}
+
 // The accessible wizard, answered line by line as a screen reader user (or a
 // script) would: an empty line keeps the default.
 func TestAccessibleWizardCreatesAndSaves(t *testing.T) {
@@ -37,7 +54,7 @@ func TestAccessibleWizardCreatesAndSaves(t *testing.T) {
 		"",    // save to a file
 		file,  // its name
 	}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -68,7 +85,7 @@ func TestAccessibleWizardSendsNothingUnlessConfirmed(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			srv, url := server(t)
-			r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+			r := ask(t, url, fake.MaintainerToken, answers)
 			if r.code != ExitInterrupted || srv.CountRequests("POST", "/access_tokens") != 0 {
 				t.Fatalf("exit %d, %d POSTs\n%s", r.code, srv.CountRequests("POST", "/access_tokens"), r.stderr)
 			}
@@ -83,7 +100,7 @@ func TestAccessibleGuidedPersonalToken(t *testing.T) {
 	// The purpose, the kind (personal), the project Jira reads, then the
 	// name, description, expiry and scopes, as the full-screen steps ask.
 	answers := strings.Join([]string{"", "3", "acme/web", "", "", "", "", short, good}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK || !strings.Contains(r.stderr, "/-/user_settings/personal_access_tokens?name=Jira+integration&scopes=read_api") ||
 		!strings.Contains(r.stderr, "expires in 2 days") || !strings.Contains(r.stderr, "The token is ready") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -96,7 +113,7 @@ func TestAccessibleGuidedPersonalToken(t *testing.T) {
 func TestAccessiblePrintsOnlyWhenAsked(t *testing.T) {
 	_, url := server(t)
 	answers := "\n\nweb\n\n\n\n\n\n0\ny\n2\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "glpat-") {
 		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -133,7 +150,7 @@ func interruptAt(t *testing.T, url, answers, prompt string) (int, string) {
 	seen := errw.seen
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env := Env{In: in, Out: io.Discard, Err: errw, Now: time.Now, IsTerminal: func(any) bool { return false },
+	env := Env{In: in, Out: io.Discard, Err: errw, Now: time.Now, IsTerminal: func(f any) bool { return f == any(errw) },
 		Getenv: func(k string) string {
 			return map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}[k]
 		}}
@@ -191,7 +208,7 @@ func TestAccessibleCtrlCAtAnyPrompt(t *testing.T) {
 // An empty line in the scope list keeps the ticked scopes, as README says.
 func TestAccessibleEmptyLineKeepsTheScopes(t *testing.T) {
 	srv, url := server(t)
-	r := execute(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n\ny\n2\n", "--accessible")
+	r := ask(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n\ny\n2\n")
 	ts := srv.Tokens("project:100")
 	if r.code != ExitOK || len(ts) != 1 || strings.Join(ts[0].Scopes, ",") != "read_api" || strings.Contains(r.stderr, "Invalid") {
 		t.Fatalf("exit %d, tokens %+v\n%s", r.code, ts, r.stderr)
@@ -203,7 +220,7 @@ func TestAccessibleEmptyLineKeepsTheScopes(t *testing.T) {
 func TestAccessibleEndShowsHandOffJiraStepsAndRotate(t *testing.T) {
 	_, url := server(t)
 	file := filepath.Join(t.TempDir(), "jira.token")
-	r := execute(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n0\ny\n\n"+file+"\n", "--accessible")
+	r := ask(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n0\ny\n\n"+file+"\n")
 	for _, want := range []string{"Hand-off summary", "project token id 7", "Next, in Jira", "Paste the token; repository: acme/web",
 		"gitlab-token-wizard rotate --host " + url + " --project acme/web 7", "The token is in " + file} {
 		if !strings.Contains(r.stderr, want) {
@@ -221,7 +238,7 @@ func TestAccessibleWizardWarnsAndNamesTheOrphan(t *testing.T) {
 	srv.AddResourceToken("project:100", fake.Token{Name: "Jira integration", ExpiresAt: exp, Scopes: []string{"read_api"}, AccessLevel: 20})
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
 	answers := strings.Join([]string{"", "", "web", "", "", "", "2", "", "0", "y"}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitUnknown {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -249,7 +266,7 @@ func TestAccessibleGuidedPathAsksWhatTheScreensAsk(t *testing.T) {
 	srv, url := server(t)
 	srv.SetVersion("18.2.0") // the form takes a description from 18.1
 	answers := strings.Join([]string{"", "3", "acme/web", "Jira for acme", "JIRA-42", "2", "2", ""}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	prompts := []string{"Which project will Jira read?", "Token name", "Description", "When should it expire?", "Which scopes?", "Paste the new token"}
 	at := 0
 	for _, p := range prompts {
