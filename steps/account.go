@@ -267,14 +267,15 @@ func (s *AccountStep) render() *doc {
 		d.text(st.Subtle, s.nameQ.Intro)
 		d.blank()
 		for i := range s.form.in {
+			field := len(d.lines)
 			d.raw(s.form.in[i].View())
 			if s.errs[i] != "" {
 				d.hanging("  ", "  ", st.Error, s.errs[i])
-				d.markLast()
+				d.keep(field)
 			}
 			if s.form.note != "" && i == s.form.focus {
 				d.hanging("  ", "  ", st.Warn, s.form.note)
-				d.markLast()
+				d.keep(field)
 			}
 		}
 		d.blank()
@@ -309,6 +310,7 @@ func (s *AccountStep) render() *doc {
 
 func (s *AccountStep) View() string   { return s.render().String() }
 func (s *AccountStep) FocusLine() int { return s.render().focus }
+func (s *AccountStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *AccountStep) ShortHelp() []key.Binding {
 	if s.creating {

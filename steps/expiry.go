@@ -118,6 +118,7 @@ func (s *ExpiryStep) render() *doc {
 
 func (s *ExpiryStep) View() string   { return s.render().String() }
 func (s *ExpiryStep) FocusLine() int { return s.render().focus }
+func (s *ExpiryStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *ExpiryStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Back}

@@ -93,10 +93,11 @@ func (s *GuideStep) ID() ID          { return Guide }
 func (s *GuideStep) Title() string   { return "Create the token in GitLab, then paste it here" }
 func (s *GuideStep) TakesText() bool { return true }
 
-// FocusLine keeps in view what was said of the paste (a note, the check,
-// its verdict): the field is at the end of a long screen, and what it says
-// would be below the fold.
+// FocusLine and FocusEnd keep in view the field and what was said of the
+// paste (a note, the check, its verdict): the field is at the end of a long
+// screen, and what it says would be below the fold.
 func (s *GuideStep) FocusLine() int { return s.render().focus }
+func (s *GuideStep) FocusEnd() int  { return s.render().focusEnd }
 
 // Init focuses the paste field and opens the link, the first time.
 func (s *GuideStep) Init() tea.Cmd {
@@ -179,14 +180,14 @@ func (s *GuideStep) render() *doc {
 	// The link is never wrapped: broken, it would not open or paste whole.
 	d.raw("  " + Link(s.link))
 	if ansi.StringWidth(s.link)+2 > d.width {
-		d.text(st.Subtle, "  (it runs past the edge: "+s.keys.CopyLink.Help().Key+" copies it whole, "+s.keys.Open.Help().Key+" opens it; many terminals open it on a click)")
+		d.hanging("  ", "   ", st.Subtle, "(it runs past the edge: "+s.keys.CopyLink.Help().Key+" copies it whole, "+s.keys.Open.Help().Key+" opens it; many terminals open it on a click)")
 	}
 	switch {
 	case s.opened == nil:
 	case *s.opened:
-		d.text(st.Subtle, "  (opened in your browser; "+s.keys.Open.Help().Key+" opens it again, "+s.keys.CopyLink.Help().Key+" copies it)")
+		d.hanging("  ", "   ", st.Subtle, "(opened in your browser; "+s.keys.Open.Help().Key+" opens it again, "+s.keys.CopyLink.Help().Key+" copies it)")
 	default:
-		d.text(st.Subtle, "  (no browser here: open it on a machine where you are signed in to GitLab; "+s.keys.CopyLink.Help().Key+" copies it)")
+		d.hanging("  ", "   ", st.Subtle, "(no browser here: open it on a machine where you are signed in to GitLab; "+s.keys.CopyLink.Help().Key+" copies it)")
 	}
 	d.blank()
 	d.raw("In the form:")
@@ -194,6 +195,7 @@ func (s *GuideStep) render() *doc {
 		d.hanging("  ", "     ", st.Text, l)
 	}
 	d.blank()
+	field := len(d.lines)
 	d.raw(s.input.View())
 	if s.err != "" {
 		d.blank()
@@ -216,7 +218,7 @@ func (s *GuideStep) render() *doc {
 		}
 	}
 	if s.err != "" || s.checking || s.verdict != nil {
-		d.markLast()
+		d.keep(field)
 	}
 	return d
 }

@@ -62,14 +62,15 @@ func (s *NameStep) render() *doc {
 	d.text(st.Subtle, s.name.Intro)
 	d.blank()
 	for i, msg := range []string{s.nameErr, s.descErr} {
+		field := len(d.lines)
 		d.raw(s.in[i].View())
 		if msg != "" {
 			d.hanging("  ", "  ", st.Error, msg)
-			d.markLast()
+			d.keep(field)
 		}
 		if s.note != "" && i == s.focus {
 			d.hanging("  ", "  ", st.Warn, s.note)
-			d.markLast()
+			d.keep(field)
 		}
 	}
 	return d
@@ -77,6 +78,7 @@ func (s *NameStep) render() *doc {
 
 func (s *NameStep) View() string   { return s.render().String() }
 func (s *NameStep) FocusLine() int { return s.render().focus }
+func (s *NameStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *NameStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.NextField, s.keys.PrevField, s.keys.Next, s.keys.Back}

@@ -252,6 +252,7 @@ func (s *SearchStep) render() *doc {
 
 func (s *SearchStep) View() string   { return s.render().String() }
 func (s *SearchStep) FocusLine() int { return s.render().focus }
+func (s *SearchStep) FocusEnd() int  { return s.render().focusEnd }
 
 func roleLabel(r token.Role) string {
 	if r == token.RoleNone {

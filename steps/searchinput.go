@@ -50,10 +50,10 @@ func (f *searchInput) query() tea.Cmd {
 
 // drawInput adds the search line, kept on screen while the query is edited.
 func (f *searchInput) drawInput(d *doc) {
-	if f.editing {
-		d.mark()
-	}
 	d.raw(f.input.View())
+	if f.editing {
+		d.keep(len(d.lines) - 1)
+	}
 }
 
 // searching names the search under way: "searching for “web”".

@@ -81,6 +81,7 @@ func TokenFormURL(base string) string {
 
 func (s *SignInStep) View() string   { return s.render().String() }
 func (s *SignInStep) FocusLine() int { return s.render().focus }
+func (s *SignInStep) FocusEnd() int  { return s.render().focusEnd }
 
 // render draws the step; a note or an error, drawn last, is kept in view.
 func (s *SignInStep) render() *doc {
@@ -96,15 +97,19 @@ func (s *SignInStep) render() *doc {
 	}
 	d.blank()
 	d.text(st.Subtle, token.OtherWaysIn)
+	// The note and the error are drawn last, below the fields' help: they
+	// are what is kept on screen.
+	said := len(d.lines)
 	if s.note != "" {
 		d.blank()
 		d.text(st.Warn, s.note)
-		d.markLast()
 	}
 	if s.err != "" {
 		d.blank()
 		d.text(st.Error, s.err)
-		d.markLast()
+	}
+	if len(d.lines) > said {
+		d.keep(said + 1)
 	}
 	return d
 }

@@ -12,18 +12,19 @@ const DefaultWidth = 79
 
 // doc builds a view line by line: prose is wrapped at the width, while
 // commands and addresses are added whole (a break inside them would change
-// what a copy pastes). It remembers the line that must stay on screen.
+// what a copy pastes). It remembers the lines that must stay on screen,
+// from focus to focusEnd: a row and its meaning, a field and its note.
 type doc struct {
-	width int
-	lines []string
-	focus int
+	width           int
+	lines           []string
+	focus, focusEnd int
 }
 
 func newDoc(width int) *doc {
 	if width <= 0 {
 		width = DefaultWidth
 	}
-	return &doc{width: width, focus: -1}
+	return &doc{width: width, focus: -1, focusEnd: -1}
 }
 
 // text adds prose, wrapped and styled line by line (a style spanning a line
@@ -80,8 +81,9 @@ func (d *doc) blank() { d.lines = append(d.lines, "") }
 // remembered as the line to keep on screen.
 func (d *doc) option(st *Styles, selected bool, label string) {
 	if selected {
-		d.mark()
+		from := len(d.lines)
 		d.hanging(st.Cursor.Render("> "), "  ", st.Selected, label)
+		d.keep(from)
 		return
 	}
 	d.hanging("  ", "  ", st.Text, label)
@@ -102,10 +104,13 @@ func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail 
 	}
 	switch {
 	case selected:
-		d.mark()
 		cur, l = st.Cursor.Render("> "), st.Selected.Render(l)
 	case dim:
 		l = st.Subtle.Render(l)
+	}
+	from := len(d.lines)
+	if selected {
+		defer d.keep(from) // the row, its detail included
 	}
 	if below {
 		d.raw(cur + l)
@@ -117,13 +122,12 @@ func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail 
 	d.hanging(cur+l+" ", pad("", col+3), st.Subtle, detail)
 }
 
-// markLast makes the last line added the one that must stay on screen: a
-// note under a field, so that what a key or a paste did is seen (the frame
-// scrolls as little as it takes, keeping the field above it in view).
-func (d *doc) markLast() { d.focus = len(d.lines) - 1 }
-
-// mark makes the next line added the one that must stay on screen.
-func (d *doc) mark() { d.focus = len(d.lines) }
+// keep makes the lines from line from to the last one added those that
+// must stay on screen: the cursor's row with its meaning, a field with the
+// note under it (what a key or a paste did is seen where it happened). The
+// frame scrolls as little as it takes to show them, their first line when
+// they do not all fit.
+func (d *doc) keep(from int) { d.focus, d.focusEnd = from, len(d.lines)-1 }
 
 func (d *doc) String() string { return strings.Join(d.lines, "\n") }
 

@@ -61,7 +61,7 @@ type frame struct {
 	// title and focus are what the body was last scrolled for: a new title
 	// starts at the top, a moved cursor is scrolled into view.
 	title string
-	focus int
+	focus [2]int
 	// wide is set when a line of the body runs past the edge.
 	wide bool
 	out  string
@@ -80,7 +80,7 @@ func newFrame(c *steps.Common) frame {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.SetHorizontalStep(8)
-	return frame{c: c, width: steps.DefaultWidth + 1, vp: vp, keys: DefaultScrollKeyMap(), help: help.New(), focus: -1}
+	return frame{c: c, width: steps.DefaultWidth + 1, vp: vp, keys: DefaultScrollKeyMap(), help: help.New(), focus: [2]int{-1, -1}}
 }
 
 func (f *frame) resize(w, h int) {
@@ -121,27 +121,29 @@ func (f *frame) scrollKey(k tea.KeyPressMsg, takesText bool) bool {
 	return true
 }
 
-// keep scrolls line into view, as little as it takes: a line below the
-// view becomes its last line, so that what leads to it (the field above a
-// note, the rows above the cursor) stays in view; a line above, its first.
-func (f *frame) keep(line int) {
+// keep scrolls the lines first to last into view, as little as it takes:
+// below the view they end it, above it they begin it, and where they do not
+// all fit, the first is shown. A cursor moving down a list scrolls a row at
+// a time, its meaning with it; a note under a field is seen with the field.
+func (f *frame) keep(first, last int) {
 	f.vp.SetXOffset(0)
-	switch y, h := f.vp.YOffset(), f.vp.Height(); {
-	case line < y:
-		f.vp.SetYOffset(line)
-	case line >= y+h:
-		f.vp.SetYOffset(line - h + 1)
+	y, h := f.vp.YOffset(), f.vp.Height()
+	if last >= y+h {
+		y = last - h + 1
 	}
+	y = min(y, first)
+	f.vp.SetYOffset(y)
 }
 
 // page is one screenful to draw.
 type page struct {
 	header, title, body string
-	// focus is the body line to keep in view, -1 for none.
-	focus     int
-	notice    string
-	keys      help.KeyMap
-	takesText bool
+	// focus is the body line to keep in view, -1 for none, and focusEnd
+	// the last of the lines that go with it (focus when none do).
+	focus, focusEnd int
+	notice          string
+	keys            help.KeyMap
+	takesText       bool
 	// busy is a request in flight: neither scrolling nor ? apply.
 	busy bool
 }
@@ -184,13 +186,14 @@ func (f *frame) draw(p page) {
 		f.vp.SetHeight(room - 1) // a line to say there is more
 	}
 	if p.title != f.title {
-		f.title, f.focus = p.title, -1
+		f.title, f.focus = p.title, [2]int{-1, -1}
 		f.top()
 	}
-	if p.focus >= 0 && p.focus != f.focus {
-		f.keep(p.focus)
+	focus := [2]int{p.focus, max(p.focusEnd, p.focus)}
+	if p.focus >= 0 && focus != f.focus {
+		f.keep(focus[0], focus[1])
 	}
-	f.focus = p.focus
+	f.focus = focus
 	lines := append(append([]string{}, top...), f.vp.View())
 	if f.vp.Height() < room {
 		lines = append(lines, f.c.Styles.Subtle.Render(f.position()))

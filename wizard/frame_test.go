@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
@@ -250,4 +252,29 @@ func TestFullHelpIsWholeAndListsEachKeyOnce(t *testing.T) {
 	if scr := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(scr, "↑ scroll up") || !strings.Contains(scr, "↓ scroll down") {
 		t.Fatalf("the result's full help:\n%s", scr)
 	}
+}
+
+// A row drawn on two lines (at 40 columns the role goes under the path) is
+// scrolled into view whole, going down or up: the cursor's row is never
+// cut from its meaning at the foot of the window.
+func TestTheCursorsRowIsShownWhole(t *testing.T) {
+	var ps []gitlab.Project
+	for i := range 20 {
+		ps = append(ps, gitlab.Project{ID: int64(i + 1), Path: fmt.Sprintf("acme/platform/service-%02d", i+1), Role: token.RoleMaintainer})
+	}
+	d := stubDriver(&stub{projects: ps}, 40, 24)
+	d.key("enter")
+	d.key("enter")
+	move := func(k string, n int) {
+		for i := 0; i < n; i++ {
+			d.key(k)
+			lines := strings.Split(d.screen(), "\n")
+			at := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "> acme/platform/service-") })
+			if at < 0 || at+1 >= len(lines) || strings.TrimSpace(lines[at+1]) != "you: Maintainer" {
+				t.Fatalf("after %s ×%d the cursor's row is not whole on screen:\n%s", k, i+1, d.screen())
+			}
+		}
+	}
+	move("down", 19)
+	move("up", 19)
 }
