@@ -327,3 +327,9 @@ func (s *AccountStep) Restyle(st Styles) {
 	s.filter.Restyle(st)
 	s.form.Restyle(st)
 }
+
+// Resize fits the filter and the form's fields to a window width columns wide.
+func (s *AccountStep) Resize(width int) {
+	s.filter.Resize(width)
+	s.form.Resize(width)
+}

@@ -127,3 +127,6 @@ func (s *ExpiryStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.Short
 
 // Restyle applies the styles again after the background colour changed them.
 func (s *ExpiryStep) Restyle(st Styles) { s.custom.SetStyles(st.Input) }
+
+// Resize fits the date field, drawn indented, to a window width columns wide.
+func (s *ExpiryStep) Resize(width int) { s.custom.Fit(width - 4) }

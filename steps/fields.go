@@ -84,6 +84,13 @@ func (f *fields) Restyle(st Styles) {
 }
 func (f *fields) FocusLine() int { return -1 }
 
+// Resize fits the inputs to a window width columns wide.
+func (f *fields) Resize(width int) {
+	for i := range f.in {
+		f.in[i].Fit(width)
+	}
+}
+
 // Field is one text input behind the guard every step's fields have
 // (screenInput: the length limit, invisible characters left out, and a
 // note that says what was), for the root's own prompts (where to save).

@@ -249,3 +249,6 @@ func (s *GuideStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortH
 
 // Restyle applies the styles again after the background colour changed them.
 func (s *GuideStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }
+
+// Resize fits the paste field to a window width columns wide.
+func (s *GuideStep) Resize(width int) { s.input.Fit(width) }

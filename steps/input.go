@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
@@ -53,6 +54,13 @@ var (
 type Input struct {
 	textinput.Model
 	limit Limit
+}
+
+// Fit makes the input no wider than width cells, its prompt included (and
+// at most inputWidth cells of text): what is typed then scrolls inside the
+// window instead of running past its edge, and a placeholder is not cut.
+func (in *Input) Fit(width int) {
+	in.SetWidth(max(min(inputWidth, width-ansi.StringWidth(in.Prompt)-1), 1))
 }
 
 // Type gives msg to the input through the guard (screenInput). note says

@@ -48,6 +48,9 @@ func (f *searchInput) query() tea.Cmd {
 	return send(SearchRequestMsg{From: Address{Step: f.id, Seq: f.seq}, Mode: f.mode, Query: strings.TrimSpace(f.input.Value())})
 }
 
+// Resize fits the search line to a window width columns wide.
+func (f *searchInput) Resize(width int) { f.input.Fit(width) }
+
 // drawInput adds the search line, kept on screen while the query is edited.
 func (f *searchInput) drawInput(d *doc) {
 	d.raw(f.input.View())

@@ -172,9 +172,12 @@ func (f *frame) draw(p page) {
 	}
 	bottomLines := strings.Count(strings.Join(bottom, "\n"), "\n") + 1
 	// When the window is short the blank lines go first, then the header,
-	// then the title: the body and the keys must stay.
+	// then the title: the body and the keys must stay. A title wider than
+	// the window is wrapped, not cut.
+	title := strings.Split(ansi.Wrap(p.title, width, ""), "\n")
+	with := func(lines ...[]string) []string { return slices.Concat(lines...) }
 	var top []string
-	for _, t := range [][]string{{header, "", p.title, ""}, {header, p.title}, {p.title}, {}} {
+	for _, t := range [][]string{with([]string{header, ""}, title, []string{""}), with([]string{header}, title), title, {}} {
 		if len(t)+bottomLines+3 <= f.height {
 			top = t
 			break

@@ -278,3 +278,36 @@ func TestTheCursorsRowIsShownWhole(t *testing.T) {
 	move("down", 19)
 	move("up", 19)
 }
+
+// At 40 columns nothing runs past the edge: a long title wraps, and a text
+// input fits the window, what is typed scrolling inside it (a field 50
+// cells wide hid the end of the query, the cursor with it).
+func TestNarrowWindowsCutNoLetters(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 40, Height: 24})
+	wide := func(where string) {
+		t.Helper()
+		for _, l := range strings.Split(d.screen(), "\n") {
+			if ansi.StringWidth(l) > 40 {
+				t.Fatalf("%s: line %q is %d cells, wider than the window:\n%s", where, l, ansi.StringWidth(l), d.screen())
+			}
+		}
+	}
+	d.key("enter")
+	d.key("enter")
+	for _, c := range "acme/platform/tools/cli-and-more" {
+		d.send(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+	wide("the search")
+	if !strings.Contains(d.screen(), "cli-and-more") {
+		t.Fatalf("the end of the query is not on screen:\n%s", d.screen())
+	}
+
+	d, _ = newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 40, Height: 24})
+	toGuide(t, d)
+	wide("the guide")
+	if flat := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(flat, "Create the token in GitLab, then paste it here") {
+		t.Fatalf("the title is cut:\n%s", d.screen())
+	}
+}

@@ -177,6 +177,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.frame.resize(msg.Width, msg.Height)
+		for _, s := range m.flow.built {
+			fit(s, m.c.Width)
+		}
 	case tea.BackgroundColorMsg:
 		m.restyle(msg.IsDark())
 	case tea.KeyPressMsg:
@@ -228,6 +231,14 @@ func (m *Model) restyle(dark bool) {
 		if r, ok := s.(interface{ Restyle(steps.Styles) }); ok {
 			r.Restyle(m.c.Styles)
 		}
+	}
+}
+
+// fit fits a step's text inputs to the window, if it has any: what is typed
+// scrolls inside the window, never past its edge.
+func fit(s steps.Step, width int) {
+	if r, ok := s.(interface{ Resize(int) }); ok {
+		r.Resize(width)
 	}
 }
 
