@@ -115,6 +115,9 @@ func (m *Model) onScreenRequest(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case saveRequest:
 		return saveTo(msg, m.out.Token.Value), true
 	case revokeTokenMsg:
+		if m.stopRevoke != nil {
+			m.stopRevoke() // a revoke that failed before, whose context is done with
+		}
 		ctx, cancel := context.WithCancel(m.ctx)
 		m.stopRevoke = cancel
 		return m.revokeCmd(ctx, m.req, m.out.Token.ID), true
