@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,25 +52,182 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 	if err != nil {
 		return stoppedAt(err, "nothing was sent")
 	}
-	if req.Kind == token.KindPersonal && !pf.User.IsAdmin {
-		return accessibleGuided(ctx, p, s, pf, req, now)
+	a := &asker{ctx: ctx, p: p, env: env, s: s, pf: pf, req: req, preset: preset, now: now,
+		facts: gitlab.Gathered{Preflight: pf}.Facts()}
+	return a.run()
+}
+
+// asker is one accessible run after the purpose and the kind: what was
+// answered and read so far.
+type asker struct {
+	ctx    context.Context
+	p      prompter
+	env    Env
+	s      *session
+	pf     gitlab.Preflight
+	req    token.Request
+	preset token.Preset
+	now    time.Time
+	// facts are what GitLab said: the pre-flight's, then the target's.
+	facts token.Facts
+	// g is what Gather read of a service account's group, account and places.
+	g gitlab.Gathered
+}
+
+// questions asks the question of each step the full-screen wizard shows
+// after the kind, as the accessible mode words it.
+var questions = map[steps.ID]func(*asker) error{
+	steps.Target:  (*asker).target,
+	steps.Repo:    (*asker).repo,
+	steps.Account: (*asker).account,
+	steps.Places:  (*asker).places,
+	steps.Name:    (*asker).name,
+	steps.Expiry:  (*asker).expiry,
+	steps.Role:    (*asker).role,
+	steps.Scopes:  (*asker).scopes,
+}
+
+// run asks the kind's questions in the order of the full-screen wizard's
+// steps (steps.Order: one rule for both modes, so neither can skip what the
+// other asks), and ends as that order does: with the review, where the
+// token is created, or with GitLab's form on the guided path.
+func (a *asker) run() error {
+	order := steps.Order(a.req.Kind, a.pf.User.IsAdmin, false)
+	for _, id := range order[slices.Index(order, steps.Kind)+1:] {
+		switch id {
+		case steps.Review:
+			if a.req.Kind == token.KindServiceAccount {
+				return a.reviewAccount()
+			}
+			return a.review()
+		case steps.Guide:
+			return a.guide()
+		}
+		ask, ok := questions[id]
+		if !ok {
+			return fmt.Errorf("the accessible mode has no question for the %s step (a bug: nothing was sent)", id)
+		}
+		if err := ask(a); err != nil {
+			return stoppedAt(err, "nothing was sent")
+		}
 	}
-	if req.Kind == token.KindServiceAccount {
-		return accessibleServiceAccount(ctx, p, env, s, pf, req, preset, now)
+	return fmt.Errorf("the steps of a %s token end with neither a review nor GitLab's form (a bug: nothing was sent)", a.req.Kind)
+}
+
+// limits bound the expiry and the role: the target's, and for a service
+// account the least of the caller's roles on its places.
+func (a *asker) limits() token.Limits {
+	l := a.facts.Limits(0)
+	if a.req.Kind == token.KindServiceAccount {
+		l.CallerRole = leastRole(a.g.PlaceRoles, a.req.Places, a.pf.User.IsAdmin, l.CallerRole)
 	}
-	facts := token.Facts{IsAdmin: pf.User.IsAdmin, Version: pf.Version}
-	if err := accessibleTarget(ctx, p, s, pf, &req, &facts, now); err != nil {
-		return stoppedAt(err, "nothing was sent")
+	return l
+}
+
+func (a *asker) target() error {
+	return accessibleTarget(a.ctx, a.p, a.s, a.pf, &a.req, &a.facts, a.now)
+}
+
+// repo asks for the project a personal token made in GitLab's form is
+// checked against: the one Jira will read.
+func (a *asker) repo() error {
+	repo := a.req.Repo
+	rq := token.TargetQuestion(token.KindPersonal, true)
+	if err := a.p.text(rq.Title+" (group/project) "+rq.Intro, &repo, func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New("give the project's path, such as group/project")
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
-	if err := accessibleDetails(p, &req, facts.Limits(0), preset, now); err != nil {
-		return stoppedAt(err, "nothing was sent")
+	a.req.Repo = strings.TrimSpace(repo)
+	return nil
+}
+
+// name asks for the name and the optional description, as the name step does.
+func (a *asker) name() error {
+	nq, dq := token.NameQuestion(a.req.Name), token.DescriptionQuestion(a.req.Description)
+	name := a.req.Name
+	if err := a.p.text(nq.Label+":", &name, nq.Validate); err != nil {
+		return err
 	}
+	desc := a.req.Description
+	if err := a.p.text(dq.Label+" ("+dq.Placeholder+"; an empty line for none):", &desc, dq.Validate); err != nil {
+		return err
+	}
+	a.req.Name, a.req.Description = strings.TrimSpace(name), strings.TrimSpace(desc)
+	return nil
+}
+
+// expiry asks for the expiry; the instance's lifetime rule, where GitLab
+// said it, bounds the dates.
+func (a *asker) expiry() error {
+	limits := a.limits()
+	eq := token.ExpiryQuestion(a.now, limits, time.Time{})
+	expiry := eq.Default
+	if !limits.NoMaxLifetime {
+		eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(a.now, limits.MaxLifetimeDays).Format(token.DateLayout) + ")"
+	}
+	if err := a.p.choose(eq, &expiry); err != nil {
+		return err
+	}
+	if expiry == token.Custom {
+		cq := token.CustomExpiryQuestion(a.now, limits, time.Time{})
+		expiry = ""
+		if err := a.p.text(cq.Label+" ("+cq.Placeholder+"):", &expiry, cq.Validate); err != nil {
+			return err
+		}
+	}
+	a.req.ExpiresAt, _ = token.ExpiryAnswer(expiry, a.now, limits)
+	return nil
+}
+
+// role asks for the role, among those the caller may grant.
+func (a *asker) role() error {
+	limits := a.limits()
+	rq := token.RoleQuestion(limits.CallerRole, a.req.Role, a.preset, limits.Version)
+	if a.req.Kind == token.KindServiceAccount {
+		rq = token.AccountRoleQuestion(limits.CallerRole, a.req.Role, a.preset, limits.Version)
+	}
+	role := rq.Default
+	if err := a.p.choose(rq, &role); err != nil {
+		return err
+	}
+	a.req.Role, _ = token.ParseRole(role)
+	return nil
+}
+
+// scopes asks for the scopes, and says what the purpose advises of them.
+func (a *asker) scopes() error {
+	limits := a.limits()
+	chosen, err := a.p.pick(token.ScopesQuestion(a.req.Kind, limits.IsAdmin, limits.Version, a.req.Scopes), func(v []string) error {
+		if len(v) == 0 {
+			return errors.New("choose at least one scope")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	a.req.Scopes = token.ParseScopes(chosen...)
+	for _, w := range a.preset.Advice(a.req) {
+		a.p.say("warning: %s", w)
+	}
+	return nil
+}
+
+// review shows the plan and the same request as commands, asks once, and
+// creates the token.
+func (a *asker) review() error {
+	ctx, p, s, req := a.ctx, a.p, a.s, a.req
 	// Read before the question, as the full-screen review does, so that
 	// the same-name warning is given and the create goes out the moment
 	// it is confirmed (CreateKnowing). The same decision as create's.
 	known := s.client.Named(ctx, req)
+	facts := a.facts
 	facts.SameName = known.Active
-	d, err := token.Decide(req, facts, now, 0)
+	d, err := token.Decide(req, facts, a.now, 0)
 	var rf *token.Refusal
 	if errors.As(err, &rf) {
 		return exitf(ExitRefused, "%s (nothing was sent)", rf.Message)
@@ -78,7 +236,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 		return invalid(err)
 	}
 	p.say("")
-	printPlan(env.Err, req, s.host, now, false)
+	printPlan(a.env.Err, req, s.host, a.now, false)
 	for _, w := range d.Warnings {
 		p.say("  warning: %s", w)
 	}
@@ -96,7 +254,7 @@ func runAccessible(ctx context.Context, env Env, g *globalFlags) error {
 		return apiExit(ctx, err)
 	}
 	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
-	return accessibleDeliver(ctx, p, env, s, pf, req, nt, now)
+	return accessibleDeliver(ctx, p, a.env, s, a.pf, req, nt, a.now)
 }
 
 // accessibleDeliver verifies a new token and sees it kept: saved or
@@ -219,56 +377,6 @@ func searchTargets(ctx context.Context, s *session, pf gitlab.Preflight, k token
 	return s.client.SearchProjects(ctx, query, 20, token.SearchMinRole(k, pf.User.IsAdmin, false))
 }
 
-// accessibleDetails asks for the name, expiry, role and scopes.
-func accessibleDetails(p prompter, req *token.Request, limits token.Limits, preset token.Preset, now time.Time) error {
-	nq := token.NameQuestion(req.Name)
-	if err := p.text(nq.Label+":", &req.Name, nq.Validate); err != nil {
-		return err
-	}
-	// The instance's lifetime rule, where GitLab said it, bounds the dates.
-	eq := token.ExpiryQuestion(now, limits, time.Time{})
-	expiry := eq.Default
-	if !limits.NoMaxLifetime {
-		eq.Options[len(eq.Options)-1].Label = "another date (up to " + token.LastAllowedExpiry(now, limits.MaxLifetimeDays).Format(token.DateLayout) + ")"
-	}
-	if err := p.choose(eq, &expiry); err != nil {
-		return err
-	}
-	if expiry == token.Custom {
-		cq := token.CustomExpiryQuestion(now, limits, time.Time{})
-		expiry = ""
-		if err := p.text(cq.Label+" ("+cq.Placeholder+"):", &expiry, cq.Validate); err != nil {
-			return err
-		}
-	}
-	req.ExpiresAt, _ = token.ExpiryAnswer(expiry, now, limits)
-	if req.Kind.HasRole() {
-		rq := token.RoleQuestion(limits.CallerRole, req.Role, preset, limits.Version)
-		if req.Kind == token.KindServiceAccount {
-			rq = token.AccountRoleQuestion(limits.CallerRole, req.Role, preset, limits.Version)
-		}
-		role := rq.Default
-		if err := p.choose(rq, &role); err != nil {
-			return err
-		}
-		req.Role, _ = token.ParseRole(role)
-	}
-	chosen, err := p.pick(token.ScopesQuestion(req.Kind, limits.IsAdmin, limits.Version, req.Scopes), func(v []string) error {
-		if len(v) == 0 {
-			return errors.New("choose at least one scope")
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	req.Scopes = token.ParseScopes(chosen...)
-	for _, a := range preset.Advice(*req) {
-		p.say("warning: %s", a)
-	}
-	return nil
-}
-
 // accessibleKeep makes sure the new token goes somewhere before the run ends:
 // a new 0600 file, or this terminal when the user says so. It returns the
 // saved file's full path ("" when printed).
@@ -356,23 +464,19 @@ func accessibleEnd(p prompter, host string, req token.Request, nt *gitlab.NewTok
 	}
 }
 
-// accessibleGuided is the personal token of a non-administrator: GitLab's
-// prefilled form, then the pasted token checked.
-func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Preflight, req token.Request, now time.Time) error {
-	repo := ""
-	rq := token.TargetQuestion(token.KindPersonal, true)
-	if err := p.text(rq.Title+" (group/project) "+rq.Intro, &repo, func(v string) error {
-		if strings.TrimSpace(v) == "" {
-			return errors.New("give the project's path, such as group/project")
-		}
-		return nil
-	}); err != nil {
-		return stoppedAt(err, "nothing was sent")
+// guide is the personal token of a non-administrator: GitLab's prefilled
+// form (its link carries the name, description and scopes just asked),
+// then the pasted token checked.
+func (a *asker) guide() error {
+	p, req := a.p, a.req
+	// GitLab's form, not the API, makes this token: only the fields are
+	// checked, as the full-screen wizard checks them before its guide.
+	if err := req.Validate(a.limits(), a.now); err != nil {
+		return invalid(err)
 	}
-	req.Repo = strings.TrimSpace(repo)
-	link := gitlab.PATFormURL(s.host, pf.Version, req.Name, req.Description, req.Scopes)
+	link := gitlab.PATFormURL(a.s.host, a.pf.Version, req.Name, req.Description, req.Scopes)
 	p.say("%s\n  %s", token.FormIntro, link)
-	p.say("In the form:\n  %s", strings.Join(token.FormSteps(req, now), "\n  "))
+	p.say("In the form:\n  %s", strings.Join(token.FormSteps(req, a.now), "\n  "))
 	for {
 		pasted, err := p.secret("Paste the new token (it is not shown); an empty line stops:")
 		if err != nil {
@@ -381,7 +485,7 @@ func accessibleGuided(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 		if pasted == "" {
 			return &ExitError{Code: ExitInterrupted, Err: errors.New("stopped: no token was checked")}
 		}
-		v := s.client.CheckPastedToken(ctx, pasted, req, pf.User.ID)
+		v := a.s.client.CheckPastedToken(a.ctx, pasted, req, a.pf.User.ID)
 		printVerification(p.out, v)
 		if v.OK() {
 			p.say("The token is ready: paste it into the Jira app and press Test connection.")

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/internal/safe"
@@ -38,35 +37,36 @@ func accountOffer(ctx context.Context, s *session, pf gitlab.Preflight) token.Ac
 	return o
 }
 
-// accessibleServiceAccount asks for a service-account token and makes it.
-func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *session, pf gitlab.Preflight, req token.Request, preset token.Preset, now time.Time) error {
-	var target token.Facts // the group's: checked again with the places below
-	if err := accessibleTarget(ctx, p, s, pf, &req, &target, now); err != nil {
-		return stoppedAt(err, "nothing was sent")
+// account asks for one of the group's service accounts, or a new one.
+func (a *asker) account() error { return accessibleAccount(a.ctx, a.p, a.s, &a.req) }
+
+// places asks where the account gets access, then reads in one round what
+// the rest depends on (the account, the caller's roles on the places), as
+// the full-screen wizard does after its places step.
+func (a *asker) places() error {
+	if err := accessiblePlaces(a.ctx, a.p, a.s, a.pf, &a.req); err != nil {
+		return err
 	}
-	if err := accessibleAccount(ctx, p, s, &req); err != nil {
-		return stoppedAt(err, "nothing was sent")
-	}
-	if err := accessiblePlaces(ctx, p, s, pf, &req); err != nil {
-		return stoppedAt(err, "nothing was sent")
-	}
-	g, err := s.client.Gather(ctx, req)
+	g, err := a.s.client.Gather(a.ctx, a.req)
 	if err == nil && g.AccountErr != nil {
 		// Whether the account exists is not known: nothing is written.
-		err = fmt.Errorf("could not tell whether %s already has a service account @%s, so nothing was sent: %w", req.Target, req.Account.Username, g.AccountErr)
+		err = fmt.Errorf("could not tell whether %s already has a service account @%s, so nothing was sent: %w", a.req.Target, a.req.Account.Username, g.AccountErr)
 	}
 	if err != nil {
-		return apiExit(ctx, err)
+		return apiExit(a.ctx, err)
 	}
-	if err := token.CheckRights(req, g.Facts(), now); err != nil {
-		return refused(s, g, req, err)
+	if err := token.CheckRights(a.req, g.Facts(), a.now); err != nil {
+		return refused(a.s, g, a.req, err)
 	}
-	limits := g.Facts().Limits(0)
-	limits.CallerRole = leastRole(g.PlaceRoles, req.Places, pf.User.IsAdmin, limits.CallerRole)
-	if err := accessibleDetails(p, &req, limits, preset, now); err != nil {
-		return stoppedAt(err, "nothing was sent")
-	}
-	if _, err := token.Decide(req, g.Facts(), now, 0); err != nil {
+	a.g, a.facts = g, g.Facts()
+	return nil
+}
+
+// reviewAccount shows every write of a service-account token, asks once,
+// and makes them, each once.
+func (a *asker) reviewAccount() error {
+	ctx, p, s, req, g := a.ctx, a.p, a.s, a.req, a.g
+	if _, err := token.Decide(req, g.Facts(), a.now, 0); err != nil {
 		var rf *token.Refusal
 		if errors.As(err, &rf) {
 			return refused(s, g, req, err)
@@ -74,7 +74,7 @@ func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *sessi
 		return invalid(err)
 	}
 	p.say("")
-	printServiceAccountPlan(env.Err, req, g, s.host, now, false)
+	printServiceAccountPlan(a.env.Err, req, g, s.host, a.now, false)
 	writes := serviceAccountWrites(req, g, s.host)
 	p.say("Every write, in order, each sent once:\n%s\nThe same as one command:\n%s", strings.Join(writes, "\n"), req.CommandLine(s.host))
 	create := false
@@ -99,7 +99,7 @@ func accessibleServiceAccount(ctx context.Context, p prompter, env Env, s *sessi
 	}
 	nt := prov.Token
 	p.say("Created the token %d %s of @%s (%s). GitLab shows it only once.", nt.ID, token.Quote(nt.Name), prov.Account.Username, nt.Value.Masked())
-	return accessibleDeliver(ctx, p, env, s, pf, req, nt, now)
+	return accessibleDeliver(ctx, p, a.env, s, a.pf, req, nt, a.now)
 }
 
 // leastRole is the most the caller may give the account: the least of

@@ -29,6 +29,7 @@ func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
 		"2",                // tick acme/web
 		"0",                // done
 		"",                 // token name
+		"",                 // no description
 		"",                 // 30 days
 		"",                 // role: Reporter
 		"0",                // scopes: read_api
@@ -36,7 +37,7 @@ func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
 		"",                 // save to a file
 		file,               // its name
 	}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -62,7 +63,7 @@ func TestAccessibleWizardMakesAServiceAccountToken(t *testing.T) {
 func TestAccessibleWizardSaysWhyThereIsNoServiceAccount(t *testing.T) {
 	srv, url := server(t)
 	answers := strings.Join([]string{"", "4", "1"}, "\n") + "\n" // then a project token, where dave maintains none
-	r := execute(t, url, fake.DeveloperToken, answers, "--accessible")
+	r := ask(t, url, fake.DeveloperToken, answers)
 	if !strings.Contains(r.stderr, "not available: you own no top-level group") || strings.Contains(r.stderr, "Which group owns the service account?") ||
 		!strings.Contains(r.stderr, "Search for the project") || r.code != ExitInvalid || !strings.Contains(r.stderr, "the input has ended: nothing was sent") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -81,8 +82,8 @@ func TestAccessibleWizardStopsWhenTheAccountIsUnknown(t *testing.T) {
 	srv, url := server(t)
 	srv.SeedDemoServiceAccounts()
 	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/service_accounts", Kind: fake.FaultStatus, Status: 500, Body: `{"message":"500 Internal Server Error"}`})
-	answers := strings.Join([]string{"", "4", "integrations", "", "", "", "", "team@example.com", "web", "2", "0", "", "", "", "0", "y"}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	answers := strings.Join([]string{"", "4", "integrations", "", "", "", "", "team@example.com", "web", "2", "0", "", "", "", "", "0", "y"}, "\n") + "\n"
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code == ExitOK || strings.Contains(r.stderr, "Send these") ||
 		!strings.Contains(r.stderr, "could not tell whether integrations already has a service account @jira-integration, so nothing was sent") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -111,12 +112,13 @@ func TestAccessibleWizardOffersSubgroups(t *testing.T) {
 		"2",                // tick group acme/platform
 		"0",                // done
 		"",                 // token name
+		"",                 // description
 		"",                 // 30 days
 		"",                 // role: Reporter
 		"0",                // scopes: read_api
 		"n",                // do not send
 	}, "\n") + "\n"
-	r := execute(t, url, fake.OwnerToken, answers, "--accessible")
+	r := ask(t, url, fake.OwnerToken, answers)
 	for _, w := range []string{"Search for subgroups and projects", "group acme/platform", "# Reporter access on group acme/platform",
 		"--member-of acme/platform", "Send these 3 writes now?"} {
 		if !strings.Contains(r.stderr, w) {

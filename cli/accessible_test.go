@@ -7,13 +7,33 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"gitlab-token-wizard/gitlab/fake"
+	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
 )
+
+// ask runs the accessible wizard with answers on stdin, as a person at a
+// terminal (or a helper that watches the prompts) answers it: stderr, where
+// the questions go, is a terminal, and stdin is not.
+func ask(t *testing.T, url, cred, answers string) run {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{In: strings.NewReader(answers), Out: &out, Err: &errb, Now: time.Now, IsTerminal: func(f any) bool { return f == any(&errb) },
+		Getenv:       func(k string) string { return map[string]string{"GITLAB_TOKEN": cred, "GITLAB_HOST": url}[k] },
+		OrphanWindow: testOrphanWindow}
+	code := Execute(context.Background(), env, []string{"--accessible"})
+	r := run{code, out.String(), errb.String()}
+	if strings.Contains(r.stdout, cred) || strings.Contains(r.stderr, cred) {
+		t.Fatalf("the credential appeared in the output:\n%s\n%s", r.stdout, r.stderr)
+	}
+	return r
+}
 
 // The accessible wizard, answered line by line as a screen reader user (or a
 // script) would: an empty line keeps the default.
@@ -26,6 +46,7 @@ func TestAccessibleWizardCreatesAndSaves(t *testing.T) {
 		"web", // search
 		"",    // acme/web
 		"",    // name: Jira integration
+		"",    // no description
 		"2",   // 90 days
 		"",    // role: Reporter
 		"0",   // scopes: read_api as preset
@@ -33,7 +54,7 @@ func TestAccessibleWizardCreatesAndSaves(t *testing.T) {
 		"",    // save to a file
 		file,  // its name
 	}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -59,12 +80,12 @@ func TestAccessibleWizardCreatesAndSaves(t *testing.T) {
 
 func TestAccessibleWizardSendsNothingUnlessConfirmed(t *testing.T) {
 	for name, answers := range map[string]string{
-		"no at the review": "\n\nweb\n\n\n\n\n0\nn\n",
+		"no at the review": "\n\nweb\n\n\n\n\n\n0\nn\n",
 		"input ends early": "\n\nweb\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			srv, url := server(t)
-			r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+			r := ask(t, url, fake.MaintainerToken, answers)
 			if r.code != ExitInterrupted || srv.CountRequests("POST", "/access_tokens") != 0 {
 				t.Fatalf("exit %d, %d POSTs\n%s", r.code, srv.CountRequests("POST", "/access_tokens"), r.stderr)
 			}
@@ -76,8 +97,10 @@ func TestAccessibleGuidedPersonalToken(t *testing.T) {
 	srv, url := server(t)
 	short := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, time.Now().UTC().AddDate(0, 0, 2).Format("2006-01-02"))
 	good := srv.AddPersonalToken(2, "Jira", []string{"read_api"}, time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02"))
-	answers := strings.Join([]string{"", "3", "acme/web", short, good}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	// The purpose, the kind (personal), the project Jira reads, then the
+	// name, description, expiry and scopes, as the full-screen steps ask.
+	answers := strings.Join([]string{"", "3", "acme/web", "", "", "", "", short, good}, "\n") + "\n"
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK || !strings.Contains(r.stderr, "/-/user_settings/personal_access_tokens?name=Jira+integration&scopes=read_api") ||
 		!strings.Contains(r.stderr, "expires in 2 days") || !strings.Contains(r.stderr, "The token is ready") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -104,8 +127,9 @@ func TestAccessibleGuidedAdviceFitsTheCause(t *testing.T) {
 		{"a token that does not fit", short, "Fix this in GitLab (revoke that token", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			answers := strings.Join([]string{"", "3", "acme/web", tt.pasted, ""}, "\n") + "\n"
-			r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+			// purpose, kind, project; name, description, expiry, scopes; the paste
+			answers := strings.Join([]string{"", "3", "acme/web", "", "", "", "", tt.pasted, ""}, "\n") + "\n"
+			r := ask(t, url, fake.MaintainerToken, answers)
 			if !strings.Contains(r.stderr, tt.want) || strings.Contains(r.stderr, "revoke that token") != tt.revoke {
 				t.Fatalf("exit %d\n%s", r.code, r.stderr)
 			}
@@ -115,8 +139,8 @@ func TestAccessibleGuidedAdviceFitsTheCause(t *testing.T) {
 
 func TestAccessiblePrintsOnlyWhenAsked(t *testing.T) {
 	_, url := server(t)
-	answers := "\n\nweb\n\n\n\n\n0\ny\n2\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	answers := "\n\nweb\n\n\n\n\n\n0\ny\n2\n"
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "glpat-") {
 		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -153,7 +177,7 @@ func interruptAt(t *testing.T, url, answers, prompt string) (int, string) {
 	seen := errw.seen
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env := Env{In: in, Out: io.Discard, Err: errw, Now: time.Now, IsTerminal: func(any) bool { return false },
+	env := Env{In: in, Out: io.Discard, Err: errw, Now: time.Now, IsTerminal: func(f any) bool { return f == any(errw) },
 		Getenv: func(k string) string {
 			return map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}[k]
 		}}
@@ -164,6 +188,8 @@ func interruptAt(t *testing.T, url, answers, prompt string) (int, string) {
 	case <-seen:
 	case code := <-done:
 		t.Fatalf("ended (%d) before %q:\n%s", code, prompt, errw)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("still waiting for %q after 30s:\n%s", prompt, errw)
 	}
 	cancel()
 	code := <-done
@@ -180,9 +206,9 @@ func TestAccessibleCtrlCAtAnyPrompt(t *testing.T) {
 	}{
 		{"first prompt", "", "What is the token for?", false},
 		{"search", "\n\n", "Search for the project", false},
-		{"scopes", "\n\nweb\n\n\n\n\n", "Which scopes?", false},
-		{"create", "\n\nweb\n\n\n\n\n\n", "Create this token now?", false},
-		{"keep, after the create", "\n\nweb\n\n\n\n\n\ny\n", "Where should the token go?", true},
+		{"scopes", "\n\nweb\n\n\n\n\n\n", "Which scopes?", false},
+		{"create", "\n\nweb\n\n\n\n\n\n\n", "Create this token now?", false},
+		{"keep, after the create", "\n\nweb\n\n\n\n\n\n\ny\n", "Where should the token go?", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,7 +235,7 @@ func TestAccessibleCtrlCAtAnyPrompt(t *testing.T) {
 // An empty line in the scope list keeps the ticked scopes, as README says.
 func TestAccessibleEmptyLineKeepsTheScopes(t *testing.T) {
 	srv, url := server(t)
-	r := execute(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\ny\n2\n", "--accessible")
+	r := ask(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n\ny\n2\n")
 	ts := srv.Tokens("project:100")
 	if r.code != ExitOK || len(ts) != 1 || strings.Join(ts[0].Scopes, ",") != "read_api" || strings.Contains(r.stderr, "Invalid") {
 		t.Fatalf("exit %d, tokens %+v\n%s", r.code, ts, r.stderr)
@@ -221,7 +247,7 @@ func TestAccessibleEmptyLineKeepsTheScopes(t *testing.T) {
 func TestAccessibleEndShowsHandOffJiraStepsAndRotate(t *testing.T) {
 	_, url := server(t)
 	file := filepath.Join(t.TempDir(), "jira.token")
-	r := execute(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n0\ny\n\n"+file+"\n", "--accessible")
+	r := ask(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n0\ny\n\n"+file+"\n")
 	for _, want := range []string{"Hand-off summary", "project token id 7", "Next, in Jira", "Paste the token; repository: acme/web",
 		"gitlab-token-wizard rotate --host " + url + " --project acme/web 7", "The token is in " + file} {
 		if !strings.Contains(r.stderr, want) {
@@ -238,8 +264,8 @@ func TestAccessibleWizardWarnsAndNamesTheOrphan(t *testing.T) {
 	exp := time.Now().UTC().AddDate(0, 0, 60).Format("2006-01-02")
 	srv.AddResourceToken("project:100", fake.Token{Name: "Jira integration", ExpiresAt: exp, Scopes: []string{"read_api"}, AccessLevel: 20})
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
-	answers := strings.Join([]string{"", "", "web", "", "", "2", "", "0", "y"}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	answers := strings.Join([]string{"", "", "web", "", "", "", "2", "", "0", "y"}, "\n") + "\n"
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if r.code != ExitUnknown {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -255,5 +281,55 @@ func TestAccessibleWizardWarnsAndNamesTheOrphan(t *testing.T) {
 	want := fmt.Sprintf("To revoke the orphaned token: gitlab-token-wizard revoke --host %s --project acme/web %d", url, orphan)
 	if !strings.Contains(r.stderr, want) {
 		t.Fatalf("lacks %q:\n%s", want, r.stderr)
+	}
+}
+
+// Review finding 1: on the guided path the accessible mode went from the
+// project straight to GitLab's form with the defaults, where the screens
+// ask for the name, a description, the expiry and the scopes; and it never
+// asked for a description at all. It now asks what the screens ask, in
+// their order (steps.Order), and the form link carries the answers.
+func TestAccessibleGuidedPathAsksWhatTheScreensAsk(t *testing.T) {
+	srv, url := server(t)
+	srv.SetVersion("18.2.0") // the form takes a description from 18.1
+	answers := strings.Join([]string{"", "3", "acme/web", "Jira for acme", "JIRA-42", "2", "2", ""}, "\n") + "\n"
+	r := ask(t, url, fake.MaintainerToken, answers)
+	prompts := []string{"Which project will Jira read?", "Token name", "Description", "When should it expire?", "Which scopes?", "Paste the new token"}
+	at := 0
+	for _, p := range prompts {
+		i := strings.Index(r.stderr[at:], p)
+		if i < 0 {
+			t.Fatalf("no %q after the prompts before it:\n%s", p, r.stderr)
+		}
+		at += i
+	}
+	in90 := token.Today(time.Now()).AddDate(0, 0, 90).Format(token.DateLayout)
+	for _, want := range []string{"/-/user_settings/personal_access_tokens?description=JIRA-42&name=Jira+for+acme&scopes=read_api,api",
+		"set the expiration date to " + in90} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("no %q in:\n%s", want, r.stderr)
+		}
+	}
+	if r.code != ExitInterrupted || !strings.Contains(r.stderr, "no token was checked") {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// One rule for both modes: every step the screens show after the kind, for
+// every kind, has its accessible question (or is the review or the guide,
+// where the accessible run ends).
+func TestAccessibleModeHasAQuestionForEveryStep(t *testing.T) {
+	for _, k := range []token.Kind{token.KindProject, token.KindGroup, token.KindPersonal, token.KindServiceAccount} {
+		for _, admin := range []bool{false, true} {
+			order := steps.Order(k, admin, false)
+			for _, id := range order[slices.Index(order, steps.Kind)+1:] {
+				if _, ok := questions[id]; !ok && id != steps.Review && id != steps.Guide {
+					t.Errorf("%s token (admin %v): no accessible question for the %s step", k, admin, id)
+				}
+			}
+			if last := order[len(order)-1]; last != steps.Review && last != steps.Guide {
+				t.Errorf("%s token (admin %v) ends with %s", k, admin, last)
+			}
+		}
 	}
 }

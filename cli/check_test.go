@@ -42,8 +42,8 @@ func TestCheckBlamesTheCheckedToken(t *testing.T) {
 	}
 	// The guided path of the accessible wizard checks the pasted token the
 	// same way.
-	answers := strings.Join([]string{"", "3", "acme/web", repoOnly, ""}, "\n") + "\n"
-	r := execute(t, url, fake.MaintainerToken, answers, "--accessible")
+	answers := strings.Join([]string{"", "3", "acme/web", "", "", "", "", repoOnly, ""}, "\n") + "\n"
+	r := ask(t, url, fake.MaintainerToken, answers)
 	if !strings.Contains(r.stderr, "the checked token lacks the scope needed to read the repository's commits") ||
 		strings.Contains(r.stderr, "sign in with") || strings.Contains(r.stderr, "your credential") {
 		t.Fatalf("guided path, exit %d:\n%s", r.code, r.stderr)

@@ -18,10 +18,11 @@ import (
 	"gitlab-token-wizard/wizard"
 )
 
-// notDrawn is the refusal when stderr, where the wizard draws, is not a
-// terminal: the screens would go to a file while the keys still worked, and
-// a token could be created that nobody saw.
-const notDrawn = "the wizard draws on stderr, and stderr is not a terminal (redirected with 2>?): nothing would be seen, so nothing is asked or created. " +
+// notDrawn is the refusal when stderr, where the wizard draws its screens
+// or asks its questions (--accessible), is not a terminal: they would go to
+// a file while the answers were still taken, and a token could be created
+// that nobody saw asked for. One rule for both modes.
+const notDrawn = "the wizard asks its questions on stderr, and stderr is not a terminal (redirected with 2>?): nobody would see them, so nothing is asked or created. " +
 	"Run it without redirecting stderr, or for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)"
 
 // Bounds on what is done after an abnormal end: waiting for the answer of a
@@ -32,16 +33,20 @@ const (
 )
 
 func runWizard(ctx context.Context, env Env, g *globalFlags) error {
+	// Nothing is asked where nobody sees the question: not the screens, not
+	// the accessible prompts (piped answers to unseen prompts made a token).
+	if !env.IsTerminal(env.Err) {
+		tellTerminal("gitlab-token-wizard: " + notDrawn + "\n")
+		return exitf(ExitInvalid, "%s", notDrawn)
+	}
 	// A dumb terminal cannot draw a full screen: ask one question per line.
+	// Its answers may come from a pipe (a screen reader's helper, a script
+	// that watches the prompts): the prompts are still seen on stderr.
 	if g.accessible || env.Getenv("ACCESSIBLE") != "" || env.Getenv("TERM") == "dumb" {
 		return runAccessible(ctx, env, g)
 	}
 	if !env.IsTerminal(env.In) {
 		return exitf(ExitInvalid, "the wizard needs a terminal, and stdin is not one: for scripts use `gitlab-token-wizard create --project GROUP/PROJECT` (see `create --help`)")
-	}
-	if !env.IsTerminal(env.Err) {
-		tellTerminal("gitlab-token-wizard: " + notDrawn + "\n")
-		return exitf(ExitInvalid, "%s", notDrawn)
 	}
 	g.quiet = true // the wizard owns the screen: no progress lines under it
 	s, err := g.connect(ctx, env, false)
@@ -84,6 +89,8 @@ func runWizard(ctx context.Context, env Env, g *globalFlags) error {
 		return &ExitError{Code: ExitFailure, Err: errors.New("the wizard crashed (a bug; the terminal was restored, no secret was printed): please report it with the lines above")}
 	case err != nil:
 		return &ExitError{Code: ExitFailure, Err: err}
+	case out.RevokeStopped:
+		return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("stopped waiting for the revoke of token %d: whether GitLab revoked it is unknown (the commands above check and revoke it)", out.Token.ID)}
 	case out.Revoked:
 		return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("token %d was revoked on leaving, as asked: no token was kept", out.Token.ID)}
 	case out.Token == nil && out.Checked == nil && out.Guided:

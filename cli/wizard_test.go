@@ -31,6 +31,40 @@ func TestWizardRefusesWhenStderrIsNotATerminal(t *testing.T) {
 	}
 }
 
+// Review finding 8: the accessible mode ran blind — with 2>file every
+// prompt went into the file, and `printf '\n…y\n2\n' | gtw --demo
+// --accessible 2>/dev/null` created a token and printed it. The rule is
+// the screens': no question where nobody sees it, so exit 2, nothing sent.
+// Answers piped to prompts that are seen (stderr a terminal) still work.
+func TestAccessibleRefusesWhenStderrIsNotATerminal(t *testing.T) {
+	for name, env := range map[string]map[string]string{"--accessible": {}, "TERM=dumb": {"TERM": "dumb"}, "ACCESSIBLE=1": {"ACCESSIBLE": "1"}} {
+		t.Run(name, func(t *testing.T) {
+			srv, url := server(t)
+			vars := map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}
+			for k, v := range env {
+				vars[k] = v
+			}
+			var args []string
+			if name == "--accessible" {
+				args = []string{"--accessible"}
+			}
+			r := executeEnv(t, vars, "\n\nweb\n\n\n\n\n\n0\ny\n2\n", args...)
+			if r.code != ExitInvalid || !strings.Contains(r.stderr, "stderr is not a terminal") || !strings.Contains(r.stderr, "nothing is asked or created") ||
+				strings.Contains(r.stderr, "What is the token for?") || r.stdout != "" {
+				t.Fatalf("exit %d, stdout %q:\n%s", r.code, r.stdout, r.stderr)
+			}
+			if reqs := srv.Requests(); len(reqs) != 0 {
+				t.Fatalf("sent %d requests, the first %s %s", len(reqs), reqs[0].Method, reqs[0].Path)
+			}
+		})
+	}
+	// The same answers, the prompts seen: the token is made and printed.
+	_, url := server(t)
+	if r := ask(t, url, fake.MaintainerToken, "\n\nweb\n\n\n\n\n\n0\ny\n2\n"); r.code != ExitOK || !strings.HasPrefix(r.stdout, "glpat-") {
+		t.Fatalf("with stderr a terminal: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 // The rule on invisible characters is create's too.
 func TestCreateRefusesInvisibleCharactersInNames(t *testing.T) {
 	srv, url := server(t)

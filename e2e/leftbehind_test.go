@@ -5,6 +5,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"gitlab-token-wizard/gitlab/fake"
 )
@@ -116,4 +117,36 @@ func toCreate(tt *term) {
 	tt.wait("enter create")
 	tt.keys("Enter")
 	tt.wait("Creating the token")
+}
+
+// Review finding 3: after x (revoke, then leave) a GitLab that never
+// answered the DELETE kept the wizard on "Revoking the token…" until
+// --timeout, q and ctrl+c doing nothing. q stops the wait at once, exits
+// 130, and names the commands that check and revoke the token.
+func TestStopWaitingForAHangingRevoke(t *testing.T) {
+	dir := t.TempDir()
+	srv, url := standIn(t)
+	srv.AddFault(fake.Fault{Method: "DELETE", PathSuffix: "/access_tokens/7", Kind: fake.FaultCommitThenHang})
+	tt := startTerm(t, dir, 80, 24, strings.Replace(wizardOn(dir, url, ""), bin, bin+" --timeout 60s", 1))
+	toResult(tt)
+	tt.keys("q")
+	tt.wait("Leave without keeping the token?")
+	tt.keys("x")
+	scr := tt.wait("Revoking the token")
+	if !strings.Contains(scr, "q stop waiting") || strings.Contains(scr, "save to file") {
+		t.Fatalf("the help while revoking:\n%s", scr)
+	}
+	start := time.Now()
+	tt.keys("q")
+	all := strings.Join(strings.Fields(restored(t, tt)), " ")
+	if waited := time.Since(start); waited > 20*time.Second {
+		t.Fatalf("q took %s to leave", waited)
+	}
+	for _, want := range []string{"it may or may not be revoked", "EXIT=130",
+		"gitlab-token-wizard list --host " + url + " --project acme/web",
+		"gitlab-token-wizard revoke --host " + url + " --project acme/web 7"} {
+		if !strings.Contains(all, want) {
+			t.Fatalf("lacks %q:\n%s", want, all)
+		}
+	}
 }

@@ -152,6 +152,23 @@ func TestStderrToAFileCreatesNothing(t *testing.T) {
 	}
 }
 
+// Review finding 8: the accessible mode's prompts follow the same rule —
+// with stderr thrown away, piped answers created a token nobody saw asked
+// for and printed it. Now it refuses: exit 2, nothing sent or printed.
+func TestAccessibleWithStderrThrownAwayCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	srv, url := standIn(t)
+	tt := startTerm(t, dir, 100, 30, fmt.Sprintf(`printf '\n\n\n\n\n\n\n\n\ny\n2\n' | env GITLAB_HOST=%s GITLAB_TOKEN=%s %s --accessible 2>/dev/null%s`,
+		url, fake.MaintainerToken, bin, ttyState))
+	all := restored(t, tt)
+	if !strings.Contains(all, "EXIT=2") || !strings.Contains(strings.Join(strings.Fields(all), " "), "nobody would see them") || tokenRE.MatchString(all) {
+		t.Fatalf("screen:\n%s", all)
+	}
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Fatalf("%d requests sent, the first %s %s", len(reqs), reqs[0].Method, reqs[0].Path)
+	}
+}
+
 // A second s writes no second file holding the secret.
 func TestASecondSWritesNoSecondFile(t *testing.T) {
 	dir := t.TempDir()

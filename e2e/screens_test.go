@@ -145,6 +145,10 @@ func TestAccessibleCtrlCAtTheHiddenPrompt(t *testing.T) {
 	tt.wait("Which project will Jira read?")
 	tt.keys("-l", "acme/web")
 	tt.keys("Enter")
+	for _, q := range []string{"Token name", "Description", "When should it expire?", "Which scopes?"} {
+		tt.wait(q)
+		tt.keys("Enter")
+	}
 	tt.wait("Paste the new token (it is not shown)")
 	tt.keys("C-c")
 	all := restored(t, tt)

@@ -93,7 +93,7 @@ func TestDumbTerminal(t *testing.T) {
 	tt := startTerm(t, dir, 100, 50, "env TERM=dumb "+bin+" --demo; echo EXIT=$?; sleep 30")
 	steps := []struct{ wait, answer string }{
 		{"What is the token for?", ""}, {"Which kind of token?", ""}, {"Search for the project", "web"},
-		{"Which project?", ""}, {"Token name", ""}, {"When should it expire?", ""}, {"Which role?", ""},
+		{"Which project?", ""}, {"Token name", ""}, {"Description", ""}, {"When should it expire?", ""}, {"Which role?", ""},
 		{"Which scopes?", "0"}, {"Create this token now?", "y"}, {"Where should the token go?", ""}, {"File name", ""},
 	}
 	for _, s := range steps {

@@ -65,15 +65,15 @@ func NewAccount(c *Common, group string, current token.Account, id int64) *Accou
 		nameQ: token.AccountNameQuestion(orText(current.Name, "Jira integration")), userQ: token.AccountUsernameQuestion(current.Username),
 		emailQ: token.AccountEmailQuestion(current.Email)}
 	s.q = token.AccountQuestion(group, nil, "")
-	s.filter = newFields(0, NewInput(c.Styles, "Filter: ", s.q.Placeholder, 255, ""))
+	s.filter = newFields(0, NewInput(c.Styles, "Filter: ", s.q.Placeholder, SearchLimit, ""))
 	user := s.userQ.Default
 	if user == "" {
 		user = suggestUsername(s.nameQ.Default)
 	}
 	s.form = newFields(fieldName,
-		NewInput(c.Styles, pad(s.nameQ.Label+":", 10), s.nameQ.Placeholder, 255, s.nameQ.Default),
-		NewInput(c.Styles, pad(s.userQ.Label+":", 10), s.userQ.Placeholder, 255, user),
-		NewInput(c.Styles, pad(s.emailQ.Label+":", 10), s.emailQ.Placeholder, 255, s.emailQ.Default))
+		NewInput(c.Styles, pad(s.nameQ.Label+":", 10), s.nameQ.Placeholder, AccountLimit, s.nameQ.Default),
+		NewInput(c.Styles, pad(s.userQ.Label+":", 10), s.userQ.Placeholder, AccountLimit, user),
+		NewInput(c.Styles, pad(s.emailQ.Label+":", 10), s.emailQ.Placeholder, AccountLimit, s.emailQ.Default))
 	s.keys.Next.SetHelp("enter", "choose")
 	// A new account chosen before opens its form again, as it was typed.
 	s.creating, s.userEdited = current.Username != "" && id == 0, current.Username != ""
@@ -267,12 +267,15 @@ func (s *AccountStep) render() *doc {
 		d.text(st.Subtle, s.nameQ.Intro)
 		d.blank()
 		for i := range s.form.in {
+			field := len(d.lines)
 			d.raw(s.form.in[i].View())
 			if s.errs[i] != "" {
 				d.hanging("  ", "  ", st.Error, s.errs[i])
+				d.keep(field)
 			}
 			if s.form.note != "" && i == s.form.focus {
 				d.hanging("  ", "  ", st.Warn, s.form.note)
+				d.keep(field)
 			}
 		}
 		d.blank()
@@ -305,13 +308,9 @@ func (s *AccountStep) render() *doc {
 	return d
 }
 
-func (s *AccountStep) View() string { return s.render().String() }
-func (s *AccountStep) FocusLine() int {
-	if s.creating {
-		return -1
-	}
-	return s.render().focus
-}
+func (s *AccountStep) View() string   { return s.render().String() }
+func (s *AccountStep) FocusLine() int { return s.render().focus }
+func (s *AccountStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *AccountStep) ShortHelp() []key.Binding {
 	if s.creating {
@@ -327,4 +326,10 @@ func (s *AccountStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.Shor
 func (s *AccountStep) Restyle(st Styles) {
 	s.filter.Restyle(st)
 	s.form.Restyle(st)
+}
+
+// Resize fits the filter and the form's fields to a window width columns wide.
+func (s *AccountStep) Resize(width int) {
+	s.filter.Resize(width)
+	s.form.Resize(width)
 }

@@ -148,6 +148,7 @@ func (ch *Choice) render() *doc {
 
 func (ch *Choice) View() string   { return ch.render().String() }
 func (ch *Choice) FocusLine() int { return ch.render().focus }
+func (ch *Choice) FocusEnd() int  { return ch.render().focusEnd }
 
 func (ch *Choice) ShortHelp() []key.Binding {
 	return []key.Binding{ch.keys.Up, ch.keys.Down, ch.keys.Next, ch.keys.Back}

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"gitlab-token-wizard/token"
@@ -17,7 +16,7 @@ type ExpiryStep struct {
 	limits token.Limits
 	q      token.Question
 	cursor int // an option of q; the last one is the custom date
-	custom textinput.Model
+	custom Input
 	keys   NavKeyMap
 	err    string
 }
@@ -27,7 +26,7 @@ type ExpiryStep struct {
 func NewExpiry(c *Common, now time.Time, l token.Limits, current time.Time) *ExpiryStep {
 	cq := token.CustomExpiryQuestion(now, l, current)
 	s := &ExpiryStep{c: c, now: now, limits: l, q: token.ExpiryQuestion(now, l, current), keys: DefaultNavKeyMap(),
-		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, 20, cq.Default)}
+		custom: NewInput(c.Styles, cq.Label+": ", cq.Placeholder, DateLimit, cq.Default)}
 	for i, o := range s.q.Options {
 		if o.Value == s.q.Default {
 			s.cursor = i
@@ -84,11 +83,13 @@ func (s *ExpiryStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, nil
 	}
 	before := s.custom.Value()
-	var cmd tea.Cmd
-	s.custom, cmd = s.custom.Update(msg)
+	note, cmd := s.custom.Type(msg)
 	// Only an edit makes the error stale: timer and other messages pass
 	// through the input too, and must not wipe what the user has to read.
-	if s.custom.Value() != before {
+	switch {
+	case note != "":
+		s.err = note
+	case s.custom.Value() != before:
 		s.err = ""
 	}
 	return s, cmd
@@ -117,6 +118,7 @@ func (s *ExpiryStep) render() *doc {
 
 func (s *ExpiryStep) View() string   { return s.render().String() }
 func (s *ExpiryStep) FocusLine() int { return s.render().focus }
+func (s *ExpiryStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *ExpiryStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Back}
@@ -125,3 +127,6 @@ func (s *ExpiryStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.Short
 
 // Restyle applies the styles again after the background colour changed them.
 func (s *ExpiryStep) Restyle(st Styles) { s.custom.SetStyles(st.Input) }
+
+// Resize fits the date field, drawn indented, to a window width columns wide.
+func (s *ExpiryStep) Resize(width int) { s.custom.Fit(width - 4) }

@@ -12,28 +12,28 @@ const inputWidth = 50
 
 // NewInput builds a text input in the wizard's styles (Styles.Input: it
 // follows NO_COLOR, and its cursor does not blink, whose timer messages once
-// cleared an error they fell through to).
-func NewInput(st Styles, prompt, placeholder string, limit int, value string) textinput.Model {
+// cleared an error they fell through to), taking at most lim.
+func NewInput(st Styles, prompt, placeholder string, lim Limit, value string) Input {
 	in := textinput.New()
 	in.Prompt = prompt
 	in.Placeholder = placeholder
-	in.CharLimit = limit
+	in.CharLimit = lim.Max
 	in.SetStyles(st.Input)
 	in.SetWidth(inputWidth)
 	in.SetValue(value)
-	return in
+	return Input{Model: in, limit: lim}
 }
 
 // fields is a column of text inputs with one focused, shared by the steps that ask for two things.
 type fields struct {
-	in    []textinput.Model
+	in    []Input
 	focus int
 	keys  FieldsKeyMap
 	// note says what screenInput left out of the last key or paste, until the next edit.
 	note string
 }
 
-func newFields(focus int, in ...textinput.Model) fields {
+func newFields(focus int, in ...Input) fields {
 	return fields{in: in, focus: focus, keys: DefaultFieldsKeyMap()}
 }
 
@@ -61,14 +61,8 @@ func (f *fields) update(msg tea.Msg) tea.Cmd {
 			return f.focusOn((f.focus + len(f.in) - 1) % len(f.in))
 		}
 	}
-	msg, note := screenInput(msg, f.in[f.focus].Value(), f.in[f.focus].CharLimit)
-	if msg == nil {
-		f.note = note
-		return nil
-	}
 	before := f.in[f.focus].Value()
-	var cmd tea.Cmd
-	f.in[f.focus], cmd = f.in[f.focus].Update(msg)
+	note, cmd := f.in[f.focus].Type(msg)
 	switch {
 	case note != "":
 		f.note = note
@@ -90,14 +84,21 @@ func (f *fields) Restyle(st Styles) {
 }
 func (f *fields) FocusLine() int { return -1 }
 
+// Resize fits the inputs to a window width columns wide.
+func (f *fields) Resize(width int) {
+	for i := range f.in {
+		f.in[i].Fit(width)
+	}
+}
+
 // Field is one text input behind the guard every step's fields have
 // (screenInput: the length limit, invisible characters left out, and a
 // note that says what was), for the root's own prompts (where to save).
 type Field struct{ f fields }
 
-// NewField builds a focused Field; limit is in characters, as NewInput's.
-func NewField(st Styles, prompt, placeholder string, limit int, value string) *Field {
-	f := &Field{f: newFields(0, NewInput(st, prompt, placeholder, limit, value))}
+// NewField builds a focused Field that takes at most lim.
+func NewField(st Styles, prompt, placeholder string, lim Limit, value string) *Field {
+	f := &Field{f: newFields(0, NewInput(st, prompt, placeholder, lim, value))}
 	f.f.focusOn(0)
 	return f
 }

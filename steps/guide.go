@@ -71,7 +71,7 @@ type GuideStep struct {
 	link     string
 	req      token.Request
 	now      time.Time
-	input    textinput.Model
+	input    Input
 	opened   *bool
 	opening  bool // a browser is being started
 	seq      int
@@ -83,7 +83,7 @@ type GuideStep struct {
 
 // NewGuide builds the guided step for a prefilled form link.
 func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep {
-	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", MaxSecretLen, "")
+	in := NewInput(c.Styles, "New token: ", "paste the token GitLab shows after you create it", SecretLimit, "")
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	return &GuideStep{c: c, link: link, req: r, now: now, input: in, keys: DefaultGuideKeyMap()}
@@ -92,7 +92,12 @@ func NewGuide(c *Common, link string, r token.Request, now time.Time) *GuideStep
 func (s *GuideStep) ID() ID          { return Guide }
 func (s *GuideStep) Title() string   { return "Create the token in GitLab, then paste it here" }
 func (s *GuideStep) TakesText() bool { return true }
-func (s *GuideStep) FocusLine() int  { return -1 }
+
+// FocusLine and FocusEnd keep in view the field and what was said of the
+// paste (a note, the check, its verdict): the field is at the end of a long
+// screen, and what it says would be below the fold.
+func (s *GuideStep) FocusLine() int { return s.render().focus }
+func (s *GuideStep) FocusEnd() int  { return s.render().focusEnd }
 
 // Init focuses the paste field and opens the link, the first time.
 func (s *GuideStep) Init() tea.Cmd {
@@ -158,19 +163,16 @@ func (s *GuideStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return s, send(PastedMsg{From: Address{Step: Guide, Seq: s.seq}, Value: v})
 		}
 	}
-	msg, note := screenInput(msg, s.input.Value(), s.input.CharLimit)
+	note, cmd := s.input.Type(msg)
 	if note != "" {
 		s.err = note
 	}
-	if msg == nil {
-		return s, nil
-	}
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
 	return s, cmd
 }
 
-func (s *GuideStep) View() string {
+func (s *GuideStep) View() string { return s.render().String() }
+
+func (s *GuideStep) render() *doc {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
 	d.text(st.Subtle, token.FormIntro)
@@ -178,14 +180,14 @@ func (s *GuideStep) View() string {
 	// The link is never wrapped: broken, it would not open or paste whole.
 	d.raw("  " + Link(s.link))
 	if ansi.StringWidth(s.link)+2 > d.width {
-		d.text(st.Subtle, "  (it runs past the edge: "+s.keys.CopyLink.Help().Key+" copies it whole, "+s.keys.Open.Help().Key+" opens it; many terminals open it on a click)")
+		d.hanging("  ", "   ", st.Subtle, "(it runs past the edge: "+s.keys.CopyLink.Help().Key+" copies it whole, "+s.keys.Open.Help().Key+" opens it; many terminals open it on a click)")
 	}
 	switch {
 	case s.opened == nil:
 	case *s.opened:
-		d.text(st.Subtle, "  (opened in your browser; "+s.keys.Open.Help().Key+" opens it again, "+s.keys.CopyLink.Help().Key+" copies it)")
+		d.hanging("  ", "   ", st.Subtle, "(opened in your browser; "+s.keys.Open.Help().Key+" opens it again, "+s.keys.CopyLink.Help().Key+" copies it)")
 	default:
-		d.text(st.Subtle, "  (no browser here: open it on a machine where you are signed in to GitLab; "+s.keys.CopyLink.Help().Key+" copies it)")
+		d.hanging("  ", "   ", st.Subtle, "(no browser here: open it on a machine where you are signed in to GitLab; "+s.keys.CopyLink.Help().Key+" copies it)")
 	}
 	d.blank()
 	d.raw("In the form:")
@@ -193,6 +195,7 @@ func (s *GuideStep) View() string {
 		d.hanging("  ", "     ", st.Text, l)
 	}
 	d.blank()
+	field := len(d.lines)
 	d.raw(s.input.View())
 	if s.err != "" {
 		d.blank()
@@ -214,7 +217,10 @@ func (s *GuideStep) View() string {
 			d.text(st.Warn, token.PastedAdvice(v.Problem()))
 		}
 	}
-	return d.String()
+	if s.err != "" || s.checking || s.verdict != nil {
+		d.keep(field)
+	}
+	return d
 }
 
 // checkLine adds one verification result, its mark coloured.
@@ -246,3 +252,6 @@ func (s *GuideStep) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortH
 
 // Restyle applies the styles again after the background colour changed them.
 func (s *GuideStep) Restyle(st Styles) { s.input.SetStyles(st.Input) }
+
+// Resize fits the paste field to a window width columns wide.
+func (s *GuideStep) Resize(width int) { s.input.Fit(width) }

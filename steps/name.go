@@ -21,8 +21,8 @@ type NameStep struct {
 func NewName(c *Common, name, desc string) *NameStep {
 	nq, dq := token.NameQuestion(name), token.DescriptionQuestion(desc)
 	return &NameStep{c: c, name: nq, desc: dq, fields: newFields(0,
-		NewInput(c.Styles, pad(nq.Label+":", 13), nq.Placeholder, 300, nq.Default),
-		NewInput(c.Styles, pad(dq.Label+":", 13), dq.Placeholder, 300, dq.Default))}
+		NewInput(c.Styles, pad(nq.Label+":", 13), nq.Placeholder, TextLimit, nq.Default),
+		NewInput(c.Styles, pad(dq.Label+":", 13), dq.Placeholder, TextLimit, dq.Default))}
 }
 
 func (s *NameStep) ID() ID        { return Name }
@@ -56,22 +56,29 @@ func errText(err error) string {
 	return err.Error()
 }
 
-func (s *NameStep) View() string {
+func (s *NameStep) render() *doc {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
 	d.text(st.Subtle, s.name.Intro)
 	d.blank()
 	for i, msg := range []string{s.nameErr, s.descErr} {
+		field := len(d.lines)
 		d.raw(s.in[i].View())
 		if msg != "" {
 			d.hanging("  ", "  ", st.Error, msg)
+			d.keep(field)
 		}
 		if s.note != "" && i == s.focus {
 			d.hanging("  ", "  ", st.Warn, s.note)
+			d.keep(field)
 		}
 	}
-	return d.String()
+	return d
 }
+
+func (s *NameStep) View() string   { return s.render().String() }
+func (s *NameStep) FocusLine() int { return s.render().focus }
+func (s *NameStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *NameStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.NextField, s.keys.PrevField, s.keys.Next, s.keys.Back}

@@ -94,6 +94,7 @@ func (s *ScopesStep) render() *doc {
 
 func (s *ScopesStep) View() string   { return s.render().String() }
 func (s *ScopesStep) FocusLine() int { return s.render().focus }
+func (s *ScopesStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *ScopesStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Toggle, s.keys.Next, s.keys.Back}

@@ -83,6 +83,9 @@ type SearchStep struct {
 	results []item
 	cursor  int
 	keys    NavKeyMap
+	// held is set by enter pressed while a search is under way: the rows
+	// shown are not its answer, so nothing is picked, and the step says why.
+	held bool
 	// version is the instance's, which decides whether a subgroup can
 	// hold a service account (ModeAccountGroup).
 	version string
@@ -167,7 +170,7 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, s.debounced(m)
 	case ResultsMsg:
 		if s.accept(m) {
-			s.results, s.cursor = nil, 0
+			s.results, s.cursor, s.held = nil, 0, false
 			if m.Err == nil {
 				s.results = s.items(m)
 			}
@@ -184,8 +187,13 @@ func (s *SearchStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 // onKey handles the step's own keys; ok is false for keys that go to the input.
 func (s *SearchStep) onKey(k tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	n := len(s.results)
+	if s.loading {
+		n = 0 // the rows are the last search's: the cursor waits for the answer
+	}
 	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, n); moved {
-		s.cursor = c
+		if n > 0 {
+			s.cursor, s.editing = c, false // the moved cursor is what to keep on screen
+		}
 		return nil, true
 	}
 	switch {
@@ -194,6 +202,7 @@ func (s *SearchStep) onKey(k tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(k, s.keys.Next):
 		switch {
 		case s.loading:
+			s.held = true
 		case n == 0:
 			s.err = "Nothing selected: type part of its name, then pick it with ↑/↓."
 		case s.results[s.cursor].disabled != "":
@@ -212,16 +221,22 @@ func (s *SearchStep) render() *doc {
 	d := newDoc(s.c.Width)
 	d.text(st.Subtle, s.q.Intro)
 	d.blank()
-	d.raw(s.input.View())
+	s.drawInput(d)
 	d.blank()
+	stale := ""
+	if s.loading && len(s.results) > 0 {
+		stale = " (the rows below are the previous search's)"
+	}
 	switch {
 	case s.err != "":
 		d.text(st.Error, s.err)
 		if len(s.results) > 0 {
 			d.blank()
 		}
-	case s.loading && len(s.results) == 0:
-		d.text(st.Subtle, "searching…")
+	case s.loading && s.held:
+		d.text(st.Warn, "Still "+s.searching()+": "+s.keys.Next.Help().Key+" picks a row once its results are in"+stale+".")
+	case s.loading:
+		d.text(st.Subtle, s.searching()+"…"+stale)
 	case len(s.results) == 0:
 		hint := "Nothing matches."
 		if q := strings.TrimSpace(s.input.Value()); q != "" && len([]rune(q)) < 3 {
@@ -230,15 +245,17 @@ func (s *SearchStep) render() *doc {
 		d.text(st.Warn, hint)
 	}
 	// Every result is drawn: the screen scrolls to keep the cursor's row in
-	// view, so the highlighted row is always one the user can see.
+	// view, so the highlighted row is always one the user can see. While a
+	// search is under way the rows are the last one's: dim, and no cursor.
 	for i, it := range s.results {
-		d.row(st, i == s.cursor, it.disabled != "", ServerText(it.path, 60), 40, ServerText(it.detail, 80))
+		d.row(st, i == s.cursor && !s.loading, it.disabled != "" || s.loading, ServerText(it.path, 60), 40, ServerText(it.detail, 80))
 	}
 	return d
 }
 
 func (s *SearchStep) View() string   { return s.render().String() }
 func (s *SearchStep) FocusLine() int { return s.render().focus }
+func (s *SearchStep) FocusEnd() int  { return s.render().focusEnd }
 
 func roleLabel(r token.Role) string {
 	if r == token.RoleNone {

@@ -3,7 +3,8 @@ package steps
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/textinput"
+	"gitlab-token-wizard/token"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -11,7 +12,7 @@ import (
 // search and places steps): typing that pauses for the debounce asks for a
 // new query, numbered so that only the latest answer is shown.
 type searchInput struct {
-	input textinput.Model
+	input Input
 	// id and mode address the queries: the step that asks, and what it looks for.
 	id   ID
 	mode Mode
@@ -19,10 +20,14 @@ type searchInput struct {
 	seq     int
 	loading bool
 	err     string
+	// editing is set by an edit of the query, until the cursor moves: the
+	// search line is then the one to keep on screen, not a row the user
+	// scrolled to before typing.
+	editing bool
 }
 
 func newSearchInput(c *Common, id ID, mode Mode, placeholder, value string) searchInput {
-	return searchInput{input: NewInput(c.Styles, "Search: ", placeholder, 255, value), id: id, mode: mode}
+	return searchInput{input: NewInput(c.Styles, "Search: ", placeholder, SearchLimit, value), id: id, mode: mode}
 }
 
 // init focuses the input and searches when there is no answer to show: the
@@ -41,6 +46,25 @@ func (f *searchInput) init(c *Common) tea.Cmd {
 func (f *searchInput) query() tea.Cmd {
 	f.loading = true
 	return send(SearchRequestMsg{From: Address{Step: f.id, Seq: f.seq}, Mode: f.mode, Query: strings.TrimSpace(f.input.Value())})
+}
+
+// Resize fits the search line to a window width columns wide.
+func (f *searchInput) Resize(width int) { f.input.Fit(width) }
+
+// drawInput adds the search line, kept on screen while the query is edited.
+func (f *searchInput) drawInput(d *doc) {
+	d.raw(f.input.View())
+	if f.editing {
+		d.keep(len(d.lines) - 1)
+	}
+}
+
+// searching names the search under way: "searching for “web”".
+func (f *searchInput) searching() string {
+	if q := strings.TrimSpace(f.input.Value()); q != "" {
+		return "searching for " + token.Quote(ServerText(q, 60))
+	}
+	return "searching"
 }
 
 // debounced asks for the query once typing has paused; the pause of a query
@@ -69,18 +93,13 @@ func (f *searchInput) accept(m ResultsMsg) bool {
 // typed gives msg to the field; a change of its text starts a new query
 // and the debounce timer.
 func (f *searchInput) typed(c *Common, msg tea.Msg) tea.Cmd {
-	msg, note := screenInput(msg, f.input.Value(), f.input.CharLimit)
+	before := f.input.Value()
+	note, cmd := f.input.Type(msg)
 	if note != "" {
 		f.err = note
 	}
-	if msg == nil {
-		return nil
-	}
-	before := f.input.Value()
-	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
-		f.seq, f.loading = c.nextSeq(), true
+		f.seq, f.loading, f.editing = c.nextSeq(), true, true
 		if note == "" {
 			f.err = ""
 		}

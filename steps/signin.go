@@ -26,12 +26,12 @@ type SignInStep struct {
 func NewSignIn(c *Common, host string, allowHTTP bool) *SignInStep {
 	hq := token.HostQuestion(host, func(v string) error { _, err := gitlab.NormalizeHost(v, allowHTTP); return err })
 	cq := token.CredentialQuestion()
-	cred := NewInput(c.Styles, pad(cq.Label+":", 14), cq.Placeholder, MaxSecretLen, "")
+	cred := NewInput(c.Styles, pad(cq.Label+":", 14), cq.Placeholder, SecretLimit, "")
 	cred.EchoMode = textinput.EchoPassword
 	cred.EchoCharacter = '•'
 	return &SignInStep{c: c, host: hq, cred: cq, allowHTTP: allowHTTP,
 		copyLink: key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "copy the link")),
-		fields:   newFields(1, NewInput(c.Styles, pad(hq.Label+":", 14), hq.Placeholder, MaxHostLen, hq.Default), cred)}
+		fields:   newFields(1, NewInput(c.Styles, pad(hq.Label+":", 14), hq.Placeholder, HostLimit, hq.Default), cred)}
 }
 
 func (s *SignInStep) ID() ID        { return SignIn }
@@ -79,7 +79,12 @@ func TokenFormURL(base string) string {
 	return gitlab.PATFormURL(base, "", "gitlab-token-wizard (short-lived)", "", []token.Scope{"api"})
 }
 
-func (s *SignInStep) View() string {
+func (s *SignInStep) View() string   { return s.render().String() }
+func (s *SignInStep) FocusLine() int { return s.render().focus }
+func (s *SignInStep) FocusEnd() int  { return s.render().focusEnd }
+
+// render draws the step; a note or an error, drawn last, is kept in view.
+func (s *SignInStep) render() *doc {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
 	d.text(st.Subtle, s.host.Intro)
@@ -92,6 +97,9 @@ func (s *SignInStep) View() string {
 	}
 	d.blank()
 	d.text(st.Subtle, token.OtherWaysIn)
+	// The note and the error are drawn last, below the fields' help: they
+	// are what is kept on screen.
+	said := len(d.lines)
 	if s.note != "" {
 		d.blank()
 		d.text(st.Warn, s.note)
@@ -100,7 +108,10 @@ func (s *SignInStep) View() string {
 		d.blank()
 		d.text(st.Error, s.err)
 	}
-	return d.String()
+	if len(d.lines) > said {
+		d.keep(said + 1)
+	}
+	return d
 }
 
 func (s *SignInStep) ShortHelp() []key.Binding {

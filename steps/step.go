@@ -53,6 +53,11 @@ type Step interface {
 	help.KeyMap
 }
 
+// FocusRange is a step whose line to keep on screen (FocusLine) begins a
+// block to keep whole when it fits: the cursor's row with its meaning, a
+// field with its note. FocusEnd is the block's last line.
+type FocusRange interface{ FocusEnd() int }
+
 // DoneMsg says a step is finished with its answer; the root accepts it only
 // from the current step.
 type DoneMsg struct {

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -409,5 +410,58 @@ func TestReviewOffersOnlyTheStepsOfThisRun(t *testing.T) {
 	}
 	if _, ok := press(t, s, "enter").(CreateMsg); !ok {
 		t.Fatal("enter does not create")
+	}
+}
+
+// Review finding 2: typing in a search scrolled down to row 17 was blind —
+// the search line stayed out of view, the old rows stayed highlighted with
+// nothing saying a search was under way, and enter did nothing, silently.
+// Typing keeps the search line on screen; while loading the rows are the
+// previous search's, dim and without the cursor; enter says why it waits.
+func TestTypingInAScrolledSearchIsSeen(t *testing.T) {
+	s := NewSearch(common, ModeProject, "", gitlab.User{})
+	var from Address
+	for _, m := range runBatch(s.Init()) {
+		if r, ok := m.(SearchRequestMsg); ok {
+			from = r.From
+		}
+	}
+	var ps []gitlab.Project
+	for i := range 20 {
+		ps = append(ps, gitlab.Project{ID: int64(i + 1), Path: fmt.Sprintf("acme/platform/service-%02d", i+1), Role: token.RoleMaintainer})
+	}
+	s.Update(ResultsMsg{To: from, Projects: ps})
+	for range 17 {
+		press(t, s, "down")
+	}
+	lines := strings.Split(view(s), "\n")
+	if !strings.HasPrefix(lines[s.FocusLine()], "> acme/platform/service-18") {
+		t.Fatalf("focus on %q", lines[s.FocusLine()])
+	}
+	press(t, s, "type:web")
+	v := view(s)
+	lines = strings.Split(v, "\n")
+	if f := s.FocusLine(); f < 0 || !strings.HasPrefix(lines[f], "Search: web") {
+		t.Fatalf("typing keeps line %d on screen, not the search line:\n%s", f, v)
+	}
+	if !strings.Contains(v, "searching for \"web\"… (the rows below are the previous search's)") || strings.Contains(v, "> acme") {
+		t.Fatalf("while searching:\n%s", v)
+	}
+	// The stale rows cannot be picked, by enter or after a move.
+	press(t, s, "down")
+	if msg := press(t, s, "enter"); msg != nil {
+		t.Fatalf("enter while searching sent %#v", msg)
+	}
+	if v := view(s); !strings.Contains(v, "Still searching for \"web\": enter picks a row once its results are in") {
+		t.Fatalf("enter while searching said nothing:\n%s", v)
+	}
+	_, cmd := s.Update(debounceMsg{to: Address{Step: Target, Seq: s.seq}})
+	r := cmd().(SearchRequestMsg)
+	s.Update(ResultsMsg{To: r.From, Projects: []gitlab.Project{{ID: 100, Path: "acme/web", Role: token.RoleMaintainer}}})
+	if v := view(s); strings.Contains(v, "searching") || !strings.Contains(v, "> acme/web") {
+		t.Fatalf("after the answer:\n%s", v)
+	}
+	if msg := press(t, s, "enter"); !isDone(msg, Target) || msg.(DoneMsg).Answer.(TargetChosen).Project.Path != "acme/web" {
+		t.Fatalf("the answer's row was not picked: %#v", msg)
 	}
 }

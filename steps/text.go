@@ -12,28 +12,54 @@ const DefaultWidth = 79
 
 // doc builds a view line by line: prose is wrapped at the width, while
 // commands and addresses are added whole (a break inside them would change
-// what a copy pastes). It remembers the line that must stay on screen.
+// what a copy pastes). It remembers the lines that must stay on screen,
+// from focus to focusEnd: a row and its meaning, a field and its note.
 type doc struct {
-	width int
-	lines []string
-	focus int
+	width           int
+	lines           []string
+	focus, focusEnd int
 }
 
 func newDoc(width int) *doc {
 	if width <= 0 {
 		width = DefaultWidth
 	}
-	return &doc{width: width, focus: -1}
+	return &doc{width: width, focus: -1, focusEnd: -1}
 }
 
 // text adds prose, wrapped and styled line by line (a style spanning a line
 // break would be lost when the screen scrolls that break out of view).
 func (d *doc) text(st lipgloss.Style, s string) { d.hanging("", "", st, s) }
 
-// hanging adds prose after first, continued lines indented by rest.
+// minHang is the narrowest column prose is drawn in beside a lead (a
+// label, a mark); narrower, and a line would hold a word or two.
+const minHang = 12
+
+// under is the indent of prose drawn under its lead instead of beside it.
+const under = "    "
+
+// fits reports whether prose s reads well in a column w cells wide beside
+// a lead: w is at least minHang and holds s's longest word, which would
+// otherwise be cut in two. Nothing at all fits anywhere.
+func fits(s string, w int) bool {
+	longest := 0
+	for _, f := range strings.Fields(s) {
+		longest = max(longest, ansi.StringWidth(f))
+	}
+	return longest == 0 || w >= minHang && w >= longest
+}
+
+// hanging adds prose after first, continued lines indented by rest. Where
+// the column beside first does not fit the prose (a narrow window), first
+// gets a line of its own and the prose goes under it, indented: every line
+// fits the width, and no letter is cut off at the edge.
 func (d *doc) hanging(first, rest string, st lipgloss.Style, s string) {
-	w := max(d.width-ansi.StringWidth(first), 10)
-	for i, l := range strings.Split(Wrap(s, w), "\n") {
+	lw := ansi.StringWidth(first)
+	if lw > len(under) && !fits(s, d.width-lw) {
+		d.lines = append(d.lines, strings.TrimRight(first, " "))
+		first, rest, lw = under, under, len(under)
+	}
+	for i, l := range strings.Split(Wrap(s, d.width-lw), "\n") {
 		lead := rest
 		if i == 0 {
 			lead = first
@@ -55,8 +81,9 @@ func (d *doc) blank() { d.lines = append(d.lines, "") }
 // remembered as the line to keep on screen.
 func (d *doc) option(st *Styles, selected bool, label string) {
 	if selected {
-		d.mark()
+		from := len(d.lines)
 		d.hanging(st.Cursor.Render("> "), "  ", st.Selected, label)
+		d.keep(from)
 		return
 	}
 	d.hanging("  ", "  ", st.Text, label)
@@ -67,27 +94,40 @@ func (d *doc) option(st *Styles, selected bool, label string) {
 // dim), and the detail beside it, its continued lines under it. A label
 // wider than its column (GitLab's own usernames, a long path) puts the
 // detail on the next line at full width, not into a strip beside it.
+// Where the detail's column would be too narrow (a narrow window), the
+// detail goes below too, and the label is not padded past the edge.
 func (d *doc) row(st *Styles, selected, dim bool, label string, col int, detail string) {
-	cur, l := "  ", pad(label, col)
+	below := ansi.StringWidth(label) > col || !fits(detail, d.width-(col+3))
+	cur, l := "  ", label
+	if !below {
+		l = pad(label, col)
+	}
 	switch {
 	case selected:
-		d.mark()
 		cur, l = st.Cursor.Render("> "), st.Selected.Render(l)
 	case dim:
 		l = st.Subtle.Render(l)
 	}
-	if ansi.StringWidth(label) > col {
+	from := len(d.lines)
+	if selected {
+		defer d.keep(from) // the row, its detail included
+	}
+	if below {
 		d.raw(cur + l)
 		if detail != "" {
-			d.hanging("    ", "    ", st.Subtle, detail)
+			d.hanging(under, under, st.Subtle, detail)
 		}
 		return
 	}
 	d.hanging(cur+l+" ", pad("", col+3), st.Subtle, detail)
 }
 
-// mark makes the next line added the one that must stay on screen.
-func (d *doc) mark() { d.focus = len(d.lines) }
+// keep makes the lines from line from to the last one added those that
+// must stay on screen: the cursor's row with its meaning, a field with the
+// note under it (what a key or a paste did is seen where it happened). The
+// frame scrolls as little as it takes to show them, their first line when
+// they do not all fit.
+func (d *doc) keep(from int) { d.focus, d.focusEnd = from, len(d.lines)-1 }
 
 func (d *doc) String() string { return strings.Join(d.lines, "\n") }
 

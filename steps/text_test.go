@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,5 +71,41 @@ func TestALongPathHasItsDetailBelow(t *testing.T) {
 	v := view(s)
 	if !strings.Contains(v, "> "+long+"\n    you: Maintainer") || !strings.Contains(v, "  acme/web"+strings.Repeat(" ", 33)+"you: Owner") {
 		t.Fatalf("search rows:\n%s", v)
+	}
+}
+
+// Review finding 5: at 40 columns the scope meanings lost their last letter
+// ("dependenc", "GitLab Du"): the column beside the scope was floored at 10
+// cells, one more than the window had. Where the column is too narrow, the
+// meaning goes under its row, and every line fits the width.
+func TestNarrowRowsPutTheMeaningUnderAndClipNothing(t *testing.T) {
+	for _, width := range []int{30, 39, 59, 79} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			c := *common
+			c.Width = width
+			s := NewScopes(&c, token.KindProject, false, "", nil, token.Preset{})
+			v := view(s)
+			for _, l := range strings.Split(v, "\n") {
+				if ansi.StringWidth(l) > width {
+					t.Errorf("line %q is %d cells, wider than %d", l, ansi.StringWidth(l), width)
+				}
+			}
+			words := strings.Fields(v)
+			for _, o := range s.q.Options {
+				for _, w := range strings.Fields(o.Meaning) {
+					if ansi.StringWidth(w) <= width-4 && !slices.Contains(words, w) {
+						t.Errorf("%s: the word %q of its meaning is not drawn whole", o.Value, w)
+					}
+				}
+			}
+		})
+	}
+	// The lead keeps its line; the prose goes under it.
+	d := newDoc(39)
+	st := NewStyles(true, true)
+	d.row(&st, false, false, "[ ] read_virtual_registry", 27, "read the dependency proxy's virtual registries")
+	got := ansi.Strip(d.String())
+	if want := "  [ ] read_virtual_registry\n    read the dependency proxy's virtual\n    registries"; got != want {
+		t.Fatalf("row:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -267,8 +267,10 @@ func (m *Model) verifyCmd(v token.Secret, r token.Request) tea.Cmd {
 	}
 }
 
-func (m *Model) revokeCmd(r token.Request, id int64) tea.Cmd {
-	api, ctx := m.api, m.ctx
+// revokeCmd revokes token id of r, until ctx ends (the revoke on leaving
+// has its own, which the user may end).
+func (m *Model) revokeCmd(ctx context.Context, r token.Request, id int64) tea.Cmd {
+	api := m.api
 	return func() tea.Msg { return revokedMsg{err: api.RevokeToken(ctx, r, id)} }
 }
 

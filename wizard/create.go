@@ -4,6 +4,7 @@ package wizard
 // the run printed after exit.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -114,7 +115,15 @@ func (m *Model) onScreenRequest(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case saveRequest:
 		return saveTo(msg, m.out.Token.Value), true
 	case revokeTokenMsg:
-		return m.revokeCmd(m.req, m.out.Token.ID), true
+		if m.stopRevoke != nil {
+			m.stopRevoke() // a revoke that failed before, whose context is done with
+		}
+		ctx, cancel := context.WithCancel(m.ctx)
+		m.stopRevoke = cancel
+		return m.revokeCmd(ctx, m.req, m.out.Token.ID), true
+	case stopRevokeMsg:
+		m.out.RevokeStopped = true
+		return m.quit(m.exitSummary()), true
 	case revokeSelfMsg:
 		return m.revokeSelfCmd(), true
 	case revokeOrphanMsg, retryMsg, personalMsg, fixMsg:
@@ -173,6 +182,13 @@ func (m *Model) exitSummary() string {
 		lines = append(lines, "Saved to "+o.SavedPath+" (mode 0600).")
 	}
 	switch {
+	case o.RevokeStopped:
+		// The DELETE may have reached GitLab: neither "revoked" nor "still
+		// works" can be said. Both commands are safe to run.
+		lines = append(lines, fmt.Sprintf("You stopped waiting for GitLab to revoke token %d: it may or may not be revoked. See whether it is still active with:", o.Token.ID),
+			"  "+m.ListCommand(),
+			"and revoke it if it is (revoking a revoked token is harmless):",
+			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
 	case o.Revoked:
 		lines = append(lines, fmt.Sprintf("Revoked on leaving, as you asked: token %d no longer works.", o.Token.ID))
 		if p := m.provisioned; p != nil && p.Created {

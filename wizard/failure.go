@@ -56,6 +56,8 @@ type failure struct {
 	fix    steps.ID // the step that fixes it, "" for none
 	orphan *gitlab.TokenInfo
 	keys   FailureKeyMap
+	// revoke is x, which revokes the orphan once.
+	revoke once
 	notice notice
 	// leaving is set by the key that leaves this screen (retry, fix,
 	// personal, quit): the keys after it, pressed before the root acted, do nothing.
@@ -71,6 +73,10 @@ func newFailure(c *steps.Common, err error, canRetry bool) *failure {
 	f := &failure{c: c, err: err, fix: failureStep(err), orphan: orphanOf(err), keys: DefaultFailureKeyMap()}
 	f.keys.Retry.SetEnabled(canRetry)
 	f.keys.Revoke.SetEnabled(f.orphan != nil)
+	f.revoke = once{key: f.keys.Revoke, help: f.keys.Revoke.Help().Desc, running: "revoking the orphan…", done: "orphan revoked",
+		started:  "Revoking the orphaned token…",
+		waiting:  "Already revoking the orphaned token: the request is sent once; wait for GitLab's answer.",
+		finished: "The orphaned token is already revoked: nothing more to do."}
 	f.keys.Personal.SetEnabled(isPlanError(err))
 	if f.fix != "" {
 		f.keys.Fix.SetHelp("enter", "go back to the "+string(f.fix)+" step")
@@ -85,21 +91,23 @@ func (f *failure) TakesText() bool { return false }
 func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case revokedMsg:
+		f.revoke.answered(msg.err)
 		if msg.err != nil {
 			f.notice = notice{levelError, "Revoke failed: " + steps.ServerText(msg.err.Error(), 0)}
 			return f, nil
 		}
 		f.notice = notice{levelDone, "The orphaned token was revoked."}
-		f.keys.Revoke.SetEnabled(false)
 	case tea.KeyPressMsg:
 		if f.leaving {
 			return f, nil // an action is under way: a repeated key sends nothing more
 		}
 		switch {
-		case key.Matches(msg, f.keys.Revoke):
-			f.keys.Revoke.SetEnabled(false) // one revoke is enough; a second key press sends nothing
-			f.notice = notice{levelInfo, "Revoking the orphaned token…"}
-			return f, send(revokeOrphanMsg{id: f.orphan.ID})
+		case key.Matches(msg, f.revoke.key):
+			n, first := f.revoke.press() // one revoke is enough; a second key press sends nothing
+			f.notice = n
+			if first {
+				return f, send(revokeOrphanMsg{id: f.orphan.ID})
+			}
 		case key.Matches(msg, f.keys.Retry):
 			// Once: a second r before the root acts must not send a second create.
 			f.leaving = true
@@ -138,7 +146,7 @@ func (f *failure) View() string {
 		}
 	case errors.As(f.err, &ou):
 		b.WriteString(st.Error.Render("The create request did not finish cleanly.") + "\n\n" + steps.ServerText(ou.Error(), 0) + "\n")
-		if f.keys.Revoke.Enabled() {
+		if f.revoke.key.Enabled() && f.revoke.state == onceIdle {
 			fmt.Fprintf(&b, "\nPress %s to revoke the orphaned token, then go back and create a new one.\n", f.keys.Revoke.Help().Key)
 		}
 	case !instanceLastDate(f.err).IsZero():
@@ -173,7 +181,7 @@ func (f *failure) View() string {
 }
 
 func (f *failure) ShortHelp() []key.Binding {
-	return []key.Binding{f.keys.Fix, f.keys.Quit, f.keys.Revoke, f.keys.Personal, f.keys.Retry}
+	return []key.Binding{f.keys.Fix, f.keys.Quit, f.revoke.key, f.keys.Personal, f.keys.Retry}
 }
 func (f *failure) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
@@ -211,7 +219,7 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case revokeOrphanMsg:
-		return m.revokeCmd(m.req, msg.id)
+		return m.revokeCmd(m.ctx, m.req, msg.id)
 	case retryMsg:
 		// The user asks; nothing is ever re-sent on its own (invariant 1).
 		m.flow.cur, m.state = m.flow.indexOf(steps.Review), stateStep

@@ -90,6 +90,7 @@ func (m *Model) step(id steps.ID) steps.Step {
 		target := map[token.Kind]string{token.KindProject: "project", token.KindGroup: "group", token.KindPersonal: "user", token.KindServiceAccount: "group"}[r.Kind]
 		s = steps.NewReview(c, m.reviewContent(), m.flow.order, target)
 	}
+	fit(s, c.Width)
 	m.flow.built[id] = s
 	return s
 }

@@ -7,12 +7,14 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"gitlab-token-wizard/steps"
@@ -59,7 +61,7 @@ type frame struct {
 	// title and focus are what the body was last scrolled for: a new title
 	// starts at the top, a moved cursor is scrolled into view.
 	title string
-	focus int
+	focus [2]int
 	// wide is set when a line of the body runs past the edge.
 	wide bool
 	out  string
@@ -78,7 +80,7 @@ func newFrame(c *steps.Common) frame {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.SetHorizontalStep(8)
-	return frame{c: c, width: steps.DefaultWidth + 1, vp: vp, keys: DefaultScrollKeyMap(), help: help.New(), focus: -1}
+	return frame{c: c, width: steps.DefaultWidth + 1, vp: vp, keys: DefaultScrollKeyMap(), help: help.New(), focus: [2]int{-1, -1}}
 }
 
 func (f *frame) resize(w, h int) {
@@ -119,14 +121,29 @@ func (f *frame) scrollKey(k tea.KeyPressMsg, takesText bool) bool {
 	return true
 }
 
+// keep scrolls the lines first to last into view, as little as it takes:
+// below the view they end it, above it they begin it, and where they do not
+// all fit, the first is shown. A cursor moving down a list scrolls a row at
+// a time, its meaning with it; a note under a field is seen with the field.
+func (f *frame) keep(first, last int) {
+	f.vp.SetXOffset(0)
+	y, h := f.vp.YOffset(), f.vp.Height()
+	if last >= y+h {
+		y = last - h + 1
+	}
+	y = min(y, first)
+	f.vp.SetYOffset(y)
+}
+
 // page is one screenful to draw.
 type page struct {
 	header, title, body string
-	// focus is the body line to keep in view, -1 for none.
-	focus     int
-	notice    string
-	keys      help.KeyMap
-	takesText bool
+	// focus is the body line to keep in view, -1 for none, and focusEnd
+	// the last of the lines that go with it (focus when none do).
+	focus, focusEnd int
+	notice          string
+	keys            help.KeyMap
+	takesText       bool
 	// busy is a request in flight: neither scrolling nor ? apply.
 	busy bool
 }
@@ -155,9 +172,12 @@ func (f *frame) draw(p page) {
 	}
 	bottomLines := strings.Count(strings.Join(bottom, "\n"), "\n") + 1
 	// When the window is short the blank lines go first, then the header,
-	// then the title: the body and the keys must stay.
+	// then the title: the body and the keys must stay. A title wider than
+	// the window is wrapped, not cut.
+	title := strings.Split(ansi.Wrap(p.title, width, ""), "\n")
+	with := func(lines ...[]string) []string { return slices.Concat(lines...) }
 	var top []string
-	for _, t := range [][]string{{header, "", p.title, ""}, {header, p.title}, {p.title}, {}} {
+	for _, t := range [][]string{with([]string{header, ""}, title, []string{""}), with([]string{header}, title), title, {}} {
 		if len(t)+bottomLines+3 <= f.height {
 			top = t
 			break
@@ -169,13 +189,14 @@ func (f *frame) draw(p page) {
 		f.vp.SetHeight(room - 1) // a line to say there is more
 	}
 	if p.title != f.title {
-		f.title, f.focus = p.title, -1
+		f.title, f.focus = p.title, [2]int{-1, -1}
 		f.top()
 	}
-	if p.focus >= 0 && p.focus != f.focus {
-		f.vp.EnsureVisible(p.focus, 0, 0)
+	focus := [2]int{p.focus, max(p.focusEnd, p.focus)}
+	if p.focus >= 0 && focus != f.focus {
+		f.keep(focus[0], focus[1])
 	}
-	f.focus = p.focus
+	f.focus = focus
 	lines := append(append([]string{}, top...), f.vp.View())
 	if f.vp.Height() < room {
 		lines = append(lines, f.c.Styles.Subtle.Render(f.position()))
@@ -196,7 +217,7 @@ func (f *frame) position() string {
 }
 
 // helpView is the screen's keys, then the frame's: scrolling when the body
-// is longer than the window, and ? for every key.
+// is longer than the window, and ? for every key (or, open, for fewer).
 func (f *frame) helpView(p page, scrolls bool) string {
 	kk := f.keys
 	kk.Hint.SetEnabled(scrolls && !p.busy)
@@ -205,12 +226,65 @@ func (f *frame) helpView(p page, scrolls bool) string {
 	if !f.full {
 		return f.shortHelp(append(p.keys.ShortHelp(), kk.Hint, kk.Sideways, kk.Help))
 	}
-	f.help.SetWidth(f.c.Width)
+	kk.Help.SetHelp(kk.Help.Help().Key, "fewer keys")
 	scroll := []key.Binding{kk.Up, kk.Down, kk.PageUp, kk.PageDown}
 	if !p.takesText {
 		scroll = append(scroll, kk.Top, kk.Bottom, kk.Left, kk.Right)
 	}
-	return f.help.FullHelpView(append(p.keys.FullHelp(), scroll, []key.Binding{kk.Help}))
+	return f.fullHelp(append(p.keys.FullHelp(), unowned(p.keys, scroll), []key.Binding{kk.Help}))
+}
+
+// unowned is the bindings of bs whose keys the screen does not take for
+// itself: on a list, up and down move the cursor (the screen scrolls to
+// it), so "↑ scroll up" beside "↑ up" would be a key listed twice.
+func unowned(keys help.KeyMap, bs []key.Binding) []key.Binding {
+	taken := map[string]bool{}
+	for _, col := range append(keys.FullHelp(), keys.ShortHelp()) {
+		for _, b := range col {
+			if b.Enabled() {
+				for _, k := range b.Keys() {
+					taken[k] = true
+				}
+			}
+		}
+	}
+	var out []key.Binding
+	for _, b := range bs {
+		if !slices.ContainsFunc(b.Keys(), func(k string) bool { return !taken[k] }) {
+			continue // every key of b is the screen's
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// fullHelp lays the columns of bindings side by side, and on further rows
+// where the width ends: no column is dropped (bubbles' help cuts them off
+// with an ellipsis, the scroll keys and ? among them).
+func (f *frame) fullHelp(groups [][]key.Binding) string {
+	h := f.help
+	h.SetWidth(0) // one column at a time, never cut
+	sep := h.Styles.FullSeparator.Render(h.FullSeparator)
+	var rows, cur []string
+	curW := 0
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue // no binding of it is enabled
+		}
+		w := lipgloss.Width(col)
+		if len(cur) > 0 && curW+lipgloss.Width(sep)+w > f.c.Width {
+			rows, cur, curW = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cur...)), nil, 0
+		}
+		if len(cur) > 0 {
+			cur, curW = append(cur, sep), curW+lipgloss.Width(sep)
+		}
+		cur, curW = append(cur, col), curW+w
+	}
+	if len(cur) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cur...))
+	}
+	return strings.Join(rows, "\n")
 }
 
 // shortHelp lays the bindings out on as many lines as the width needs,

@@ -1,14 +1,18 @@
 package wizard
 
 import (
+	"fmt"
 	"image/color"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"gitlab-token-wizard/gitlab"
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/steps"
 	"gitlab-token-wizard/token"
@@ -203,5 +207,107 @@ func TestLongLinesScrollSideways(t *testing.T) {
 	}
 	if scr := d.screen(); !strings.Contains(scr, "cli/access_tokens") {
 		t.Fatalf("→ did not bring the end of the URL in view:\n%s", scr)
+	}
+}
+
+// Review finding 7: the full help listed "↑ up" and "↑ scroll up" for the
+// same key on a list; at 60x15 it cut off the scroll column and ? itself;
+// and ? kept the label "all keys" once they were all shown. Every column
+// is drawn (on more rows where the width ends), a key the screen takes
+// for itself is not listed again as a scroll key, and open, ? says it
+// shows fewer keys.
+func TestFullHelpIsWholeAndListsEachKeyOnce(t *testing.T) {
+	for _, size := range [][2]int{{60, 15}, {40, 24}, {100, 30}} {
+		t.Run(fmt.Sprint(size[0], "x", size[1]), func(t *testing.T) {
+			d := stubDriver(&stub{}, size[0], size[1])
+			if !strings.Contains(d.screen(), "? all keys") {
+				t.Fatalf("the short help:\n%s", d.screen())
+			}
+			d.key("?")
+			scr := d.screen()
+			flat := strings.Join(strings.Fields(scr), " ")
+			for _, want := range []string{"↑ up", "↓ down", "pgup page up", "pgdn page down", "home top", "end bottom", "→ scroll right", "ctrl+c quit", "? fewer keys"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("no %q in the full help:\n%s", want, scr)
+				}
+			}
+			for _, twice := range []string{"scroll up", "scroll down", "all keys"} {
+				if strings.Contains(flat, twice) {
+					t.Errorf("%q in the full help:\n%s", twice, scr)
+				}
+			}
+			for _, l := range strings.Split(scr, "\n") {
+				if ansi.StringWidth(l) > size[0] {
+					t.Errorf("line %q is wider than the window", l)
+				}
+			}
+		})
+	}
+	// Where nothing takes up and down (the result screen), they scroll.
+	d := stubDriver(&stub{}, 100, 30)
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	d.key("?")
+	if scr := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(scr, "↑ scroll up") || !strings.Contains(scr, "↓ scroll down") {
+		t.Fatalf("the result's full help:\n%s", scr)
+	}
+}
+
+// A row drawn on two lines (at 40 columns the role goes under the path) is
+// scrolled into view whole, going down or up: the cursor's row is never
+// cut from its meaning at the foot of the window.
+func TestTheCursorsRowIsShownWhole(t *testing.T) {
+	var ps []gitlab.Project
+	for i := range 20 {
+		ps = append(ps, gitlab.Project{ID: int64(i + 1), Path: fmt.Sprintf("acme/platform/service-%02d", i+1), Role: token.RoleMaintainer})
+	}
+	d := stubDriver(&stub{projects: ps}, 40, 24)
+	d.key("enter")
+	d.key("enter")
+	move := func(k string, n int) {
+		for i := 0; i < n; i++ {
+			d.key(k)
+			lines := strings.Split(d.screen(), "\n")
+			at := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "> acme/platform/service-") })
+			if at < 0 || at+1 >= len(lines) || strings.TrimSpace(lines[at+1]) != "you: Maintainer" {
+				t.Fatalf("after %s ×%d the cursor's row is not whole on screen:\n%s", k, i+1, d.screen())
+			}
+		}
+	}
+	move("down", 19)
+	move("up", 19)
+}
+
+// At 40 columns nothing runs past the edge: a long title wraps, and a text
+// input fits the window, what is typed scrolling inside it (a field 50
+// cells wide hid the end of the query, the cursor with it).
+func TestNarrowWindowsCutNoLetters(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 40, Height: 24})
+	wide := func(where string) {
+		t.Helper()
+		for _, l := range strings.Split(d.screen(), "\n") {
+			if ansi.StringWidth(l) > 40 {
+				t.Fatalf("%s: line %q is %d cells, wider than the window:\n%s", where, l, ansi.StringWidth(l), d.screen())
+			}
+		}
+	}
+	d.key("enter")
+	d.key("enter")
+	for _, c := range "acme/platform/tools/cli-and-more" {
+		d.send(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+	wide("the search")
+	if !strings.Contains(d.screen(), "cli-and-more") {
+		t.Fatalf("the end of the query is not on screen:\n%s", d.screen())
+	}
+
+	d, _ = newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 40, Height: 24})
+	toGuide(t, d)
+	wide("the guide")
+	if flat := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(flat, "Create the token in GitLab, then paste it here") {
+		t.Fatalf("the title is cut:\n%s", d.screen())
 	}
 }

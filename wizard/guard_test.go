@@ -340,3 +340,83 @@ func TestCtrlCCancelsTheSignInLookup(t *testing.T) {
 		t.Fatal("the cancelled lookup never ended")
 	}
 }
+
+// Review finding 6: a cut paste says the field's own reason (a host is not
+// a token), and the note is on screen where the paste went — at 80x24 the
+// guided step's field is at the foot of a long screen, its note below it.
+func TestAPasteCutSaysTheFieldsReasonInView(t *testing.T) {
+	m := New(context.Background(), Options{Connect: func(string, token.Secret) (API, error) { return nil, os.ErrNotExist },
+		Request: token.Request{Preset: "jira-read"}, Clock: steps.InstantClock(time.Now), NoColor: true})
+	d := &driver{t: t, m: m}
+	d.send(d.run(m.Init()))
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("shift+tab") // the host field
+	d.send(tea.PasteMsg{Content: "https://" + strings.Repeat("a", 100_000)})
+	flat := strings.Join(strings.Fields(d.screen()), " ")
+	if !strings.Contains(flat, "takes at most 2048 (a GitLab address is rarely longer than 100 characters, so a longer paste is not one address)") ||
+		strings.Contains(flat, "token") && strings.Contains(flat, "not one token") {
+		t.Fatalf("host paste note:\n%s", d.screen())
+	}
+
+	g, _ := newDriver(t, fake.MaintainerToken)
+	g.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	toGuide(t, g)
+	g.send(tea.PasteMsg{Content: strings.Repeat("x", 100_000)})
+	flat = strings.Join(strings.Fields(g.screen()), " ")
+	if !strings.Contains(flat, "The paste was cut to 4096 characters: this field takes at most 4096 (a GitLab token is about 50 characters, so a longer paste is not one token). Check what you copied.") {
+		t.Fatalf("the guided paste's note is not on screen at 80x24:\n%s", g.screen())
+	}
+	if !strings.Contains(g.screen(), "New token: ") {
+		t.Fatalf("the field the note is about scrolled away:\n%s", g.screen())
+	}
+}
+
+// Review finding 4: k sent one revoke but said nothing while it was in
+// flight, and a later k was dropped without a word (the key disabled and
+// hidden). k now says it is revoking; pressed again it says the request is
+// under way, then that the token is already revoked, and the help names
+// where it stands. The orphan's x on a failure does the same.
+func TestARepeatedActionKeySaysWhereItStands(t *testing.T) {
+	srv, url := startFake(t)
+	short := srv.AddPersonalToken(2, "for the wizard", []string{"api"}, token.Today(time.Now()).AddDate(0, 0, 1).Format(token.DateLayout))
+	d := driverOn(t, url, short)
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	toResultScreen(t, d)
+	_, revoke := d.m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"}) // its answer held back
+	if scr := d.screen(); !strings.Contains(scr, "Revoking the token you signed in with…") || !strings.Contains(scr, "k revoking your sign-in token…") {
+		t.Fatalf("k in flight:\n%s", scr)
+	}
+	_, again := d.m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"})
+	if again != nil || !strings.Contains(d.screen(), "Already revoking the token you signed in with") {
+		t.Fatalf("a second k in flight (sent %v):\n%s", again != nil, d.screen())
+	}
+	d.send(d.run(revoke))
+	d.key("k")
+	if scr := d.screen(); !strings.Contains(scr, "already revoked: nothing more to do") || !strings.Contains(scr, "k sign-in token revoked") {
+		t.Fatalf("k once revoked:\n%s", scr)
+	}
+	if n := srv.CountRequests("DELETE", "/personal_access_tokens/self"); n != 1 {
+		t.Fatalf("%d revokes", n)
+	}
+
+	d, srv = newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	_, revoke = d.m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	d.key("x")
+	if scr := d.screen(); !strings.Contains(scr, "Already revoking the orphaned token") || !strings.Contains(scr, "x revoking the orphan…") {
+		t.Fatalf("a second x in flight:\n%s", scr)
+	}
+	d.send(d.run(revoke))
+	d.key("x")
+	if scr := d.screen(); !strings.Contains(scr, "The orphaned token is already revoked") || !strings.Contains(scr, "x orphan revoked") ||
+		strings.Contains(scr, "Press x to revoke") {
+		t.Fatalf("x once revoked:\n%s", scr)
+	}
+	if n := srv.CountRequests("DELETE", "/access_tokens/7"); n != 1 {
+		t.Fatalf("%d revokes of the orphan", n)
+	}
+}

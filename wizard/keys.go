@@ -127,13 +127,16 @@ func (k busyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k} }
 // refresh draws the frame for the current state; View returns it.
 func (m *Model) refresh() {
 	keys, takesText := m.keyMap()
-	p := page{header: m.header(), focus: -1, keys: keys, takesText: takesText}
+	p := page{header: m.header(), focus: -1, focusEnd: -1, keys: keys, takesText: takesText}
 	switch m.state {
 	case stateBusy, stateCreating:
 		p.title, p.body, p.busy = "Working", m.busy.spin.View()+" "+m.busy.text, true
 	case stateStep:
 		s := m.current()
 		p.title, p.body, p.focus = s.Title(), s.View(), s.FocusLine()
+		if r, ok := s.(steps.FocusRange); ok {
+			p.focusEnd = r.FocusEnd() // the row's meaning, the field's note
+		}
 		if m.notice.text != "" {
 			p.notice = m.notice.view(&m.c.Styles)
 		}

@@ -21,6 +21,9 @@ import (
 // ResultKeyMap holds the result screen's keys.
 type ResultKeyMap struct {
 	Reveal, Copy, CopyHandOff, Save, RevokeSelf, Audit, Done key.Binding
+	// Stop is the only key while the token is being revoked on leaving:
+	// it stops waiting for GitLab, whose answer may never come.
+	Stop key.Binding
 }
 
 // DefaultResultKeyMap returns the result screen's keys.
@@ -33,6 +36,7 @@ func DefaultResultKeyMap() ResultKeyMap {
 		RevokeSelf:  key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "revoke your sign-in token")),
 		Audit:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "what expires soon")),
 		Done:        key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "finish")),
+		Stop:        key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "stop waiting and leave")),
 	}
 }
 
@@ -41,6 +45,8 @@ type (
 	revokeTokenMsg struct{}
 	revokeSelfMsg  struct{}
 	leaveMsg       struct{ revoke bool }
+	// stopRevokeMsg leaves while the revoke on leaving is unanswered.
+	stopRevokeMsg struct{}
 )
 
 // resultInfo is what the result screen shows besides the token, prepared by the root.
@@ -80,7 +86,9 @@ type result struct {
 	savePath     string // the save prompt's default
 	// revoking is set while the token is being revoked on leaving.
 	revoking bool
-	notice   notice
+	// revokeSelf is k, which revokes the sign-in credential once.
+	revokeSelf once
+	notice     notice
 	// modal is a question over the result, or the audit, nil when none.
 	modal screen
 	// audits numbers the audits asked for, so that a late answer to one
@@ -93,6 +101,11 @@ func newResult(c *steps.Common, tok *gitlab.NewToken, info resultInfo, out *Outc
 		savePath: fmt.Sprintf("gitlab-token-%d.txt", tok.ID)}
 	r.keys.RevokeSelf.SetEnabled(info.selfNote != "")
 	r.keys.Audit.SetEnabled(info.auditLabel != "")
+	r.revokeSelf = once{key: r.keys.RevokeSelf, help: r.keys.RevokeSelf.Help().Desc,
+		running: "revoking your sign-in token…", done: "sign-in token revoked",
+		started:  "Revoking the token you signed in with…",
+		waiting:  "Already revoking the token you signed in with: the request is sent once; wait for GitLab's answer.",
+		finished: "The token you signed in with is already revoked: nothing more to do."}
 	return r
 }
 
@@ -136,7 +149,8 @@ func (r *result) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if !msg.revoke {
 			return r, send(quitMsg{})
 		}
-		r.modal, r.revoking, r.notice = nil, true, notice{levelInfo, "Revoking the token…"}
+		r.modal, r.revoking = nil, true
+		r.notice = notice{levelInfo, "Revoking the token… (" + r.keys.Stop.Help().Key + " stops waiting: the revoke's outcome is then unknown, and the commands to check and revoke it are printed)"}
 		return r, send(revokeTokenMsg{})
 	case closeMsg:
 		r.modal = nil
@@ -147,6 +161,14 @@ func (r *result) Update(msg tea.Msg) (screen, tea.Cmd) {
 			var cmd tea.Cmd
 			r.modal, cmd = r.modal.Update(msg)
 			return r, cmd
+		}
+		if r.revoking {
+			// Nothing else applies to a token being revoked; a server that
+			// never answers must not keep the user here until --timeout.
+			if key.Matches(msg, r.keys.Stop) {
+				return r, send(stopRevokeMsg{})
+			}
+			return r, nil
 		}
 		return r, r.onKey(msg)
 	default:
@@ -187,15 +209,18 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 		default:
 			r.modal = newSavePrompt(r.c, r.savePath)
 		}
-	case key.Matches(k, r.keys.RevokeSelf):
-		r.keys.RevokeSelf.SetEnabled(false)
-		return send(revokeSelfMsg{})
+	case key.Matches(k, r.revokeSelf.key):
+		n, first := r.revokeSelf.press()
+		r.notice = n
+		if first {
+			return send(revokeSelfMsg{})
+		}
 	case key.Matches(k, r.keys.Audit):
 		r.audits++
 		a := newAuditScreen(r.c, r.audits, r.info, r.tok.ID)
 		r.modal = a
 		return tea.Batch(a.spin.Tick, send(auditRequestMsg{seq: r.audits, opts: r.info.audit}))
-	case key.Matches(k, r.keys.Done) && !r.revoking:
+	case key.Matches(k, r.keys.Done):
 		// Only a file proves the token was kept: a copy over OSC 52 may have
 		// gone nowhere (tmux without set-clipboard, GNU screen), unseen.
 		if r.out.SavedPath != "" {
@@ -262,9 +287,10 @@ type reopenMsg struct{ path string }
 func (r *result) onRevoked(msg revokedMsg) tea.Cmd {
 	switch {
 	case msg.self && msg.err != nil:
+		r.revokeSelf.answered(msg.err)
 		r.notice = notice{levelError, "Could not revoke your sign-in token: " + steps.ServerText(msg.err.Error(), 0)}
-		r.keys.RevokeSelf.SetEnabled(true)
 	case msg.self:
+		r.revokeSelf.answered(nil)
 		r.info.selfNote, r.notice = "", notice{levelDone, "The token you signed in with is revoked."}
 	case msg.err != nil:
 		r.revoking = false
@@ -350,12 +376,18 @@ func (r *result) ShortHelp() []key.Binding {
 	if r.modal != nil {
 		return r.modal.ShortHelp()
 	}
-	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.Audit, r.keys.RevokeSelf}
+	if r.revoking {
+		return []key.Binding{r.keys.Stop}
+	}
+	return []key.Binding{r.keys.Reveal, r.keys.Copy, r.keys.Save, r.keys.Done, r.keys.CopyHandOff, r.keys.Audit, r.revokeSelf.key}
 }
 
 func (r *result) FullHelp() [][]key.Binding {
 	if r.modal != nil {
 		return r.modal.FullHelp()
 	}
-	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.Audit, r.keys.RevokeSelf, r.keys.Done}}
+	if r.revoking {
+		return [][]key.Binding{{r.keys.Stop}}
+	}
+	return [][]key.Binding{{r.keys.Reveal, r.keys.Copy, r.keys.CopyHandOff}, {r.keys.Save, r.keys.Audit, r.revokeSelf.key, r.keys.Done}}
 }

@@ -229,3 +229,47 @@ func TestSavePathPasteIsBounded(t *testing.T) {
 		t.Fatalf("path %q:\n%s", v, d.screen())
 	}
 }
+
+// Review finding 3: after x (revoke, then leave), a GitLab that never
+// answers the DELETE kept the user on "Revoking the token…" until
+// --timeout, q and ctrl+c doing nothing while the help still offered them
+// and s. Now the help offers only q, which stops the wait: the revoke's
+// outcome is said to be unknown, with the commands that check and revoke it.
+func TestStopWaitingForTheRevokeOnLeaving(t *testing.T) {
+	for _, stop := range []string{"q", "ctrl+c"} {
+		t.Run(stop, func(t *testing.T) {
+			d, _ := newDriver(t, fake.MaintainerToken)
+			toResultScreen(t, d)
+			d.key("q")
+			// x: the revoke goes out; its command is never run, as a server
+			// that never answers never ends it.
+			_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+			_, cmd = d.m.Update(d.run(cmd)) // the answer: leave, revoking
+			_, revoke := d.m.Update(d.run(cmd))
+			if revoke == nil {
+				t.Fatal("x sent no revoke")
+			}
+			scr := d.screen()
+			if !strings.Contains(scr, "Revoking the token…") || !strings.Contains(scr, "q stop waiting") ||
+				strings.Contains(scr, "save to file") || strings.Contains(scr, "q finish") {
+				t.Fatalf("while revoking:\n%s", scr)
+			}
+			d.key("s")
+			if strings.Contains(d.screen(), "Save the token to a new file") {
+				t.Fatal("s opened the save prompt for a token being revoked")
+			}
+			d.key(stop)
+			if !d.m.quitting || !d.m.Outcome().RevokeStopped || d.m.Outcome().Revoked {
+				t.Fatalf("%s did not leave: quitting=%v outcome %+v", stop, d.m.quitting, d.m.Outcome())
+			}
+			base := d.m.api.BaseURL()
+			for _, want := range []string{"may or may not be revoked",
+				"gitlab-token-wizard list --host " + base + " --project acme/web",
+				"gitlab-token-wizard revoke --host " + base + " --project acme/web 7"} {
+				if !strings.Contains(d.m.Summary, want) {
+					t.Errorf("no %q in the summary:\n%s", want, d.m.Summary)
+				}
+			}
+		})
+	}
+}

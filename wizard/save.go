@@ -135,7 +135,7 @@ type savePrompt struct {
 }
 
 func newSavePrompt(c *steps.Common, path string) *savePrompt {
-	in := steps.NewField(c.Styles, "File: ", "", steps.MaxPathLen, path)
+	in := steps.NewField(c.Styles, "File: ", "", steps.PathLimit, path)
 	in.SetWidth(max(c.Width-8, 20))
 	return &savePrompt{c: c, input: in, keys: DefaultSaveKeyMap()}
 }

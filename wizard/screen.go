@@ -51,6 +51,53 @@ func (n notice) view(st *steps.Styles) string {
 	return st.Text.Render(n.text)
 }
 
+// once is a key whose request is sent at most once at a time: pressed again
+// while the request is in flight, or after it did its work, it sends
+// nothing and says so (a held k sent four revokes, then said the revoke
+// failed). It stays in the help, which says where it stands; a failure
+// makes it pressable again.
+type once struct {
+	key key.Binding
+	// help is the key's description while it can be pressed, running and
+	// done while it is in flight and after it succeeded.
+	help, running, done string
+	// started, waiting and finished are the notices of a first press, of a
+	// press while in flight, and of a press once done.
+	started, waiting, finished string
+	state                      onceState
+}
+
+type onceState int
+
+const (
+	onceIdle onceState = iota
+	onceRunning
+	onceDone
+)
+
+// press reports whether the request is to be sent now, and the notice to show.
+func (o *once) press() (notice, bool) {
+	switch o.state {
+	case onceRunning:
+		return notice{levelWarn, o.waiting}, false
+	case onceDone:
+		return notice{levelDone, o.finished}, false
+	}
+	o.state = onceRunning
+	o.key.SetHelp(o.key.Help().Key, o.running)
+	return notice{levelInfo, o.started}, true
+}
+
+// answered records the request's answer: done, or pressable again after a failure.
+func (o *once) answered(err error) {
+	desc := o.done
+	o.state = onceDone
+	if err != nil {
+		o.state, desc = onceIdle, o.help
+	}
+	o.key.SetHelp(o.key.Help().Key, desc)
+}
+
 // choice is one answer to a question: its key and the message it sends.
 type choice struct {
 	key key.Binding

@@ -87,6 +87,9 @@ type Model struct {
 	lastDate time.Time
 	// pending receives the answer of the create in flight, if any (AwaitCreate).
 	pending chan createdMsg
+	// stopRevoke ends the wait for the revoke on leaving, when the user
+	// stops waiting (or the run ends).
+	stopRevoke context.CancelFunc
 	// jobs watches for SIGTSTP and SIGCONT while the program runs (Run).
 	jobs   *jobControl
 	preset token.Preset
@@ -174,6 +177,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.frame.resize(msg.Width, msg.Height)
+		for _, s := range m.flow.built {
+			fit(s, m.c.Width)
+		}
 	case tea.BackgroundColorMsg:
 		m.restyle(msg.IsDark())
 	case tea.KeyPressMsg:
@@ -228,6 +234,14 @@ func (m *Model) restyle(dark bool) {
 	}
 }
 
+// fit fits a step's text inputs to the window, if it has any: what is typed
+// scrolls inside the window, never past its edge.
+func fit(s steps.Step, width int) {
+	if r, ok := s.(interface{ Resize(int) }); ok {
+		r.Resize(width)
+	}
+}
+
 // toCurrent gives msg to whatever has the keyboard: the step or the screen.
 func (m *Model) toCurrent(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
@@ -251,6 +265,9 @@ func (m *Model) quit(summary string) tea.Cmd {
 	for _, f := range m.inflight {
 		f.cancel()
 	}
+	if m.stopRevoke != nil {
+		m.stopRevoke()
+	}
 	return tea.Quit
 }
 
@@ -272,8 +289,10 @@ type Outcome struct {
 	Revealed, Copied bool
 	// SavedPath is the full path of the file it was saved to, if any.
 	SavedPath string
-	// Revoked is set when the user had it revoked on leaving.
-	Revoked bool
+	// Revoked is set when the user had it revoked on leaving;
+	// RevokeStopped when they left before GitLab answered that revoke, so
+	// that whether it was revoked is unknown.
+	Revoked, RevokeStopped bool
 	// Guided is set once GitLab's form was shown on the guided path: a token
 	// may then exist in GitLab that the wizard never saw.
 	Guided bool
