@@ -39,6 +39,9 @@ type PlacesStep struct {
 	ticked             []token.Place
 	cursor             int
 	keys               PlacesKeyMap
+	// held is set by a key that acts on a row while a search is under way:
+	// the rows are the last search's, so nothing is ticked or taken blind.
+	held bool
 }
 
 // NewPlaces asks where the service account of group gets access; current
@@ -88,7 +91,7 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, s.debounced(m)
 	case ResultsMsg:
 		if s.accept(m) {
-			s.subgroups, s.results, s.cursor = nil, nil, 0
+			s.subgroups, s.results, s.cursor, s.held = nil, nil, 0, false
 			if m.Err == nil {
 				s.subgroups, s.results = m.Groups, m.Projects
 			}
@@ -106,8 +109,20 @@ func (s *PlacesStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 func (s *PlacesStep) onKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	rows := s.rows()
 	s.cursor = min(s.cursor, len(rows)-1)
+	if s.loading {
+		// The rows are the last search's and no cursor is drawn: keys that
+		// move or act on a row wait for the answer (what is ticked stands).
+		switch {
+		case key.Matches(k, s.keys.Up, s.keys.Down, s.keys.Tick):
+			s.held = true
+			return nil, true
+		case key.Matches(k, s.keys.Next) && len(s.ticked) == 0:
+			s.held = true
+			return nil, true
+		}
+	}
 	if c, moved := MoveCursor(k, s.keys.Up, s.keys.Down, s.cursor, len(rows)); moved {
-		s.cursor = c
+		s.cursor, s.editing = c, false // the moved cursor is what to keep on screen
 		return nil, true
 	}
 	switch {
@@ -146,21 +161,34 @@ func (s *PlacesStep) render() *doc {
 		d.text(st.OK, "Ticked: "+strings.Join(names, ", "))
 	}
 	d.blank()
-	d.raw(s.input.View())
+	// The search line stays in view while it is typed in, and a search
+	// under way is said above the rows, which are the last search's until
+	// its answer comes (as on the project step).
+	s.drawInput(d)
 	d.blank()
+	found := len(s.results) + len(s.subgroups)
+	if s.loading {
+		stale := ""
+		if found > 0 {
+			stale = " (the subgroups and projects below are the previous search's)"
+		}
+		if s.held {
+			d.text(st.Warn, "Still "+s.searching()+": "+s.keys.Tick.Help().Key+" and "+s.keys.Next.Help().Key+" act on a row once its results are in"+stale+".")
+		} else {
+			d.text(st.Subtle, s.searching()+" among subgroups and projects…"+stale)
+		}
+	}
 	for i, p := range s.rows() {
 		box := "[ ] "
 		if s.isTicked(p) >= 0 {
 			box = "[x] "
 		}
-		d.row(st, i == s.cursor, false, box+ServerText(p.String(), 60), 44, s.detail(i))
+		d.row(st, i == s.cursor && !s.loading, s.loading, box+ServerText(p.String(), 60), 44, s.detail(i))
 	}
 	switch {
 	case s.err != "":
 		d.text(st.Error, s.err)
-	case s.loading && len(s.results)+len(s.subgroups) == 0:
-		d.text(st.Subtle, "searching subgroups and projects…")
-	case len(s.results)+len(s.subgroups) == 0:
+	case !s.loading && found == 0:
 		d.text(st.Subtle, "No subgroup (where you are Owner) or project (Maintainer or Owner) matches.")
 	}
 	return d
@@ -168,6 +196,7 @@ func (s *PlacesStep) render() *doc {
 
 func (s *PlacesStep) View() string   { return s.render().String() }
 func (s *PlacesStep) FocusLine() int { return s.render().focus }
+func (s *PlacesStep) FocusEnd() int  { return s.render().focusEnd }
 
 func (s *PlacesStep) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Tick, s.keys.Next, s.keys.Back}

@@ -465,3 +465,40 @@ func TestTypingInAScrolledSearchIsSeen(t *testing.T) {
 		t.Fatalf("the answer's row was not picked: %#v", msg)
 	}
 }
+
+// The places step types into the same search: the line comes into view
+// when typed in, and a search under way is said, its old rows dimmed.
+func TestTypingInAScrolledPlacesSearchIsSeen(t *testing.T) {
+	s := NewPlaces(common, "acme", nil)
+	var from Address
+	for _, m := range runBatch(s.Init()) {
+		if r, ok := m.(SearchRequestMsg); ok {
+			from = r.From
+		}
+	}
+	var ps []gitlab.Project
+	for i := range 20 {
+		ps = append(ps, gitlab.Project{ID: int64(i + 1), Path: fmt.Sprintf("acme/platform/service-%02d", i+1), Role: token.RoleMaintainer})
+	}
+	s.Update(ResultsMsg{To: from, Projects: ps})
+	for range 17 {
+		press(t, s, "down")
+	}
+	press(t, s, "type:web")
+	v := view(s)
+	lines := strings.Split(v, "\n")
+	if f := s.FocusLine(); f < 0 || !strings.HasPrefix(lines[f], "Search") || !strings.Contains(lines[f], "web") {
+		t.Fatalf("typing keeps line %d on screen, not the search line:\n%s", f, v)
+	}
+	if !strings.Contains(v, "searching for \"web\" among subgroups and projects… (the subgroups and projects below are the previous search's)") || strings.Contains(v, "> [") {
+		t.Fatalf("while searching:\n%s", v)
+	}
+	// Nothing is ticked or taken blind: tab and enter wait for the answer.
+	press(t, s, "tab")
+	if msg := press(t, s, "enter"); msg != nil || len(s.ticked) != 0 {
+		t.Fatalf("acted while searching: %#v, ticked %v", msg, s.ticked)
+	}
+	if v := view(s); !strings.Contains(v, "Still searching for \"web\": tab and enter act on a row once its results are in") {
+		t.Fatalf("a held key said nothing:\n%s", v)
+	}
+}
