@@ -240,7 +240,7 @@ func (a *asker) review() error {
 	for _, w := range d.Warnings {
 		p.say("  warning: %s", w)
 	}
-	p.say("The same, for a script or a ticket:\n%s\n%s", req.CommandLine(s.host), req.Curl(s.host))
+	p.say("The same, for a script or a ticket:\n%s\n%s", req.CommandLine(s.cmdHost()), req.Curl(s.host))
 	create := false
 	if err := p.confirm(token.CreateQuestion().Title, &create); err != nil {
 		return stoppedAt(err, "nothing was created")
@@ -250,7 +250,7 @@ func (a *asker) review() error {
 	}
 	nt, err := s.client.CreateKnowing(ctx, req, known)
 	if err != nil {
-		printOrphans(p.out, s.host, req, err)
+		printOrphans(p.out, s.cmdHost(), req, err)
 		return apiExit(ctx, err)
 	}
 	p.say("Created %s access token %d %s (%s). GitLab shows it only once.", req.Kind, nt.ID, token.Quote(nt.Name), nt.Value.Masked())
@@ -261,7 +261,7 @@ func (a *asker) review() error {
 // printed, or revoked when the run is interrupted first.
 func accessibleDeliver(ctx context.Context, p prompter, env Env, s *session, pf gitlab.Preflight, req token.Request, nt *gitlab.NewToken, now time.Time) error {
 	printVerification(env.Err, s.client.VerifyToken(context.WithoutCancel(ctx), nt.Value, req))
-	saved, err := accessibleKeep(p, env, nt, revokeOrphanCommand(s.host, req, nt.ID))
+	saved, err := accessibleKeep(p, env, nt, revokeOrphanCommand(s.cmdHost(), req, nt.ID))
 	if err != nil {
 		return revokeUnkept(p, s, req, nt, err)
 	}
@@ -438,7 +438,7 @@ func revokeUnkept(p prompter, s *session, req token.Request, nt *gitlab.NewToken
 	defer cancel()
 	if rerr := s.client.RevokeToken(ctx, req, nt.ID); rerr != nil {
 		p.say("Token %d was created but not saved or printed, and could not be revoked (%v). Revoke it with:\n  %s",
-			nt.ID, rerr, req.TokenCommandLine(s.host, "revoke", nt.ID))
+			nt.ID, rerr, req.TokenCommandLine(s.cmdHost(), "revoke", nt.ID))
 		return &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted: the new token was not kept")}
 	}
 	return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("interrupted before the token was kept: token %d was revoked", nt.ID)}

@@ -76,7 +76,7 @@ func (a *asker) reviewAccount() error {
 	p.say("")
 	printServiceAccountPlan(a.env.Err, req, g, s.host, a.now, false)
 	writes := serviceAccountWrites(req, g, s.host)
-	p.say("Every write, in order, each sent once:\n%s\nThe same as one command:\n%s", strings.Join(writes, "\n"), req.CommandLine(s.host))
+	p.say("Every write, in order, each sent once:\n%s\nThe same as one command:\n%s", strings.Join(writes, "\n"), req.CommandLine(s.cmdHost()))
 	create := false
 	if err := p.confirm(fmt.Sprintf("Send these %d writes now?", len(writes)), &create); err != nil {
 		return stoppedAt(err, "nothing was created")
@@ -91,7 +91,7 @@ func (a *asker) reviewAccount() error {
 	printMemberships(p.out, req, prov.Memberships)
 	req.UserID = prov.Account.ID
 	if err != nil {
-		printOrphans(p.out, s.host, req, err)
+		printOrphans(p.out, s.cmdHost(), req, err)
 		if prov.Created && prov.Token == nil {
 			p.say("The account @%s was created and stays; the next run that names it reuses it.", prov.Account.Username)
 		}

@@ -204,6 +204,7 @@ func TestDemoForEveryCommand(t *testing.T) {
 		{[]string{"audit", "--demo"}, ExitAttention, []string{"Jira sync", "gitlab-token-wizard rotate --demo --project acme/web 7 -D 90d"}},
 		{[]string{"audit", "--demo", "-F", "json"}, ExitAttention, []string{`"command": "gitlab-token-wizard rotate --demo --project acme/web 7 -D 90d"`}},
 		{[]string{"check", "--demo", "-F", "json"}, ExitOK, []string{`"ready": true`, `"project": "acme/web"`}},
+		{[]string{"create", "--demo", "-R", "acme/web", "--dry-run", "-F", "json"}, ExitOK, []string{`"command": "gitlab-token-wizard create --demo --project acme/web`}},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := executeEnv(t, nil, "", tt.args...)

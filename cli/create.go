@@ -310,7 +310,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 			if facts.Account != nil {
 				req.UserID = facts.Account.ID // the token's url and curl name the account found, as its writes do
 			}
-			return o.printDryRun(env, req, s.host, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
+			return o.printDryRun(env, req, s, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
 		}
 		err := o.createServiceAccountToken(ctx, env, s, req, facts)
 		o.afterCreate(ctx, w, s, pf, now, err)
@@ -318,12 +318,12 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 	}
 	printPlan(w, req, s.host, now, defaulted)
 	if o.dryRun {
-		return o.printDryRun(env, req, s.host, d.Warnings)
+		return o.printDryRun(env, req, s, d.Warnings)
 	}
 	fmt.Fprintln(w, "Creating the token… (sent once; never retried on its own)")
 	nt, err := s.client.CreateKnowing(ctx, req, facts.Existing)
 	if err != nil {
-		printOrphans(w, s.host, req, err)
+		printOrphans(w, s.cmdHost(), req, err)
 		return apiExit(ctx, err)
 	}
 	fmt.Fprintf(w, "Created %s access token %d %q (%s).\n", req.Kind, nt.ID, nt.Name, nt.Value.Masked())

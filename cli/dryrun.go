@@ -13,7 +13,8 @@ import (
 // passed: as curl on stdout, or with -F json as one object a script can
 // send itself or attach to a ticket. The credential is never in it:
 // $GITLAB_TOKEN stands for it.
-func (o *createOpts) printDryRun(env Env, req token.Request, host string, warnings []string, writes ...string) error {
+func (o *createOpts) printDryRun(env Env, req token.Request, s *session, warnings []string, writes ...string) error {
+	host := s.host
 	if o.output != "json" && len(writes) > 0 {
 		fmt.Fprintf(env.Err, "Dry run: nothing was created. The %d requests, in order, as curl:\n", len(writes))
 		fmt.Fprintln(env.Out, strings.Join(writes, "\n"))
@@ -35,7 +36,7 @@ func (o *createOpts) printDryRun(env Env, req token.Request, host string, warnin
 		"headers": map[string]string{"PRIVATE-TOKEN": "$GITLAB_TOKEN", "Content-Type": "application/json"},
 		"body":    req.CreateBody(),
 		"curl":    req.Curl(host),
-		"command": req.CommandLine(host),
+		"command": req.CommandLine(s.cmdHost()),
 		// A list, never null: scripts iterate over it.
 		"warnings": nonNilStrings(warnings),
 	}

@@ -70,6 +70,16 @@ type session struct {
 // cmd adapts a command line printed for the user to how this run signed
 // in: the demo's stand-in has a new address every run, so its commands say
 // --demo instead of --host.
+// cmdHost is what this tool's own commands say of the instance: --demo on
+// a demo run (the stand-in's address changes every run), else its address.
+// curl and links take the address itself.
+func (s *session) cmdHost() string {
+	if s.demo {
+		return token.DemoHost
+	}
+	return s.host
+}
+
 func (s *session) cmd(line string) string {
 	if !s.demo {
 		return line

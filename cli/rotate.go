@@ -153,7 +153,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		r.Kind, id, name, revokeWhere(r), token.DescribeExpiry(r.ExpiresAt, now))
 	nt, err := s.client.RotateKnown(ctx, r, old, asked)
 	if err != nil {
-		printOrphans(env.Err, s.host, r, err)
+		printOrphans(env.Err, s.cmdHost(), r, err)
 		return apiExit(ctx, err)
 	}
 	fmt.Fprintf(env.Err, "Rotated: token %d is revoked; its replacement is %d %q (%s). Put the new value into the Jira app now.\n",

@@ -133,7 +133,7 @@ func (o *createOpts) createServiceAccountToken(ctx context.Context, env Env, s *
 	printMemberships(w, req, p.Memberships)
 	req.UserID, req.Account = p.Account.ID, token.Account{Username: p.Account.Username, Name: p.Account.Name, Email: p.Account.Email}
 	if err != nil {
-		printOrphans(w, s.host, req, err) // a token's lost answer: the candidates and their commands
+		printOrphans(w, s.cmdHost(), req, err) // a token's lost answer: the candidates and their commands
 		if p.Created && p.Token == nil {
 			fmt.Fprintf(w, "The account @%s was created and stays; the next run with --service-account %s reuses it.\n", p.Account.Username, p.Account.Username)
 		}

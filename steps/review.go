@@ -44,12 +44,23 @@ type Row struct{ Field, Value string }
 type ReviewContent struct {
 	Rows   []Row
 	Advice []string
-	// Base is the instance's address, for the commands.
-	Base string
-	Req  token.Request
+	// Base is the instance's address, for curl; CommandBase is what this
+	// tool's create command says of it (token.DemoHost on a demo run), Base
+	// when empty.
+	Base, CommandBase string
+	Req               token.Request
 	// Writes are the requests a service-account token takes, in order
 	// (token.ServiceAccountWrites); nil for the kinds that take one create.
 	Writes []token.Write
+}
+
+// createCommand is the request as this tool's create command.
+func (c ReviewContent) createCommand() token.Command {
+	base := c.CommandBase
+	if base == "" {
+		base = c.Base
+	}
+	return c.Req.CreateCommand(base)
 }
 
 // curls is the request as curl: one create, or every write in order.
@@ -160,12 +171,11 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		}
 		return s, send(CreateMsg{})
 	}
-	r, base := s.content.Req, s.content.Base
 	switch {
 	case key.Matches(k, s.keys.Back):
 		return s, back(Review)
 	case key.Matches(k, s.keys.CopyCommand):
-		return s, tea.Batch(s.stir(), send(CopyMsg{What: "the create command", Text: r.CreateCommand(base).String()}))
+		return s, tea.Batch(s.stir(), send(CopyMsg{What: "the create command", Text: s.content.createCommand().String()}))
 	case key.Matches(k, s.keys.CopyCurl):
 		var lines []string
 		for _, c := range s.content.curls() {
@@ -216,7 +226,7 @@ func (s *ReviewStep) View() string {
 	d.blank()
 	d.text(st.Subtle, "The same, for a script or a ticket ("+s.keys.CopyCommand.Help().Key+" and "+s.keys.CopyCurl.Help().Key+" copy them):")
 	// Commands break only between arguments, with " \" continuations.
-	d.raw(s.content.Req.CreateCommand(s.content.Base).Lines(d.width)...)
+	d.raw(s.content.createCommand().Lines(d.width)...)
 	for i, c := range s.content.curls() {
 		d.blank()
 		if len(s.content.Writes) > 0 {

@@ -142,4 +142,7 @@ func TestServiceAccountPhrases(t *testing.T) {
 	if c := AuditCommand("https://gitlab.com", KindGroup, "integrations").String(); c != "gitlab-token-wizard audit --group integrations" {
 		t.Fatalf("audit command %q", c)
 	}
+	if c := AuditCommand(DemoHost, KindProject, "acme/web").String(); c != "gitlab-token-wizard audit --demo --project acme/web" {
+		t.Fatalf("demo audit command %q", c)
+	}
 }

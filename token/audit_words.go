@@ -22,9 +22,7 @@ func FindingCounts(t AuditTally) string {
 func AuditCommand(base string, k Kind, target string) Command {
 	var c Command
 	c.add("gitlab-token-wizard", "audit")
-	if base != "" && base != "https://gitlab.com" {
-		c.add("--host", ShellQuote(base))
-	}
+	c.addHost(base)
 	c.add("--"+string(k), ShellQuote(target))
 	return c
 }

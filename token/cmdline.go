@@ -69,16 +69,22 @@ func (c Command) Lines(width int) []string {
 // address changes every run: such a command says --demo instead of --host.
 const DemoHost = "demo:"
 
-// commandStart is "gitlab-token-wizard VERB [--host H|--demo] --project|--group|--user TARGET".
-func (r Request) commandStart(base, verb string) Command {
-	var c Command
-	c.add("gitlab-token-wizard", verb)
+// addHost says which instance a command is for: --demo for the built-in
+// stand-in, --host for any instance but GitLab.com (the default).
+func (c *Command) addHost(base string) {
 	switch {
 	case base == DemoHost:
 		c.add("--demo")
 	case base != "" && base != "https://gitlab.com":
 		c.add("--host", ShellQuote(base))
 	}
+}
+
+// commandStart is "gitlab-token-wizard VERB [--host H|--demo] --project|--group|--user TARGET".
+func (r Request) commandStart(base, verb string) Command {
+	var c Command
+	c.add("gitlab-token-wizard", verb)
+	c.addHost(base)
 	switch r.Kind {
 	case KindGroup:
 		c.add("--group", ShellQuote(r.Target))

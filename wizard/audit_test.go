@@ -33,11 +33,11 @@ func TestResultShowsWhatElseExpiresThere(t *testing.T) {
 	// Commands are broken between their arguments to fit 80 columns (" \"
 	// then an indented continuation): read them joined.
 	scr := strings.ReplaceAll(d.screen(), " \\\n      ", " ")
-	base := d.m.api.BaseURL()
-	rotate := fmt.Sprintf("gitlab-token-wizard rotate --host %s --project acme/web %d -D 90d", base, soon)
+	// A demo run's commands say --demo: the stand-in's address changes every run.
+	rotate := fmt.Sprintf("gitlab-token-wizard rotate --demo --project acme/web %d -D 90d", soon)
 	for _, w := range []string{"What else expires in project acme/web", "1 other token in project acme/web has expired or expires within 30 days",
 		`#` + fmt.Sprint(soon) + ` "CI deploy"`, "expires in 5 days", "  > " + rotate, "broad: api scope",
-		"gitlab-token-wizard audit --host " + base + " --project acme/web", "c copy the command", "esc back to the token"} {
+		"gitlab-token-wizard audit --demo --project acme/web", "c copy the command", "esc back to the token"} {
 		if !strings.Contains(scr, w) {
 			t.Fatalf("audit lacks %q:\n%s", w, scr)
 		}
@@ -50,7 +50,7 @@ func TestResultShowsWhatElseExpiresThere(t *testing.T) {
 	}
 	d.key("down")
 	d.key("down") // past the revoke of the broad finding, to the audit command
-	if got := copyOf(t, d, "c"); got != "gitlab-token-wizard audit --host "+base+" --project acme/web" {
+	if got := copyOf(t, d, "c"); got != "gitlab-token-wizard audit --demo --project acme/web" {
 		t.Fatalf("c copied %q", got)
 	}
 	d.key("esc")

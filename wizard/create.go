@@ -91,7 +91,7 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	m.Summary = fmt.Sprintf("Created %s %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
 		kindLabel(m.req.Kind), nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
 	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID), account: m.provisionedLines()}
-	info.base = m.api.BaseURL()
+	info.base = m.commandBase()
 	info.auditLabel, info.audit, info.auditCommand = auditOf(m.req, info.base)
 	if p := m.provisioned; p != nil && p.Created {
 		info.createdAccount, info.createdIn = "@"+steps.ServerText(p.Account.Username, 60), steps.ServerText(m.req.Target, 80)
@@ -176,7 +176,7 @@ func (m *Model) onQuit(msg quitMsg) tea.Cmd {
 // where the token was saved, and the exact command that renews or revokes
 // it, so that nothing on the screen is lost with it.
 func (m *Model) exitSummary() string {
-	o, base := m.out, m.api.BaseURL()
+	o, base := m.out, m.commandBase()
 	lines := []string{m.Summary, "Hand-off: " + m.handOff().String()}
 	if o.SavedPath != "" {
 		lines = append(lines, "Saved to "+o.SavedPath+" (mode 0600).")
@@ -281,7 +281,7 @@ func (m *Model) reviewContent() steps.ReviewContent {
 	if d, err := m.decide(); err == nil {
 		advice = append(advice, d.Warnings...)
 	}
-	content := steps.ReviewContent{Rows: rows, Advice: advice, Base: base, Req: r}
+	content := steps.ReviewContent{Rows: rows, Advice: advice, Base: base, CommandBase: m.commandBase(), Req: r}
 	if r.Kind == token.KindServiceAccount {
 		content.Advice = append(content.Advice, m.accountAdvice()...)
 		content.Writes = token.ServiceAccountWrites(r, m.accountID())

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gitlab-token-wizard/gitlab"
+	"gitlab-token-wizard/token"
 )
 
 // startPending opens the channel the next create's answer also goes to.
@@ -64,18 +65,24 @@ func (m *Model) TokenName() string { return m.req.Name }
 // ListCommand is the command line that lists the tokens of this run's
 // request (its kind and target).
 func (m *Model) ListCommand() string {
-	base := ""
-	if m.api != nil {
-		base = m.api.BaseURL()
-	}
-	return strings.TrimSuffix(m.req.TokenCommand(base, "list", 0).String(), " 0")
+	return strings.TrimSuffix(m.req.TokenCommand(m.commandBase(), "list", 0).String(), " 0")
 }
 
 // RevokeCommand is the exact command that revokes token id of this run.
 func (m *Model) RevokeCommand(id int64) string {
-	base := ""
-	if m.api != nil {
-		base = m.api.BaseURL()
+	return m.req.TokenCommand(m.commandBase(), "revoke", id).String()
+}
+
+// commandBase is what this tool's own commands (rotate, revoke, list,
+// audit, create) say of the instance: --demo on a demo run, whose stand-in
+// has a new address every run, else the instance's address. curl and links
+// take the address itself.
+func (m *Model) commandBase() string {
+	switch {
+	case m.opts.Demo:
+		return token.DemoHost
+	case m.api != nil:
+		return m.api.BaseURL()
 	}
-	return m.req.TokenCommand(base, "revoke", id).String()
+	return ""
 }

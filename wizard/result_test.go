@@ -12,6 +12,7 @@ import (
 
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
 )
 
 // toResultScreen creates the recommended token on the stand-in.
@@ -91,7 +92,7 @@ func TestLeavingWithoutTheToken(t *testing.T) {
 	toResultScreen(t, d)
 	d.key("q")
 	d.key("y")
-	want := fmt.Sprintf("gitlab-token-wizard revoke --host %s --project acme/web 7", d.m.api.BaseURL())
+	want := "gitlab-token-wizard revoke --demo --project acme/web 7"
 	if !d.m.quitting || !strings.Contains(d.m.Summary, want) || srv.Tokens("project:100")[0].Revoked {
 		t.Fatalf("y: summary %q", d.m.Summary)
 	}
@@ -120,7 +121,7 @@ func TestExitSummaryKeepsWhatTheResultShowed(t *testing.T) {
 	d.key("q")
 	s, path := d.m.Summary, d.m.Outcome().SavedPath
 	for _, want := range []string{"Created project access token 7", "Hand-off: project token id 7", "Saved to " + path,
-		fmt.Sprintf("gitlab-token-wizard rotate --host %s --project acme/web 7", d.m.api.BaseURL()), "Test connection"} {
+		"gitlab-token-wizard rotate --demo --project acme/web 7", "Test connection"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("no %q in:\n%s", want, s)
 		}
@@ -151,7 +152,7 @@ func TestCopyKeys(t *testing.T) {
 		t.Fatalf("%s copied nothing", k)
 		return ""
 	}
-	if got := clip("c"); got != d.m.req.CommandLine(base) {
+	if got := clip("c"); got != d.m.req.CommandLine(token.DemoHost) || !strings.Contains(got, " --demo ") {
 		t.Fatalf("c copied %q", got)
 	}
 	if !strings.Contains(d.screen(), "Sent the create command to the terminal's clipboard (OSC 52)") {
@@ -262,10 +263,9 @@ func TestStopWaitingForTheRevokeOnLeaving(t *testing.T) {
 			if !d.m.quitting || !d.m.Outcome().RevokeStopped || d.m.Outcome().Revoked {
 				t.Fatalf("%s did not leave: quitting=%v outcome %+v", stop, d.m.quitting, d.m.Outcome())
 			}
-			base := d.m.api.BaseURL()
 			for _, want := range []string{"may or may not be revoked",
-				"gitlab-token-wizard list --host " + base + " --project acme/web",
-				"gitlab-token-wizard revoke --host " + base + " --project acme/web 7"} {
+				"gitlab-token-wizard list --demo --project acme/web",
+				"gitlab-token-wizard revoke --demo --project acme/web 7"} {
 				if !strings.Contains(d.m.Summary, want) {
 					t.Errorf("no %q in the summary:\n%s", want, d.m.Summary)
 				}
