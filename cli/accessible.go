@@ -265,7 +265,7 @@ func accessibleDeliver(ctx context.Context, p prompter, env Env, s *session, pf 
 	if err != nil {
 		return revokeUnkept(p, s, req, nt, err)
 	}
-	accessibleEnd(p, s.host, req, nt, pf, saved)
+	accessibleEnd(p, s.host, s.cmdHost(), req, nt, pf, saved)
 	afterCreate(ctx, env.Err, s, pf, false, now)
 	return nil
 }
@@ -446,7 +446,7 @@ func revokeUnkept(p prompter, s *session, req token.Request, nt *gitlab.NewToken
 
 // accessibleEnd says what the result screen says: the hand-off summary, the
 // steps in Jira and the command that renews the token.
-func accessibleEnd(p prompter, host string, req token.Request, nt *gitlab.NewToken, pf gitlab.Preflight, saved string) {
+func accessibleEnd(p prompter, host, cmdHost string, req token.Request, nt *gitlab.NewToken, pf gitlab.Preflight, saved string) {
 	user, name := "", ""
 	if req.PersonalUser() == token.Me {
 		user, name = pf.User.Username, pf.User.Name
@@ -457,7 +457,7 @@ func accessibleEnd(p prompter, host string, req token.Request, nt *gitlab.NewTok
 	if saved != "" {
 		p.say("The token is in %s (mode 0600).", saved)
 	}
-	next := req.JiraSteps(host, nt.ID)
+	next := req.JiraSteps(host, cmdHost, nt.ID)
 	p.say("\nNext, in Jira:\n%s", strings.Join(next.Steps, "\n"))
 	if next.Rotate != nil {
 		p.say("   %s", next.Rotate)

@@ -20,7 +20,7 @@ import (
 // version and an administrator from the pre-flight, and whether the caller
 // owns a group (one search; unknown when it fails).
 func accountOffer(ctx context.Context, s *session, pf gitlab.Preflight) token.AccountOffer {
-	o := token.AccountOffer{Version: pf.Version, Admin: pf.User.IsAdmin}
+	o := token.AccountOffer{Version: pf.Version, Admin: pf.User.IsAdmin, Community: pf.Community}
 	if o.Admin || o.Unavailable() != "" {
 		return o
 	}

@@ -68,7 +68,7 @@ func (g Gathered) Facts() token.Facts {
 }
 
 func (p Preflight) facts() token.Facts {
-	return token.Facts{Version: p.Version, Lifetime: p.Lifetime, Username: p.User.Username, IsAdmin: p.User.IsAdmin,
+	return token.Facts{Version: p.Version, Community: p.Community, Lifetime: p.Lifetime, Username: p.User.Username, IsAdmin: p.User.IsAdmin,
 		Bot: p.User.Bot, OAuth: p.OAuth, Scopes: p.Self.Scopes, CredentialExpires: p.Self.ExpiresAt}
 }
 

@@ -25,6 +25,16 @@ type Preflight struct {
 	// Lifetime is the instance's token lifetime rule, known only to
 	// administrators (it is read from the instance settings).
 	Lifetime token.Lifetime
+	// Community is true when /version says the instance runs GitLab's
+	// Community Edition ("enterprise": false), which has no service accounts
+	// before they came to Free (token.ServiceAccountFreeSince).
+	Community bool
+}
+
+// versionInfo is GET /version: client-go's Version leaves "enterprise" out.
+type versionInfo struct {
+	Version    string `json:"version"`
+	Enterprise *bool  `json:"enterprise"`
 }
 
 // ShortLivedDays is the remaining lifetime at or below which a sign-in token
@@ -57,13 +67,17 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		p                Preflight
 		wg               sync.WaitGroup
 		errV, errU, errS error
-		ver              *gl.Version
+		ver              *versionInfo
 		user             *gl.User
 		lifetime         token.Lifetime
 	)
 	wg.Add(4)
 	go func() { defer wg.Done(); lifetime = c.instanceLifetime(ctx) }()
-	go func() { defer wg.Done(); ver, _, errV = c.gl.Version.GetVersion(gl.WithContext(ctx)) }()
+	go func() {
+		defer wg.Done()
+		ver = &versionInfo{}
+		_, errV = c.getJSON(ctx, "version", nil, ver)
+	}()
 	go func() { defer wg.Done(); user, _, errU = c.gl.Users.CurrentUser(gl.WithContext(ctx)) }()
 	go func() {
 		defer wg.Done()
@@ -96,6 +110,7 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 	p.User = fromUser(user)
 	if errV == nil && ver != nil {
 		p.Version = safe.Line(ver.Version, 64)
+		p.Community = ver.Enterprise != nil && !*ver.Enterprise
 		c.version.Store(p.Version)
 	}
 	c.credentialOK.Store(true)

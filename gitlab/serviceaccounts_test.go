@@ -103,6 +103,10 @@ func TestServiceAccountRefusals(t *testing.T) {
 			r.Target = "acme/platform"
 			return r
 		}, "keeps service accounts on top-level groups"},
+		// The Community Edition has no service-account routes before 18.11
+		// (a 404): /version's "enterprise": false says so first.
+		{"the Community Edition before 18.11", fake.OwnerToken, func(s *fake.Server) { s.SetVersion("17.5.0"); s.SetCommunity(true) },
+			func() token.Request { return saRequest() }, "the Community Edition of GitLab 17.5.0, which has no service accounts"},
 		{"before the API existed", fake.OwnerToken, func(s *fake.Server) { s.SetVersion("16.0.5") }, func() token.Request { return saRequest() }, "cannot create service accounts through its API"},
 		{"self-managed: only administrators", fake.OwnerToken, func(s *fake.Server) { s.SetServiceAccountOwners(false) }, func() token.Request { return saRequest() },
 			"Allow top-level group owners to create service accounts"},

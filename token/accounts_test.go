@@ -131,7 +131,7 @@ func TestServiceAccountPhrases(t *testing.T) {
 	if got := r.TargetPhrase("", ""); got != "of @jira-bot in integrations, on project acme/web, group integrations" {
 		t.Fatalf("TargetPhrase = %q", got)
 	}
-	n := r.JiraSteps("https://gitlab.example.com", 7)
+	n := r.JiraSteps("https://gitlab.example.com", "", 7)
 	if !strings.Contains(n.Steps[1], "repositories: acme/web; group: integrations (every project in it)") || n.Rotate == nil ||
 		n.Rotate.String() != "gitlab-token-wizard rotate --host https://gitlab.example.com --group integrations --service-account jira-bot 7" {
 		t.Fatalf("steps %+v", n)
@@ -141,6 +141,18 @@ func TestServiceAccountPhrases(t *testing.T) {
 	}
 	if c := AuditCommand("https://gitlab.com", KindGroup, "integrations").String(); c != "gitlab-token-wizard audit --group integrations" {
 		t.Fatalf("audit command %q", c)
+	}
+	// The Community Edition has service accounts from 18.11 only: offered
+	// with the reason, never recommended, before it.
+	for _, tt := range []struct {
+		version   string
+		available bool
+	}{{"17.5.0", false}, {"18.10.2", false}, {"18.11.0", true}} {
+		o := AccountOffer{Version: tt.version, Community: true, GroupsKnown: true, OwnedGroups: 2}
+		if (o.Unavailable() == "") != tt.available || o.Recommended() != tt.available ||
+			!tt.available && !strings.Contains(o.Unavailable(), "Community Edition") {
+			t.Errorf("CE %s: unavailable %q, recommended %v", tt.version, o.Unavailable(), o.Recommended())
+		}
 	}
 	if c := AuditCommand(DemoHost, KindProject, "acme/web").String(); c != "gitlab-token-wizard audit --demo --project acme/web" {
 		t.Fatalf("demo audit command %q", c)

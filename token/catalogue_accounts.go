@@ -22,6 +22,9 @@ type AccountOffer struct {
 	// Spans is true when the purpose reaches more than one project (the
 	// flags named several).
 	Spans bool
+	// Community is true on GitLab's Community Edition, which has service
+	// accounts only from ServiceAccountFreeSince.
+	Community bool
 }
 
 // Unavailable says why the caller cannot make a service account, or ""
@@ -30,6 +33,8 @@ func (o AccountOffer) Unavailable() string {
 	switch {
 	case o.Version != "" && VersionBefore(o.Version, ServiceAccountSince):
 		return fmt.Sprintf("not available: GitLab %s has no service-account API (%s and later have one)", minorVersion(o.Version), ServiceAccountSince)
+	case o.Community && o.Version != "" && VersionBefore(o.Version, ServiceAccountFreeSince):
+		return fmt.Sprintf("not available: the Community Edition of GitLab %s has no service accounts (Premium and Ultimate have them; every edition from %s)", minorVersion(o.Version), ServiceAccountFreeSince)
 	case o.Admin, !o.GroupsKnown, o.OwnedGroups > 0:
 		return ""
 	case o.Version != "" && VersionBefore(o.Version, ServiceAccountSubgroups):

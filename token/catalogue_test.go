@@ -179,12 +179,12 @@ func TestHandOffAndJiraSteps(t *testing.T) {
 	if got := h.String(); got != `project token id 58 · "Jira integration" · on acme/web · Reporter, read_api · expires 2026-12-25 · glpat-••••` {
 		t.Fatalf("hand-off %q", got)
 	}
-	n := r.JiraSteps("https://gitlab.example.com", 58)
+	n := r.JiraSteps("https://gitlab.example.com", "", 58)
 	if len(n.Steps) != 3 || n.Rotate == nil || n.Rotate.String() != "gitlab-token-wizard rotate --host https://gitlab.example.com --project acme/web 58" {
 		t.Fatalf("steps %+v", n)
 	}
 	p := Request{Kind: KindPersonal, Target: "@me", ExpiresAt: r.ExpiresAt}
-	if n := p.JiraSteps("https://gitlab.com", 3); n.Rotate != nil || !strings.Contains(n.Steps[2], "create a new one") {
+	if n := p.JiraSteps("https://gitlab.com", "", 3); n.Rotate != nil || !strings.Contains(n.Steps[2], "create a new one") {
 		t.Fatalf("personal steps %+v", n)
 	}
 	if got := p.TargetPhrase("alice", "Alice"); got != "for @alice (Alice)" {

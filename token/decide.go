@@ -20,6 +20,9 @@ import (
 type Facts struct {
 	// Version is the instance's GitLab version ("17.11.2-ee").
 	Version string
+	// Community is true on GitLab's Community Edition (/version's
+	// "enterprise": false).
+	Community bool
 	// GitLabCom is true on GitLab.com, where tokens depend on the plan.
 	GitLabCom bool
 	// Lifetime is the instance's token lifetime rule, when the caller may

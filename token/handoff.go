@@ -1,6 +1,7 @@
 package token
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -43,8 +44,9 @@ type NextSteps struct {
 }
 
 // JiraSteps are the steps that connect token id in a Jira GitLab app, for
-// the instance at base, and the renewal.
-func (r Request) JiraSteps(base string, id int64) NextSteps {
+// the instance at base, and the renewal: its command says commandBase of the
+// instance (token.DemoHost on a demo run; base when empty).
+func (r Request) JiraSteps(base, commandBase string, id int64) NextSteps {
 	where := "repository: " + safe.Line(r.Target, 80)
 	switch r.Kind {
 	case KindGroup:
@@ -62,7 +64,7 @@ func (r Request) JiraSteps(base string, id int64) NextSteps {
 	if r.Kind.HasRole() {
 		// No full stop after the command: a copy would take it with the id.
 		n.Steps[2] += " with:"
-		c := r.TokenCommand(base, "rotate", id)
+		c := r.TokenCommand(cmp.Or(commandBase, base), "rotate", id)
 		n.Rotate = &c
 	} else {
 		n.Steps[2] += " (create a new one)."

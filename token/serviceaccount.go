@@ -101,6 +101,10 @@ func CheckServiceAccount(r Request, f Facts, placeRoles map[string]Role) error {
 	case f.Version != "" && VersionBefore(f.Version, ServiceAccountSince):
 		return &Refusal{Party: PartyInstance, Reason: ReasonRole, Field: FieldKind, Message: fmt.Sprintf(
 			"GitLab %s cannot create service accounts through its API (16.1 and later can): use a project or group token", f.Version)}
+	case f.Community && f.Version != "" && VersionBefore(f.Version, ServiceAccountFreeSince):
+		return &Refusal{Party: PartyInstance, Reason: ReasonPlan, Field: FieldKind, Message: fmt.Sprintf(
+			"this instance runs the Community Edition of GitLab %s, which has no service accounts (Premium and Ultimate have them; every edition from %s): use a project or group token",
+			f.Version, ServiceAccountFreeSince)}
 	case CannotHoldAccounts(f.Version, r.Target) != "":
 		return &Refusal{Party: PartyInstance, Field: FieldTarget, Message: strings.TrimSuffix(CannotHoldAccounts(f.Version, r.Target), ".")}
 	case f.GitLabCom && f.Plan == "free" && VersionBefore(f.Version, ServiceAccountFreeSince):

@@ -90,7 +90,7 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	m.out.Token = nt
 	m.Summary = fmt.Sprintf("Created %s %d %s %s (%s, expires %s); the value was shown once and is not in this scrollback.",
 		kindLabel(m.req.Kind), nt.ID, token.Quote(nt.Name), m.targetPhrase(), m.grantPhrase(), m.req.ExpiresAt.Format(token.DateLayout))
-	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), nt.ID), account: m.provisionedLines()}
+	info := resultInfo{handOff: m.handOff(), next: m.req.JiraSteps(m.api.BaseURL(), m.commandBase(), nt.ID), account: m.provisionedLines()}
 	info.base = m.commandBase()
 	info.auditLabel, info.audit, info.auditCommand = auditOf(m.req, info.base)
 	if p := m.provisioned; p != nil && p.Created {
@@ -201,7 +201,7 @@ func (m *Model) exitSummary() string {
 			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
 	case o.SavedPath == "":
 		// Copied only: if the copy went nowhere, this is how to undo it.
-		next := m.req.JiraSteps(base, o.Token.ID)
+		next := m.req.JiraSteps(m.api.BaseURL(), base, o.Token.ID)
 		lines = append(lines, next.Steps...)
 		if next.Rotate != nil {
 			lines = append(lines, "  "+next.Rotate.String())
@@ -209,7 +209,7 @@ func (m *Model) exitSummary() string {
 		lines = append(lines, fmt.Sprintf("Token %d was copied, not saved. If the copy did not reach your clipboard, revoke it:", o.Token.ID),
 			"  "+m.req.TokenCommand(base, "revoke", o.Token.ID).String())
 	default:
-		next := m.req.JiraSteps(base, o.Token.ID)
+		next := m.req.JiraSteps(m.api.BaseURL(), base, o.Token.ID)
 		lines = append(lines, next.Steps...)
 		if next.Rotate != nil {
 			lines = append(lines, "  "+next.Rotate.String())

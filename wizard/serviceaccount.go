@@ -37,7 +37,7 @@ type ownedMsg struct {
 // groups the caller owns from one search that runs while they read the
 // first question.
 func (m *Model) offerLookup() tea.Cmd {
-	m.offer = token.AccountOffer{Version: m.pf.Version, Admin: m.pf.User.IsAdmin, Spans: m.offer.Spans}
+	m.offer = token.AccountOffer{Version: m.pf.Version, Admin: m.pf.User.IsAdmin, Spans: m.offer.Spans, Community: m.pf.Community}
 	if m.api == nil || m.offer.Admin || m.offer.Unavailable() != "" {
 		return nil
 	}

@@ -30,7 +30,7 @@ func matches(term string, values ...string) bool {
 }
 
 func (s *Server) getVersion(c *ctx) {
-	c.json(200, map[string]any{"version": s.version, "revision": "f4k3f4k3", "kas": map[string]any{"enabled": false}, "enterprise": true})
+	c.json(200, map[string]any{"version": s.version, "revision": "f4k3f4k3", "kas": map[string]any{"enabled": false}, "enterprise": !s.community})
 }
 
 func (s *Server) userJSON(u *User, forAdmin bool) map[string]any {

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,17 +22,19 @@ import (
 
 // Server is the stand-in GitLab. Its zero value is not usable; call New.
 type Server struct {
-	mu          sync.Mutex
-	users       map[int]*User
-	tokens      map[int]*Token
-	groups      map[int]*Group
-	projects    map[int]*Project
-	nextUser    int
-	nextToken   int
-	version     string
-	requests    []Recorded
-	faults      []*Fault
-	latency     time.Duration
+	mu        sync.Mutex
+	users     map[int]*User
+	tokens    map[int]*Token
+	groups    map[int]*Group
+	projects  map[int]*Project
+	nextUser  int
+	nextToken int
+	version   string
+	requests  []Recorded
+	faults    []*Fault
+	latency   time.Duration
+	// community is GitLab's Community Edition (SetCommunity).
+	community   bool
 	devices     []*device
 	autoDecide  *autoDecision
 	browserUser int
@@ -76,6 +79,10 @@ func New(seed string) (*Server, error) {
 }
 
 func (s *Server) now() time.Time { return s.Now().UTC() }
+
+// SetCommunity makes the stand-in GitLab's Community Edition: /version
+// says "enterprise": false, and before 18.11 it has no service accounts.
+func (s *Server) SetCommunity(on bool) { s.mu.Lock(); s.community = on; s.mu.Unlock() }
 
 // SetVersion sets the version GET /version reports.
 func (s *Server) SetVersion(v string) { s.mu.Lock(); s.version = v; s.mu.Unlock() }
@@ -245,6 +252,11 @@ func (s *Server) route(c *ctx) {
 		return
 	}
 	h := s.handler(c)
+	// The Community Edition has no service-account routes before they came
+	// to every edition (18.11): Grape answers an unknown route with 404.
+	if s.community && versionBefore(s.version, "18.11") && slices.Contains(c.seg, "service_accounts") {
+		h = nil
+	}
 	if h == nil {
 		c.message(404, "404 Not Found")
 		return

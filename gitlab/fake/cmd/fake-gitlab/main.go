@@ -38,6 +38,8 @@ func main() {
 	active := flag.Int("project-tokens", 0, "add this many active tokens to acme/web (benchmarks of list)")
 	revoked := flag.Int("revoked-tokens", 0, "add this many revoked tokens to acme/web")
 	accounts := flag.Bool("service-accounts", false, "add --demo's group 'integrations' (Premium, alice its Owner), for the service-account path")
+	version := flag.String("version", "", "the GitLab version /version reports (default: the stand-in's own)")
+	community := flag.Bool("community", false, "be GitLab's Community Edition: /version says enterprise false, and before 18.11 there are no service accounts")
 	var faults faultList
 	flag.Var(&faults, "fault", "inject a fault, METHOD:PATHSUFFIX:KIND[:N[:TIMES]][;KEY=VALUE...], e.g. GET:/user:redirect:302;location=URL (repeatable)")
 	flag.Parse()
@@ -48,6 +50,10 @@ func main() {
 		os.Exit(2)
 	}
 	srv.SetLatency(*latency)
+	if *version != "" {
+		srv.SetVersion(*version)
+	}
+	srv.SetCommunity(*community)
 	srv.SetBrowserUser(*browserUser)
 	srv.SetNullElements(*nulls)
 	exp := time.Now().UTC().AddDate(0, 0, 200).Format("2006-01-02")
