@@ -248,7 +248,9 @@ func (p AuditPolicy) Judge(f Found) Judged {
 		}
 	}
 	if why := broadness(f); why != "" {
-		add(FindBroad, "broad: "+why, "if it only needs to read, replace it with a narrower token (gitlab-token-wizard), then revoke it", revoke)
+		// No command: a bare revoke would stop whatever uses the token
+		// today. An unused one has its revoke under its other finding.
+		add(FindBroad, "broad: "+why, "if it only needs to read, replace it with a narrower token (gitlab-token-wizard), put that where this one is used, then revoke this one", Command{})
 	}
 	return j
 }

@@ -86,6 +86,7 @@ func TestJudgeCommands(t *testing.T) {
 		}, FindExpiring, "gitlab-token-wizard rotate --host https://gitlab.example.com --group acme 58 -D 90d"},
 		{"expired: revoke, it cannot be rotated", func(f *Found) { f.ExpiresAt = Today(now).AddDate(0, 0, -2) }, FindExpired,
 			"gitlab-token-wizard revoke --host https://gitlab.example.com --project acme/web 58"},
+		{"broad and used today: no bare revoke", func(f *Found) { f.Scopes, f.LastUsedAt = []string{"api"}, now }, FindBroad, ""},
 		{"unused: revoke", func(f *Found) { f.LastUsedAt = now.AddDate(0, -6, 0) }, FindUnused,
 			"gitlab-token-wizard revoke --host https://gitlab.example.com --project acme/web 58"},
 		{"path unknown: the id", func(f *Found) { f.Where.Path, f.LastUsedAt = "", time.Time{} }, FindNeverUsed,

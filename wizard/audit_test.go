@@ -48,8 +48,7 @@ func TestResultShowsWhatElseExpiresThere(t *testing.T) {
 	if got := copyOf(t, d, "c"); got != rotate {
 		t.Fatalf("c copied %q", got)
 	}
-	d.key("down")
-	d.key("down") // past the revoke of the broad finding, to the audit command
+	d.key("down") // the broad finding has no command (a bare revoke would stop what uses it): on to the audit command
 	if got := copyOf(t, d, "c"); got != "gitlab-token-wizard audit --demo --project acme/web" {
 		t.Fatalf("c copied %q", got)
 	}
