@@ -75,8 +75,12 @@ func (a *asker) reviewAccount() error {
 	}
 	p.say("")
 	printServiceAccountPlan(a.env.Err, req, g, s.host, a.now, false)
-	writes := serviceAccountWrites(req, g, s.host)
-	p.say("Every write, in order, each sent once:\n%s\nThe same as one command:\n%s", strings.Join(writes, "\n"), req.CommandLine(s.cmdHost()))
+	writes := serviceAccountWrites(req, g)
+	curls := make([]string, len(writes))
+	for i, w := range writes {
+		curls[i] = "# " + w.Note + "\n" + w.CurlText(s.host)
+	}
+	p.say("Every write, in order, each sent once:\n%s\nThe same as one command:\n%s", strings.Join(curls, "\n"), req.CommandLine(s.cmdHost()))
 	create := false
 	if err := p.confirm(fmt.Sprintf("Send these %d writes now?", len(writes)), &create); err != nil {
 		return stoppedAt(err, "nothing was created")

@@ -67,7 +67,9 @@ being made).
 With --dry-run -F json, the request that would be sent: dry_run (true),
 method, url, headers (the credential as $GITLAB_TOKEN), body (GitLab's
 fields), curl (the same request as a curl command), command (this create as
-one line) and warnings.
+one line) and warnings. A service account's adds writes: every request in
+the order it is sent, each {what, method, url, body, curl} (the account when
+new, each membership, the token, which the top-level fields describe).
 
 The credential comes from GITLAB_TOKEN (or GITLAB_ACCESS_TOKEN, OAUTH_TOKEN),
 --token-stdin, glab's login, or --oauth-client-id; never from a flag.`,
@@ -310,7 +312,7 @@ func runCreate(ctx context.Context, env Env, g *globalFlags, o *createOpts) erro
 			if facts.Account != nil {
 				req.UserID = facts.Account.ID // the token's url and curl name the account found, as its writes do
 			}
-			return o.printDryRun(env, req, s, d.Warnings, serviceAccountWrites(req, facts, s.host)...)
+			return o.printDryRun(env, req, s, d.Warnings, serviceAccountWrites(req, facts)...)
 		}
 		err := o.createServiceAccountToken(ctx, env, s, req, facts)
 		o.afterCreate(ctx, w, s, pf, now, err)

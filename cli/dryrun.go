@@ -13,11 +13,13 @@ import (
 // passed: as curl on stdout, or with -F json as one object a script can
 // send itself or attach to a ticket. The credential is never in it:
 // $GITLAB_TOKEN stands for it.
-func (o *createOpts) printDryRun(env Env, req token.Request, s *session, warnings []string, writes ...string) error {
+func (o *createOpts) printDryRun(env Env, req token.Request, s *session, warnings []string, writes ...token.Write) error {
 	host := s.host
 	if o.output != "json" && len(writes) > 0 {
 		fmt.Fprintf(env.Err, "Dry run: nothing was created. The %d requests, in order, as curl:\n", len(writes))
-		fmt.Fprintln(env.Out, strings.Join(writes, "\n"))
+		for _, w := range writes {
+			fmt.Fprintln(env.Out, "# "+w.Note+"\n"+w.CurlText(host))
+		}
 		return nil
 	}
 	if o.output != "json" {
@@ -41,7 +43,17 @@ func (o *createOpts) printDryRun(env Env, req token.Request, s *session, warning
 		"warnings": nonNilStrings(warnings),
 	}
 	if len(writes) > 0 {
-		obj["writes"] = writes // a service account's: account, memberships, token
+		// A service account's: account, memberships, token, as requests.
+		list := make([]map[string]any, len(writes))
+		for i, w := range writes {
+			var body any = w.Body
+			if json.Valid([]byte(w.Body)) {
+				body = json.RawMessage(w.Body)
+			}
+			list[i] = map[string]any{"what": w.What, "method": http.MethodPost, "url": strings.TrimRight(host, "/") + "/api/v4" + w.Path,
+				"body": body, "curl": w.CurlText(host)}
+		}
+		obj["writes"] = list
 	}
 	enc := json.NewEncoder(env.Out)
 	enc.SetIndent("", "  ")

@@ -178,14 +178,10 @@ func printServiceAccountPlan(w io.Writer, r token.Request, g gitlab.Gathered, ho
 // serviceAccountWrites are the requests create --service-account sends, as
 // curl lines: the account (when new), each membership, the token — the
 // writes the wizard's review lists (token.ServiceAccountWrites).
-func serviceAccountWrites(r token.Request, g gitlab.Gathered, host string) []string {
+func serviceAccountWrites(r token.Request, g gitlab.Gathered) []token.Write {
 	var id int64
 	if g.Account != nil {
 		id = g.Account.ID
 	}
-	var out []string
-	for _, w := range token.ServiceAccountWrites(r, id) {
-		out = append(out, "# "+w.Note+"\n"+w.CurlText(host))
-	}
-	return out
+	return token.ServiceAccountWrites(r, id)
 }

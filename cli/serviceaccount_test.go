@@ -317,17 +317,26 @@ func TestServiceAccountDryRunJSONNamesTheAccount(t *testing.T) {
 		t.Fatalf("create: exit %d\n%s", r.code, r.stderr)
 	}
 	r := execute(t, url, fake.OwnerToken, "", append(args, "--name", "Jira link 2", "--dry-run", "-F", "json")...)
+	// writes are requests, each {what, method, url, body, curl}, as create --help documents.
+	type write struct {
+		What, Method, URL, Curl string
+		Body                    map[string]any
+	}
 	var doc struct {
-		URL    string   `json:"url"`
-		Curl   string   `json:"curl"`
-		Writes []string `json:"writes"`
+		URL    string  `json:"url"`
+		Curl   string  `json:"curl"`
+		Writes []write `json:"writes"`
 	}
 	if r.code != ExitOK || json.Unmarshal([]byte(r.stdout), &doc) != nil {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	want := "/groups/acme/service_accounts/5/personal_access_tokens"
+	last := write{}
+	if len(doc.Writes) > 0 {
+		last = doc.Writes[len(doc.Writes)-1]
+	}
 	if !strings.HasSuffix(doc.URL, want) || !strings.Contains(doc.Curl, want) || strings.Contains(r.stdout, "SERVICE_ACCOUNT_ID") ||
-		len(doc.Writes) == 0 || !strings.Contains(doc.Writes[len(doc.Writes)-1], want) {
+		!strings.HasSuffix(last.URL, want) || last.Method != "POST" || last.Body["name"] != "Jira link 2" || !strings.Contains(last.Curl, want) || last.What == "" {
 		t.Fatalf("dry run:\n%s", r.stdout)
 	}
 }
