@@ -60,7 +60,7 @@ Maintainer on a project, Owner on a group) are counted and named at the end.`,
 	groupFlag(f, &o.group, "audit a group, its subgroups and all their projects")
 	f.BoolVar(&o.instance, "instance", false, "audit the whole instance (administrators)")
 	f.StringVar(&o.within, "within", "30d", "expiry window: days (30 or 30d), weeks (4w) or a date (YYYY-MM-DD)")
-	f.StringVar(&o.failOn, "fail-on", "expiry", "exit 6 for findings at or above: expiry, unused, no-expiry, broad")
+	f.StringVar(&o.failOn, "fail-on", "expiry", "exit 6 for findings at or above: expiry, unused, no-expiry, broad (or a finding's name: expired, never-used, …)")
 	outputFlag(f, &o.output, auditFormats...)
 	f.IntVar(&o.concurrency, "concurrency", gitlab.DefaultAuditConcurrency, "most requests in flight at once (1-64)")
 	f.BoolVar(&o.progress, "progress", false, "show progress on stderr even when it is not a terminal")

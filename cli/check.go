@@ -87,6 +87,15 @@ func runCheck(ctx context.Context, env Env, g *globalFlags, o *checkOpts) error 
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
 	}
+	// check signs in with nothing but the token under check, which it reads
+	// from stdin itself: a sign-in flag would make it check the wrong token.
+	if g.tokenStdin || g.oauthID != "" {
+		flag := "--token-stdin"
+		if g.oauthID != "" {
+			flag = "--oauth-client-id"
+		}
+		return exitf(ExitInvalid, "check takes no sign-in (%s): it reads the token to check from stdin and uses only that token; pipe that token alone (nothing was sent)", flag)
+	}
 	p, err := token.FindPreset(o.preset)
 	if err != nil {
 		return invalid(fmt.Errorf("--preset: %w", err))

@@ -323,3 +323,15 @@ func TestCheckWritesTheDebugLog(t *testing.T) {
 		t.Fatalf("the checked token is in the log:\n%s", b)
 	}
 }
+
+// check uses only the token under check: a sign-in flag is refused, not
+// taken as the token (the first stdin line, the caller's own, was checked).
+func TestCheckRefusesASignIn(t *testing.T) {
+	_, url := server(t)
+	for _, flag := range [][]string{{"--token-stdin"}, {"--oauth-client-id", "abc"}} {
+		r := execute(t, url, "", fake.MaintainerToken+"\n"+fake.ReadOnlyToken+"\n", append([]string{"check", "-R", "acme/web"}, flag...)...)
+		if r.code != ExitInvalid || !strings.Contains(r.stderr, "check takes no sign-in ("+flag[0]+")") {
+			t.Fatalf("%v: exit %d\n%s\n%s", flag, r.code, r.stdout, r.stderr)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,13 +98,18 @@ var levelNames = []struct {
 	level Level
 }{{"expiry", LevelExpiry}, {"unused", LevelUnused}, {"no-expiry", LevelNoExpiry}, {"broad", LevelBroad}, {"any", LevelBroad}}
 
-// ParseLevel reads a --fail-on value: expiry, unused, no-expiry, broad or any.
+// ParseLevel reads a --fail-on value: expiry, unused, no-expiry, broad or
+// any — or the name of a finding as the output prints it (expired,
+// expiring, never-used), which means that finding's level.
 func ParseLevel(s string) (Level, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	for _, l := range levelNames {
 		if l.name == t {
 			return l.level, nil
 		}
+	}
+	if k := FindingKind(t); slices.Contains(FindingKinds, k) {
+		return k.Level(), nil
 	}
 	return 0, fmt.Errorf("--fail-on %q: use expiry (expired or expiring within the window), unused (also never or long unused), no-expiry (also without expiry) or broad (any finding)", s)
 }

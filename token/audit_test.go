@@ -132,7 +132,9 @@ func TestFailOnLevels(t *testing.T) {
 	tests := []struct {
 		failOn    string
 		attention bool
-	}{{"expiry", false}, {"unused", true}, {"no-expiry", true}, {"broad", true}, {"any", true}, {" Expiry ", false}}
+	}{{"expiry", false}, {"unused", true}, {"no-expiry", true}, {"broad", true}, {"any", true}, {" Expiry ", false},
+		// The findings' own names, as the output prints them, mean their level.
+		{"expired", false}, {"expiring", false}, {"never-used", true}}
 	for _, tt := range tests {
 		t.Run(tt.failOn, func(t *testing.T) {
 			l, err := ParseLevel(tt.failOn)
