@@ -230,6 +230,10 @@ type Project struct {
 	WebURL string
 	// Role is the caller's role on it, when GitLab said.
 	Role token.Role
+	// RoleAtLeast marks a Role that is only a lower bound: a search's
+	// min_access_level, where GitLab's list left out a role held through a
+	// parent group or a share.
+	RoleAtLeast bool
 }
 
 func fromPAT(t *gl.PersonalAccessToken, level gl.AccessLevelValue) TokenInfo {

@@ -94,7 +94,7 @@ func TestSearchProjects(t *testing.T) {
 	// alice holds Maintainer through acme/platform only: a list names no
 	// role for acme/platform/tools/cli, but min_access_level vouches for it.
 	ps, err = c.SearchProjects(context.Background(), "acme/platform/tools/c", 20, token.RoleMaintainer)
-	if err != nil || len(ps) != 1 || ps[0].Path != "acme/platform/tools/cli" || ps[0].Role != token.RoleMaintainer {
+	if err != nil || len(ps) != 1 || ps[0].Path != "acme/platform/tools/cli" || ps[0].Role != token.RoleMaintainer || !ps[0].RoleAtLeast {
 		t.Fatalf("SearchProjects(acme/platform/tools/c) = %+v, %v", ps, err)
 	}
 	last := srv.Requests()[len(srv.Requests())-1]

@@ -166,7 +166,7 @@ func (c *Client) SearchProjects(ctx context.Context, query string, limit int, mi
 		// promised at least min: never show a project as out of reach
 		// because of what the list left out.
 		if min != token.RoleNone && pr.Role < min {
-			pr.Role = min
+			pr.Role, pr.RoleAtLeast = min, true
 		}
 		out = append(out, pr)
 	}

@@ -78,7 +78,7 @@ func (s *PlacesStep) detail(i int) string {
 	if i <= len(s.subgroups) {
 		return "every project in it"
 	}
-	return roleLabel(s.results[i-1-len(s.subgroups)].Role)
+	return roleLabel(s.results[i-1-len(s.subgroups)])
 }
 
 func (s *PlacesStep) isTicked(p token.Place) int {

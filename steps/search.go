@@ -150,7 +150,7 @@ func (s *SearchStep) items(m ResultsMsg) []item {
 		}
 	default:
 		for _, p := range m.Projects {
-			it := item{path: p.Path, detail: roleLabel(p.Role), project: p}
+			it := item{path: p.Path, detail: roleLabel(p), project: p}
 			if why := token.CannotCreateOn(s.mode.Kind(), p.Role, p.Path); s.mode != ModeRepo && why != "" {
 				it.detail += fmt.Sprintf(" (needs %s)", s.mode.Kind().CallerNeeds().Title())
 				it.disabled = why + " " + s.keys.Back.Help().Key + " goes back to the kind of token."
@@ -257,11 +257,17 @@ func (s *SearchStep) View() string   { return s.render().String() }
 func (s *SearchStep) FocusLine() int { return s.render().focus }
 func (s *SearchStep) FocusEnd() int  { return s.render().focusEnd }
 
-func roleLabel(r token.Role) string {
-	if r == token.RoleNone {
+// roleLabel is what a project row says of the caller's role: "you:
+// Maintainer", or "you: at least Reporter" where GitLab's list only
+// vouched for the least role searched for.
+func roleLabel(p gitlab.Project) string {
+	switch {
+	case p.Role == token.RoleNone:
 		return ""
+	case p.RoleAtLeast:
+		return "you: at least " + p.Role.Title()
 	}
-	return "you: " + r.Title()
+	return "you: " + p.Role.Title()
 }
 
 func (s *SearchStep) ShortHelp() []key.Binding {

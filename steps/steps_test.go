@@ -502,3 +502,20 @@ func TestTypingInAScrolledPlacesSearchIsSeen(t *testing.T) {
 		t.Fatalf("a held key said nothing:\n%s", v)
 	}
 }
+
+// A role GitLab's list only vouched for as the search's least is said as
+// a lower bound, not as the caller's role.
+func TestARoleThatIsALowerBoundSaysSo(t *testing.T) {
+	s := NewSearch(common, ModeRepo, "", gitlab.User{})
+	var from Address
+	for _, m := range runBatch(s.Init()) {
+		if r, ok := m.(SearchRequestMsg); ok {
+			from = r.From
+		}
+	}
+	s.Update(ResultsMsg{To: from, Projects: []gitlab.Project{{ID: 1, Path: "acme/platform/tools/cli", Role: token.RoleReporter, RoleAtLeast: true},
+		{ID: 2, Path: "acme/web", Role: token.RoleMaintainer}}})
+	if v := view(s); !strings.Contains(v, "you: at least Reporter") || !strings.Contains(v, "you: Maintainer") {
+		t.Fatalf("roles:\n%s", v)
+	}
+}
