@@ -83,10 +83,7 @@ func runList(ctx context.Context, env Env, g *globalFlags, o *listOpts) error {
 		return err
 	}
 	g.demoTarget(env, &o.project, &o.group, &o.user)
-	r, err := whose(o.project, o.group, o.user)
-	if err == nil {
-		r, err = withAccount(r, o.account)
-	}
+	r, err := whoseAccount(o.project, o.group, o.user, o.account)
 	if err != nil {
 		return err
 	}

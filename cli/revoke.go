@@ -75,10 +75,7 @@ func runRevoke(ctx context.Context, env Env, g *globalFlags, o *revokeOpts, idTe
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
 	g.demoTarget(env, &o.project, &o.group, &o.user)
-	r, err := whose(o.project, o.group, o.user)
-	if err == nil {
-		r, err = withAccount(r, o.account)
-	}
+	r, err := whoseAccount(o.project, o.group, o.user, o.account)
 	if err != nil {
 		return err
 	}

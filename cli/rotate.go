@@ -110,10 +110,7 @@ func runRotate(ctx context.Context, env Env, g *globalFlags, o *createOpts, grou
 		return exitf(ExitInvalid, "%q is not a token id: give the number `list` shows (nothing was sent)", idText)
 	}
 	g.demoTarget(env, &o.project, &group, &user)
-	r, err := whose(o.project, group, user)
-	if err == nil {
-		r, err = withAccount(r, o.serviceAccount)
-	}
+	r, err := whoseAccount(o.project, group, user, o.serviceAccount)
 	if err != nil {
 		return err
 	}

@@ -27,12 +27,29 @@ func accountFlag(f *pflag.FlagSet, p *string, usage string) {
 
 // withAccount turns a group request into one for the group's service
 // account, when --service-account was given.
+// errAccountWithoutGroup is --service-account given without the group
+// whose account it is.
+var errAccountWithoutGroup = exitf(ExitInvalid, "--service-account names an account of a group: give that group with --group (nothing was sent)")
+
+// whoseAccount is whose, then withAccount: a --service-account without
+// --group is told that --group is what it needs, before anything else.
+func whoseAccount(project, group, user, account string) (token.Request, error) {
+	if account != "" && strings.TrimSpace(group) == "" {
+		return token.Request{}, errAccountWithoutGroup
+	}
+	r, err := whose(project, group, user)
+	if err != nil {
+		return r, err
+	}
+	return withAccount(r, account)
+}
+
 func withAccount(r token.Request, account string) (token.Request, error) {
 	if account == "" {
 		return r, nil
 	}
 	if r.Kind != token.KindGroup {
-		return r, exitf(ExitInvalid, "--service-account names an account of a group: give that group with --group (nothing was sent)")
+		return r, errAccountWithoutGroup
 	}
 	r.Kind, r.Account = token.KindServiceAccount, token.AccountFromName(account)
 	return r, nil

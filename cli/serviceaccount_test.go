@@ -340,3 +340,16 @@ func TestServiceAccountDryRunJSONNamesTheAccount(t *testing.T) {
 		t.Fatalf("dry run:\n%s", r.stdout)
 	}
 }
+
+// --service-account without --group is told that --group is what it needs
+// (list said "exactly one of --project, --group or --user").
+func TestServiceAccountWithoutAGroupSaysSo(t *testing.T) {
+	_, url := server(t)
+	for _, args := range [][]string{{"list", "--service-account", "jira-bot"}, {"revoke", "--service-account", "jira-bot", "3", "--yes"},
+		{"rotate", "--service-account", "jira-bot", "3"}, {"list", "--demo", "--service-account", "jira-bot"}} {
+		r := execute(t, url, fake.OwnerToken, "", args...)
+		if r.code != ExitInvalid || !strings.Contains(r.stderr, "give that group with --group") {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+}
