@@ -333,3 +333,26 @@ func TestAccessibleModeHasAQuestionForEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// Input that ends at a multiple choice with nothing ticked stops the run
+// (exit 2, nothing sent); huh asked again forever, printing its complaint
+// and deaf to every signal.
+func TestAccessibleScopesAtTheEndOfInputStop(t *testing.T) {
+	srv, url := server(t)
+	// custom purpose, project kind, the first project, a name; description,
+	// expiry and role by default; then the input ends at the scopes.
+	answers := "3\n1\n\n1\nx\n\n\n\n"
+	done := make(chan run, 1)
+	go func() { done <- ask(t, url, fake.MaintainerToken, answers) }()
+	select {
+	case r := <-done:
+		if r.code != ExitInvalid || !strings.Contains(r.stderr, `the input ended before "Which scopes?" was answered`) || len(r.stderr) > 64<<10 {
+			t.Fatalf("exit %d, %d bytes on stderr:\n%.3000s", r.code, len(r.stderr), r.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the scopes question is still being asked of input that ended")
+	}
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 0 {
+		t.Fatalf("%d creates", n)
+	}
+}

@@ -152,8 +152,23 @@ func (p prompter) pick(q token.Question, validate func([]string) error) ([]strin
 	}
 	p.in.empty = "0" // huh's multiple choice calls an empty line invalid
 	defer func() { p.in.empty = "" }()
+	// huh asks a multiple choice again for as long as its answer is
+	// invalid: once the input has ended or ctrl+c came, no answer ever
+	// will, so the check lets go and the run stops here (it spun, printing
+	// the complaint forever, deaf to every signal).
+	gone := func() bool { return p.in.ended || p.ctx.Err() != nil }
 	err := p.run(huh.NewMultiSelect[string]().Title(q.Title + " Enter a number to tick or untick it; 0 or an empty line when done.").
-		Options(opts...).Value(&chosen).Validate(validate))
+		Options(opts...).Value(&chosen).Validate(func(v []string) error {
+		if gone() {
+			return nil
+		}
+		return validate(v)
+	}))
+	if err == nil && gone() {
+		if verr := validate(chosen); verr != nil {
+			return chosen, exitf(ExitInvalid, "the input ended before %q was answered (%v): nothing was sent", q.Title, verr)
+		}
+	}
 	return chosen, err
 }
 
