@@ -115,6 +115,15 @@ func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gi
 	if err != nil {
 		return err
 	}
+	if savedTo != "" {
+		// The value is in its file already: a failed write here loses only
+		// the description, never calls for a second copy of the secret.
+		if _, err := fmt.Fprintln(env.Out, env.scrub.String(string(b))); err != nil {
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("token %d is saved in %s, but its JSON description could not be written to stdout (%s)",
+				nt.ID, savedTo, safe.Line(err.Error(), 200))}
+		}
+		return nil
+	}
 	text := strings.Replace(env.scrub.String(string(b)), `"\u0000token\u0000"`, `"`+nt.Value.Reveal()+`"`, 1)
 	return emitToken(env, text, nt, revokeOrphanCommand(host, r, nt.ID))
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -67,5 +68,49 @@ func TestAFailedStdoutNeverLosesTheToken(t *testing.T) {
 				t.Fatalf("the value is on stderr, or the file is here:\n%s", msg)
 			}
 		})
+	}
+}
+
+// A saved token's JSON that stdout cannot take is not saved again: the value
+// is in its file already (a second copy went to a temporary folder).
+func TestASavedTokenIsNotSavedTwice(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	_, url := server(t)
+	saved := filepath.Join(t.TempDir(), "tok")
+	var errb bytes.Buffer
+	env := Env{In: strings.NewReader(""), Out: fullStdout{syscall.ENOSPC}, Err: &errb, Now: time.Now, IsTerminal: func(any) bool { return false },
+		Getenv: func(k string) string {
+			return map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}[k]
+		}, OrphanWindow: testOrphanWindow}
+	code := Execute(context.Background(), env, []string{"create", "-R", "acme/web", "--no-verify", "-F", "json", "--save", saved})
+	entries, _ := os.ReadDir(tmp)
+	if code != ExitFailure || !strings.Contains(errb.String(), "is saved in "+saved) || strings.Contains(errb.String(), "instead") || len(entries) != 0 {
+		t.Fatalf("exit %d, %d entries in the temporary folder:\n%s", code, len(entries), errb.String())
+	}
+	if b, err := os.ReadFile(saved); err != nil || !strings.HasPrefix(string(b), "glpat-") {
+		t.Fatalf("saved %q, %v", b, err)
+	}
+}
+
+// list into a pipe whose reader left ends quietly with 141, as a run killed
+// by SIGPIPE would (SIGPIPE is ignored, so the write fails): not exit 2,
+// "invalid input", with an error.
+func TestABrokenPipeEndsQuietly(t *testing.T) {
+	srv, url := server(t)
+	for i := range 3 {
+		srv.AddResourceToken("project:100", fake.Token{Name: fmt.Sprintf("t%d", i), Scopes: []string{"read_api"}, AccessLevel: 20,
+			ExpiresAt: time.Now().UTC().AddDate(0, 0, 40).Format("2006-01-02")})
+	}
+	var errb bytes.Buffer
+	env := Env{In: strings.NewReader(""), Out: fullStdout{syscall.EPIPE}, Err: &errb, Now: time.Now, IsTerminal: func(any) bool { return false },
+		Getenv: func(k string) string {
+			return map[string]string{"GITLAB_TOKEN": fake.MaintainerToken, "GITLAB_HOST": url}[k]
+		}, OrphanWindow: testOrphanWindow}
+	for _, args := range [][]string{{"list", "-R", "acme/web", "--all"}, {"list", "-R", "acme/web", "--all", "-F", "json"}} {
+		errb.Reset()
+		if code := Execute(context.Background(), env, args); code != ExitBrokenPipe || strings.Contains(errb.String(), "error") {
+			t.Fatalf("%v: exit %d\n%s", args, code, errb.String())
+		}
 	}
 }

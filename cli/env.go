@@ -35,6 +35,9 @@ const (
 	// a finding at or above --fail-on).
 	ExitAttention   = 6
 	ExitInterrupted = 130
+	// ExitBrokenPipe: stdout's reader went away; 128 + SIGPIPE, as a run
+	// killed by it would end.
+	ExitBrokenPipe = 141
 )
 
 // Version is set at build time with -ldflags "-X gitlab-token-wizard/cli.Version=...".

@@ -24,6 +24,7 @@ var ExitCodes = []ExitCode{
 	{ExitUnverified, "unverified", "the token was created and delivered, but using it failed a verification check (the FAIL lines say which), or the check could not be made (lines marked ----)"},
 	{ExitAttention, "attention", "audit: a token needs attention (it expires within --within, or has a finding at or above --fail-on)"},
 	{ExitInterrupted, "interrupted", "interrupted (ctrl+c, a signal) or cancelled at a question; audit prints what it found so far"},
+	{ExitBrokenPipe, "broken-pipe", "stdout's reader went away (list piped to head): the run stops quietly, as a run killed by SIGPIPE would; a new token's value is never lost this way (it goes to a file, exit 1)"},
 }
 
 // exitCodesHelp is the table for --help, aligned, one code a line.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -346,6 +347,13 @@ func Execute(ctx context.Context, env Env, args []string) (code int) {
 	if interrupted(ctx, err) {
 		fmt.Fprintln(env.Err, "interrupted")
 		return ExitInterrupted
+	}
+	if errors.Is(err, syscall.EPIPE) {
+		// stdout's reader left (list ... | head): with SIGPIPE ignored the
+		// write fails instead of ending the run, which ends now as a shell
+		// expects of a pipe, quietly, 128+SIGPIPE. (A new token's value
+		// never gets here: emitToken saves it to a file.)
+		return ExitBrokenPipe
 	}
 	fmt.Fprintln(env.Err, "error:", safeLines(err.Error()))
 	// Flag and argument errors from cobra are invalid input.

@@ -410,3 +410,16 @@ func TestRefusedSignInNamesTheCredentialsSource(t *testing.T) {
 		}
 	}
 }
+
+// GitLab joins two expiry refusals with "and" (its 365 days and an Ultimate
+// instance's own limit): the earlier date is the one that binds.
+func TestTwoExpiryRefusalsNameTheEarlierDate(t *testing.T) {
+	srv, c := setup(t, fake.MaintainerToken)
+	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 400, Times: 1,
+		Body: `{"message":"400 Bad request - Expiration date must be before 2027-12-30 and Expiration date must be before 2027-02-23"}`})
+	_, err := c.CreateToken(context.Background(), jiraRead())
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeExpiryTooFar || e.LastDate.Format(token.DateLayout) != "2027-02-23" || !strings.Contains(err.Error(), "up to 2027-02-23") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -322,12 +322,17 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 		e.Code, e.Field = CodeExpiryTooFar, token.FieldExpiry
 		e.Explanation = "the expiry is beyond this instance's maximum token lifetime"
 		e.Next = "choose an earlier date"
-		if m := lastDate.FindStringSubmatch(msg); m != nil {
-			if d, err := time.Parse(token.DateLayout, m[1]); err == nil {
+		// Two rules may refuse at once (GitLab's 365 days and an Ultimate
+		// instance's own limit, joined with "and"): the earliest binds.
+		for _, m := range lastDate.FindAllStringSubmatch(msg, -1) {
+			if d, err := time.Parse(token.DateLayout, m[1]); err == nil && (e.LastDate.IsZero() || d.Before(e.LastDate)) {
 				e.LastDate = d
-				e.Explanation = fmt.Sprintf("this instance allows token expiry dates up to %s (its maximum lifetime)", m[1])
-				e.Next = fmt.Sprintf("choose %s or earlier (--expires-at %s)", m[1], m[1])
 			}
+		}
+		if !e.LastDate.IsZero() {
+			last := e.LastDate.Format(token.DateLayout)
+			e.Explanation = fmt.Sprintf("this instance allows token expiry dates up to %s (its maximum lifetime)", last)
+			e.Next = fmt.Sprintf("choose %s or earlier (--expires-at %s)", last, last)
 		}
 	case strings.Contains(lower, "token limit reached"):
 		e.Code, e.Explanation = CodeLimitReached, "GitLab's limit of access tokens was reached (trial namespaces allow one project token)"
@@ -382,7 +387,7 @@ func (c *Client) credentialReplace() string {
 	return "use it in place of " + c.opts.CredentialSource
 }
 
-// lastDate finds the date in "must be before YYYY-MM-DD".
+// lastDate finds the dates in "must be before YYYY-MM-DD".
 var lastDate = regexp.MustCompile(`before (\d{4}-\d{2}-\d{2})`)
 
 // scopeList writes GitLab's space-separated list of accepted scopes.

@@ -66,6 +66,13 @@ func TestGroupToken(t *testing.T) {
 	if detail(v, "lists the projects of group acme") == counted || !read {
 		t.Fatalf("verification after gathering, with the listing failing: %+v", v.Checks)
 	}
+	// The group's own projects only: with_shared defaults to true, and a
+	// project shared into the group at Guest would fail a good token.
+	for _, q := range srv.Requests() {
+		if strings.HasSuffix(q.Path, "/groups/acme/projects") && q.Query.Get("with_shared") != "false" {
+			t.Fatalf("a group's projects listed with shared ones: %v", q.Query)
+		}
+	}
 	if err := c.RevokeToken(ctx, r, nt.ID); err != nil || !srv.Tokens("group:10")[0].Revoked {
 		t.Fatalf("revoke: %v", err)
 	}

@@ -404,7 +404,7 @@ func (c *Client) checkReach(ctx context.Context, v *Verification, tc *gl.Client,
 		}
 		run(1, func(v *Verification) {
 			name := fmt.Sprintf("lists the projects of group %s (what Jira does)", safe.Line(group, 100))
-			ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
+			ps, _, err := tc.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}, WithShared: gl.Ptr(false)}, gl.WithContext(ctx))
 			if err != nil {
 				v.addFailed(name, c.classifyFor(err, "list the group's projects", subject), token.ProblemUnfit)
 				return
@@ -479,7 +479,7 @@ func readsAGroup(r token.Request) string {
 // gathering the facts, so it costs no round of its own; a failure leaves
 // the verification to find one itself.
 func (c *Client) pickProbe(ctx context.Context, group string) {
-	ps, _, err := c.gl.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}}, gl.WithContext(ctx))
+	ps, _, err := c.gl.Groups.ListGroupProjects(projectID(group), &gl.ListGroupProjectsOptions{ListOptions: gl.ListOptions{PerPage: 5}, WithShared: gl.Ptr(false)}, gl.WithContext(ctx))
 	if err != nil {
 		return
 	}
