@@ -69,3 +69,14 @@ func TestCreateFollowsTheInstancesRules(t *testing.T) {
 		})
 	}
 }
+
+// The list of tokens already named like the request fails: the create goes
+// on, and says the same-name check was not made.
+func TestAnUnreadNameCheckIsSaid(t *testing.T) {
+	srv, url := server(t)
+	srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/access_tokens", Kind: fake.FaultStatus, Status: 500, Times: 20})
+	r := execute(t, url, fake.MaintainerToken, "", "create", "-R", "acme/web", "--no-verify")
+	if r.code != ExitOK || !strings.Contains(r.stderr, `the tokens already named "Jira integration" could not be read`) {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+}

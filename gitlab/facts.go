@@ -62,7 +62,7 @@ func (g Gathered) Facts() token.Facts {
 	f.TargetPath, f.CallerRole, f.CustomRole = g.Target.Path, g.Role, g.CustomRole
 	f.Plan, f.Trial = g.Plan.Name, g.Plan.Trial
 	f.Owner, f.OwnerBot = g.Owner.Username, g.Owner.Bot
-	f.SameName = g.Existing.Active
+	f.SameName, f.SameNameUnread = g.Existing.Active, g.ExistingRead && g.Existing.Err != nil
 	f.PlaceRoles = g.PlaceRoles
 	return f
 }

@@ -59,6 +59,9 @@ type Facts struct {
 	Owner    string
 	OwnerBot bool
 
+	// SameNameUnread is true when the tokens already named like the
+	// request could not be read: a same-named token would go unnoticed.
+	SameNameUnread bool
 	// SameName counts the active tokens on the target that already carry
 	// the request's name.
 	SameName int
@@ -243,6 +246,9 @@ func (f Facts) warnings(r Request) []string {
 		}
 		out = append(out, fmt.Sprintf("%s already has %d active token(s) named %q: give this one a distinct name (say, with the date) to tell them apart later",
 			whose, f.SameName, r.Name))
+	}
+	if f.SameNameUnread {
+		out = append(out, fmt.Sprintf("the tokens already named %q could not be read, so one with the same name would go unnoticed: look with `list` if in doubt", r.Name))
 	}
 	return out
 }
