@@ -347,6 +347,12 @@ func (c *Client) fromResponse(er *gl.ErrorResponse, what string) *Error {
 	case er.StatusCode >= 500:
 		e.Code, e.Explanation = CodeServer, fmt.Sprintf("GitLab answered %d %s", er.StatusCode, http.StatusText(er.StatusCode))
 		e.Next = "GitLab or a proxy in front of it failed; try again shortly"
+	case er.StatusCode < 400:
+		// GitLab's API never answers with a 1xx, or a 3xx that is not a
+		// redirect (those are refused before this): not a refusal, an
+		// answer from something that is not GitLab, or not only GitLab.
+		e.Code, e.Explanation = CodeServer, fmt.Sprintf("%s answered %d %s while trying to %s, which GitLab's API never sends", HostName(c.base), er.StatusCode, http.StatusText(er.StatusCode), what)
+		e.Next = "check that the address is GitLab's API (not a proxy or login page)"
 	default:
 		e.Code, e.Explanation = CodeInvalid, fmt.Sprintf("GitLab refused to %s", what)
 		if e.ServerMessage != "" {
