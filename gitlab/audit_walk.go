@@ -126,8 +126,39 @@ func (a *audit) serviceAccountTokens(ctx context.Context, p token.Place) {
 			return
 		}
 		place := token.Place{Kind: token.KindServiceAccount, ID: acc.ID, Path: p.Target() + "/@" + acc.Username}
-		if err := a.tokenPages(ctx, fmt.Sprintf("%s/service_accounts/%d/personal_access_tokens", group, acc.ID), func(ts []*rawToken) { a.add(place, ts) }); err != nil {
+		var got []*rawToken
+		if err := a.tokenPages(ctx, fmt.Sprintf("%s/service_accounts/%d/personal_access_tokens", group, acc.ID), func(ts []*rawToken) { got = append(got, ts...) }); err != nil {
 			a.count(ctx, place, "list the access tokens of "+place.String(), err)
+		}
+		a.accountRole(ctx, p, acc.ID, got)
+		a.add(place, got)
+	}
+}
+
+// accountRole gives an account's tokens the role of its membership in the
+// group that holds it (a personal access token has no role of its own; the
+// account's membership is what it may do), so that an Owner membership is
+// judged broad. One read per account that has tokens; a role that cannot be
+// read leaves them without one.
+func (a *audit) accountRole(ctx context.Context, p token.Place, uid int64, ts []*rawToken) {
+	if len(ts) == 0 {
+		return
+	}
+	var role token.Role
+	if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
+		target := p.Path
+		if p.ID > 0 {
+			target = strconv.FormatInt(p.ID, 10)
+		}
+		r, _, err := a.c.memberRoleWith(ctx, a.c.gl, token.KindGroup, target, uid)
+		role = r
+		return nil, err
+	}); err != nil {
+		return
+	}
+	for _, t := range ts {
+		if t != nil && t.AccessLevel == 0 {
+			t.AccessLevel = int(role)
 		}
 	}
 }

@@ -350,3 +350,35 @@ func TestAuditReadsServiceAccountsWhereGitLabHasThem(t *testing.T) {
 		t.Fatalf("%v, the subgroup account's token: %+v", err, f)
 	}
 }
+
+// A service account's token has the role of the account's membership in
+// its group, so that an Owner membership is judged broad (a personal token
+// has no role of its own, and the audit showed none).
+func TestAuditGivesAccountTokensTheirMembershipsRole(t *testing.T) {
+	_, c := setup(t, fake.OwnerToken)
+	r := saRequest(token.Place{Kind: token.KindGroup, Path: "acme"})
+	r.Role = token.RoleOwner
+	p, _, err := provision(t, c, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Audit(context.Background(), AuditOptions{Group: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Tokens {
+		if f.ID != p.Token.ID {
+			continue
+		}
+		j := token.AuditPolicy{Now: time.Now(), WithinDays: 30}.Judge(f)
+		broad := false
+		for _, fi := range j.Findings {
+			broad = broad || fi.Kind == token.FindBroad
+		}
+		if f.Role != token.RoleOwner || !broad {
+			t.Fatalf("role %s, findings %+v", f.Role, j.Findings)
+		}
+		return
+	}
+	t.Fatalf("the account's token %d is not in the audit", p.Token.ID)
+}
