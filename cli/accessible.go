@@ -327,10 +327,15 @@ func accessibleTarget(ctx context.Context, p prompter, s *session, pf gitlab.Pre
 			}
 			for _, pr := range ps {
 				label := pr.Path
-				if pr.Role != token.RoleNone {
+				switch {
+				case pr.RoleAtLeast:
+					label += " (you: at least " + pr.Role.Title() + ")"
+				case pr.Role != token.RoleNone:
 					label += " (you: " + pr.Role.Title() + ")"
 				}
-				opts = append(opts, token.Option{Value: pr.Path, Label: label})
+				// As on the screens: a place the caller's role cannot make
+				// this kind on is listed with the reason, and refused.
+				opts = append(opts, token.Option{Value: pr.Path, Label: label, Disabled: token.CannotCreateOn(req.Kind, pr.Role, pr.Path)})
 			}
 		}
 		if len(opts) == 0 && p.in.ended {

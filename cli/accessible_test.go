@@ -356,3 +356,22 @@ func TestAccessibleScopesAtTheEndOfInputStop(t *testing.T) {
 		t.Fatalf("%d creates", n)
 	}
 }
+
+// As on the screens, a group the caller only maintains is listed with the
+// reason and refused; input that ends there stops the run (nothing sent).
+func TestAccessibleRefusesAGroupTheCallerCannotUse(t *testing.T) {
+	srv, url := server(t)
+	done := make(chan run, 1)
+	go func() { done <- ask(t, url, fake.MaintainerToken, "\n2\nacme/platform\n1\n") }()
+	select {
+	case r := <-done:
+		if r.code != ExitInvalid || !strings.Contains(r.stderr, "group access tokens need Owner") {
+			t.Fatalf("exit %d:\n%.4000s", r.code, r.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the group question is still being asked of input that ended")
+	}
+	if n := srv.CountRequests("POST", "/access_tokens"); n != 0 {
+		t.Fatalf("%d creates", n)
+	}
+}

@@ -130,13 +130,19 @@ func (p prompter) choose(q token.Question, value *string) error {
 		}
 	}
 	// An option listed with the reason it is not available is refused
-	// with that reason, and the question asked again.
-	return p.run(huh.NewSelect[string]().Title(title).Options(opts...).Value(value).Validate(func(v string) error {
-		if why := disabled[v]; why != "" {
+	// with that reason, and the question asked again — unless the input
+	// has ended or ctrl+c came, when no answer ever will (see pick).
+	gone := func() bool { return p.in.ended || p.ctx.Err() != nil }
+	err := p.run(huh.NewSelect[string]().Title(title).Options(opts...).Value(value).Validate(func(v string) error {
+		if why := disabled[v]; why != "" && !gone() {
 			return errors.New(why)
 		}
 		return nil
 	}))
+	if why := disabled[*value]; err == nil && why != "" {
+		return exitf(ExitInvalid, "the input ended at %q with an answer that is not available (%s): nothing was sent", q.Title, why)
+	}
+	return err
 }
 
 // pick asks for any number of q's options: numbers tick and untick, and 0
