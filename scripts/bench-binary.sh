@@ -8,7 +8,7 @@ n=${1:-15}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -trimpath -o "$tmp/gtw" .
-ls -l "$tmp/gtw" | awk '{printf "binary size: %.1f MB\n", $5/1048576}'
+ls -l "$tmp/gtw" | awk '{printf "binary size: %.1f MiB\n", $5/1048576}'
 measure() {
 	name=$1; shift
 	: > "$tmp/times"
