@@ -224,22 +224,10 @@ func (s *Server) rotatePersonalToken(c *ctx) {
 	admin := c.user.Admin && (!s.adminMode || hasScope(c.tok, "admin_mode"))
 	t := s.personalToken(c)
 	if t == nil || t.UserID != c.user.ID && !admin {
-		if admin {
-			c.message(404, "404 Not Found")
-		} else {
-			c.message(401, "401 Unauthorized")
-		}
+		c.hidden(admin)
 		return
 	}
-	if t.Revoked {
-		c.message(400, "400 Bad request - Token already revoked")
-		return
-	}
-	if msg := s.checkLifetime(has, d); msg != "" {
-		c.message(400, "400 Bad request - "+msg)
-		return
-	}
-	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+	s.finishRotation(c, t, expires, d, has, "")
 }
 
 // getUserByID is GET /users/:id.

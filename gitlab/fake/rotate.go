@@ -80,29 +80,43 @@ func (s *Server) rotateResourceToken(c *ctx) {
 	// create project access tokens and group access tokens" setting off
 	// stops rotation too (project_policy.rb, group_policy.rb).
 	if !res.mayManage(c.user) || !s.tokensAllowed(res) || t == nil || t.Resource != res.key {
-		// Only administrators learn that a token does not exist.
-		if c.user.Admin {
-			c.message(404, "404 Not Found")
-		} else {
-			c.message(401, "401 Unauthorized")
-		}
-		return
-	}
-	if t.Revoked {
-		c.message(400, "400 Bad request - Token already revoked")
+		c.hidden(c.user.Admin)
 		return
 	}
 	// project_access_tokens/rotate_service.rb valid_access_level?: the
 	// bot's role is read from the team (max_member_access), not the token.
+	eligible := ""
 	if !encompasses(res.role, s.maxMemberAccess(res, t.UserID)) {
-		c.message(400, "400 Bad request - Not eligible to rotate tokens with permissions not held by the user")
-		return
+		eligible = "Not eligible to rotate tokens with permissions not held by the user"
 	}
-	if msg := s.checkLifetime(has, d); msg != "" {
-		c.message(400, "400 Bad request - "+msg)
+	s.finishRotation(c, t, expires, d, has, eligible)
+}
+
+// finishRotation is the end every rotation shares (the rotate services):
+// a revoked token is refused, then the kind's own refusal (refuse, when not
+// empty), then the lifetime rule; else t is rotated and the new token sent.
+func (s *Server) finishRotation(c *ctx, t *Token, expires string, d time.Time, has bool, refuse string) {
+	if t.Revoked {
+		refuse = "Token already revoked"
+	}
+	if refuse == "" {
+		refuse = s.checkLifetime(has, d)
+	}
+	if refuse != "" {
+		c.message(400, "400 Bad request - "+refuse)
 		return
 	}
 	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+}
+
+// hidden answers a token the caller may not see or that does not exist:
+// only administrators learn that it does not exist (404); others get 401.
+func (c *ctx) hidden(admin bool) {
+	if admin {
+		c.message(404, "404 Not Found")
+	} else {
+		c.message(401, "401 Unauthorized")
+	}
 }
 
 // rotationParams reads a rotation's optional expires_at (type: Date): the

@@ -316,15 +316,7 @@ func (s *Server) rotateServiceAccountToken(c *ctx) {
 	if t == nil {
 		return
 	}
-	if t.Revoked {
-		c.message(400, "400 Bad request - Token already revoked")
-		return
-	}
-	if msg := s.checkLifetime(has, d); msg != "" {
-		c.message(400, "400 Bad request - "+msg)
-		return
-	}
-	c.json(200, s.tokenJSON(s.rotate(t, expires), true))
+	s.finishRotation(c, t, expires, d, has, "")
 }
 
 // createMember is POST /groups/:id/members and /projects/:id/members
