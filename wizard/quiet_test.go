@@ -47,3 +47,42 @@ func TestEntersDuringTheCreateDoNotDismissTheOrphanScreen(t *testing.T) {
 		t.Fatalf("%d creates", n)
 	}
 }
+
+// Report 12-16-b #2: leaving after a failed write names what the run made
+// — the service account with its id, an orphan token with its revoke
+// command — from the record of writes, never "nothing was created".
+func TestLeavingAfterAFailureNamesWhatWasMade(t *testing.T) {
+	t.Run("service account", func(t *testing.T) {
+		d, srv := accountDriver(t)
+		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/members", Kind: fake.FaultStatus, Status: 500, Times: 1})
+		toAccountStep(t, d)
+		d.key("enter")
+		d.key("enter")
+		toAccountReview(t, d)
+		d.key("enter")
+		d.key("enter") // leave the failure screen
+		if strings.Contains(d.screen(), "nothing has been sent yet") {
+			t.Fatalf("after the account was made:\n%s", d.screen())
+		}
+		d.key("ctrl+c")
+		s := d.m.Summary
+		if srv.CountRequests("POST", "/service_accounts") != 1 || strings.Contains(s, "nothing was created") ||
+			!strings.Contains(s, "Service account @") || !strings.Contains(s, "(id ") || !strings.Contains(s, "created by this run") {
+			t.Fatalf("summary on leaving: %q", s)
+		}
+	})
+	t.Run("orphan token", func(t *testing.T) {
+		d, srv := newDriver(t, fake.MaintainerToken)
+		srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultCommitThenStatus, Status: 502, Times: 1})
+		for i := 0; i < 8; i++ {
+			d.key("enter")
+		}
+		d.key("enter") // back to the review, the orphan not revoked
+		d.key("ctrl+c")
+		s := d.m.Summary
+		if strings.Contains(s, "nothing was created") || !strings.Contains(s, "Token 7") || !strings.Contains(s, "still active") ||
+			!strings.Contains(s, "revoke") {
+			t.Fatalf("summary on leaving: %q", s)
+		}
+	})
+}
