@@ -135,6 +135,19 @@ func (f *frame) keep(first, last int) {
 	f.vp.SetYOffset(y)
 }
 
+// focusHidden reports whether the cursor's row (the focus last drawn) is
+// out of view: the view was scrolled away from it (pgup/pgdn, the wheel).
+func (f *frame) focusHidden() bool {
+	if f.height <= 0 || f.focus[0] < 0 {
+		return false
+	}
+	y := f.vp.YOffset()
+	return f.focus[0] < y || f.focus[0] >= y+f.vp.Height()
+}
+
+// showFocus scrolls the cursor's row back into view.
+func (f *frame) showFocus() { f.keep(f.focus[0], f.focus[1]) }
+
 // page is one screenful to draw.
 type page struct {
 	header, title, body string

@@ -19,6 +19,9 @@ import (
 // quitKey quits from a step or a lookup; screens have their own ctrl+c.
 var quitKey = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 
+// rowKeys act on the row under a step's cursor (choose, tick, take).
+var rowKeys = key.NewBinding(key.WithKeys("enter", "space", "tab"))
+
 // busy is a request in flight shown as a spinner and a sentence.
 type busy struct {
 	spin spinner.Model
@@ -74,6 +77,14 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(k, quitKey) {
 			return m.quit(m.cancelSummary())
 		}
+	}
+	if m.state == stateStep && key.Matches(k, rowKeys) && m.frame.focusHidden() {
+		// The view was scrolled away from the cursor: a key that acts on
+		// the cursor's row first brings it back, and acts only when pressed
+		// again, on a row the user sees.
+		m.frame.showFocus()
+		m.notice = notice{levelWarn, "The highlighted row was off screen: it is back in view. Press " + k.String() + " again to act on it."}
+		return nil
 	}
 	keys, takesText := m.keyMap()
 	switch {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/steps"
 )
@@ -85,4 +87,32 @@ func TestLeavingAfterAFailureNamesWhatWasMade(t *testing.T) {
 			t.Fatalf("summary on leaving: %q", s)
 		}
 	})
+}
+
+// Report 12-16-b #3: after pgdn has scrolled the cursor's row out of view,
+// space does not tick it unseen: it brings the row back and says so; only
+// a second press acts, on a row the user sees.
+func TestARowOffScreenIsShownBeforeItIsActedOn(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 15})
+	for i := 0; i < 6; i++ {
+		d.key("enter")
+	}
+	if !strings.Contains(d.screen(), "Which scopes?") {
+		t.Fatalf("not at the scopes step:\n%s", d.screen())
+	}
+	d.key("pgdown")
+	d.key("pgdown")
+	if strings.Contains(d.screen(), "read_api") {
+		t.Skipf("read_api still in view at 60x15:\n%s", d.screen())
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	scr := strings.Join(strings.Fields(d.screen()), " ")
+	if !strings.Contains(scr, "back in view") || !strings.Contains(scr, "read_api") {
+		t.Fatalf("space on a hidden row:\n%s", d.screen())
+	}
+	d.key("enter")
+	if scr := d.screen(); !strings.Contains(scr, "Review") || !strings.Contains(scr, "read_api") {
+		t.Fatalf("read_api was unticked unseen:\n%s", scr)
+	}
 }
