@@ -116,3 +116,32 @@ func TestARowOffScreenIsShownBeforeItIsActedOn(t *testing.T) {
 		t.Fatalf("read_api was unticked unseen:\n%s", scr)
 	}
 }
+
+// Report 12-16-b #4: after a refusal at the target step, the run goes on
+// with the questions never answered (name, expiry, role, scopes), not
+// straight to the review.
+func TestAFixAtTheTargetAsksTheQuestionsNotYetAnswered(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.key("enter") // purpose
+	d.key("enter") // project
+	d.typeText("shop")
+	d.key("enter") // widgets/shop: GitLab.com Free
+	if scr := d.screen(); !strings.Contains(scr, "GitLab.com Free") {
+		t.Fatalf("no refusal:\n%s", scr)
+	}
+	d.key("enter") // back to the project step
+	for range "shop" {
+		d.key("backspace")
+	}
+	d.typeText("acme/web")
+	d.key("enter")
+	if scr := d.screen(); !strings.Contains(scr, "Name the token") {
+		t.Fatalf("after a new project, the name was never asked:\n%s", scr)
+	}
+	for i := 0; i < 4; i++ {
+		d.key("enter") // name, expiry, role, scopes
+	}
+	if scr := d.screen(); !strings.Contains(scr, "Review: nothing has been sent yet") || !strings.Contains(scr, "acme/web") {
+		t.Fatalf("not at the review:\n%s", scr)
+	}
+}
