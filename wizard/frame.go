@@ -201,6 +201,9 @@ func (f *frame) draw(p page) {
 	if f.vp.TotalLineCount() > room && room > 1 {
 		f.vp.SetHeight(room - 1) // a line to say there is more
 	}
+	// A taller window shows more below the view: the view comes down with
+	// it rather than leave blank lines below and hide the top unsaid.
+	f.vp.SetYOffset(f.vp.YOffset())
 	if p.title != f.title {
 		f.title, f.focus = p.title, [2]int{-1, -1}
 		f.top()

@@ -145,3 +145,26 @@ func TestAFixAtTheTargetAsksTheQuestionsNotYetAnswered(t *testing.T) {
 		t.Fatalf("not at the review:\n%s", scr)
 	}
 }
+
+// Report 12-16-b #5: scrolled to the end at 80x24, the result screen grown
+// to 120x40 shows its top (or says what is above), never hides it unsaid.
+func TestAGrownWindowDoesNotHideTheTop(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+	}
+	if !strings.Contains(d.screen(), "Your new token") {
+		t.Fatalf("not at the result:\n%s", d.screen())
+	}
+	d.key("end")
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	scr := d.screen()
+	if !strings.Contains(scr, "▲") && d.m.frame.vp.YOffset() != 0 {
+		t.Fatalf("the top is hidden and nothing says so:\n%s", scr)
+	}
+	if d.m.frame.vp.YOffset() > 0 && d.m.frame.vp.YOffset()+d.m.frame.vp.Height() > d.m.frame.vp.TotalLineCount() {
+		t.Fatalf("blank lines below the body while its top is hidden (offset %d, height %d, %d lines):\n%s",
+			d.m.frame.vp.YOffset(), d.m.frame.vp.Height(), d.m.frame.vp.TotalLineCount(), scr)
+	}
+}
