@@ -141,7 +141,9 @@ func (m *Model) refresh() {
 	p := page{header: m.header(), focus: -1, focusEnd: -1, keys: keys, takesText: takesText}
 	switch m.state {
 	case stateBusy, stateCreating:
-		p.title, p.body, p.busy = "Working", m.busy.spin.View()+" "+m.busy.text, true
+		// Wrapped at words like every body: "(keys are ignored until GitLab
+		// answers)" must be read whole at any width.
+		p.title, p.body, p.busy = "Working", steps.Wrap(m.busy.spin.View()+" "+m.busy.text, m.c.Width), true
 	case stateStep:
 		s := m.current()
 		p.title, p.body, p.focus = s.Title(), s.View(), s.FocusLine()

@@ -168,3 +168,18 @@ func TestAGrownWindowDoesNotHideTheTop(t *testing.T) {
 			d.m.frame.vp.YOffset(), d.m.frame.vp.Height(), d.m.frame.vp.TotalLineCount(), scr)
 	}
 }
+
+// Report 12-16-b #6: the busy sentence is wrapped at words, not cut at the
+// edge, at 80 and 40 columns.
+func TestTheBusyTextIsWrappedNotCut(t *testing.T) {
+	for _, w := range []int{80, 40} {
+		d := stubDriver(&stub{}, w, 24)
+		d.m.state = stateCreating
+		d.m.busy.text = "Giving it Reporter on group integrations… (sent once each) (keys are ignored until GitLab answers)"
+		d.m.refresh()
+		scr := d.screen()
+		if !strings.Contains(strings.Join(strings.Fields(scr), " "), "(keys are ignored until GitLab answers)") {
+			t.Fatalf("at %d columns the busy text is cut:\n%s", w, scr)
+		}
+	}
+}
