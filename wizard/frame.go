@@ -163,6 +163,11 @@ type page struct {
 
 // draw lays p out in the window and keeps the result for View.
 func (f *frame) draw(p page) {
+	if p.title != f.title || p.takesText {
+		// The full help belongs to the screen it was opened on; where ? is
+		// text it could not be closed with ?, so it is never open there.
+		f.full = false
+	}
 	f.help.Styles, f.help.ShowAll = f.c.Styles.Help, f.full
 	width := f.c.Width
 	f.vp.SetWidth(width)
@@ -197,6 +202,7 @@ func (f *frame) draw(p page) {
 		}
 	}
 	room := max(f.height-len(top)-bottomLines, 1)
+	was := f.vp.Height()
 	f.vp.SetHeight(room)
 	if f.vp.TotalLineCount() > room && room > 1 {
 		f.vp.SetHeight(room - 1) // a line to say there is more
@@ -209,7 +215,9 @@ func (f *frame) draw(p page) {
 		f.top()
 	}
 	focus := [2]int{p.focus, max(p.focusEnd, p.focus)}
-	if p.focus >= 0 && focus != f.focus {
+	if p.focus >= 0 && (focus != f.focus || f.vp.Height() != was) {
+		// A moved cursor, or a view that changed size (the full help
+		// opened, the window resized), keeps the cursor's row in sight.
 		f.keep(focus[0], focus[1])
 	}
 	f.focus = focus

@@ -183,3 +183,19 @@ func TestTheBusyTextIsWrappedNotCut(t *testing.T) {
 		}
 	}
 }
+
+// Report 12-16-b #7: the full help opened on one step does not follow the
+// user to the next, least of all to a search where ? is text.
+func TestTheFullHelpClosesWithItsStep(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 15})
+	d.key("?")
+	if !strings.Contains(d.screen(), "fewer keys") {
+		t.Fatalf("? did not open the full help:\n%s", d.screen())
+	}
+	d.key("enter")
+	d.key("enter")
+	if scr := d.screen(); !strings.Contains(scr, "Which project?") || strings.Contains(scr, "fewer keys") || d.m.frame.full {
+		t.Fatalf("the full help stayed open on the search:\n%s", scr)
+	}
+}
