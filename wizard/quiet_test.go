@@ -199,3 +199,32 @@ func TestTheFullHelpClosesWithItsStep(t *testing.T) {
 		t.Fatalf("the full help stayed open on the search:\n%s", scr)
 	}
 }
+
+// Report 12-16-b #8: a held s opens the save prompt once, and the presses
+// that came with it are not typed into the path.
+func TestAHeldSDoesNotTypeIntoTheSavePath(t *testing.T) {
+	d, _, clock := manualDriver(t, fake.MaintainerToken)
+	for i := 0; i < 8; i++ {
+		d.key("enter")
+		d.wait(clock, time.Second)
+	}
+	if !strings.Contains(d.screen(), "Your new token") {
+		t.Fatalf("not at the result:\n%s", d.screen())
+	}
+	for i := 0; i < 5; i++ {
+		d.key("s")
+		d.wait(clock, 33*time.Millisecond)
+	}
+	p, ok := d.m.screen.(*result).modal.(*savePrompt)
+	if !ok {
+		t.Fatalf("no save prompt:\n%s", d.screen())
+	}
+	if v := p.input.Value(); strings.HasSuffix(v, "s") {
+		t.Fatalf("the held s was typed into the path: %q", v)
+	}
+	d.wait(clock, steps.Quiet)
+	d.key("x")
+	if v := p.input.Value(); !strings.HasSuffix(v, "x") {
+		t.Fatalf("a key after a rest is not typed: %q", v)
+	}
+}
