@@ -130,6 +130,7 @@ func (m *Model) onScreenRequest(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		m.out.RevokeStopped = true
 		return m.quit(m.exitSummary()), true
 	case revokeSelfMsg:
+		m.selfRevoke = selfRevokeSent
 		return m.revokeSelfCmd(), true
 	case revokeOrphanMsg, retryMsg, personalMsg, fixMsg:
 		return m.onFailure(msg), true
@@ -198,6 +199,11 @@ func (m *Model) exitSummary() string {
 	lines := []string{m.Summary, "Hand-off: " + m.handOff().String()}
 	// An earlier try's token whose value was lost is this run's too.
 	lines = append(lines, m.orphanLines()...)
+	if m.selfRevoke == selfRevokeSent {
+		// Left before GitLab answered: the DELETE may or may not have been done.
+		lines = append(lines, "You left before GitLab answered the revoke of the token you signed in with: whether it is revoked is unknown. Check it with (401 means revoked):",
+			`  curl -sS -o /dev/null -w '%{http_code}\n' --header "PRIVATE-TOKEN: $GITLAB_TOKEN" `+m.api.BaseURL()+"/api/v4/personal_access_tokens/self")
+	}
 	if o.SavedPath != "" {
 		lines = append(lines, "Saved to "+o.SavedPath+" (mode 0600).")
 	}

@@ -13,6 +13,16 @@ import (
 	"gitlab-token-wizard/token"
 )
 
+// selfRevoke is where the revoke of the sign-in token stands.
+type selfRevoke int
+
+const (
+	selfRevokeNone selfRevoke = iota
+	selfRevokeSent
+	selfRevokeDone
+	selfRevokeFailed
+)
+
 // made is what this run's writes made.
 type made struct {
 	// account is the service account this run created (nil: none, or one reused).

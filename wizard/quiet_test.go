@@ -9,6 +9,7 @@ import (
 
 	"gitlab-token-wizard/gitlab/fake"
 	"gitlab-token-wizard/steps"
+	"gitlab-token-wizard/token"
 )
 
 // Report 12-16-b #1: enters pressed every 200 ms while "Creating…" runs
@@ -226,5 +227,26 @@ func TestAHeldSDoesNotTypeIntoTheSavePath(t *testing.T) {
 	d.key("x")
 	if v := p.input.Value(); !strings.HasSuffix(v, "x") {
 		t.Fatalf("a key after a rest is not typed: %q", v)
+	}
+}
+
+// Report 12-16-b #8: leaving while the revoke of the sign-in token has no
+// answer says that whether it was revoked is unknown, and how to check.
+func TestLeavingDuringTheSignInRevokeSaysItIsUnknown(t *testing.T) {
+	srv, url := startFake(t)
+	short := srv.AddPersonalToken(2, "for the wizard", []string{"api"}, token.Today(time.Now()).AddDate(0, 0, 1).Format(token.DateLayout))
+	d := driverOn(t, url, short)
+	toResultScreen(t, d)
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'k', Text: "k"})
+	if msg, ok := cmd().(revokeSelfMsg); !ok {
+		t.Fatalf("k asked %#v", msg)
+	} else {
+		d.m.Update(msg) // the DELETE is sent; GitLab never answers (its command is dropped)
+	}
+	d.key("q")
+	d.key("y")
+	s := d.m.Summary
+	if !strings.Contains(s, "whether it is revoked is unknown") || !strings.Contains(s, "/api/v4/personal_access_tokens/self") {
+		t.Fatalf("summary: %q", s)
 	}
 }

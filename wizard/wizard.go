@@ -104,9 +104,12 @@ type Model struct {
 	// made is the record of what this run's writes made in GitLab (an
 	// account, memberships, tokens whose value was lost): what every
 	// summary on leaving names.
-	made  made
-	flow  flow
-	state state
+	made made
+	// selfRevoke is the revoke of the sign-in token asked on the result
+	// screen: unanswered while it is in flight, so that leaving then says so.
+	selfRevoke selfRevoke
+	flow       flow
+	state      state
 	// screen has the keyboard in stateScreen: the result or a failure.
 	screen screen
 	busy   busy
@@ -219,6 +222,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case revokedMsg:
 		if msg.orphan != 0 && msg.err == nil {
 			m.orphanRevoked(msg.orphan) // recorded even when its screen is gone
+		}
+		if msg.self {
+			m.selfRevoke = selfRevokeFailed
+			if msg.err == nil {
+				m.selfRevoke = selfRevokeDone
+			}
 		}
 	case quitMsg:
 		return m.onQuit(msg)
