@@ -28,7 +28,7 @@ const LookFirst = "look first, then press"
 // TooSoon is the warning a guarded screen shows after a key came too soon;
 // done says what did not happen ("nothing was sent"), then what to press.
 func TooSoon(screen, done, press string) string {
-	return "! " + "Keys came with other keys (held down, typed ahead or pasted) before " + screen +
+	return "! A key came with others (held down, typed ahead or pasted) before " + screen +
 		" could be read: " + done + ". Look first, then press " + press + "."
 }
 

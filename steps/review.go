@@ -53,7 +53,8 @@ type ReviewContent struct {
 	Writes []token.Write
 	// Made says what this run's earlier writes made in GitLab (an account,
 	// memberships, a token whose value was lost), from the root's record of
-	// writes: the review then never says that nothing was sent.
+	// writes: the review then never says that nothing was sent. A line that
+	// starts with two spaces is a command, drawn whole.
 	Made []string
 }
 
@@ -208,6 +209,10 @@ func (s *ReviewStep) View() string {
 	if len(s.content.Made) > 0 {
 		d.text(st.Warn, "Made in GitLab by this run already (it stays):")
 		for _, l := range s.content.Made {
+			if strings.HasPrefix(l, "  ") {
+				d.raw("  " + l) // a command: one line, never broken inside (←/→ see it whole)
+				continue
+			}
 			d.hanging("  ", "    ", st.Warn, l)
 		}
 		d.blank()

@@ -101,7 +101,7 @@ func (m *Model) madeLines() []string {
 			steps.ServerText(a.Username, 60), a.ID, steps.ServerText(m.made.group, 80)))
 	}
 	for _, ms := range m.made.memberships {
-		lines = append(lines, "  membership "+steps.ServerText(token.MembershipLine(ms.Place, ms.Role, ms.Role, ms.How), 0))
+		lines = append(lines, "Membership "+steps.ServerText(token.MembershipLine(ms.Place, ms.Role, ms.Role, ms.How), 0))
 	}
 	return append(lines, m.orphanLines()...)
 }

@@ -43,6 +43,9 @@ func TestEntersDuringTheCreateDoNotDismissTheOrphanScreen(t *testing.T) {
 		!strings.Contains(scr, "revoke") {
 		t.Fatalf("the review after an orphan:\n%s", d.screen())
 	}
+	if !strings.Contains(d.screen(), "gitlab-token-wizard revoke --demo --project acme/web 7") {
+		t.Fatalf("the orphan's revoke command is not whole on one line:\n%s", d.screen())
+	}
 	if !strings.Contains(scr, "already has 1 active token(s) named") {
 		t.Fatalf("no same-name warning for the orphan:\n%s", d.screen())
 	}
