@@ -177,6 +177,7 @@ func TestASecondSWritesNoSecondFile(t *testing.T) {
 	toResult(tt)
 	tt.keys("s")
 	tt.wait("Save the token to a new file")
+	tt.wait("enter save") // keys count once the keyboard has rested
 	tt.keys("Enter")
 	tt.wait("Saved to")
 	tt.keys("s")

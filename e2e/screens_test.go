@@ -88,6 +88,7 @@ func TestResultScrollsToTheRotateCommand(t *testing.T) {
 	}
 	tt.keys("s")
 	tt.wait("Save the token to a new file")
+	tt.wait("enter save") // keys count once the keyboard has rested
 	tt.keys("Enter")
 	tt.wait("Saved to")
 	tt.keys("q")

@@ -85,6 +85,7 @@ func TestServiceAccountWizardInTmux(t *testing.T) {
 	tt.wait("Your new token — shown once")
 	tt.keys("s")
 	tt.wait("mode 0600")
+	tt.wait("enter save") // keys count once the keyboard has rested
 	tt.keys("Enter")
 	tt.wait("Saved to")
 	tt.keys("q")

@@ -119,6 +119,7 @@ func TestWizardInTmux(t *testing.T) {
 	}
 	tm("send-keys", "-t", session, "s")
 	wait("mode 0600")
+	wait("enter save")                      // keys count once the keyboard has rested
 	tm("send-keys", "-t", session, "Enter") // the proposed file, in this (non-git) folder
 	wait("Saved to")
 	tm("send-keys", "-t", session, "q")

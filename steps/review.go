@@ -3,7 +3,6 @@ package steps
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -52,6 +51,11 @@ type ReviewContent struct {
 	// Writes are the requests a service-account token takes, in order
 	// (token.ServiceAccountWrites); nil for the kinds that take one create.
 	Writes []token.Write
+	// Made says what this run's earlier writes made in GitLab (an account,
+	// memberships, a token whose value was lost), from the root's record of
+	// writes: the review then never says that nothing was sent. A line that
+	// starts with two spaces is a command, drawn whole.
+	Made []string
 }
 
 // createCommand is the request as this tool's create command.
@@ -75,18 +79,6 @@ func (c ReviewContent) curls() []token.Command {
 	return out
 }
 
-// Quiet is how long the keyboard must rest, after the review appears and
-// after the last key or paste, before enter creates: long enough that a
-// held key's repeat (every 30-50 ms) or the returns that follow a paste
-// never count, short enough to go unnoticed by someone reading.
-const Quiet = 300 * time.Millisecond
-
-// quietMsg says the keyboard has been quiet for Quiet since the key (or
-// the appearance) that armed timer seq.
-type quietMsg struct{ to Address }
-
-func (m quietMsg) Recipient() Address { return m.to }
-
 // ReviewStep shows everything on one screen, with the equivalent commands.
 // It creates only on an enter that comes after a look: a key held down from
 // an earlier step, or a paste that ends in returns, walks up to it but
@@ -97,19 +89,16 @@ type ReviewStep struct {
 	// has lists the steps of this run, so only their keys are offered.
 	has  map[ID]bool
 	keys ReviewKeyMap
-	// seq numbers the quiet timer: only the latest one arms the create.
-	seq int
-	// ready is set once the keyboard has been quiet for Quiet.
-	ready bool
-	// ignored counts the enters that came too soon.
-	ignored int
+	// quiet holds enter until the keyboard has rested since the review
+	// appeared and since its last key or paste.
+	quiet *QuietGuard
 }
 
 // NewReview shows content. has names the steps the user may jump back to;
 // target names what the target step chooses ("project", "group", "user").
 func NewReview(c *Common, content ReviewContent, has []ID, target string) *ReviewStep {
 	// Ready until shown: the quiet period starts when the root shows it (Init).
-	s := &ReviewStep{c: c, content: content, keys: DefaultReviewKeyMap(), has: map[ID]bool{}, ready: true}
+	s := &ReviewStep{c: c, content: content, keys: DefaultReviewKeyMap(), has: map[ID]bool{}, quiet: NewQuietGuard(c, Review)}
 	if target != "" {
 		s.keys.Target.SetHelp("t", target)
 	}
@@ -122,8 +111,13 @@ func NewReview(c *Common, content ReviewContent, has []ID, target string) *Revie
 	return s
 }
 
-func (s *ReviewStep) ID() ID          { return Review }
-func (s *ReviewStep) Title() string   { return "Review: nothing has been sent yet" }
+func (s *ReviewStep) ID() ID { return Review }
+func (s *ReviewStep) Title() string {
+	if len(s.content.Made) > 0 {
+		return "Review: this run already made something in GitLab"
+	}
+	return "Review: nothing has been sent yet"
+}
 func (s *ReviewStep) TakesText() bool { return false }
 func (s *ReviewStep) FocusLine() int  { return -1 }
 
@@ -132,7 +126,7 @@ func (s *ReviewStep) Init() tea.Cmd { return s.stir() }
 
 // Ready reports whether enter creates now: the keyboard has rested for
 // Quiet since the review appeared and since its last key or paste.
-func (s *ReviewStep) Ready() bool { return s.ready }
+func (s *ReviewStep) Ready() bool { return s.quiet.Ready() }
 
 // SetContent shows content, prepared again by the root (a warning that
 // arrived late), leaving the quiet period as it is.
@@ -140,21 +134,21 @@ func (s *ReviewStep) SetContent(c ReviewContent) { s.content = c }
 
 // stir restarts the quiet period: the keyboard was used.
 func (s *ReviewStep) stir() tea.Cmd {
-	s.ready, s.seq = false, s.c.nextSeq()
-	s.keys.Create.SetHelp("enter", "look first, then press enter")
-	s.keys.Create.SetEnabled(s.ignored > 0) // the help names enter only to say why it did nothing
-	return s.c.Clock.After(Quiet, quietMsg{to: Address{Step: Review, Seq: s.seq}})
+	cmd := s.quiet.Stir()
+	s.keys.Create.SetHelp("enter", LookFirst+" enter")
+	s.keys.Create.SetEnabled(s.quiet.Ignored() > 0) // the help names enter only to say why it did nothing
+	return cmd
 }
 
 func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
-	switch m := msg.(type) {
-	case quietMsg:
-		if m.to.Seq == s.seq {
-			s.ready = true
+	if s.quiet.Settle(msg) {
+		if s.quiet.Ready() {
 			s.keys.Create.SetHelp("enter", "create")
 			s.keys.Create.SetEnabled(true)
 		}
 		return s, nil
+	}
+	switch msg.(type) {
 	case tea.PasteMsg:
 		return s, s.stir() // returns that follow a paste must not count
 	}
@@ -163,10 +157,9 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, nil
 	}
 	if key.Matches(k, createKey) {
-		if !s.ready || k.IsRepeat {
+		if held, _ := s.quiet.Hold(k); held {
 			// Part of a held key's repeat, or of keys typed or pasted
 			// ahead: nothing is sent, and the screen says why.
-			s.ignored++
 			return s, s.stir()
 		}
 		return s, send(CreateMsg{})
@@ -203,11 +196,25 @@ func (s *ReviewStep) View() string {
 	st := &s.c.Styles
 	d := newDoc(s.c.Width)
 	switch {
-	case s.ignored > 0 && !s.ready:
-		d.text(st.Warn, "! Enter came with other keys (held down, typed ahead or pasted) before this review could be read: nothing was sent. Look first, then press enter.")
+	case s.quiet.Ignored() > 0 && !s.quiet.Ready():
+		d.text(st.Warn, TooSoon("this review", "nothing was sent", "enter"))
 		d.blank()
-	case s.ignored > 0:
+	case s.quiet.Ignored() > 0 && len(s.content.Made) > 0:
+		d.text(st.OK, "Those keys sent nothing. Read the review, then press enter to create the token.")
+		d.blank()
+	case s.quiet.Ignored() > 0:
 		d.text(st.OK, "Nothing was sent yet. Read the review, then press enter to create the token.")
+		d.blank()
+	}
+	if len(s.content.Made) > 0 {
+		d.text(st.Warn, "Made in GitLab by this run already (it stays):")
+		for _, l := range s.content.Made {
+			if strings.HasPrefix(l, "  ") {
+				d.raw("  " + l) // a command: one line, never broken inside (←/→ see it whole)
+				continue
+			}
+			d.hanging("  ", "    ", st.Warn, l)
+		}
 		d.blank()
 	}
 	for _, r := range s.content.Rows {

@@ -89,7 +89,9 @@ type savedMsg struct {
 // of an orphan, or of the sign-in credential (self).
 type revokedMsg struct {
 	self bool
-	err  error
+	// orphan is the id of the orphan revoked, 0 for any other token.
+	orphan int64
+	err    error
 }
 
 // flight is a step's request in flight, so that its next one cancels it.
@@ -128,6 +130,14 @@ func (m *Model) request(msg tea.Msg) tea.Cmd {
 // deliver gives an answer to the step that asked, current or not.
 func (m *Model) deliver(msg steps.Addressed) tea.Cmd {
 	to := msg.Recipient()
+	if to.Step == steps.Screen {
+		// A screen's own timer (its quiet guard): a screen no longer shown
+		// drops it, as a newer guard's sequence differs.
+		if m.state != stateScreen {
+			return nil
+		}
+		return m.toCurrent(msg)
+	}
 	if f, ok := m.inflight[to.Step]; ok && f.seq == to.Seq {
 		f.cancel()
 		delete(m.inflight, to.Step)

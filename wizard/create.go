@@ -84,6 +84,11 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	m.pending = nil // answered: nothing to wait for after exit
 	m.tookProvisioned(msg.provisioned)
 	if msg.err != nil {
+		m.recordOrphan(msg.err)
+		// The tokens named like this one are read again before the next
+		// create: the failed one may have made one (the review's warning
+		// counts it), and the next create checks against it.
+		m.known, m.knownFor = gitlab.Existing{}, token.Request{}
 		return m.failCreate(msg.err)
 	}
 	nt := msg.nt
@@ -125,6 +130,7 @@ func (m *Model) onScreenRequest(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		m.out.RevokeStopped = true
 		return m.quit(m.exitSummary()), true
 	case revokeSelfMsg:
+		m.selfRevoke = selfRevokeSent
 		return m.revokeSelfCmd(), true
 	case revokeOrphanMsg, retryMsg, personalMsg, fixMsg:
 		return m.onFailure(msg), true
@@ -152,12 +158,18 @@ func (m *Model) finishGuided(v gitlab.Verification) tea.Cmd {
 // pasted token passed: the user may have made one in GitLab's form already.
 const guidedStopped = "Stopped on the guided path: no token was checked. A token you made in GitLab's form still exists: use it, or revoke it on your access tokens page."
 
-// cancelSummary says what leaving now leaves behind.
+// cancelSummary says what leaving now leaves behind, from the record of
+// this run's writes.
 func (m *Model) cancelSummary() string {
+	atReview := m.state == stateStep && m.flow.order[m.flow.cur] == steps.Review
 	switch {
 	case m.out.Guided:
 		return guidedStopped
-	case m.state == stateStep && m.flow.order[m.flow.cur] == steps.Review:
+	case m.made.any() && atReview:
+		return "Cancelled at the review. This run made, and left in GitLab:\n" + strings.Join(m.madeLines(), "\n")
+	case m.made.any():
+		return "Cancelled. This run made, and left in GitLab:\n" + strings.Join(m.madeLines(), "\n")
+	case atReview:
 		return "Cancelled at the review: nothing was created."
 	}
 	return "Cancelled before the review: nothing was sent to GitLab."
@@ -169,6 +181,13 @@ func (m *Model) onQuit(msg quitMsg) tea.Cmd {
 	if msg.summary == "" && m.out.Token != nil {
 		msg.summary = m.exitSummary()
 	}
+	if msg.afterError {
+		// The failure screen named the account's writes; the record adds
+		// the tokens whose value was lost, here or on an earlier try.
+		if lines := m.orphanLines(); len(lines) > 0 {
+			msg.summary += "\n" + strings.Join(lines, "\n")
+		}
+	}
 	return m.quit(msg.summary)
 }
 
@@ -178,6 +197,13 @@ func (m *Model) onQuit(msg quitMsg) tea.Cmd {
 func (m *Model) exitSummary() string {
 	o, base := m.out, m.commandBase()
 	lines := []string{m.Summary, "Hand-off: " + m.handOff().String()}
+	// An earlier try's token whose value was lost is this run's too.
+	lines = append(lines, m.orphanLines()...)
+	if m.selfRevoke == selfRevokeSent {
+		// Left before GitLab answered: the DELETE may or may not have been done.
+		lines = append(lines, "You left before GitLab answered the revoke of the token you signed in with: whether it is revoked is unknown. Check it with (401 means revoked):",
+			`  curl -sS -o /dev/null -w '%{http_code}\n' --header "PRIVATE-TOKEN: $GITLAB_TOKEN" `+m.api.BaseURL()+"/api/v4/personal_access_tokens/self")
+	}
 	if o.SavedPath != "" {
 		lines = append(lines, "Saved to "+o.SavedPath+" (mode 0600).")
 	}
@@ -281,7 +307,7 @@ func (m *Model) reviewContent() steps.ReviewContent {
 	if d, err := m.decide(); err == nil {
 		advice = append(advice, d.Warnings...)
 	}
-	content := steps.ReviewContent{Rows: rows, Advice: advice, Base: base, CommandBase: m.commandBase(), Req: r}
+	content := steps.ReviewContent{Rows: rows, Advice: advice, Base: base, CommandBase: m.commandBase(), Req: r, Made: m.madeLines()}
 	if r.Kind == token.KindServiceAccount {
 		content.Advice = append(content.Advice, m.accountAdvice()...)
 		content.Writes = token.ServiceAccountWrites(r, m.accountID())

@@ -65,12 +65,16 @@ type failure struct {
 	// done says what the writes before the failed one made (a service
 	// account and its memberships), which stays.
 	done []string
+	// quiet holds every key but ctrl+c until the keyboard has rested since
+	// the screen appeared: an enter pressed during "Creating…" must not
+	// dismiss the news that a token was made.
+	quiet *steps.QuietGuard
 }
 
 // newFailure builds the screen for err. canRetry says that the create
 // certainly made nothing, so trying again cannot make a second token.
 func newFailure(c *steps.Common, err error, canRetry bool) *failure {
-	f := &failure{c: c, err: err, fix: failureStep(err), orphan: orphanOf(err), keys: DefaultFailureKeyMap()}
+	f := &failure{c: c, err: err, fix: failureStep(err), orphan: orphanOf(err), keys: DefaultFailureKeyMap(), quiet: steps.NewQuietGuard(c, steps.Screen)}
 	f.keys.Retry.SetEnabled(canRetry)
 	f.keys.Revoke.SetEnabled(f.orphan != nil)
 	f.revoke = once{key: f.keys.Revoke, help: f.keys.Revoke.Help().Desc, running: "revoking the orphan…", done: "orphan revoked",
@@ -88,7 +92,21 @@ func (f *failure) Title() string   { return "Something needs your attention" }
 func (f *failure) Notice() notice  { return f.notice }
 func (f *failure) TakesText() bool { return false }
 
+// Init starts the quiet period: the screen's keys act once it has passed.
+func (f *failure) Init() tea.Cmd { return f.quiet.Stir() }
+
+// lookFirst stands in the help for the screen's keys while they wait for a quiet keyboard.
+var lookFirst = key.NewBinding(key.WithKeys("enter"), key.WithHelp("keys", steps.LookFirst+" a key"))
+
 func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if f.quiet.Settle(msg) {
+		return f, nil
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && !key.Matches(k, ctrlC) {
+		if held, cmd := f.quiet.Hold(k); held {
+			return f, cmd // came with the keys before this screen could be read
+		}
+	}
 	switch msg := msg.(type) {
 	case revokedMsg:
 		f.revoke.answered(msg.err)
@@ -124,7 +142,7 @@ func (f *failure) Update(msg tea.Msg) (screen, tea.Cmd) {
 			if len(f.done) > 0 {
 				summary += "\nMade before it, and kept:\n" + strings.Join(f.done, "\n")
 			}
-			return f, send(quitMsg{summary: summary})
+			return f, send(quitMsg{summary: summary, afterError: true})
 		}
 	}
 	return f, nil
@@ -135,6 +153,9 @@ func (f *failure) View() string {
 	var b strings.Builder
 	var ve *token.ValidationError
 	var ou *gitlab.OutcomeUnknownError
+	if f.quiet.Ignored() > 0 && !f.quiet.Ready() {
+		b.WriteString(st.Warn.Render(steps.TooSoon("this screen", "they did nothing", "a key")) + "\n\n")
+	}
 	if len(f.done) > 0 {
 		b.WriteString("Done before this, and kept (a retry reuses it):\n" + strings.Join(f.done, "\n") + "\n\n")
 	}
@@ -181,6 +202,9 @@ func (f *failure) View() string {
 }
 
 func (f *failure) ShortHelp() []key.Binding {
+	if !f.quiet.Ready() {
+		return []key.Binding{lookFirst, f.keys.Quit}
+	}
 	return []key.Binding{f.keys.Fix, f.keys.Quit, f.revoke.key, f.keys.Personal, f.keys.Retry}
 }
 func (f *failure) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
@@ -206,9 +230,13 @@ func (m *Model) failCreate(err error) tea.Cmd {
 	return m.show(f)
 }
 
-// show gives the keyboard to screen s.
+// show gives the keyboard to screen s, and starts what it starts (a
+// failure screen's quiet period).
 func (m *Model) show(s screen) tea.Cmd {
 	m.state, m.screen = stateScreen, s
+	if i, ok := s.(interface{ Init() tea.Cmd }); ok {
+		return i.Init()
+	}
 	return nil
 }
 
@@ -219,7 +247,12 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case revokeOrphanMsg:
-		return m.revokeCmd(m.ctx, m.req, msg.id)
+		cmd := m.revokeCmd(m.ctx, m.req, msg.id)
+		return func() tea.Msg {
+			r, _ := cmd().(revokedMsg)
+			r.orphan = msg.id
+			return r
+		}
 	case retryMsg:
 		// The user asks; nothing is ever re-sent on its own (invariant 1).
 		m.flow.cur, m.state = m.flow.indexOf(steps.Review), stateStep
@@ -254,6 +287,9 @@ func (m *Model) onFailure(msg tea.Msg) tea.Cmd {
 	}
 	return nil
 }
+
+// ctrlC always leaves, whatever a screen's quiet guard holds.
+var ctrlC = key.NewBinding(key.WithKeys("ctrl+c"))
 
 // fromScreen reports whether a failure screen's request comes from the
 // screen shown now, so that one screen acts once.

@@ -75,6 +75,7 @@ func TestWizardCreateTimeoutFindsTheOrphan(t *testing.T) {
 	enter(p)
 	waitText(t, p, "GitLab did create token")
 	waitText(t, p, "did not answer in time")
+	waitText(t, p, "x revoke the orphan") // the help offers it once the keyboard has rested
 	press(p, "x")
 	waitText(t, p, "The orphaned token was revoked")
 	if ts := srv.Tokens("project:100"); len(ts) != 1 || !ts[0].Revoked || srv.CountRequests("POST", "/access_tokens") != 1 {
@@ -96,6 +97,7 @@ func TestWizard5xxOffersRetryNeverAutomatic(t *testing.T) {
 	if n := srv.CountRequests("POST", "/access_tokens"); n != 1 {
 		t.Fatalf("retried on its own: %d POSTs", n)
 	}
+	waitText(t, p, "r try the create again") // offered once the keyboard has rested
 	press(p, "r")
 	waitText(t, p, "reads the latest commit")
 	if n := srv.CountRequests("POST", "/access_tokens"); n != 2 || len(srv.Tokens("project:100")) != 1 {

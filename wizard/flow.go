@@ -20,11 +20,28 @@ type flow struct {
 	order []steps.ID
 	cur   int
 	built map[steps.ID]steps.Step
-	// resume sends the user back to the review after a step they jumped to from it.
+	// resume sends the user back to the review after a step they jumped to
+	// from it (or were sent to by a failure), once every step between was answered.
 	resume bool
+	// answered are the steps the user has finished at least once.
+	answered map[steps.ID]bool
 }
 
-func newFlow(order []steps.ID) flow { return flow{order: order, built: map[steps.ID]steps.Step{}} }
+func newFlow(order []steps.ID) flow {
+	return flow{order: order, built: map[steps.ID]steps.Step{}, answered: map[steps.ID]bool{}}
+}
+
+// resumeAt is where a resumed run goes after step i: the first later step
+// never answered (a failure at the target comes before the name was asked),
+// else the review.
+func (f *flow) resumeAt(i int) int {
+	for j := i + 1; j < len(f.order) && f.order[j] != steps.Review; j++ {
+		if !f.answered[f.order[j]] {
+			return j
+		}
+	}
+	return f.indexOf(steps.Review)
+}
 
 func (f *flow) indexOf(id steps.ID) int {
 	for i, s := range f.order {
@@ -116,7 +133,7 @@ func (m *Model) enter(i int) tea.Cmd {
 func (m *Model) advance() tea.Cmd {
 	next := m.flow.cur + 1
 	if m.flow.resume {
-		next = m.flow.indexOf(steps.Review)
+		next = m.flow.resumeAt(m.flow.cur)
 	}
 	switch m.flow.order[next] {
 	case steps.Review:
@@ -166,6 +183,7 @@ func (m *Model) onDone(msg steps.DoneMsg) tea.Cmd {
 	}
 	before := m.req
 	msg.Answer.Apply(&m.req)
+	m.flow.answered[msg.Step] = true
 	switch a := msg.Answer.(type) {
 	case steps.SignedIn:
 		return m.startBusy("Signing in to "+gitlab.HostName(a.Host)+"…", m.connect(a.Host, a.Credential))

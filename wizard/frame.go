@@ -135,6 +135,19 @@ func (f *frame) keep(first, last int) {
 	f.vp.SetYOffset(y)
 }
 
+// focusHidden reports whether the cursor's row (the focus last drawn) is
+// out of view: the view was scrolled away from it (pgup/pgdn, the wheel).
+func (f *frame) focusHidden() bool {
+	if f.height <= 0 || f.focus[0] < 0 {
+		return false
+	}
+	y := f.vp.YOffset()
+	return f.focus[0] < y || f.focus[0] >= y+f.vp.Height()
+}
+
+// showFocus scrolls the cursor's row back into view.
+func (f *frame) showFocus() { f.keep(f.focus[0], f.focus[1]) }
+
 // page is one screenful to draw.
 type page struct {
 	header, title, body string
@@ -150,6 +163,11 @@ type page struct {
 
 // draw lays p out in the window and keeps the result for View.
 func (f *frame) draw(p page) {
+	if p.title != f.title || p.takesText {
+		// The full help belongs to the screen it was opened on; where ? is
+		// text it could not be closed with ?, so it is never open there.
+		f.full = false
+	}
 	f.help.Styles, f.help.ShowAll = f.c.Styles.Help, f.full
 	width := f.c.Width
 	f.vp.SetWidth(width)
@@ -184,16 +202,22 @@ func (f *frame) draw(p page) {
 		}
 	}
 	room := max(f.height-len(top)-bottomLines, 1)
+	was := f.vp.Height()
 	f.vp.SetHeight(room)
 	if f.vp.TotalLineCount() > room && room > 1 {
 		f.vp.SetHeight(room - 1) // a line to say there is more
 	}
+	// A taller window shows more below the view: the view comes down with
+	// it rather than leave blank lines below and hide the top unsaid.
+	f.vp.SetYOffset(f.vp.YOffset())
 	if p.title != f.title {
 		f.title, f.focus = p.title, [2]int{-1, -1}
 		f.top()
 	}
 	focus := [2]int{p.focus, max(p.focusEnd, p.focus)}
-	if p.focus >= 0 && focus != f.focus {
+	if p.focus >= 0 && (focus != f.focus || f.vp.Height() != was) {
+		// A moved cursor, or a view that changed size (the full help
+		// opened, the window resized), keeps the cursor's row in sight.
 		f.keep(focus[0], focus[1])
 	}
 	f.focus = focus

@@ -19,6 +19,9 @@ import (
 // quitKey quits from a step or a lookup; screens have their own ctrl+c.
 var quitKey = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 
+// rowKeys act on the row under a step's cursor (choose, tick, take).
+var rowKeys = key.NewBinding(key.WithKeys("enter", "space", "tab"))
+
 // busy is a request in flight shown as a spinner and a sentence.
 type busy struct {
 	spin spinner.Model
@@ -75,6 +78,14 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			return m.quit(m.cancelSummary())
 		}
 	}
+	if m.state == stateStep && key.Matches(k, rowKeys) && m.frame.focusHidden() {
+		// The view was scrolled away from the cursor: a key that acts on
+		// the cursor's row first brings it back, and acts only when pressed
+		// again, on a row the user sees.
+		m.frame.showFocus()
+		m.notice = notice{levelWarn, "The highlighted row was off screen: it is back in view. Press " + k.String() + " again to act on it."}
+		return nil
+	}
 	keys, takesText := m.keyMap()
 	switch {
 	case owns(keys, k):
@@ -130,7 +141,9 @@ func (m *Model) refresh() {
 	p := page{header: m.header(), focus: -1, focusEnd: -1, keys: keys, takesText: takesText}
 	switch m.state {
 	case stateBusy, stateCreating:
-		p.title, p.body, p.busy = "Working", m.busy.spin.View()+" "+m.busy.text, true
+		// Wrapped at words like every body: "(keys are ignored until GitLab
+		// answers)" must be read whole at any width.
+		p.title, p.body, p.busy = "Working", steps.Wrap(m.busy.spin.View()+" "+m.busy.text, m.c.Width), true
 	case stateStep:
 		s := m.current()
 		p.title, p.body, p.focus = s.Title(), s.View(), s.FocusLine()

@@ -207,7 +207,9 @@ func (r *result) onKey(k tea.KeyPressMsg) tea.Cmd {
 			// A second copy of the secret is a second file to protect.
 			r.notice = notice{levelWarn, "Already saved to " + r.out.SavedPath + ": no second copy is written."}
 		default:
-			r.modal = newSavePrompt(r.c, r.savePath)
+			p := newSavePrompt(r.c, r.savePath)
+			r.modal = p
+			return p.quiet.Stir() // the keys that came with s are not typed into the path
 		}
 	case key.Matches(k, r.revokeSelf.key):
 		n, first := r.revokeSelf.press()

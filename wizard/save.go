@@ -132,12 +132,15 @@ type savePrompt struct {
 	input *steps.Field
 	keys  SaveKeyMap
 	err   string
+	// quiet drops the keys that come with the one that opened the prompt
+	// (a held s must not type "ssss" after the path).
+	quiet *steps.QuietGuard
 }
 
 func newSavePrompt(c *steps.Common, path string) *savePrompt {
 	in := steps.NewField(c.Styles, "File: ", "", steps.PathLimit, path)
 	in.SetWidth(max(c.Width-8, 20))
-	return &savePrompt{c: c, input: in, keys: DefaultSaveKeyMap()}
+	return &savePrompt{c: c, input: in, keys: DefaultSaveKeyMap(), quiet: steps.NewQuietGuard(c, steps.Screen)}
 }
 
 func (p *savePrompt) Title() string   { return "Save the token to a new file" }
@@ -145,7 +148,15 @@ func (p *savePrompt) Notice() notice  { return notice{} }
 func (p *savePrompt) TakesText() bool { return true }
 
 func (p *savePrompt) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if p.quiet.Settle(msg) {
+		return p, nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if !key.Matches(k, p.keys.Cancel) {
+			if held, cmd := p.quiet.Hold(k); held {
+				return p, cmd // came with the key that opened the prompt: not typed
+			}
+		}
 		switch {
 		case key.Matches(k, p.keys.Save):
 			// Sent once: the answer replaces this prompt.
@@ -171,5 +182,11 @@ func (p *savePrompt) View() string {
 	return out
 }
 
-func (p *savePrompt) ShortHelp() []key.Binding  { return []key.Binding{p.keys.Save, p.keys.Cancel} }
+func (p *savePrompt) ShortHelp() []key.Binding {
+	save := p.keys.Save
+	if !p.quiet.Ready() {
+		save.SetHelp(save.Help().Key, steps.LookFirst+" "+save.Help().Key) // keys now are not typed
+	}
+	return []key.Binding{save, p.keys.Cancel}
+}
 func (p *savePrompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -147,7 +147,12 @@ func (q *question) FullHelp() [][]key.Binding { return [][]key.Binding{q.ShortHe
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // quitMsg asks the root to end the program, with the summary to print.
-type quitMsg struct{ summary string }
+type quitMsg struct {
+	summary string
+	// afterError is set by a failure screen: the summary then adds the
+	// record's tokens whose value was lost.
+	afterError bool
+}
 
 // closeMsg closes the question shown over a screen.
 type closeMsg struct{}

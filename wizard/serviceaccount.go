@@ -230,6 +230,7 @@ func (m *Model) tookProvisioned(p *gitlab.Provisioned) {
 		return
 	}
 	m.provisioned = p
+	m.recordProvisioned(p)
 	if p.Account.ID != 0 {
 		a := p.Account
 		m.gathered.Account = &a

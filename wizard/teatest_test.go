@@ -119,7 +119,8 @@ func TestProgramRecommendedPath(t *testing.T) {
 	waitText(t, tm, "reads the latest commit")
 	tm.Send(tea.KeyPressMsg{Code: 's', Text: "s"})
 	waitText(t, tm, "Save the token to a new file")
-	enter(tm) // the proposed file
+	waitText(t, tm, "enter save") // keys count once the keyboard has rested
+	enter(tm)                     // the proposed file
 	waitText(t, tm, "Saved to")
 	waitText(t, tm, "mode 0600")
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})

@@ -101,8 +101,15 @@ type Model struct {
 	offer       token.AccountOffer
 	gathered    gitlab.Gathered
 	provisioned *gitlab.Provisioned
-	flow        flow
-	state       state
+	// made is the record of what this run's writes made in GitLab (an
+	// account, memberships, tokens whose value was lost): what every
+	// summary on leaving names.
+	made made
+	// selfRevoke is the revoke of the sign-in token asked on the result
+	// screen: unanswered while it is in flight, so that leaving then says so.
+	selfRevoke selfRevoke
+	flow       flow
+	state      state
 	// screen has the keyboard in stateScreen: the result or a failure.
 	screen screen
 	busy   busy
@@ -212,6 +219,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onCreate()
 	case createdMsg:
 		return m.onCreated(msg)
+	case revokedMsg:
+		if msg.orphan != 0 && msg.err == nil {
+			m.orphanRevoked(msg.orphan) // recorded even when its screen is gone
+		}
+		if msg.self {
+			m.selfRevoke = selfRevokeFailed
+			if msg.err == nil {
+				m.selfRevoke = selfRevokeDone
+			}
+		}
 	case quitMsg:
 		return m.onQuit(msg)
 	case suspendMsg, redrawMsg:
