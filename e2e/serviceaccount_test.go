@@ -51,7 +51,12 @@ func TestServiceAccountWizardInTmux(t *testing.T) {
 	tt.keys("web")
 	tt.waitGone("acme/platform/api")
 	tt.wait("[ ] project acme/web")
-	tt.keys("Down", "Tab")
+	// One key at a time, each seen on screen: a row acts only once it is
+	// on screen under the cursor (a Tab that arrives before the Down's
+	// redraw only brings the row into view).
+	tt.keys("Down")
+	tt.wait("> [ ] project acme/web")
+	tt.keys("Tab")
 	tt.wait("Ticked: project acme/web")
 	tt.keys("Enter")
 	for _, next := range []string{"Name the token", "When should it expire?", "Which role?", "Which scopes?", "Review: nothing has been sent yet"} {
