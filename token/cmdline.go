@@ -110,10 +110,12 @@ func (r Request) TokenCommand(base, verb string, id int64) Command {
 func (r Request) CreateCommand(base string) Command {
 	c := r.commandStart(base, "create")
 	if r.Kind == KindServiceAccount {
-		if r.Account.Name != "" && r.Account.Name != r.Account.Username {
+		// The account's name and email only make a new account (UserID 0):
+		// create ignores them for one that exists, so its command says none.
+		if r.UserID == 0 && r.Account.Name != "" && r.Account.Name != r.Account.Username {
 			c.add("--account-name", ShellQuote(r.Account.Name))
 		}
-		if r.Account.Email != "" {
+		if r.UserID == 0 && r.Account.Email != "" {
 			c.add("--account-email", ShellQuote(r.Account.Email))
 		}
 		// Every place, unless the account's own group alone (create's

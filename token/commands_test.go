@@ -60,6 +60,17 @@ func TestServiceAccountCreateCommandNamesEveryPlace(t *testing.T) {
 			t.Errorf("%v:\n%s\nwant\n%s", tc.places, got, head+tc.want+tail)
 		}
 	}
+	// A new account's name and email are in its command; an existing
+	// one's (create ignores them for it) are not.
+	r.Places = nil
+	r.Account = Account{Username: "jira-bot", Name: "Jira bot", Email: "team@example.com"}
+	if got := r.CommandLine("https://gitlab.com"); !strings.Contains(got, "--account-name 'Jira bot' --account-email team@example.com") {
+		t.Errorf("a new account: %s", got)
+	}
+	r.UserID, r.Account.Email = 5, "jira-bot@noreply.gitlab.example"
+	if got := r.CommandLine("https://gitlab.com"); strings.Contains(got, "--account-") {
+		t.Errorf("an existing account: %s", got)
+	}
 }
 
 func TestSubgroupPlace(t *testing.T) {
