@@ -66,7 +66,8 @@ func (a *asker) places() error {
 // and makes them, each once.
 func (a *asker) reviewAccount() error {
 	ctx, p, s, req, g := a.ctx, a.p, a.s, a.req, a.g
-	if _, err := token.Decide(req, g.Facts(), a.now, 0); err != nil {
+	d, err := token.Decide(req, g.Facts(), a.now, 0)
+	if err != nil {
 		var rf *token.Refusal
 		if errors.As(err, &rf) {
 			return refused(s, g, req, err)
@@ -75,6 +76,9 @@ func (a *asker) reviewAccount() error {
 	}
 	p.say("")
 	printServiceAccountPlan(a.env.Err, req, g, s.host, a.now, false)
+	for _, w := range d.Warnings {
+		p.say("  warning: %s", w)
+	}
 	writes := serviceAccountWrites(req, g)
 	curls := make([]string, len(writes))
 	for i, w := range writes {

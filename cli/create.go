@@ -380,7 +380,7 @@ func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, 
 		if r := recover(); r != nil {
 			if !delivered {
 				delivered = true
-				err = o.deliver(env, req, s.host, nt, nil)
+				err = o.deliver(env, req, s, nt, nil)
 			}
 			panic(r)
 		}
@@ -392,7 +392,7 @@ func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, 
 		printVerification(env.Err, vv)
 	}
 	delivered = true
-	if err := o.deliver(env, req, s.host, nt, v); err != nil {
+	if err := o.deliver(env, req, s, nt, v); err != nil {
 		return err
 	}
 	if v != nil && !v.OK() {
@@ -412,7 +412,9 @@ func (o *createOpts) verifyAndDeliver(ctx context.Context, env Env, s *session, 
 // it (or in a private temporary folder), never to a terminal; only when no
 // file can be written at all does a pipe get it, and failing that the user
 // is told to revoke it.
-func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification) error {
+func (o *createOpts) deliver(env Env, req token.Request, s *session, nt *gitlab.NewToken, v *gitlab.Verification) error {
+	// The revoke command says --demo on a demo run; the JSON's host is the address.
+	revoke := revokeOrphanCommand(s.cmdHost(), req, nt.ID)
 	saved := ""
 	if o.save != "" {
 		path, err := secretfile.WriteSomewhere(o.save, nt.Value)
@@ -428,14 +430,14 @@ func (o *createOpts) deliver(env Env, req token.Request, host string, nt *gitlab
 		}
 		if saved == "" && env.IsTerminal(env.Out) {
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("token %d was created but could not be saved, and stdout is a terminal where it would stay in the scrollback: revoke it with %s and try again",
-				nt.ID, revokeOrphanCommand(host, req, nt.ID))}
+				nt.ID, revoke)}
 		}
 	}
 	switch {
 	case o.output == "json":
-		return writeJSON(env, req, host, nt, v, saved)
+		return writeJSON(env, req, s.host, nt, v, saved, revoke)
 	case saved == "":
-		return emitToken(env, nt.Value.Reveal(), nt, revokeOrphanCommand(host, req, nt.ID))
+		return emitToken(env, nt.Value.Reveal(), nt, revoke)
 	}
 	return nil
 }

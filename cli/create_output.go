@@ -76,7 +76,7 @@ func jsonChecks(v gitlab.Verification) []jsonCheck {
 // writeJSON writes one object; the token is in it unless it was saved to a
 // file. Everything but the token passes the scrubber; the token is put in
 // afterwards, on the way to stdout.
-func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo string) error {
+func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gitlab.Verification, savedTo, revoke string) error {
 	obj := map[string]any{
 		"id": nt.ID, "kind": r.Kind, "host": host, "target": r.Target, "name": nt.Name, "description": nt.Description, "scopes": nt.Scopes,
 		"expires_at": nt.ExpiresAt.Format(token.DateLayout), "created_at": nt.CreatedAt.Format(time.RFC3339),
@@ -125,7 +125,7 @@ func writeJSON(env Env, r token.Request, host string, nt *gitlab.NewToken, v *gi
 		return nil
 	}
 	text := strings.Replace(env.scrub.String(string(b)), `"\u0000token\u0000"`, `"`+nt.Value.Reveal()+`"`, 1)
-	return emitToken(env, text, nt, revokeOrphanCommand(host, r, nt.ID))
+	return emitToken(env, text, nt, revoke)
 }
 
 // emitToken writes text, which carries the new token's value, to stdout: the

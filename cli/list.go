@@ -181,7 +181,7 @@ func listTable(env Env, s *session, r token.Request, shown []gitlab.TokenInfo, n
 	}
 	fmt.Fprintf(env.Err, "Renew each now (a new value, %s; then update Jira):\n", same)
 	for _, t := range soon {
-		fmt.Fprintf(env.Err, "  %s --duration 90d\n", s.cmd(rotateCommand(s.host, r, t.ID)))
+		fmt.Fprintf(env.Err, "  %s --duration 90d\n", rotateCommand(s.cmdHost(), r, t.ID))
 	}
 	return nil
 }

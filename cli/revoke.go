@@ -173,14 +173,14 @@ func checkPersonal(ctx context.Context, s *session, r token.Request, g gitlab.Ga
 	owner := g.Owner
 	var ge *gitlab.Error
 	if terr != nil && errors.As(terr, &ge) && (ge.Code == gitlab.CodeNotFound || ge.Code == gitlab.CodeNoPermission || ge.Code == gitlab.CodeUnauthorized) {
-		return exitf(ExitRefused, "@%s has no personal access token %d (nothing was sent): %s shows the ids", owner.Username, id, s.cmd(listCommand(s.host, r)))
+		return exitf(ExitRefused, "@%s has no personal access token %d (nothing was sent): %s shows the ids", owner.Username, id, listCommand(s.cmdHost(), r))
 	}
 	if terr != nil {
 		return apiExit(ctx, terr)
 	}
 	if t.UserID != owner.ID {
 		return exitf(ExitRefused, "personal access token %d belongs to user id %d, not to @%s (nothing was sent): check the id with %s",
-			id, t.UserID, owner.Username, s.cmd(listCommand(s.host, r)))
+			id, t.UserID, owner.Username, listCommand(s.cmdHost(), r))
 	}
 	return nil
 }

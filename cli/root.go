@@ -68,9 +68,6 @@ type session struct {
 	stop   func()
 }
 
-// cmd adapts a command line printed for the user to how this run signed
-// in: the demo's stand-in has a new address every run, so its commands say
-// --demo instead of --host.
 // cmdHost is what this tool's own commands say of the instance: --demo on
 // a demo run (the stand-in's address changes every run), else its address.
 // curl and links take the address itself.
@@ -79,13 +76,6 @@ func (s *session) cmdHost() string {
 		return token.DemoHost
 	}
 	return s.host
-}
-
-func (s *session) cmd(line string) string {
-	if !s.demo {
-		return line
-	}
-	return strings.Replace(line, "--host "+token.ShellQuote(s.host), "--demo", 1)
 }
 
 // The demo's targets when a --demo run names none: the project alice

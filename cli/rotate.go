@@ -230,7 +230,7 @@ func replacementHint(ctx context.Context, s *session, r token.Request, old gitla
 		return ""
 	}
 	return fmt.Sprintf(".\n  Its replacement is probably %d %q (created %s); to renew that one: %s",
-		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), s.cmd(rotateCommand(s.host, r, best.ID)))
+		best.ID, best.Name, best.CreatedAt.Format(token.DateLayout), rotateCommand(s.cmdHost(), r, best.ID))
 }
 
 // unknownToken explains a token that could not be read: an unknown id
@@ -239,7 +239,7 @@ func unknownToken(ctx context.Context, s *session, r token.Request, id int64, er
 	var ge *gitlab.Error
 	if errors.As(err, &ge) && ge.Code == gitlab.CodeNotFound {
 		return exitf(ExitRefused, "there is no %s access token %d%s (nothing was sent): %s shows the ids",
-			r.Kind, id, revokeWhere(r), s.cmd(listCommand(s.host, r)))
+			r.Kind, id, revokeWhere(r), listCommand(s.cmdHost(), r))
 	}
 	return apiExit(ctx, err)
 }

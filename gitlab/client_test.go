@@ -18,16 +18,25 @@ import (
 
 func setup(t *testing.T, cred string) (*fake.Server, *Client) {
 	t.Helper()
+	srv, c := setupWith(t, Options{Token: token.Secret(cred), Timeout: 5 * time.Second})
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+	return srv, c
+}
+
+// setupWith starts the demo stand-in and a client with o, its Host the
+// stand-in's; the client sleeps for real (tests of waits and windows).
+func setupWith(t *testing.T, o Options) (*fake.Server, *Client) {
+	t.Helper()
 	srv, ts, err := fake.Start("demo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(ts.Close)
-	c, err := New(Options{Host: ts.URL, Token: token.Secret(cred), Timeout: 5 * time.Second})
+	o.Host = ts.URL
+	c, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.sleep = func(context.Context, time.Duration) error { return nil }
 	return srv, c
 }
 

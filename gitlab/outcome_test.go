@@ -62,18 +62,10 @@ func TestMaskedShowsNoSecretCharacter(t *testing.T) {
 }
 
 func TestLateCommitAfterGatewayTimeoutIsFound(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
 	var said []string
-	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: 4 * time.Second, Notify: func(s string) { said = append(said, s) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := setupWith(t, Options{Token: fake.MaintainerToken, OrphanWindow: 4 * time.Second, Notify: func(s string) { said = append(said, s) }})
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultTimeoutThenCommit, Delay: 2 * time.Second})
-	_, err = c.CreateToken(context.Background(), jiraRead())
+	_, err := c.CreateToken(context.Background(), jiraRead())
 	var ou *OutcomeUnknownError
 	if !errors.As(err, &ou) || ou.Orphan == nil || !strings.Contains(err.Error(), "504") {
 		t.Fatalf("the late token was not found: %v", err)
@@ -86,17 +78,9 @@ func TestLateCommitAfterGatewayTimeoutIsFound(t *testing.T) {
 // The user's retry after a lost answer looks first: a token that appeared
 // meanwhile is reported, and no second create is sent.
 func TestRetryCreateLooksBeforeSending(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := setupWith(t, Options{Token: fake.MaintainerToken, OrphanWindow: time.Millisecond})
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultTimeoutThenCommit, Delay: 300 * time.Millisecond, Times: 1})
-	_, err = c.CreateToken(context.Background(), jiraRead())
+	_, err := c.CreateToken(context.Background(), jiraRead())
 	var ou *OutcomeUnknownError
 	if !errors.As(err, &ou) || !ou.NothingFound() {
 		t.Fatalf("err = %v", err)
@@ -255,23 +239,18 @@ func TestRevokeAfterALostAnswerReadsBack(t *testing.T) {
 // then revoked: someone else's live token). A same-named token with other
 // scopes is never a candidate.
 func TestAnEarlierSameNamedTokenIsNotClaimed(t *testing.T) {
-	srv, ts, err := fake.Start("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
 	r := jiraRead()
 	exp := r.ExpiresAt.Format(token.DateLayout)
-	var other, unlike int
-	c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, OrphanWindow: 4 * time.Second, Notify: func(string) {
+	var (
+		srv           *fake.Server
+		other, unlike int
+	)
+	srv, c := setupWith(t, Options{Token: fake.MaintainerToken, OrphanWindow: 4 * time.Second, Notify: func(string) {
 		other = srv.AddResourceToken("project:100", fake.Token{Name: r.Name, Scopes: []string{"read_api"}, ExpiresAt: exp, AccessLevel: 20})
 		unlike = srv.AddResourceToken("project:100", fake.Token{Name: r.Name, Scopes: []string{"api"}, ExpiresAt: exp, AccessLevel: 20})
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv.AddFault(fake.Fault{Method: "POST", PathSuffix: "/access_tokens", Kind: fake.FaultTimeoutThenCommit, Delay: 1500 * time.Millisecond, Times: 1})
-	_, err = c.CreateToken(context.Background(), r)
+	_, err := c.CreateToken(context.Background(), r)
 	var ou *OutcomeUnknownError
 	if !errors.As(err, &ou) || ou.Orphan != nil || len(ou.Candidates) != 2 {
 		t.Fatalf("orphan %v, candidates %+v: %v", ou.Orphan, ou.Candidates, err)

@@ -274,16 +274,8 @@ func TestRateLimitWaitsAreBoundedAndSaidAloud(t *testing.T) {
 		}
 	})
 	t.Run("a short wait is taken once and announced", func(t *testing.T) {
-		srv, ts, err := fake.Start("demo")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(ts.Close)
 		var said []string
-		c, err := New(Options{Host: ts.URL, Token: fake.MaintainerToken, MaxRateLimitWait: 5 * time.Second, Notify: func(s string) { said = append(said, s) }})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, c := setupWith(t, Options{Token: fake.MaintainerToken, MaxRateLimitWait: 5 * time.Second, Notify: func(s string) { said = append(said, s) }})
 		srv.AddFault(fake.Fault{Method: "GET", PathSuffix: "/user", Kind: fake.FaultRateLimit, RetryAfter: 1, Times: 1})
 		if _, err := c.Preflight(context.Background()); err != nil {
 			t.Fatal(err)

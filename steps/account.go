@@ -227,7 +227,7 @@ func (s *AccountStep) onFormKey(k tea.KeyPressMsg) tea.Cmd {
 		a := s.typed()
 		s.errs = [3]string{errText(s.nameQ.Validate(a.Name)), errText(s.userQ.Validate(a.Username)), errText(s.emailQ.Validate(a.Email))}
 		if ex := s.existing(a.Username); ex != nil && s.errs[fieldUsername] == "" {
-			s.errs[fieldUsername] = "@" + ServerText(ex.Username, 60) + " is already a service account of " + s.group + ": esc goes back to the list, where you can pick it."
+			s.errs[fieldUsername] = "@" + ServerText(ex.Username, 60) + " is already a service account of " + ServerText(s.group, 80) + ": esc goes back to the list, where you can pick it."
 		}
 		for i, e := range s.errs {
 			if e != "" {
@@ -294,11 +294,11 @@ func (s *AccountStep) render() *doc {
 	d.blank()
 	switch {
 	case s.loading:
-		d.text(st.Subtle, "reading the service accounts of "+s.group+"…")
+		d.text(st.Subtle, "reading the service accounts of "+ServerText(s.group, 80)+"…")
 	case s.loadErr != "":
 		d.text(st.Warn, "Could not list them: "+strings.TrimRight(ServerText(s.loadErr, 0), ". ")+". You can still create one.")
 	case len(s.accounts) == 0:
-		d.text(st.Subtle, s.group+" has no service account yet.")
+		d.text(st.Subtle, ServerText(s.group, 80)+" has no service account yet.")
 	}
 	for i, o := range s.rows() {
 		// GitLab's own usernames (service_account_group_15_<hex>) are wider

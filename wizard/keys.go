@@ -78,15 +78,16 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			return m.quit(m.cancelSummary())
 		}
 	}
-	if m.state == stateStep && key.Matches(k, rowKeys) && m.frame.focusHidden() {
-		// The view was scrolled away from the cursor: a key that acts on
-		// the cursor's row first brings it back, and acts only when pressed
-		// again, on a row the user sees.
+	keys, takesText := m.keyMap()
+	// The view was scrolled away from the cursor: a key that acts on the
+	// cursor's row first brings it back, and acts only when pressed again,
+	// on a row the user sees. Only a key the step binds acts on a row: on a
+	// step that takes text, a space is typed, never held back.
+	if m.state == stateStep && key.Matches(k, rowKeys) && owns(keys, k) && m.frame.focusHidden() {
 		m.frame.showFocus()
 		m.notice = notice{levelWarn, "The highlighted row was off screen: it is back in view. Press " + k.String() + " again to act on it."}
 		return nil
 	}
-	keys, takesText := m.keyMap()
 	switch {
 	case owns(keys, k):
 		return m.toCurrent(k)

@@ -253,3 +253,26 @@ func TestLeavingDuringTheSignInRevokeSaysItIsUnknown(t *testing.T) {
 		t.Fatalf("summary: %q", s)
 	}
 }
+
+// On a step that takes text a space is typed, never held back as a key
+// that acts on a hidden row (the off-screen rule swallowed it).
+func TestASpaceTypedInASearchIsTypedWhateverTheScroll(t *testing.T) {
+	d, _ := newDriver(t, fake.MaintainerToken)
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 15})
+	d.key("enter") // purpose
+	d.key("enter") // kind: project
+	d.typeText("service")
+	if !strings.Contains(d.screen(), "service-01") {
+		t.Fatalf("no results:\n%s", d.screen())
+	}
+	d.key("pgdown")
+	d.key("pgdown")
+	if !d.m.frame.focusHidden() {
+		t.Fatalf("the search line is still in view; this test would prove nothing:\n%s", d.screen())
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	d.typeText("x")
+	if scr := d.screen(); strings.Contains(scr, "back in view") || !strings.Contains(scr, "service x") {
+		t.Fatalf("the space was held back:\n%s", scr)
+	}
+}
