@@ -194,17 +194,15 @@ func (a *audit) currentUser(ctx context.Context) (User, error) {
 // readVersion reads the instance's version, which decides whether and
 // where service accounts are listed; unread, every group is asked.
 func (a *audit) readVersion(ctx context.Context) {
-	var v struct {
-		Version string `json:"version"`
-	}
-	if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
-		return a.c.getJSON(ctx, "version", nil, &v)
-	}); err != nil {
-		return
-	}
-	a.version = safe.Line(v.Version, 64)
-	if a.version != "" {
-		a.c.version.Store(a.version)
+	// A pre-flight (the wizard's) has read it already: not asked twice.
+	if a.version = a.c.knownVersion(); a.version == "" {
+		if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
+			_, resp, err := a.c.readVersion(ctx)
+			return resp, err
+		}); err != nil {
+			return
+		}
+		a.version = a.c.knownVersion()
 	}
 	a.rep.ServiceAccountsUnlisted = accountsUnlisted(a.version)
 }

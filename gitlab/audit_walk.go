@@ -99,11 +99,14 @@ func (a *audit) readPlace(ctx context.Context, p token.Place) error {
 
 // groupPathOf is the API path of group p: by id when known, else by path
 // (groups found by path alone, see auditGroup).
-func groupPathOf(p token.Place) string {
+func groupPathOf(p token.Place) string { return groupPath(groupRef(p)) }
+
+// groupRef names a group place for the API: its id when known, else its path.
+func groupRef(p token.Place) string {
 	if p.ID > 0 {
-		return "groups/" + strconv.FormatInt(p.ID, 10)
+		return strconv.FormatInt(p.ID, 10)
 	}
-	return "groups/" + url.PathEscape(p.Path)
+	return p.Path
 }
 
 // serviceAccountTokens reads the tokens of group p's service accounts, each
@@ -146,11 +149,7 @@ func (a *audit) accountRole(ctx context.Context, p token.Place, uid int64, ts []
 	}
 	var role token.Role
 	if _, err := a.l.do(ctx, func(ctx context.Context) (*gl.Response, error) {
-		target := p.Path
-		if p.ID > 0 {
-			target = strconv.FormatInt(p.ID, 10)
-		}
-		r, _, err := a.c.memberRoleWith(ctx, a.c.gl, token.KindGroup, target, uid)
+		r, _, err := a.c.memberRoleWith(ctx, a.c.gl, token.KindGroup, groupRef(p), uid)
 		role = r
 		return nil, err
 	}); err != nil {

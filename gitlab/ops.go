@@ -37,6 +37,21 @@ type versionInfo struct {
 	Enterprise *bool  `json:"enterprise"`
 }
 
+// readVersion is the one reader of GET /version: it sanitizes the version
+// and remembers it for the rest of the run (knownVersion).
+func (c *Client) readVersion(ctx context.Context) (versionInfo, *gl.Response, error) {
+	var v versionInfo
+	resp, err := c.getJSON(ctx, "version", nil, &v)
+	if err != nil {
+		return versionInfo{}, resp, err
+	}
+	v.Version = safe.Line(v.Version, 64)
+	if v.Version != "" {
+		c.version.Store(v.Version)
+	}
+	return v, resp, nil
+}
+
 // ShortLivedDays is the remaining lifetime at or below which a sign-in token
 // looks made just for this run.
 const ShortLivedDays = 7
@@ -67,17 +82,13 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		p                Preflight
 		wg               sync.WaitGroup
 		errV, errU, errS error
-		ver              *versionInfo
+		ver              versionInfo
 		user             *gl.User
 		lifetime         token.Lifetime
 	)
 	wg.Add(4)
 	go func() { defer wg.Done(); lifetime = c.instanceLifetime(ctx) }()
-	go func() {
-		defer wg.Done()
-		ver = &versionInfo{}
-		_, errV = c.getJSON(ctx, "version", nil, ver)
-	}()
+	go func() { defer wg.Done(); ver, _, errV = c.readVersion(ctx) }()
 	go func() { defer wg.Done(); user, _, errU = c.gl.Users.CurrentUser(gl.WithContext(ctx)) }()
 	go func() {
 		defer wg.Done()
@@ -108,10 +119,8 @@ func (c *Client) Preflight(ctx context.Context) (Preflight, error) {
 		return p, c.classify(errU, "read your user")
 	}
 	p.User = fromUser(user)
-	if errV == nil && ver != nil {
-		p.Version = safe.Line(ver.Version, 64)
-		p.Community = ver.Enterprise != nil && !*ver.Enterprise
-		c.version.Store(p.Version)
+	if errV == nil {
+		p.Version, p.Community = ver.Version, ver.Enterprise != nil && !*ver.Enterprise
 	}
 	c.credentialOK.Store(true)
 	return p, nil

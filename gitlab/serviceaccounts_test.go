@@ -382,3 +382,18 @@ func TestAuditGivesAccountTokensTheirMembershipsRole(t *testing.T) {
 	}
 	t.Fatalf("the account's token %d is not in the audit", p.Token.ID)
 }
+
+// The version a pre-flight read is not asked again by the audit after it
+// (the wizard's audit key): one GET /version in the run.
+func TestAuditReusesThePreflightsVersion(t *testing.T) {
+	srv, c := setup(t, fake.OwnerToken)
+	if _, err := c.Preflight(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Audit(context.Background(), AuditOptions{Group: "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.CountRequests("GET", "/version"); n != 1 {
+		t.Fatalf("GET /version sent %d times", n)
+	}
+}

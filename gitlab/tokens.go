@@ -10,7 +10,6 @@ import (
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
 
-	"gitlab-token-wizard/internal/safe"
 	"gitlab-token-wizard/token"
 )
 
@@ -294,9 +293,7 @@ func (c *Client) versionFor(ctx context.Context) string {
 	if v := c.knownVersion(); v != "" {
 		return v
 	}
-	if ver, _, err := c.gl.Version.GetVersion(gl.WithContext(ctx)); err == nil && ver != nil {
-		c.version.Store(safe.Line(ver.Version, 64))
-	}
+	_, _, _ = c.readVersion(ctx)
 	return c.knownVersion()
 }
 
