@@ -58,6 +58,22 @@ type Step interface {
 // field with its note. FocusEnd is the block's last line.
 type FocusRange interface{ FocusEnd() int }
 
+// Render draws s once: its text, the line to keep on screen and the last
+// line of its block. A step that builds its screen as a doc is drawn a
+// single time per message (View, FocusLine and FocusEnd each drew it
+// whole); any other step is asked its three parts.
+func Render(s Step) (body string, focus, focusEnd int) {
+	if r, ok := s.(interface{ render() *doc }); ok {
+		d := r.render()
+		return d.String(), d.focus, d.focusEnd
+	}
+	body, focus, focusEnd = s.View(), s.FocusLine(), -1
+	if r, ok := s.(FocusRange); ok {
+		focusEnd = r.FocusEnd()
+	}
+	return body, focus, focusEnd
+}
+
 // DoneMsg says a step is finished with its answer; the root accepts it only
 // from the current step.
 type DoneMsg struct {

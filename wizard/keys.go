@@ -147,10 +147,9 @@ func (m *Model) refresh() {
 		p.title, p.body, p.busy = "Working", steps.Wrap(m.busy.spin.View()+" "+m.busy.text, m.c.Width), true
 	case stateStep:
 		s := m.current()
-		p.title, p.body, p.focus = s.Title(), s.View(), s.FocusLine()
-		if r, ok := s.(steps.FocusRange); ok {
-			p.focusEnd = r.FocusEnd() // the row's meaning, the field's note
-		}
+		// Drawn once; focusEnd is the row's meaning, the field's note.
+		p.title = s.Title()
+		p.body, p.focus, p.focusEnd = steps.Render(s)
 		if m.notice.text != "" {
 			p.notice = m.notice.view(&m.c.Styles)
 		}
