@@ -135,9 +135,15 @@ func (s *ReviewStep) SetContent(c ReviewContent) { s.content = c }
 // stir restarts the quiet period: the keyboard was used.
 func (s *ReviewStep) stir() tea.Cmd {
 	cmd := s.quiet.Stir()
-	s.keys.Create.SetHelp("enter", LookFirst+" enter")
-	s.keys.Create.SetEnabled(s.quiet.Ignored() > 0) // the help names enter only to say why it did nothing
+	s.lookFirst()
 	return cmd
+}
+
+// lookFirst is the help while the keyboard has not rested: enter is named
+// only to say why it did nothing.
+func (s *ReviewStep) lookFirst() {
+	s.keys.Create.SetHelp("enter", LookFirst+" enter")
+	s.keys.Create.SetEnabled(s.quiet.Ignored() > 0)
 }
 
 func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
@@ -157,10 +163,12 @@ func (s *ReviewStep) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return s, nil
 	}
 	if key.Matches(k, createKey) {
-		if held, _ := s.quiet.Hold(k); held {
+		if held, cmd := s.quiet.Hold(k); held {
 			// Part of a held key's repeat, or of keys typed or pasted
-			// ahead: nothing is sent, and the screen says why.
-			return s, s.stir()
+			// ahead: nothing is sent, and the screen says why. (Hold has
+			// restarted the quiet period: once, not again here.)
+			s.lookFirst()
+			return s, cmd
 		}
 		return s, send(CreateMsg{})
 	}
